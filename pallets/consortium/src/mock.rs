@@ -1,0 +1,92 @@
+//! A minimal runtime for the consortium pallet's unit tests.
+
+use crate as pallet_consortium;
+use crate::{EncryptionKey, NodeKey, Role};
+use frame_support::{derive_impl, parameter_types, traits::ChangeMembers};
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeTask)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Consortium = pallet_consortium;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+}
+
+parameter_types! {
+	/// The council as the pallet last set it.
+	pub static Council: Vec<u64> = vec![];
+}
+
+/// Records the council the pallet asks for.
+pub struct MockCouncil;
+impl ChangeMembers<u64> for MockCouncil {
+	fn change_members_sorted(_incoming: &[u64], _outgoing: &[u64], new: &[u64]) {
+		Council::set(new.to_vec());
+	}
+}
+
+impl pallet_consortium::Config for Test {
+	type GovernanceOrigin = frame_system::EnsureRoot<u64>;
+	type Council = MockCouncil;
+	type MaxOrganisations = frame_support::traits::ConstU32<8>;
+	type MaxNameLength = frame_support::traits::ConstU32<16>;
+	type MaxNodesPerOrganisation = frame_support::traits::ConstU32<2>;
+	type StaffBlockQuota = frame_support::traits::ConstU32<3>;
+	type PersonalBlockQuota = frame_support::traits::ConstU32<1>;
+	type WeightInfo = ();
+}
+
+/// Hospital 1: delegate 10, validator 11, clinician 12.
+pub const H1_ADMIN: u64 = 10;
+pub const H1_VALIDATOR: u64 = 11;
+pub const H1_CLINICIAN: u64 = 12;
+/// Hospital 2: delegate 20, validator 21.
+pub const H2_ADMIN: u64 = 20;
+pub const H2_VALIDATOR: u64 = 21;
+/// A patient and an auditor.
+pub const PATIENT: u64 = 30;
+pub const AUDITOR: u64 = 40;
+/// Nobody.
+pub const STRANGER: u64 = 99;
+
+pub fn key(byte: u8) -> EncryptionKey {
+	[byte; 32]
+}
+
+pub fn node(byte: u8) -> NodeKey {
+	[byte; 32]
+}
+
+/// Two hospitals, a clinician of H1, a patient and an auditor, at block 1.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_consortium::GenesisConfig::<Test> {
+		organisations: vec![
+			(b"H1".to_vec(), H1_ADMIN, key(1), Some(H1_VALIDATOR), vec![node(1)]),
+			(b"H2".to_vec(), H2_ADMIN, key(2), Some(H2_VALIDATOR), vec![node(2)]),
+		],
+		members: vec![
+			(H1_CLINICIAN, Role::Clinician(1), key(3)),
+			(PATIENT, Role::Patient, key(4)),
+			(AUDITOR, Role::Auditor, key(5)),
+		],
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}

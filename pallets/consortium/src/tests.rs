@@ -1,0 +1,498 @@
+//! Unit tests: every call, every error, the transaction gate and the session manager.
+
+use crate::{
+	mock::*, refusal, CheckMembership, Error, Event, MemberStatus, Members, OrgStatus,
+	Organisations, Role, Standing, ValidatorAccount, ValidatorOf,
+};
+use frame_support::{assert_noop, assert_ok, dispatch::DispatchInfo, BoundedVec};
+use pallet_session::SessionManager;
+use sp_runtime::{
+	traits::{Convert, DispatchTransaction},
+	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+	DispatchError,
+};
+
+fn signed(who: u64) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+fn name(text: &[u8]) -> BoundedVec<u8, frame_support::traits::ConstU32<16>> {
+	text.to_vec().try_into().unwrap()
+}
+
+fn admit_h3() -> DispatchResultLike {
+	Consortium::admit_organisation(
+		RuntimeOrigin::root(),
+		name(b"H3"),
+		50,
+		key(50),
+		Some(51),
+		vec![node(3)].try_into().unwrap(),
+	)
+}
+
+type DispatchResultLike = frame_support::dispatch::DispatchResult;
+
+fn last_event() -> RuntimeEvent {
+	System::events().pop().expect("an event").event
+}
+
+#[test]
+fn genesis_registers_hospitals_council_and_validators() {
+	new_test_ext().execute_with(|| {
+		let h1 = Organisations::<Test>::get(1).unwrap();
+		assert_eq!(h1.delegate, H1_ADMIN);
+		assert_eq!(h1.status, OrgStatus::Active);
+		assert_eq!(Council::get(), vec![H1_ADMIN, H2_ADMIN]);
+		assert_eq!(Consortium::validator_set().into_inner(), vec![H1_VALIDATOR, H2_VALIDATOR]);
+		assert_eq!(Consortium::standing(&H1_ADMIN), Standing::Member(Role::OrgAdmin(1)));
+		assert_eq!(Consortium::standing(&H1_VALIDATOR), Standing::Validator(1));
+		assert_eq!(Consortium::standing(&STRANGER), Standing::Unknown);
+		// Members and validators can hold a nonce without a balance.
+		assert_eq!(System::providers(&PATIENT), 1);
+		assert_eq!(System::providers(&H1_VALIDATOR), 1);
+		assert_eq!(System::providers(&STRANGER), 0);
+	});
+}
+
+#[test]
+fn admit_organisation_by_vote_only() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Consortium::admit_organisation(
+				signed(H1_ADMIN),
+				name(b"H3"),
+				50,
+				key(50),
+				None,
+				Default::default()
+			),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(admit_h3());
+		assert_eq!(
+			last_event(),
+			RuntimeEvent::Consortium(Event::OrganisationAdmitted { org: 3, delegate: 50 })
+		);
+		assert_eq!(Consortium::standing(&50), Standing::Member(Role::OrgAdmin(3)));
+		assert_eq!(Council::get(), vec![H1_ADMIN, H2_ADMIN, 50]);
+		assert_eq!(ValidatorOf::<Test>::get(51), Some(3));
+		assert!(Consortium::authorized_nodes().contains(&node(3)));
+	});
+}
+
+#[test]
+fn admit_organisation_rejects_bad_input() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Consortium::admit_organisation(
+				RuntimeOrigin::root(),
+				name(b""),
+				50,
+				key(50),
+				None,
+				Default::default()
+			),
+			Error::<Test>::EmptyName
+		);
+		assert_noop!(
+			Consortium::admit_organisation(
+				RuntimeOrigin::root(),
+				name(b"H3"),
+				PATIENT,
+				key(50),
+				None,
+				Default::default()
+			),
+			Error::<Test>::AlreadyMember
+		);
+		assert_noop!(
+			Consortium::admit_organisation(
+				RuntimeOrigin::root(),
+				name(b"H3"),
+				50,
+				key(50),
+				Some(H1_VALIDATOR),
+				Default::default()
+			),
+			Error::<Test>::ValidatorInUse
+		);
+		for i in 0..6u64 {
+			assert_ok!(Consortium::admit_organisation(
+				RuntimeOrigin::root(),
+				name(b"Hx"),
+				100 + i,
+				key(9),
+				None,
+				Default::default()
+			));
+		}
+		assert_noop!(admit_h3(), Error::<Test>::TooManyOrganisations);
+	});
+}
+
+#[test]
+fn suspend_reinstate_remove_lifecycle() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Consortium::suspend_organisation(signed(H1_ADMIN), 2),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Consortium::suspend_organisation(RuntimeOrigin::root(), 7),
+			Error::<Test>::UnknownOrganisation
+		);
+		assert_noop!(
+			Consortium::reinstate_organisation(RuntimeOrigin::root(), 2),
+			Error::<Test>::OrganisationAlreadyInState
+		);
+
+		assert_ok!(Consortium::suspend_organisation(RuntimeOrigin::root(), 2));
+		assert_eq!(last_event(), RuntimeEvent::Consortium(Event::OrganisationSuspended { org: 2 }));
+		assert_eq!(Council::get(), vec![H1_ADMIN]);
+		assert_eq!(Consortium::standing(&H2_ADMIN), Standing::OrganisationInactive(2));
+		assert_eq!(Consortium::standing(&H2_VALIDATOR), Standing::OrganisationInactive(2));
+		assert_eq!(Consortium::validator_set().into_inner(), vec![H1_VALIDATOR]);
+		assert!(!Consortium::authorized_nodes().contains(&node(2)));
+
+		assert_ok!(Consortium::reinstate_organisation(RuntimeOrigin::root(), 2));
+		assert_eq!(Council::get(), vec![H1_ADMIN, H2_ADMIN]);
+
+		assert_ok!(Consortium::remove_organisation(RuntimeOrigin::root(), 2));
+		assert_eq!(last_event(), RuntimeEvent::Consortium(Event::OrganisationRemoved { org: 2 }));
+		assert_noop!(
+			Consortium::reinstate_organisation(RuntimeOrigin::root(), 2),
+			Error::<Test>::OrganisationRemoved
+		);
+		assert_noop!(
+			Consortium::set_validator(RuntimeOrigin::root(), 2, None),
+			Error::<Test>::OrganisationRemoved
+		);
+		assert_noop!(
+			Consortium::set_nodes(RuntimeOrigin::root(), 2, Default::default()),
+			Error::<Test>::OrganisationRemoved
+		);
+	});
+}
+
+#[test]
+fn set_validator_rebinds_the_account() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Consortium::set_validator(signed(H1_ADMIN), 1, Some(60)),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Consortium::set_validator(RuntimeOrigin::root(), 1, Some(H2_VALIDATOR)),
+			Error::<Test>::ValidatorInUse
+		);
+		assert_noop!(
+			Consortium::set_validator(RuntimeOrigin::root(), 9, None),
+			Error::<Test>::UnknownOrganisation
+		);
+		assert_ok!(Consortium::set_validator(RuntimeOrigin::root(), 1, Some(60)));
+		assert_eq!(ValidatorOf::<Test>::get(H1_VALIDATOR), None);
+		assert_eq!(ValidatorOf::<Test>::get(60), Some(1));
+		assert_eq!(System::providers(&60), 1);
+		assert_eq!(
+			last_event(),
+			RuntimeEvent::Consortium(Event::ValidatorChanged { org: 1, validator: Some(60) })
+		);
+		assert_ok!(Consortium::set_validator(RuntimeOrigin::root(), 1, None));
+		assert_eq!(Consortium::validator_set().into_inner(), vec![H2_VALIDATOR]);
+	});
+}
+
+#[test]
+fn set_nodes_replaces_authorised_peers() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Consortium::set_nodes(signed(H1_ADMIN), 1, Default::default()),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Consortium::set_nodes(RuntimeOrigin::root(), 9, Default::default()),
+			Error::<Test>::UnknownOrganisation
+		);
+		assert_ok!(Consortium::set_nodes(
+			RuntimeOrigin::root(),
+			1,
+			vec![node(7), node(8)].try_into().unwrap()
+		));
+		let mut nodes = Consortium::authorized_nodes();
+		nodes.sort();
+		assert_eq!(nodes, vec![node(2), node(7), node(8)]);
+		assert_eq!(last_event(), RuntimeEvent::Consortium(Event::NodesChanged { org: 1 }));
+	});
+}
+
+#[test]
+fn admins_register_their_staff_and_patients() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Consortium::register_member(signed(H1_ADMIN), 60, Role::Clinician(1), key(6)));
+		assert_eq!(
+			last_event(),
+			RuntimeEvent::Consortium(Event::MemberRegistered { who: 60, role: Role::Clinician(1) })
+		);
+		assert_ok!(Consortium::register_member(signed(H2_ADMIN), 61, Role::Patient, key(6)));
+		assert_ok!(Consortium::register_member(signed(H1_ADMIN), 62, Role::OrgAdmin(1), key(6)));
+		assert_eq!(System::providers(&61), 1);
+		assert_eq!(Members::<Test>::get(61).unwrap().encryption_key, key(6));
+		// The consortium registers auditors (and anyone).
+		assert_ok!(Consortium::register_member(RuntimeOrigin::root(), 63, Role::Auditor, key(6)));
+	});
+}
+
+#[test]
+fn register_member_rejects_bad_input() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Consortium::register_member(signed(H1_ADMIN), 60, Role::Clinician(2), key(6)),
+			Error::<Test>::RoleOutsideOwnOrganisation
+		);
+		assert_noop!(
+			Consortium::register_member(signed(H1_ADMIN), 60, Role::Auditor, key(6)),
+			Error::<Test>::AuditorNeedsConsortiumVote
+		);
+		assert_noop!(
+			Consortium::register_member(signed(H1_CLINICIAN), 60, Role::Patient, key(6)),
+			Error::<Test>::NotOrganisationAdmin
+		);
+		assert_noop!(
+			Consortium::register_member(signed(STRANGER), 60, Role::Patient, key(6)),
+			Error::<Test>::NotOrganisationAdmin
+		);
+		assert_noop!(
+			Consortium::register_member(signed(H1_ADMIN), PATIENT, Role::Patient, key(6)),
+			Error::<Test>::AlreadyMember
+		);
+		assert_noop!(
+			Consortium::register_member(RuntimeOrigin::root(), 60, Role::Clinician(9), key(6)),
+			Error::<Test>::UnknownOrganisation
+		);
+		assert_ok!(Consortium::suspend_organisation(RuntimeOrigin::root(), 2));
+		assert_noop!(
+			Consortium::register_member(RuntimeOrigin::root(), 60, Role::Clinician(2), key(6)),
+			Error::<Test>::OrganisationNotActive
+		);
+		// A suspended hospital's admin can no longer register anyone.
+		assert_noop!(
+			Consortium::register_member(signed(H2_ADMIN), 60, Role::Patient, key(6)),
+			Error::<Test>::NotOrganisationAdmin
+		);
+	});
+}
+
+#[test]
+fn remove_member_and_register_again() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Consortium::remove_member(signed(H2_ADMIN), H1_CLINICIAN),
+			Error::<Test>::RoleOutsideOwnOrganisation
+		);
+		assert_noop!(
+			Consortium::remove_member(signed(H1_ADMIN), PATIENT),
+			Error::<Test>::RoleOutsideOwnOrganisation
+		);
+		assert_noop!(
+			Consortium::remove_member(signed(H1_ADMIN), STRANGER),
+			Error::<Test>::NotMember
+		);
+		assert_noop!(
+			Consortium::remove_member(signed(H1_CLINICIAN), H1_CLINICIAN),
+			Error::<Test>::NotOrganisationAdmin
+		);
+		assert_ok!(Consortium::remove_member(signed(H1_ADMIN), H1_CLINICIAN));
+		assert_eq!(
+			last_event(),
+			RuntimeEvent::Consortium(Event::MemberRemoved { who: H1_CLINICIAN })
+		);
+		assert_eq!(Consortium::standing(&H1_CLINICIAN), Standing::Removed);
+		assert_noop!(
+			Consortium::remove_member(signed(H1_ADMIN), H1_CLINICIAN),
+			Error::<Test>::MemberAlreadyRemoved
+		);
+		// The provider stays, so the nonce is never reset.
+		assert_eq!(System::providers(&H1_CLINICIAN), 1);
+		assert_ok!(Consortium::remove_member(RuntimeOrigin::root(), PATIENT));
+		assert_ok!(Consortium::register_member(signed(H1_ADMIN), PATIENT, Role::Patient, key(7)));
+		assert_eq!(Members::<Test>::get(PATIENT).unwrap().status, MemberStatus::Active);
+		assert_eq!(System::providers(&PATIENT), 1);
+	});
+}
+
+#[test]
+fn members_rotate_their_own_encryption_key() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Consortium::set_encryption_key(signed(STRANGER), key(8)),
+			Error::<Test>::NotMember
+		);
+		assert_ok!(Consortium::set_encryption_key(signed(PATIENT), key(8)));
+		assert_eq!(Members::<Test>::get(PATIENT).unwrap().encryption_key, key(8));
+		assert_eq!(
+			last_event(),
+			RuntimeEvent::Consortium(Event::EncryptionKeyChanged { who: PATIENT })
+		);
+		assert_ok!(Consortium::remove_member(RuntimeOrigin::root(), PATIENT));
+		assert_noop!(
+			Consortium::set_encryption_key(signed(PATIENT), key(9)),
+			Error::<Test>::MemberAlreadyRemoved
+		);
+	});
+}
+
+fn gate(who: Option<u64>) -> Result<(), TransactionValidityError> {
+	let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+	let origin = match who {
+		Some(who) => signed(who),
+		None => RuntimeOrigin::none(),
+	};
+	CheckMembership::<Test>::new()
+		.validate_and_prepare(origin, &call, &DispatchInfo::default(), 0, 0)
+		.map(|_| ())
+}
+
+fn refused(code: u8) -> Result<(), TransactionValidityError> {
+	Err(InvalidTransaction::Custom(code).into())
+}
+
+#[test]
+fn gate_admits_members_and_refuses_others() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(gate(Some(PATIENT)));
+		assert_ok!(gate(Some(H1_CLINICIAN)));
+		assert_ok!(gate(Some(H1_VALIDATOR)));
+		assert_ok!(gate(None));
+		assert_eq!(gate(Some(STRANGER)), refused(refusal::NOT_A_MEMBER));
+
+		assert_ok!(Consortium::remove_member(signed(H1_ADMIN), H1_CLINICIAN));
+		assert_eq!(gate(Some(H1_CLINICIAN)), refused(refusal::MEMBERSHIP_REMOVED));
+
+		assert_ok!(Consortium::suspend_organisation(RuntimeOrigin::root(), 2));
+		assert_eq!(gate(Some(H2_ADMIN)), refused(refusal::ORGANISATION_INACTIVE));
+		assert_eq!(gate(Some(H2_VALIDATOR)), refused(refusal::ORGANISATION_INACTIVE));
+		// Patients belong to no hospital and keep their access.
+		assert_ok!(gate(Some(PATIENT)));
+	});
+}
+
+#[test]
+fn gate_refuses_in_the_pool_before_any_block() {
+	new_test_ext().execute_with(|| {
+		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+		let refusal = CheckMembership::<Test>::new()
+			.validate_only(
+				signed(STRANGER),
+				&call,
+				&DispatchInfo::default(),
+				0,
+				TransactionSource::External,
+				0,
+			)
+			.map(|_| ());
+		assert_eq!(refusal, refused(refusal::NOT_A_MEMBER));
+	});
+}
+
+#[test]
+fn gate_orders_roles_by_priority() {
+	new_test_ext().execute_with(|| {
+		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+		let priority = |who| {
+			CheckMembership::<Test>::new()
+				.validate_only(
+					signed(who),
+					&call,
+					&DispatchInfo::default(),
+					0,
+					TransactionSource::External,
+					0,
+				)
+				.unwrap()
+				.0
+				.priority
+		};
+		assert!(priority(H1_ADMIN) > priority(PATIENT));
+		assert!(priority(PATIENT) > priority(AUDITOR));
+		assert!(priority(AUDITOR) > priority(H1_CLINICIAN));
+	});
+}
+
+#[test]
+fn gate_holds_each_account_to_its_block_quota() {
+	new_test_ext().execute_with(|| {
+		// Staff quota is 3 per block in the mock, personal quota 1.
+		for _ in 0..3 {
+			assert_ok!(gate(Some(H1_CLINICIAN)));
+		}
+		let exhausted = Err(InvalidTransaction::ExhaustsResources.into());
+		assert_eq!(gate(Some(H1_CLINICIAN)), exhausted);
+		assert_ok!(gate(Some(PATIENT)));
+		assert_eq!(gate(Some(PATIENT)), exhausted);
+		// A new block, a new quota.
+		System::set_block_number(2);
+		assert_ok!(gate(Some(H1_CLINICIAN)));
+		assert_ok!(gate(Some(PATIENT)));
+	});
+}
+
+#[test]
+fn refusal_codes_have_words() {
+	assert_eq!(refusal::describe(refusal::NOT_A_MEMBER), Some("not a consortium member"));
+	assert!(refusal::describe(refusal::MEMBERSHIP_REMOVED).is_some());
+	assert!(refusal::describe(refusal::ORGANISATION_INACTIVE).is_some());
+	assert_eq!(refusal::describe(0), None);
+}
+
+#[test]
+fn session_manager_reports_only_real_changes() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(
+			<Consortium as SessionManager<u64>>::new_session_genesis(0),
+			Some(vec![H1_VALIDATOR, H2_VALIDATOR])
+		);
+		assert_eq!(<Consortium as SessionManager<u64>>::new_session(2), None);
+		assert_ok!(admit_h3());
+		assert_eq!(
+			<Consortium as SessionManager<u64>>::new_session(3),
+			Some(vec![H1_VALIDATOR, H2_VALIDATOR, 51])
+		);
+		assert_eq!(<Consortium as SessionManager<u64>>::new_session(4), None);
+		assert_ok!(Consortium::suspend_organisation(RuntimeOrigin::root(), 1));
+		assert_eq!(
+			<Consortium as SessionManager<u64>>::new_session(5),
+			Some(vec![H2_VALIDATOR, 51])
+		);
+	});
+}
+
+#[test]
+fn session_manager_never_empties_the_validator_set() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Consortium::suspend_organisation(RuntimeOrigin::root(), 1));
+		assert_ok!(Consortium::suspend_organisation(RuntimeOrigin::root(), 2));
+		assert_eq!(<Consortium as SessionManager<u64>>::new_session(2), None);
+	});
+}
+
+#[test]
+fn only_validator_accounts_may_set_session_keys() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(ValidatorAccount::<Test>::convert(H1_VALIDATOR), Some(H1_VALIDATOR));
+		assert_eq!(ValidatorAccount::<Test>::convert(H1_ADMIN), None);
+	});
+}
+
+#[test]
+fn runtime_upgrades_are_authorised_by_vote_only() {
+	new_test_ext().execute_with(|| {
+		let hash = sp_core::H256::repeat_byte(7);
+		assert_noop!(
+			Consortium::authorize_upgrade(signed(H1_ADMIN), hash),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(Consortium::authorize_upgrade(RuntimeOrigin::root(), hash));
+		assert_eq!(frame_system::AuthorizedUpgrade::<Test>::get().unwrap().code_hash(), &hash);
+	});
+}

@@ -1,0 +1,17 @@
+# Sourced by the other scripts: paths and the shared cargo target directory.
+# shellcheck shell=bash
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# One target directory outside the clone, so CI runs and later sessions reuse the build
+# (a cold node build takes the better part of an hour on 2 cores).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/medledger/target}"
+# One profile for building, running and testing.
+export MEDLEDGER_NODE="${MEDLEDGER_NODE:-$CARGO_TARGET_DIR/release/medledger-node}"
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+build_node() {
+	log "building medledger-node (release; target dir $CARGO_TARGET_DIR)"
+	(cd "$ROOT" && cargo build --release --locked --workspace)
+}

@@ -1,0 +1,176 @@
+//! Helpers for end-to-end tests: start `medledger-node` processes on loopback, talk to them
+//! over JSON-RPC, and stop them by pid.
+//!
+//! The node binary is `$MEDLEDGER_NODE` if set, else `medledger-node` next to the test
+//! executable's `deps/` folder (the same cargo target directory and profile).
+
+use serde_json::{json, Value};
+use std::{
+	net::TcpListener,
+	path::PathBuf,
+	process::{Child, Command, Stdio},
+	thread::sleep,
+	time::{Duration, Instant},
+};
+
+/// The node binary under test.
+pub fn node_binary() -> PathBuf {
+	if let Some(path) = std::env::var_os("MEDLEDGER_NODE") {
+		return path.into();
+	}
+	let exe = std::env::current_exe().expect("test executable path");
+	let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps");
+	let binary = profile_dir.join("medledger-node");
+	assert!(
+		binary.exists(),
+		"{} not found: build it first (cargo build --release -p medledger-node)",
+		binary.display()
+	);
+	binary
+}
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The well-known validators of the `local` chain and their node keys.
+pub const LOCAL_VALIDATORS: [(&str, &str); 4] = [
+	("alice", "0000000000000000000000000000000000000000000000000000000000000001"),
+	("bob", "0000000000000000000000000000000000000000000000000000000000000002"),
+	("charlie", "0000000000000000000000000000000000000000000000000000000000000003"),
+	("dave", "0000000000000000000000000000000000000000000000000000000000000004"),
+];
+
+/// Alice's peer id in `local` (from node key `0x…01`).
+pub const ALICE_PEER_ID: &str = "12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp";
+
+/// A running node, killed (by pid) when dropped.
+pub struct Node {
+	/// Name, for messages.
+	pub name: String,
+	/// JSON-RPC port on 127.0.0.1.
+	pub rpc_port: u16,
+	/// libp2p port on 127.0.0.1.
+	pub p2p_port: u16,
+	args: Vec<String>,
+	child: Option<Child>,
+}
+
+impl Node {
+	/// Starts a node with `args` plus loopback-only listeners and no mDNS or telemetry.
+	/// Its log goes to `<base_path>.log`.
+	pub fn start(name: &str, base_path: &std::path::Path, args: &[&str]) -> Node {
+		let rpc_port = free_port();
+		let p2p_port = free_port();
+		let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+		all.extend(
+			[
+				"--base-path",
+				base_path.to_str().unwrap(),
+				"--listen-addr",
+				&format!("/ip4/127.0.0.1/tcp/{p2p_port}"),
+				"--rpc-port",
+				&rpc_port.to_string(),
+				"--no-mdns",
+				"--no-telemetry",
+				"--no-prometheus",
+				"--no-hardware-benchmarks",
+			]
+			.map(String::from),
+		);
+		let mut node = Node { name: name.into(), rpc_port, p2p_port, args: all, child: None };
+		node.spawn(base_path);
+		node
+	}
+
+	fn spawn(&mut self, base_path: &std::path::Path) {
+		let log = std::fs::OpenOptions::new()
+			.create(true)
+			.append(true)
+			.open(base_path.with_extension("log"))
+			.unwrap();
+		let child = Command::new(node_binary())
+			.args(&self.args)
+			.stdout(Stdio::null())
+			.stderr(log)
+			.spawn()
+			.expect("start medledger-node");
+		self.child = Some(child);
+	}
+
+	/// The pid of the running process.
+	pub fn pid(&self) -> Option<u32> {
+		self.child.as_ref().map(|c| c.id())
+	}
+
+	/// SIGKILLs the node (no clean shutdown) and waits for it to exit.
+	pub fn kill(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+
+	/// Starts the node again with the same arguments, base path and ports.
+	pub fn restart(&mut self, base_path: &std::path::Path) {
+		assert!(self.child.is_none(), "{} is still running", self.name);
+		self.spawn(base_path);
+	}
+
+	/// Calls a JSON-RPC method.
+	pub fn rpc(&self, method: &str, params: Value) -> Result<Value, String> {
+		rpc(self.rpc_port, method, params)
+	}
+
+	/// Waits until the node answers RPC.
+	pub fn wait_ready(&self, within: Duration) {
+		wait_for(within, &format!("{} to answer RPC", self.name), || {
+			self.rpc("system_health", json!([])).ok().map(|_| ())
+		});
+	}
+
+	/// The number of the node's finalised head.
+	pub fn finalized_number(&self) -> Option<u64> {
+		let hash = self.rpc("chain_getFinalizedHead", json!([])).ok()?;
+		let header = self.rpc("chain_getHeader", json!([hash])).ok()?;
+		u64::from_str_radix(header["number"].as_str()?.trim_start_matches("0x"), 16).ok()
+	}
+
+	/// The number of the node's best block.
+	pub fn best_number(&self) -> Option<u64> {
+		let header = self.rpc("chain_getHeader", json!([])).ok()?;
+		u64::from_str_radix(header["number"].as_str()?.trim_start_matches("0x"), 16).ok()
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		self.kill();
+	}
+}
+
+/// Calls a JSON-RPC method on 127.0.0.1:`port` over HTTP.
+pub fn rpc(port: u16, method: &str, params: Value) -> Result<Value, String> {
+	let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+	let mut response = ureq::post(&format!("http://127.0.0.1:{port}"))
+		.send_json(&body)
+		.map_err(|e| e.to_string())?;
+	let reply: Value = response.body_mut().read_json().map_err(|e| e.to_string())?;
+	match reply.get("error") {
+		Some(error) => Err(error.to_string()),
+		None => Ok(reply["result"].clone()),
+	}
+}
+
+/// Polls `check` every half second until it gives a value; panics after `within`.
+pub fn wait_for<T>(within: Duration, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+	let deadline = Instant::now() + within;
+	loop {
+		if let Some(value) = check() {
+			return value;
+		}
+		assert!(Instant::now() < deadline, "gave up waiting for {what} after {within:?}");
+		sleep(Duration::from_millis(500));
+	}
+}

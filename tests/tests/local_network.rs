@@ -1,0 +1,96 @@
+//! The 4-validator `local` network on loopback, started by hand the way an operator would:
+//! finality advances, survives one validator being SIGKILLed, and the restarted validator
+//! catches up with the others' finalised head.
+
+use medledger_tests::{wait_for, Node, ALICE_PEER_ID, LOCAL_VALIDATORS};
+use std::time::Duration;
+
+/// How long a liveness condition may take before the test gives up (not a timing goal:
+/// finality normally moves every few seconds).
+const PATIENCE: Duration = Duration::from_secs(180);
+
+fn finality_advances_beyond(nodes: &[&Node], past: u64, what: &str) -> u64 {
+	wait_for(PATIENCE, what, || {
+		let heads: Vec<_> = nodes.iter().map(|n| n.finalized_number()).collect();
+		heads.iter().all(|h| h.is_some_and(|h| h > past)).then(|| heads.iter().flatten().min().copied().unwrap())
+	})
+}
+
+#[test]
+fn four_validators_finalise_lose_one_and_recover() {
+	let dir = tempdir();
+	let mut nodes: Vec<Node> = Vec::new();
+	let mut bases = Vec::new();
+	for (i, (name, node_key)) in LOCAL_VALIDATORS.iter().enumerate() {
+		let base = dir.join(name);
+		let flag = format!("--{name}");
+		let mut args = vec!["--chain", "local", flag.as_str(), "--node-key", node_key];
+		let bootnode;
+		if i > 0 {
+			bootnode = format!("/ip4/127.0.0.1/tcp/{}/p2p/{ALICE_PEER_ID}", nodes[0].p2p_port);
+			args.extend(["--bootnodes", bootnode.as_str()]);
+		}
+		nodes.push(Node::start(name, &base, &args));
+		bases.push(base);
+	}
+	for node in &nodes {
+		node.wait_ready(PATIENCE);
+	}
+
+	let all: Vec<&Node> = nodes.iter().collect();
+	let start = finality_advances_beyond(&all, 2, "all four to finalise block 3");
+
+	// One of four may fail: GRANDPA needs 3.
+	nodes[3].kill();
+	let survivors: Vec<&Node> = nodes[..3].iter().collect();
+	let while_down = finality_advances_beyond(&survivors, start + 3, "finality without Dave");
+
+	nodes[3].restart(&bases[3]);
+	let dave = &nodes[3];
+	dave.wait_ready(PATIENCE);
+	wait_for(PATIENCE, "Dave to catch up with the others' finalised head", || {
+		dave.finalized_number().filter(|n| *n >= while_down)
+	});
+	let all: Vec<&Node> = nodes.iter().collect();
+	finality_advances_beyond(&all, while_down + 2, "all four to finalise again");
+}
+
+#[test]
+fn a_node_without_an_authorised_key_gets_no_peers() {
+	let dir = tempdir();
+	let alice = Node::start(
+		"alice",
+		&dir.join("alice"),
+		&["--chain", "local", "--alice", "--node-key", LOCAL_VALIDATORS[0].1],
+	);
+	alice.wait_ready(PATIENCE);
+	let bootnode = format!("/ip4/127.0.0.1/tcp/{}/p2p/{ALICE_PEER_ID}", alice.p2p_port);
+	let intruder = Node::start(
+		"intruder",
+		&dir.join("intruder"),
+		&[
+			"--chain",
+			"local",
+			"--node-key",
+			"00000000000000000000000000000000000000000000000000000000000000ff",
+			"--bootnodes",
+			&bootnode,
+		],
+	);
+	intruder.wait_ready(PATIENCE);
+	// Give the intruder time to dial Alice; then neither side has it as a peer.
+	std::thread::sleep(Duration::from_secs(10));
+	let peers = |n: &Node| n.rpc("system_health", serde_json::json!([])).unwrap()["peers"].as_u64();
+	assert_eq!(peers(&intruder), Some(0));
+	assert_eq!(peers(&alice), Some(0));
+}
+
+fn tempdir() -> std::path::PathBuf {
+	let dir = std::env::temp_dir().join(format!(
+		"medledger-test-{}-{}",
+		std::process::id(),
+		std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+	));
+	std::fs::create_dir_all(&dir).unwrap();
+	dir
+}
