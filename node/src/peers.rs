@@ -7,8 +7,11 @@
 //! the vote is final. Enforcement is the node's own (sc-network's reserved-only mode on the
 //! block-sync protocol, which every other protocol follows), not an offchain worker's.
 //!
-//! What it does not do: a peer outside the list can still open a bare libp2p connection
-//! (transport, identify, Kademlia) — it is never given sync or GRANDPA substreams.
+//! What it does not do: reserved-only mode governs the notification protocols (block
+//! announces, transactions, GRANDPA votes). A peer outside the list that reaches the p2p
+//! port can still open a libp2p connection and have request-response queries answered
+//! (block, state and warp-sync requests): it cannot inject anything, but it can read the
+//! chain. Firewall the p2p port to the consortium's addresses.
 
 use crate::service::FullClient;
 use futures::StreamExt;
@@ -31,7 +34,7 @@ pub fn peer_ids(keys: &[NodeKey]) -> HashSet<PeerId> {
 			Err(_) => {
 				log::warn!(target: LOG_TARGET, "ignoring an authorised node key that is not an ed25519 point");
 				None
-			},
+			}
 		})
 		.collect()
 }
@@ -41,10 +44,11 @@ pub fn authorized_at(
 	client: &FullClient,
 	at: <Block as BlockT>::Hash,
 ) -> Result<Option<HashSet<PeerId>>, sp_api::ApiError> {
-	let keys = ConsortiumApi::<Block, AccountId, BlockNumber, OrganisationOf<Runtime>>::authorized_nodes(
-		&*client.runtime_api(),
-		at,
-	)?;
+	let keys =
+		ConsortiumApi::<Block, AccountId, BlockNumber, OrganisationOf<Runtime>>::authorized_nodes(
+			&*client.runtime_api(),
+			at,
+		)?;
 	Ok((!keys.is_empty()).then(|| peer_ids(&keys)))
 }
 
@@ -73,7 +77,7 @@ pub async fn follow_finality(
 					apply(&*network, local, &peers);
 					current = peers;
 				}
-			},
+			}
 			Err(e) => log::warn!(target: LOG_TARGET, "cannot read the authorised nodes: {e}"),
 		}
 	}
@@ -86,11 +90,11 @@ mod tests {
 	#[test]
 	fn well_known_node_keys_give_the_well_known_peer_ids() {
 		// `--node-key 0000…0001` is Alice's node in the standard hand start.
-		let alice: NodeKey = hex_literal::hex!(
-			"4cb5abf6ad79fbf5abbccafcc269d85cd2651ed4b885b5869f241aedf0a5ba29"
-		);
+		let alice: NodeKey =
+			hex_literal::hex!("4cb5abf6ad79fbf5abbccafcc269d85cd2651ed4b885b5869f241aedf0a5ba29");
 		let ids = peer_ids(&[alice]);
-		let expected: PeerId = "12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp".parse().unwrap();
+		let expected: PeerId =
+			"12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp".parse().unwrap();
 		assert_eq!(ids, HashSet::from([expected]));
 	}
 

@@ -28,12 +28,24 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 /// `blake2b-256("medledger-dev-encryption//" ++ name)`: public, for trying the chain only.
 fn dev_encryption_key(who: Sr25519Keyring) -> EncryptionKey {
 	match who {
-		Sr25519Keyring::Alice => hex!("bd09a07d26d912ebe1a433635e2785fe5e4b56b84254e69b3dd6384e4fadc87b"),
-		Sr25519Keyring::Bob => hex!("2ad617c3557c66260512f852dc1a12a300a01125311ac7796469455e99a15d7f"),
-		Sr25519Keyring::Charlie => hex!("1fb48c6c7410ddbe19285ab0f1c266b2be1117b610b9aaf8f8c24a9030914756"),
-		Sr25519Keyring::Dave => hex!("249f8d3e43ba9fa5b5d9e129b86b1302c30251d8521c0ab0cf36b0bcf0823c3b"),
-		Sr25519Keyring::Eve => hex!("38d7fe46393d65570ce5b260763963db7ac7424426c708c2c5cb078618b5b13a"),
-		Sr25519Keyring::Ferdie => hex!("4eb4a648089566e79184d530fdcd337a555d56d0f619590591e34de28caae65f"),
+		Sr25519Keyring::Alice => {
+			hex!("bd09a07d26d912ebe1a433635e2785fe5e4b56b84254e69b3dd6384e4fadc87b")
+		}
+		Sr25519Keyring::Bob => {
+			hex!("2ad617c3557c66260512f852dc1a12a300a01125311ac7796469455e99a15d7f")
+		}
+		Sr25519Keyring::Charlie => {
+			hex!("1fb48c6c7410ddbe19285ab0f1c266b2be1117b610b9aaf8f8c24a9030914756")
+		}
+		Sr25519Keyring::Dave => {
+			hex!("249f8d3e43ba9fa5b5d9e129b86b1302c30251d8521c0ab0cf36b0bcf0823c3b")
+		}
+		Sr25519Keyring::Eve => {
+			hex!("38d7fe46393d65570ce5b260763963db7ac7424426c708c2c5cb078618b5b13a")
+		}
+		Sr25519Keyring::Ferdie => {
+			hex!("4eb4a648089566e79184d530fdcd337a555d56d0f619590591e34de28caae65f")
+		}
 		_ => panic!("no development encryption key for {who:?}"),
 	}
 }
@@ -84,7 +96,11 @@ fn hospitals_genesis(validators: usize, nodes: bool, sudo: bool) -> Value {
 		.map(|who| (who.to_account_id(), who.to_account_id(), session_keys(*who)))
 		.collect();
 	let members = vec![
-		(Sr25519Keyring::Eve.to_account_id(), Role::Patient, dev_encryption_key(Sr25519Keyring::Eve)),
+		(
+			Sr25519Keyring::Eve.to_account_id(),
+			Role::Patient,
+			dev_encryption_key(Sr25519Keyring::Eve),
+		),
 		(
 			Sr25519Keyring::Ferdie.to_account_id(),
 			Role::Auditor,

@@ -10,7 +10,10 @@ use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave};
 use sp_runtime::traits::{BlakeTwo256, Hash};
 
 /// Alice proposes `call`; each of `ayes` votes for it; Alice closes the vote.
-fn council_decides(call: RuntimeCall, ayes: &[Sr25519Keyring]) -> frame_support::dispatch::DispatchResultWithPostInfo {
+fn council_decides(
+	call: RuntimeCall,
+	ayes: &[Sr25519Keyring],
+) -> frame_support::dispatch::DispatchResultWithPostInfo {
 	let length = call.encoded_size() as u32;
 	let hash = BlakeTwo256::hash_of(&call);
 	let index = pallet_collective::ProposalCount::<Runtime, pallet_collective::Instance1>::get();
@@ -40,7 +43,10 @@ fn the_council_is_the_hospitals_delegates() {
 	chain("local_testnet").execute_with(|| {
 		let mut expected: Vec<_> = [Alice, Bob, Charlie, Dave].map(account).to_vec();
 		expected.sort();
-		assert_eq!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get(), expected);
+		assert_eq!(
+			pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get(),
+			expected
+		);
 		assert_eq!(validators(), [Alice, Bob, Charlie, Dave].map(account).to_vec());
 	});
 }
@@ -90,7 +96,8 @@ fn no_single_hospital_decides_alone() {
 fn a_runtime_upgrade_goes_through_the_same_vote() {
 	chain("local_testnet").execute_with(|| {
 		let code_hash = sp_core::H256::repeat_byte(1);
-		let call = RuntimeCall::Consortium(pallet_consortium::Call::authorize_upgrade { code_hash });
+		let call =
+			RuntimeCall::Consortium(pallet_consortium::Call::authorize_upgrade { code_hash });
 		assert!(council_decides(call, &[Alice, Bob, Charlie]).is_ok());
 		assert_eq!(
 			frame_system::AuthorizedUpgrade::<Runtime>::get().map(|u| *u.code_hash()),

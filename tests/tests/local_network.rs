@@ -12,7 +12,10 @@ const PATIENCE: Duration = Duration::from_secs(180);
 fn finality_advances_beyond(nodes: &[&Node], past: u64, what: &str) -> u64 {
 	wait_for(PATIENCE, what, || {
 		let heads: Vec<_> = nodes.iter().map(|n| n.finalized_number()).collect();
-		heads.iter().all(|h| h.is_some_and(|h| h > past)).then(|| heads.iter().flatten().min().copied().unwrap())
+		heads
+			.iter()
+			.all(|h| h.is_some_and(|h| h > past))
+			.then(|| heads.iter().flatten().min().copied().unwrap())
 	})
 }
 

@@ -5,7 +5,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::marker::PhantomData;
 use frame_support::{
 	pallet_prelude::{TransactionSource, Weight},
-	traits::OriginTrait,
+	traits::{Get, OriginTrait},
 	DefaultNoBound,
 };
 use scale_info::TypeInfo;
@@ -80,9 +80,12 @@ impl<T: Config + Send + Sync> CheckMembership<T> {
 			Standing::Member(Role::Auditor) => Ok((200, personal)),
 			Standing::Member(Role::Clinician(_)) => Ok((100, staff)),
 			Standing::Unknown => Err(InvalidTransaction::Custom(refusal::NOT_A_MEMBER).into()),
-			Standing::Removed => Err(InvalidTransaction::Custom(refusal::MEMBERSHIP_REMOVED).into()),
-			Standing::OrganisationInactive(_) =>
-				Err(InvalidTransaction::Custom(refusal::ORGANISATION_INACTIVE).into()),
+			Standing::Removed => {
+				Err(InvalidTransaction::Custom(refusal::MEMBERSHIP_REMOVED).into())
+			}
+			Standing::OrganisationInactive(_) => {
+				Err(InvalidTransaction::Custom(refusal::ORGANISATION_INACTIVE).into())
+			}
 		}
 	}
 }

@@ -86,9 +86,10 @@ pub type NodeKey = [u8; 32];
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub enum Role {
 	/// A patient: owns their records and signs consent.
 	Patient,
@@ -121,7 +122,7 @@ impl Role {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 pub enum OrgStatus {
 	/// Its staff transact, its validator validates, its nodes are accepted.
@@ -143,7 +144,7 @@ pub enum OrgStatus {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 pub enum MemberStatus {
 	/// May transact.
@@ -154,14 +155,7 @@ pub enum MemberStatus {
 
 /// A consortium hospital.
 #[derive(
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	Encode,
-	Decode,
-	MaxEncodedLen,
-	TypeInfo,
-	RuntimeDebugNoBound,
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
 )]
 #[scale_info(skip_type_params(MaxName, MaxNodes))]
 #[codec(mel_bound(AccountId: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
@@ -186,9 +180,7 @@ pub struct Organisation<
 }
 
 /// A registered account.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, RuntimeDebug,
-)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct Member<BlockNumber> {
 	/// What the member may do.
 	pub role: Role,
@@ -201,7 +193,7 @@ pub struct Member<BlockNumber> {
 }
 
 /// Why an account may or may not transact; see [`Pallet::standing`].
-#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, RuntimeDebug)]
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 pub enum Standing {
 	/// An active member with this role.
 	Member(Role),
@@ -494,11 +486,11 @@ pub mod pallet {
 			if T::GovernanceOrigin::try_origin(origin.clone()).is_err() {
 				let admin_org = Self::ensure_org_admin(origin)?;
 				match role {
-					Role::Patient => {},
+					Role::Patient => {}
 					Role::Auditor => return Err(Error::<T>::AuditorNeedsConsortiumVote.into()),
 					Role::Clinician(org) | Role::OrgAdmin(org) => {
 						ensure!(org == admin_org, Error::<T>::RoleOutsideOwnOrganisation)
-					},
+					}
 				}
 			}
 			Self::do_register(&who, role, encryption_key)?;
@@ -689,7 +681,11 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	fn do_register(who: &T::AccountId, role: Role, encryption_key: EncryptionKey) -> DispatchResult {
+	fn do_register(
+		who: &T::AccountId,
+		role: Role,
+		encryption_key: EncryptionKey,
+	) -> DispatchResult {
 		if let Some(org) = role.organisation() {
 			ensure!(Organisations::<T>::contains_key(org), Error::<T>::UnknownOrganisation);
 			ensure!(Self::is_active(org), Error::<T>::OrganisationNotActive);
@@ -716,9 +712,7 @@ impl<T: Config> Pallet<T> {
 
 	fn bind_validator(who: &T::AccountId, org: OrgId) {
 		// A validator account needs a nonce and a consumer slot for its session keys.
-		if !Members::<T>::contains_key(who) &&
-			frame_system::Pallet::<T>::providers(who) == 0
-		{
+		if !Members::<T>::contains_key(who) && frame_system::Pallet::<T>::providers(who) == 0 {
 			frame_system::Pallet::<T>::inc_providers(who);
 		}
 		ValidatorOf::<T>::insert(who, org);
