@@ -148,6 +148,10 @@ pub fn new_full(mut config: Configuration) -> Result<TaskManager, ServiceError> 
 		other: (block_import, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
 
+	// libp2p, the stack the consortium's design names and whose reserved-only behaviour the
+	// peer permissioning below relies on; sc-cli's default would be litep2p.
+	config.network.network_backend = sc_network::config::NetworkBackendType::Libp2p;
+
 	// Peer permissioning starts before the network does: no unauthorised peer is ever
 	// accepted, not even in the moment before the authorised list is applied.
 	let authorized = peers::authorized_at(&client, client.chain_info().best_hash)

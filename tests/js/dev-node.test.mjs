@@ -39,7 +39,7 @@ before(async () => {
       '--dev', '--tmp',
       '--rpc-port', String(rpcPort),
       '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
-      '--no-mdns', '--no-telemetry', '--no-prometheus', '--no-hardware-benchmarks',
+      '--no-mdns', '--no-telemetry', '--no-prometheus',
     ],
     { stdio: ['ignore', 'ignore', 'ignore'] },
   );

@@ -75,7 +75,6 @@ impl Node {
 				"--no-mdns",
 				"--no-telemetry",
 				"--no-prometheus",
-				"--no-hardware-benchmarks",
 			]
 			.map(String::from),
 		);

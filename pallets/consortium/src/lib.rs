@@ -651,22 +651,24 @@ impl<T: Config> Pallet<T> {
 			ensure!(!ValidatorOf::<T>::contains_key(v), Error::<T>::ValidatorInUse);
 		}
 		let org = count + 1;
-		Self::do_register(&delegate, Role::OrgAdmin(org), delegate_encryption_key)?;
-		if let Some(v) = &validator {
-			Self::bind_validator(v, org);
-		}
 		Organisations::<T>::insert(
 			org,
 			Organisation {
 				name,
 				status: OrgStatus::Active,
 				delegate: delegate.clone(),
-				validator,
+				validator: validator.clone(),
 				nodes,
 				admitted_at: frame_system::Pallet::<T>::block_number(),
 			},
 		);
 		OrganisationCount::<T>::put(org);
+		// The organisation must exist before its administrator can be registered; a failure
+		// here rolls the whole call back (dispatchables are transactional).
+		Self::do_register(&delegate, Role::OrgAdmin(org), delegate_encryption_key)?;
+		if let Some(v) = &validator {
+			Self::bind_validator(v, org);
+		}
 		Self::deposit_event(Event::OrganisationAdmitted { org, delegate });
 		Ok(org)
 	}
