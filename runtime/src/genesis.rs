@@ -19,7 +19,7 @@ use crate::{
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use hex_literal::hex;
-use pallet_consortium::{EncryptionKey, NodeKey, Role};
+use pallet_consortium::{EncryptionKey, GenesisMember, GenesisOrganisation, NodeKey, Role};
 use serde_json::Value;
 use sp_genesis_builder::PresetId;
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
@@ -84,28 +84,26 @@ fn hospitals_genesis(validators: usize, nodes: bool, sudo: bool) -> Value {
 	let organisations: Vec<_> = DELEGATES
 		.iter()
 		.enumerate()
-		.map(|(i, who)| {
-			let name = alloc::format!("H{}", i + 1).into_bytes();
-			let validator = (i < validators).then(|| who.to_account_id());
-			let node_keys = if nodes { vec![DEV_NODE_KEYS[i]] } else { vec![] };
-			(name, who.to_account_id(), dev_encryption_key(*who), validator, node_keys)
+		.map(|(i, who)| GenesisOrganisation {
+			name: alloc::format!("H{}", i + 1),
+			delegate: who.to_account_id(),
+			delegate_encryption_key: dev_encryption_key(*who).into(),
+			validator: (i < validators).then(|| who.to_account_id()),
+			nodes: if nodes { vec![DEV_NODE_KEYS[i].into()] } else { vec![] },
 		})
 		.collect();
 	let session_keys: Vec<(AccountId, AccountId, SessionKeys)> = DELEGATES[..validators]
 		.iter()
 		.map(|who| (who.to_account_id(), who.to_account_id(), session_keys(*who)))
 		.collect();
+	let member = |who: Sr25519Keyring, role| GenesisMember {
+		account: who.to_account_id(),
+		role,
+		encryption_key: dev_encryption_key(who).into(),
+	};
 	let members = vec![
-		(
-			Sr25519Keyring::Eve.to_account_id(),
-			Role::Patient,
-			dev_encryption_key(Sr25519Keyring::Eve),
-		),
-		(
-			Sr25519Keyring::Ferdie.to_account_id(),
-			Role::Auditor,
-			dev_encryption_key(Sr25519Keyring::Ferdie),
-		),
+		member(Sr25519Keyring::Eve, Role::Patient),
+		member(Sr25519Keyring::Ferdie, Role::Auditor),
 	];
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		consortium: ConsortiumConfig { organisations, members },

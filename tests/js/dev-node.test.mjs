@@ -26,6 +26,19 @@ function freePort() {
   });
 }
 
+// Resolves once something accepts TCP connections on 127.0.0.1:port.
+async function waitForPort(port, attempts = 240) {
+  for (let i = 0; i < attempts; i += 1) {
+    const open = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port}`);
+}
+
 let node;
 let api;
 let keyring;
@@ -43,8 +56,8 @@ before(async () => {
     ],
     { stdio: ['ignore', 'ignore', 'ignore'] },
   );
-  // The provider retries every second until the node's RPC server is up.
-  const provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, 1000);
+  await waitForPort(rpcPort);
+  const provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`);
   api = await ApiPromise.create({ provider, noInitWarn: true });
   await cryptoWaitReady();
   keyring = new Keyring({ type: 'sr25519' });

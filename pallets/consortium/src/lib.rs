@@ -90,6 +90,7 @@ pub type NodeKey = [u8; 32];
 	serde::Serialize,
 	serde::Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub enum Role {
 	/// A patient: owns their records and signs consent.
 	Patient,
@@ -207,6 +208,34 @@ pub enum Standing {
 	OrganisationInactive(OrgId),
 }
 
+/// An organisation as a chain spec's genesis lists it (keys in hex).
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GenesisOrganisation<AccountId> {
+	/// Public name of the hospital.
+	pub name: alloc::string::String,
+	/// Its delegate: first administrator and council member.
+	pub delegate: AccountId,
+	/// The delegate's X25519 public key.
+	pub delegate_encryption_key: sp_core::H256,
+	/// The account of its validator node, if it runs one.
+	pub validator: Option<AccountId>,
+	/// Ed25519 public keys of its nodes' libp2p identities.
+	pub nodes: Vec<sp_core::H256>,
+}
+
+/// A further member as a chain spec's genesis lists it.
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GenesisMember<AccountId> {
+	/// The member's account.
+	pub account: AccountId,
+	/// Its role.
+	pub role: Role,
+	/// Its X25519 public key.
+	pub encryption_key: sp_core::H256,
+}
+
 /// The organisation record as stored for runtime `T`.
 pub type OrganisationOf<T> = Organisation<
 	<T as frame_system::Config>::AccountId,
@@ -289,29 +318,33 @@ pub mod pallet {
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// Organisations admitted at genesis, with ids 1, 2, … in this order:
-		/// (name, delegate, delegate's encryption key, validator account, node keys).
-		pub organisations:
-			Vec<(Vec<u8>, T::AccountId, EncryptionKey, Option<T::AccountId>, Vec<NodeKey>)>,
-		/// Further members: (account, role, encryption key).
-		pub members: Vec<(T::AccountId, Role, EncryptionKey)>,
+		/// Organisations admitted at genesis, with ids 1, 2, … in this order.
+		pub organisations: Vec<GenesisOrganisation<T::AccountId>>,
+		/// Further members.
+		pub members: Vec<GenesisMember<T::AccountId>>,
 	}
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			for (name, delegate, key, validator, nodes) in &self.organisations {
+			for org in &self.organisations {
+				let nodes: Vec<NodeKey> = org.nodes.iter().map(|key| key.0).collect();
 				Pallet::<T>::do_admit(
-					name.clone().try_into().expect("genesis organisation name too long"),
-					delegate.clone(),
-					*key,
-					validator.clone(),
-					nodes.clone().try_into().expect("too many genesis nodes for an organisation"),
+					org.name
+						.as_bytes()
+						.to_vec()
+						.try_into()
+						.expect("genesis organisation name too long"),
+					org.delegate.clone(),
+					org.delegate_encryption_key.0,
+					org.validator.clone(),
+					nodes.try_into().expect("too many genesis nodes for an organisation"),
 				)
 				.expect("invalid genesis organisation");
 			}
-			for (who, role, key) in &self.members {
-				Pallet::<T>::do_register(who, *role, *key).expect("invalid genesis member");
+			for member in &self.members {
+				Pallet::<T>::do_register(&member.account, member.role, member.encryption_key.0)
+					.expect("invalid genesis member");
 			}
 			let delegates = Pallet::<T>::council_members();
 			T::Council::set_members_sorted(&delegates, &[]);

@@ -1,8 +1,9 @@
 //! A minimal runtime for the consortium pallet's unit tests.
 
 use crate as pallet_consortium;
-use crate::{EncryptionKey, NodeKey, Role};
+use crate::{EncryptionKey, GenesisMember, GenesisOrganisation, NodeKey, Role};
 use frame_support::{derive_impl, parameter_types, traits::ChangeMembers};
+use sp_core::H256;
 use sp_runtime::BuildStorage;
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -73,15 +74,27 @@ pub fn node(byte: u8) -> NodeKey {
 /// Two hospitals, a clinician of H1, a patient and an auditor, at block 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let org = |name: &str, delegate, key_byte, validator, node_byte| GenesisOrganisation {
+		name: name.into(),
+		delegate,
+		delegate_encryption_key: H256(key(key_byte)),
+		validator: Some(validator),
+		nodes: vec![H256(node(node_byte))],
+	};
+	let member = |account, role, key_byte| GenesisMember {
+		account,
+		role,
+		encryption_key: H256(key(key_byte)),
+	};
 	pallet_consortium::GenesisConfig::<Test> {
 		organisations: vec![
-			(b"H1".to_vec(), H1_ADMIN, key(1), Some(H1_VALIDATOR), vec![node(1)]),
-			(b"H2".to_vec(), H2_ADMIN, key(2), Some(H2_VALIDATOR), vec![node(2)]),
+			org("H1", H1_ADMIN, 1, H1_VALIDATOR, 1),
+			org("H2", H2_ADMIN, 2, H2_VALIDATOR, 2),
 		],
 		members: vec![
-			(H1_CLINICIAN, Role::Clinician(1), key(3)),
-			(PATIENT, Role::Patient, key(4)),
-			(AUDITOR, Role::Auditor, key(5)),
+			member(H1_CLINICIAN, Role::Clinician(1), 3),
+			member(PATIENT, Role::Patient, 4),
+			member(AUDITOR, Role::Auditor, 5),
 		],
 	}
 	.assimilate_storage(&mut storage)

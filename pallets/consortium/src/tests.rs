@@ -7,7 +7,7 @@ use crate::{
 use frame_support::{assert_noop, assert_ok, dispatch::DispatchInfo, BoundedVec};
 use pallet_session::SessionManager;
 use sp_runtime::{
-	traits::{Convert, DispatchTransaction},
+	traits::{Convert, DispatchTransaction, TransactionExtension},
 	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
 	DispatchError,
 };
@@ -342,14 +342,10 @@ fn members_rotate_their_own_encryption_key() {
 	});
 }
 
-fn gate(who: Option<u64>) -> Result<(), TransactionValidityError> {
+fn gate(who: u64) -> Result<(), TransactionValidityError> {
 	let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
-	let origin = match who {
-		Some(who) => signed(who),
-		None => RuntimeOrigin::none(),
-	};
 	CheckMembership::<Test>::new()
-		.validate_and_prepare(origin, &call, &DispatchInfo::default(), 0, 0)
+		.validate_and_prepare(signed(who), &call, &DispatchInfo::default(), 0, 0)
 		.map(|_| ())
 }
 
@@ -360,22 +356,41 @@ fn refused(code: u8) -> Result<(), TransactionValidityError> {
 #[test]
 fn gate_admits_members_and_refuses_others() {
 	new_test_ext().execute_with(|| {
-		assert_ok!(gate(Some(PATIENT)));
-		assert_ok!(gate(Some(H1_CLINICIAN)));
-		assert_ok!(gate(Some(H1_VALIDATOR)));
-		assert_ok!(gate(None));
-		assert_eq!(gate(Some(STRANGER)), refused(refusal::NOT_A_MEMBER));
+		assert_ok!(gate(PATIENT));
+		assert_ok!(gate(H1_CLINICIAN));
+		assert_ok!(gate(H1_VALIDATOR));
+		assert_eq!(gate(STRANGER), refused(refusal::NOT_A_MEMBER));
 
 		assert_ok!(Consortium::remove_member(signed(H1_ADMIN), H1_CLINICIAN));
-		assert_eq!(gate(Some(H1_CLINICIAN)), refused(refusal::MEMBERSHIP_REMOVED));
+		assert_eq!(gate(H1_CLINICIAN), refused(refusal::MEMBERSHIP_REMOVED));
 
 		assert_ok!(Consortium::suspend_organisation(RuntimeOrigin::root(), 2));
-		assert_eq!(gate(Some(H2_ADMIN)), refused(refusal::ORGANISATION_INACTIVE));
-		assert_eq!(gate(Some(H2_VALIDATOR)), refused(refusal::ORGANISATION_INACTIVE));
+		assert_eq!(gate(H2_ADMIN), refused(refusal::ORGANISATION_INACTIVE));
+		assert_eq!(gate(H2_VALIDATOR), refused(refusal::ORGANISATION_INACTIVE));
 		// Patients belong to no hospital and keep their access (in a new block: their quota
 		// in the mock is one extrinsic per block).
 		System::set_block_number(2);
-		assert_ok!(gate(Some(PATIENT)));
+		assert_ok!(gate(PATIENT));
+	});
+}
+
+#[test]
+fn gate_leaves_unsigned_extrinsics_alone() {
+	new_test_ext().execute_with(|| {
+		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+		let (valid, signer, _) = CheckMembership::<Test>::new()
+			.validate(
+				RuntimeOrigin::none(),
+				&call,
+				&DispatchInfo::default(),
+				0,
+				(),
+				&sp_runtime::traits::TxBaseImplication(()),
+				TransactionSource::InBlock,
+			)
+			.unwrap();
+		assert_eq!(valid.priority, 0);
+		assert!(signer.is_none());
 	});
 }
 
@@ -426,16 +441,16 @@ fn gate_holds_each_account_to_its_block_quota() {
 	new_test_ext().execute_with(|| {
 		// Staff quota is 3 per block in the mock, personal quota 1.
 		for _ in 0..3 {
-			assert_ok!(gate(Some(H1_CLINICIAN)));
+			assert_ok!(gate(H1_CLINICIAN));
 		}
 		let exhausted = Err(InvalidTransaction::ExhaustsResources.into());
-		assert_eq!(gate(Some(H1_CLINICIAN)), exhausted);
-		assert_ok!(gate(Some(PATIENT)));
-		assert_eq!(gate(Some(PATIENT)), exhausted);
+		assert_eq!(gate(H1_CLINICIAN), exhausted);
+		assert_ok!(gate(PATIENT));
+		assert_eq!(gate(PATIENT), exhausted);
 		// A new block, a new quota.
 		System::set_block_number(2);
-		assert_ok!(gate(Some(H1_CLINICIAN)));
-		assert_ok!(gate(Some(PATIENT)));
+		assert_ok!(gate(H1_CLINICIAN));
+		assert_ok!(gate(PATIENT));
 	});
 }
 
