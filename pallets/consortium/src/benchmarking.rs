@@ -39,7 +39,14 @@ fn org_with_admin<T: Config>() -> (OrgId, T::AccountId) {
 	(org, Organisations::<T>::get(org).unwrap().delegate)
 }
 
-#[benchmarks(where T: Send + Sync, <T as frame_system::Config>::RuntimeCall: Dispatchable<RuntimeOrigin = <T as frame_system::Config>::RuntimeOrigin>)]
+#[benchmarks(
+	where
+		T: Send + Sync,
+		<T as frame_system::Config>::RuntimeCall: Dispatchable<
+			RuntimeOrigin = <T as frame_system::Config>::RuntimeOrigin,
+			Info = frame_support::dispatch::DispatchInfo,
+		>,
+)]
 mod benchmarks {
 	use super::*;
 
