@@ -9,7 +9,7 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstBool, ConstU128, ConstU32, ConstU64, EitherOfDiverse, VariantCountOf},
+	traits::{ConstBool, ConstU128, ConstU16, ConstU32, ConstU64, EitherOfDiverse, VariantCountOf},
 	weights::{
 		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		Weight,
@@ -55,8 +55,6 @@ impl frame_system::Config for Runtime {
 	type SS58Prefix = ConstU16<42>;
 	type MaxConsumers = ConstU32<16>;
 }
-
-use frame_support::traits::ConstU16;
 
 impl pallet_timestamp::Config for Runtime {
 	type Moment = u64;

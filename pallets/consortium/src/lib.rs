@@ -610,15 +610,6 @@ impl<T: Config> Pallet<T> {
 		Organisations::<T>::get(org).is_some_and(|o| o.status == OrgStatus::Active)
 	}
 
-	/// The organisation of `who` if it is an active clinician or administrator of an active
-	/// organisation: the staff the other pallets let write records.
-	pub fn active_staff_org(who: &T::AccountId) -> Option<OrgId> {
-		match Self::standing(who) {
-			Standing::Member(Role::Clinician(org) | Role::OrgAdmin(org)) => Some(org),
-			_ => None,
-		}
-	}
-
 	/// The sorted delegates of the active organisations: the council.
 	pub fn council_members() -> Vec<T::AccountId> {
 		let mut delegates: Vec<_> = Organisations::<T>::iter_values()
