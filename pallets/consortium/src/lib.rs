@@ -66,8 +66,7 @@ use frame_support::{pallet_prelude::*, traits::ChangeMembers};
 use frame_system::pallet_prelude::*;
 use scale_info::TypeInfo;
 
-/// Identifies an organisation (hospital). Assigned in order of admission, starting at 1.
-pub type OrgId = u32;
+pub use medledger_primitives::OrgId;
 
 /// An X25519 public key: documents' data keys are wrapped to it.
 pub type EncryptionKey = [u8; 32];
@@ -661,7 +660,9 @@ impl<T: Config> Pallet<T> {
 		Ok(result)
 	}
 
-	fn do_admit(
+	/// Admits an organisation without a vote: for genesis, and for the benchmarks of pallets
+	/// that need a hospital to exist.
+	pub fn do_admit(
 		name: BoundedVec<u8, T::MaxNameLength>,
 		delegate: T::AccountId,
 		delegate_encryption_key: EncryptionKey,
@@ -707,7 +708,9 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	fn do_register(
+	/// Registers a member without an administrator's call: for genesis, and for the
+	/// benchmarks of pallets that need members.
+	pub fn do_register(
 		who: &T::AccountId,
 		role: Role,
 		encryption_key: EncryptionKey,
@@ -763,6 +766,39 @@ impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
 
 	fn end_session(_end_index: u32) {}
 	fn start_session(_start_index: u32) {}
+}
+
+/// Accounts and hospitals for the benchmarks of the pallets built on this one.
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmark_setup {
+	use super::*;
+
+	/// Admits hospital number `n` with an administrator and a clinician; returns
+	/// `(org, admin, clinician)`.
+	pub fn hospital<T: Config>(n: u32) -> (OrgId, T::AccountId, T::AccountId) {
+		let admin: T::AccountId = frame_benchmarking::account("admin", n, 0);
+		let clinician: T::AccountId = frame_benchmarking::account("clinician", n, 0);
+		let name = alloc::vec![b'H'; T::MaxNameLength::get() as usize];
+		let org = Pallet::<T>::do_admit(
+			name.try_into().expect("a name of the maximum length fits"),
+			admin.clone(),
+			[1; 32],
+			None,
+			Default::default(),
+		)
+		.expect("benchmarks start with room for a hospital");
+		Pallet::<T>::do_register(&clinician, Role::Clinician(org), [2; 32])
+			.expect("the hospital was just admitted");
+		(org, admin, clinician)
+	}
+
+	/// Registers patient number `n`.
+	pub fn patient<T: Config>(n: u32) -> T::AccountId {
+		let patient: T::AccountId = frame_benchmarking::account("patient", n, 0);
+		Pallet::<T>::do_register(&patient, Role::Patient, [3; 32])
+			.expect("a fresh account registers");
+		patient
+	}
 }
 
 /// `pallet-session`'s `ValidatorIdOf`: only the validator account of an organisation may

@@ -1,0 +1,35 @@
+//! Benchmarks of every call, for `benchmark pallet`.
+
+use super::*;
+use frame_benchmarking::v2::*;
+use frame_system::RawOrigin;
+use pallet_consortium::benchmark_setup;
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// `n` reads of a document (the dearest subject to check) by a clinician.
+	#[benchmark]
+	fn record_access(n: Linear<1, { T::MaxAccessBatch::get() }>) {
+		let (_, _, clinician) = benchmark_setup::hospital::<T>(0);
+		let patient = benchmark_setup::patient::<T>(0);
+		let subject = T::Subjects::benchmark_subject(&patient);
+		let read = AccessRecord {
+			patient: patient.clone(),
+			subject,
+			consent: Some(1),
+			purpose: Some(Purpose::Treatment),
+			outcome: Outcome::Success,
+			at: Pallet::<T>::now(),
+		};
+		let reads = alloc::vec![read; n as usize];
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(clinician), reads);
+
+		assert_eq!(Trails::<T>::get(&patient).seq, n as u64);
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,369 @@
+//! # Audit pallet
+//!
+//! The append-only record of who did what to whose medical records, kept so that an auditor
+//! can prove a patient's trail is complete.
+//!
+//! ## Model
+//!
+//! - An [`AuditEntry`] names the patient whose records were touched, the actor and the actor's
+//!   organisation, the action (FHIR AuditEvent codes C/R/U/D/E), the subject (a document, a
+//!   consent, or the patient's records as a whole), the consent used and the purpose, the
+//!   outcome (success, or refused and why) and the time.
+//! - Every entry goes into its patient's **trail** with the next sequence number, starting at
+//!   1. The pallet keeps per patient a [`TrailHead`]: the last sequence number and the hash
+//!   chain's head, `head(n) = BLAKE2b-256(head(n − 1) ‖ SCALE(entry n))`. Each stored entry
+//!   keeps the head after it. [`medledger_primitives::audit::verify_trail`] checks a list of
+//!   entries against a head read (with a storage proof) from a finalised block: a missing,
+//!   reordered, inserted or altered entry is found and located.
+//! - Entries are never changed or removed. Indexes by actor and by organisation let auditors
+//!   and hospitals list what an account or a hospital did.
+//!
+//! ## Who writes entries
+//!
+//! - The documents and consent pallets call [`Pallet::record`] for every state change they
+//!   make, in the same extrinsic, so the change and its entry cannot part.
+//! - Reads happen off chain, at a hospital's gateway, after it checked consent on chain. The
+//!   gateway records each read, granted or refused, with [`Pallet::record_access`]: many
+//!   entries in one extrinsic, signed by the actor who read, so reads need not wait for a
+//!   block each. The pallet checks that each subject belongs to the named patient and that no
+//!   entry is dated in the future; it cannot know whether a read claimed as granted was, so
+//!   the consent used is recorded for auditors to check against the consent's history.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use medledger_primitives::audit::{
+	AuditAction, AuditEntry, AuditRecord, Outcome, Refusal, Subject, TrailHead,
+};
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{pallet_prelude::*, traits::Time};
+use frame_system::pallet_prelude::*;
+use medledger_primitives::{ConsentId, Moment, OrgId, Purpose};
+use pallet_consortium::{MemberStatus, Role, Standing};
+use scale_info::TypeInfo;
+
+/// Most entries a query returns in one page.
+pub const MAX_PAGE: u32 = 1_000;
+
+/// The patient a document or a consent belongs to; implemented by the pallets that own them.
+pub trait SubjectOwner<AccountId> {
+	/// The patient of `subject`, if this implementation knows the subject.
+	fn patient_of(subject: &Subject) -> Option<AccountId>;
+
+	/// Creates a subject of `patient` for benchmarks (the dearest kind to look up).
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_subject(_patient: &AccountId) -> Subject {
+		Subject::Patient
+	}
+}
+
+/// The runtime joins the documents and consent pallets as `(Documents, Consent)`.
+impl<AccountId, A: SubjectOwner<AccountId>, B: SubjectOwner<AccountId>> SubjectOwner<AccountId>
+	for (A, B)
+{
+	fn patient_of(subject: &Subject) -> Option<AccountId> {
+		A::patient_of(subject).or_else(|| B::patient_of(subject))
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_subject(patient: &AccountId) -> Subject {
+		A::benchmark_subject(patient)
+	}
+}
+
+/// One read a gateway reports with [`Pallet::record_access`]; the actor is the signer.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct AccessRecord<AccountId> {
+	/// Whose record was read.
+	pub patient: AccountId,
+	/// What was read (normally a document).
+	pub subject: Subject,
+	/// The consent that allowed it, if one did.
+	pub consent: Option<ConsentId>,
+	/// The purpose the reader declared.
+	pub purpose: Option<Purpose>,
+	/// Granted, or refused and why.
+	pub outcome: Outcome,
+	/// When the read happened.
+	pub at: Moment,
+}
+
+/// An entry's place: the patient's trail and the sequence number in it.
+pub type EntryRef<AccountId> = (AccountId, u64);
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config:
+		frame_system::Config<RuntimeEvent: From<Event<Self>>> + pallet_consortium::Config
+	{
+		/// The chain's clock (milliseconds since the Unix epoch).
+		type Time: Time<Moment = Moment>;
+
+		/// Who owns documents and consents.
+		type Subjects: SubjectOwner<Self::AccountId>;
+
+		/// Most reads one [`Pallet::record_access`] may report.
+		#[pallet::constant]
+		type MaxAccessBatch: Get<u32>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Each patient's trail: last sequence number and hash-chain head.
+	#[pallet::storage]
+	pub type Trails<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, TrailHead, ValueQuery>;
+
+	/// Entries by patient and sequence number, each with the head after it.
+	#[pallet::storage]
+	pub type Entries<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		u64,
+		AuditRecord<T::AccountId>,
+	>;
+
+	/// Index: the entries each account made.
+	#[pallet::storage]
+	pub type ByActor<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		EntryRef<T::AccountId>,
+		(),
+	>;
+
+	/// Index: the entries each organisation's staff made.
+	#[pallet::storage]
+	pub type ByOrganisation<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, OrgId, Blake2_128Concat, EntryRef<T::AccountId>, ()>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// An entry was added to a patient's trail.
+		Recorded {
+			patient: T::AccountId,
+			seq: u64,
+			actor: T::AccountId,
+			action: AuditAction,
+			subject: Subject,
+			outcome: Outcome,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// Only active patients and staff of active hospitals report reads.
+		NotAllowedToReport,
+		/// A report must hold at least one read.
+		EmptyReport,
+		/// A report holds more reads than `MaxAccessBatch`.
+		ReportTooLarge,
+		/// The account named as patient is not a patient.
+		UnknownPatient,
+		/// The subject does not exist, or belongs to another patient.
+		SubjectNotOfPatient,
+		/// A patient may only report reads of their own records.
+		NotOwnRecord,
+		/// A read is dated after the current block.
+		DatedInTheFuture,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Record reads of medical records made through a gateway, granted or refused. The
+		/// signer is the actor of every entry. All entries are checked before any is written.
+		#[pallet::call_index(0)]
+		#[pallet::weight(<T as Config>::WeightInfo::record_access(
+			(reads.len() as u32).min(T::MaxAccessBatch::get())
+		))]
+		pub fn record_access(
+			origin: OriginFor<T>,
+			reads: Vec<AccessRecord<T::AccountId>>,
+		) -> DispatchResult {
+			let actor = ensure_signed(origin)?;
+			let org = match pallet_consortium::Pallet::<T>::standing(&actor) {
+				Standing::Member(Role::Patient) => None,
+				Standing::Member(role @ (Role::Clinician(_) | Role::OrgAdmin(_))) => {
+					role.organisation()
+				}
+				_ => return Err(Error::<T>::NotAllowedToReport.into()),
+			};
+			ensure!(!reads.is_empty(), Error::<T>::EmptyReport);
+			ensure!(reads.len() as u32 <= T::MaxAccessBatch::get(), Error::<T>::ReportTooLarge);
+			let now = T::Time::now();
+			for read in &reads {
+				Self::check_read(&actor, org, read, now)?;
+			}
+			for read in reads {
+				Self::record(AuditEntry {
+					patient: read.patient,
+					actor: actor.clone(),
+					org,
+					action: AuditAction::Read,
+					subject: read.subject,
+					consent: read.consent,
+					purpose: read.purpose,
+					outcome: read.outcome,
+					at: read.at,
+				});
+			}
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Appends `entry` to its patient's trail and returns its sequence number. Callers check
+	/// their own preconditions first; recording cannot fail.
+	pub fn record(entry: AuditEntry<T::AccountId>) -> u64 {
+		let patient = entry.patient.clone();
+		let trail = Trails::<T>::get(&patient).append(&entry);
+		Trails::<T>::insert(&patient, trail);
+		let key = (patient.clone(), trail.seq);
+		ByActor::<T>::insert(&entry.actor, &key, ());
+		if let Some(org) = entry.org {
+			ByOrganisation::<T>::insert(org, &key, ());
+		}
+		Self::deposit_event(Event::Recorded {
+			patient: patient.clone(),
+			seq: trail.seq,
+			actor: entry.actor.clone(),
+			action: entry.action,
+			subject: entry.subject,
+			outcome: entry.outcome,
+		});
+		Entries::<T>::insert(&patient, trail.seq, AuditRecord { entry, head: trail.head });
+		trail.seq
+	}
+
+	/// The current time, for pallets that date their entries.
+	pub fn now() -> Moment {
+		T::Time::now()
+	}
+
+	fn check_read(
+		actor: &T::AccountId,
+		org: Option<OrgId>,
+		read: &AccessRecord<T::AccountId>,
+		now: Moment,
+	) -> DispatchResult {
+		ensure!(org.is_some() || &read.patient == actor, Error::<T>::NotOwnRecord);
+		let is_patient = pallet_consortium::Members::<T>::get(&read.patient)
+			.is_some_and(|m| m.role == Role::Patient && m.status == MemberStatus::Active);
+		ensure!(is_patient, Error::<T>::UnknownPatient);
+		if read.subject != Subject::Patient {
+			ensure!(
+				T::Subjects::patient_of(&read.subject).as_ref() == Some(&read.patient),
+				Error::<T>::SubjectNotOfPatient
+			);
+		}
+		ensure!(read.at <= now, Error::<T>::DatedInTheFuture);
+		Ok(())
+	}
+
+	/// A patient's trail from sequence number `from`, at most `limit` (≤ [`MAX_PAGE`]) entries.
+	pub fn trail(
+		patient: &T::AccountId,
+		from: u64,
+		limit: u32,
+	) -> Vec<(u64, AuditRecord<T::AccountId>)> {
+		let last = Trails::<T>::get(patient).seq;
+		let end = last.min(from.saturating_add(limit.min(MAX_PAGE) as u64).saturating_sub(1));
+		(from.max(1)..=end)
+			.filter_map(|seq| Entries::<T>::get(patient, seq).map(|record| (seq, record)))
+			.collect()
+	}
+
+	/// Entries made by `actor`, in index order, after `after` (exclusive), at most `limit`.
+	pub fn by_actor(
+		actor: &T::AccountId,
+		after: Option<EntryRef<T::AccountId>>,
+		limit: u32,
+	) -> Vec<(EntryRef<T::AccountId>, AuditRecord<T::AccountId>)> {
+		let keys = match after {
+			Some(after) => ByActor::<T>::iter_key_prefix_from(
+				actor,
+				ByActor::<T>::hashed_key_for(actor, after),
+			),
+			None => ByActor::<T>::iter_key_prefix(actor),
+		};
+		Self::resolve(keys, limit)
+	}
+
+	/// Entries made by `org`'s staff, in index order, after `after` (exclusive), at most
+	/// `limit`.
+	pub fn by_organisation(
+		org: OrgId,
+		after: Option<EntryRef<T::AccountId>>,
+		limit: u32,
+	) -> Vec<(EntryRef<T::AccountId>, AuditRecord<T::AccountId>)> {
+		let keys = match after {
+			Some(after) => ByOrganisation::<T>::iter_key_prefix_from(
+				org,
+				ByOrganisation::<T>::hashed_key_for(org, after),
+			),
+			None => ByOrganisation::<T>::iter_key_prefix(org),
+		};
+		Self::resolve(keys, limit)
+	}
+
+	fn resolve(
+		keys: impl Iterator<Item = EntryRef<T::AccountId>>,
+		limit: u32,
+	) -> Vec<(EntryRef<T::AccountId>, AuditRecord<T::AccountId>)> {
+		keys.take(limit.min(MAX_PAGE) as usize)
+			.filter_map(|key| Entries::<T>::get(&key.0, key.1).map(|record| (key, record)))
+			.collect()
+	}
+}
+
+sp_api::decl_runtime_apis! {
+	/// Queries of the audit trail for the gateway, the explorer and the verifier.
+	pub trait AuditApi<AccountId> where AccountId: codec::Codec {
+		/// A patient's trail head: last sequence number and hash-chain head.
+		fn trail_head(patient: AccountId) -> TrailHead;
+		/// A patient's entries from sequence number `from`, at most `limit` (≤ 1,000).
+		fn trail(patient: AccountId, from: u64, limit: u32) -> Vec<(u64, AuditRecord<AccountId>)>;
+		/// Entries an account made, after `after`, at most `limit` (≤ 1,000).
+		fn by_actor(
+			actor: AccountId,
+			after: Option<EntryRef<AccountId>>,
+			limit: u32,
+		) -> Vec<(EntryRef<AccountId>, AuditRecord<AccountId>)>;
+		/// Entries an organisation's staff made, after `after`, at most `limit` (≤ 1,000).
+		fn by_organisation(
+			org: OrgId,
+			after: Option<EntryRef<AccountId>>,
+			limit: u32,
+		) -> Vec<(EntryRef<AccountId>, AuditRecord<AccountId>)>;
+	}
+}

@@ -1,0 +1,188 @@
+//! Unit tests of every call and error, and of the trail queries.
+
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok};
+use medledger_primitives::audit::verify_trail;
+
+fn read(patient: u64, subject: Subject) -> AccessRecord<u64> {
+	AccessRecord {
+		patient,
+		subject,
+		consent: Some(1),
+		purpose: Some(Purpose::Treatment),
+		outcome: Outcome::Success,
+		at: NOW - 10,
+	}
+}
+
+fn report(who: u64, reads: Vec<AccessRecord<u64>>) -> DispatchResult {
+	Audit::record_access(RuntimeOrigin::signed(who), reads)
+}
+
+fn whole_trail(patient: u64) -> Vec<(u64, AuditRecord<u64>)> {
+	Audit::trail(&patient, 1, MAX_PAGE)
+}
+
+#[test]
+fn a_clinician_reports_reads_into_the_patients_trail() {
+	new_test_ext().execute_with(|| {
+		let refused = AccessRecord {
+			outcome: Outcome::Refused(Refusal::ConsentRevoked),
+			..read(PATIENT, Subject::Document(1))
+		};
+		assert_ok!(report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)), refused]));
+
+		let trail = whole_trail(PATIENT);
+		assert_eq!(trail.len(), 2);
+		let (seq, first) = &trail[0];
+		assert_eq!(*seq, 1);
+		assert_eq!(first.entry.actor, H1_CLINICIAN);
+		assert_eq!(first.entry.org, Some(1));
+		assert_eq!(first.entry.action, AuditAction::Read);
+		assert_eq!(first.entry.at, NOW - 10);
+		assert_eq!(trail[1].1.entry.outcome, Outcome::Refused(Refusal::ConsentRevoked));
+		assert_eq!(Trails::<Test>::get(PATIENT).seq, 2);
+		System::assert_last_event(
+			Event::Recorded {
+				patient: PATIENT,
+				seq: 2,
+				actor: H1_CLINICIAN,
+				action: AuditAction::Read,
+				subject: Subject::Document(1),
+				outcome: Outcome::Refused(Refusal::ConsentRevoked),
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn the_trail_verifies_against_its_head() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)); 3]));
+		assert_ok!(report(H2_ADMIN, vec![read(PATIENT, Subject::Consent(1))]));
+		assert_ok!(report(PATIENT, vec![read(PATIENT, Subject::Patient)]));
+		let head = Trails::<Test>::get(PATIENT);
+		assert_eq!(head.seq, 5);
+		let trail = whole_trail(PATIENT);
+		assert_eq!(verify_trail(&PATIENT, TrailHead::default(), &trail, head), Ok(()));
+		// A later page verifies from the head recorded with the entry before it.
+		let start = TrailHead { seq: 2, head: trail[1].1.head };
+		assert_eq!(verify_trail(&PATIENT, start, &Audit::trail(&PATIENT, 3, 10), head), Ok(()));
+	});
+}
+
+#[test]
+fn record_appends_entries_of_other_pallets() {
+	new_test_ext().execute_with(|| {
+		let entry = AuditEntry {
+			patient: PATIENT,
+			actor: PATIENT,
+			org: None,
+			action: AuditAction::Update,
+			subject: Subject::Consent(1),
+			consent: Some(1),
+			purpose: None,
+			outcome: Outcome::Success,
+			at: NOW,
+		};
+		assert_eq!(Audit::record(entry.clone()), 1);
+		assert_eq!(Audit::record(entry.clone()), 2);
+		assert_eq!(Entries::<Test>::get(PATIENT, 2).unwrap().entry, entry);
+		assert_eq!(Trails::<Test>::get(OTHER_PATIENT), TrailHead::default());
+	});
+}
+
+#[test]
+fn queries_by_actor_and_organisation_page_through_everything() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)); 4]));
+		assert_ok!(report(H1_ADMIN, vec![read(OTHER_PATIENT, Subject::Document(2))]));
+		assert_ok!(report(H2_ADMIN, vec![read(PATIENT, Subject::Document(1))]));
+
+		assert_eq!(Audit::by_actor(&H1_CLINICIAN, None, 100).len(), 4);
+		let mut pages = Vec::new();
+		let mut after = None;
+		loop {
+			let page = Audit::by_organisation(1, after.clone(), 2);
+			if page.is_empty() {
+				break;
+			}
+			after = page.last().map(|(key, _)| key.clone());
+			pages.extend(page.into_iter().map(|(key, _)| key));
+		}
+		pages.sort();
+		assert_eq!(
+			pages,
+			vec![(PATIENT, 1), (PATIENT, 2), (PATIENT, 3), (PATIENT, 4), (OTHER_PATIENT, 1)]
+		);
+		assert_eq!(Audit::by_organisation(2, None, 100).len(), 1);
+		assert_eq!(
+			Audit::trail(&PATIENT, 2, 2).iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+			vec![2, 3]
+		);
+	});
+}
+
+#[test]
+fn only_patients_and_staff_report_reads() {
+	new_test_ext().execute_with(|| {
+		for who in [STRANGER, AUDITOR] {
+			assert_noop!(
+				report(who, vec![read(PATIENT, Subject::Document(1))]),
+				Error::<Test>::NotAllowedToReport
+			);
+		}
+	});
+}
+
+#[test]
+fn a_patient_reports_only_their_own_records() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			report(PATIENT, vec![read(OTHER_PATIENT, Subject::Document(2))]),
+			Error::<Test>::NotOwnRecord
+		);
+	});
+}
+
+#[test]
+fn empty_and_oversize_reports_are_refused() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(report(H1_CLINICIAN, vec![]), Error::<Test>::EmptyReport);
+		assert_noop!(
+			report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)); 5]),
+			Error::<Test>::ReportTooLarge
+		);
+	});
+}
+
+#[test]
+fn reads_must_name_a_patient_and_their_own_subject() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			report(H1_CLINICIAN, vec![read(H1_ADMIN, Subject::Patient)]),
+			Error::<Test>::UnknownPatient
+		);
+		assert_noop!(
+			report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(2))]),
+			Error::<Test>::SubjectNotOfPatient
+		);
+		assert_noop!(
+			report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(77))]),
+			Error::<Test>::SubjectNotOfPatient
+		);
+	});
+}
+
+#[test]
+fn one_bad_read_refuses_the_whole_report() {
+	new_test_ext().execute_with(|| {
+		let future = AccessRecord { at: NOW + 1, ..read(PATIENT, Subject::Document(1)) };
+		assert_noop!(
+			report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)), future]),
+			Error::<Test>::DatedInTheFuture
+		);
+		assert!(whole_trail(PATIENT).is_empty());
+	});
+}
