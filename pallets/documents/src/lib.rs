@@ -1,0 +1,530 @@
+//! # Documents pallet
+//!
+//! Anchors of medical documents: what a hospital wrote about a patient, proven to exist,
+//! unaltered, since a finalised block, without putting anything readable on chain.
+//!
+//! ## Model
+//!
+//! - A [`Document`] is one version of a medical document. It names the patient, the issuing
+//!   organisation and the author; holds a **salted commitment** to the plaintext,
+//!   `BLAKE2b-256(salt ‖ plaintext)` ([`medledger_primitives::commitment`]), never a bare hash
+//!   (which would let anyone confirm a guessed document); the IPFS CID of the *encrypted*
+//!   file (raw or dag-pb, SHA2-256; see [`medledger_primitives::validate_cid`]); the
+//!   plaintext's size, media type and a document-type code (a LOINC or FHIR code such as
+//!   `34133-9`); when it was anchored; its status; and the version it supersedes. The salt
+//!   travels inside the encrypted envelope, so whoever can read the document can prove it.
+//! - Documents are never deleted. [`Pallet::amend`] anchors a new version and marks the old
+//!   one `Superseded` (pointing to its successor); [`Pallet::mark_entered_in_error`] marks a
+//!   version `EnteredInError` (FHIR's status for a record that should never have been made).
+//! - Ids are assigned in order from 1. The same commitment can be anchored only once, so a
+//!   retried upload cannot create a second record.
+//!
+//! ## Who may do what
+//!
+//! - Clinicians and administrators of an active hospital anchor documents for any active
+//!   patient: hospitals record the care they give, and each anchor lands in the patient's
+//!   audit trail, which the patient sees. [`Pallet::anchor_batch`] anchors up to
+//!   `MaxBatchSize` documents in one extrinsic, all or none.
+//! - The issuing hospital's staff amend its documents and mark them entered-in-error. Staff of
+//!   another hospital may amend a document when the patient granted their hospital `Write`
+//!   access to it (asked of [`Config::WriteConsent`], i.e. the consent pallet); the new
+//!   version is then issued by their hospital.
+//! - Every change writes an entry into the patient's audit trail (`pallet-audit`).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{pallet_prelude::*, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use frame_system::pallet_prelude::*;
+use medledger_primitives::{
+	audit::{AuditAction, AuditEntry, Outcome, Subject},
+	validate_cid, ConsentId, DocId, Hash, Moment, OrgId,
+};
+use pallet_audit::SubjectOwner;
+use pallet_consortium::{MemberStatus, Role, Standing};
+use scale_info::TypeInfo;
+
+/// Most documents a query returns in one page.
+pub const MAX_PAGE: u32 = 1_000;
+
+/// Lifecycle of a document version.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum DocumentStatus {
+	/// The current version.
+	Current,
+	/// Replaced by a newer version.
+	Superseded {
+		/// The version that replaced it.
+		by: DocId,
+	},
+	/// Should never have been recorded (wrong patient, wrong file). Kept, never deleted.
+	EnteredInError,
+}
+
+/// A document as a hospital submits it for anchoring.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct NewDocument<AccountId> {
+	/// Whose record it is.
+	pub patient: AccountId,
+	/// `BLAKE2b-256(salt ‖ plaintext)`.
+	pub commitment: Hash,
+	/// Binary CID of the encrypted file on IPFS.
+	pub cid: Vec<u8>,
+	/// Size of the plaintext, in bytes.
+	pub size: u64,
+	/// Media type of the plaintext, e.g. `application/fhir+json` or `application/pdf`.
+	pub media_type: Vec<u8>,
+	/// Kind of document: a LOINC or FHIR code, e.g. `34133-9` (summary of episode note).
+	pub document_type: Vec<u8>,
+}
+
+/// One anchored document version.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+pub struct Document<T: Config> {
+	/// Whose record it is.
+	pub patient: T::AccountId,
+	/// The issuing organisation.
+	pub org: OrgId,
+	/// The staff member who anchored it.
+	pub author: T::AccountId,
+	/// `BLAKE2b-256(salt ‖ plaintext)`.
+	pub commitment: Hash,
+	/// Binary CID of the encrypted file on IPFS.
+	pub cid: BoundedVec<u8, T::MaxCidLength>,
+	/// Size of the plaintext, in bytes.
+	pub size: u64,
+	/// Media type of the plaintext.
+	pub media_type: BoundedVec<u8, T::MaxMediaTypeLength>,
+	/// LOINC or FHIR document-type code.
+	pub document_type: BoundedVec<u8, T::MaxDocumentTypeLength>,
+	/// When it was anchored (milliseconds since the Unix epoch).
+	pub created_at: Moment,
+	/// Current, superseded or entered-in-error.
+	pub status: DocumentStatus,
+	/// The version this one supersedes.
+	pub previous: Option<DocId>,
+}
+
+/// Whether a patient let another hospital write (amend) one of their documents; the consent
+/// pallet answers in the runtime.
+pub trait WriteConsent<AccountId> {
+	/// The consent under which `org` may amend `document` (of `patient`, with this type code).
+	fn write_consent(
+		org: OrgId,
+		patient: &AccountId,
+		document: DocId,
+		document_type: &[u8],
+	) -> Option<ConsentId>;
+
+	/// Makes [`Self::write_consent`] allow `org` to write `patient`'s documents, for
+	/// benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn allow_for_benchmark(org: OrgId, patient: &AccountId);
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config:
+		frame_system::Config<RuntimeEvent: From<Event<Self>>> + pallet_audit::Config
+	{
+		/// Patients' write consents to other hospitals.
+		type WriteConsent: WriteConsent<Self::AccountId>;
+
+		/// Longest binary CID accepted (a SHA2-256 CIDv1 has 36 bytes).
+		#[pallet::constant]
+		type MaxCidLength: Get<u32>;
+
+		/// Longest media type, in bytes.
+		#[pallet::constant]
+		type MaxMediaTypeLength: Get<u32>;
+
+		/// Longest document-type code, in bytes.
+		#[pallet::constant]
+		type MaxDocumentTypeLength: Get<u32>;
+
+		/// Most documents in one [`Pallet::anchor_batch`].
+		#[pallet::constant]
+		type MaxBatchSize: Get<u32>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Documents by id.
+	#[pallet::storage]
+	pub type Records<T: Config> = StorageMap<_, Twox64Concat, DocId, Document<T>>;
+
+	/// How many documents were anchored; the next id is this plus one.
+	#[pallet::storage]
+	pub type DocumentCount<T: Config> = StorageValue<_, DocId, ValueQuery>;
+
+	/// The document holding each commitment: refuses duplicates, finds a document by it.
+	#[pallet::storage]
+	pub type ByCommitment<T: Config> = StorageMap<_, Blake2_128Concat, Hash, DocId>;
+
+	/// Index: each patient's documents.
+	#[pallet::storage]
+	pub type ByPatient<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, DocId, ()>;
+
+	/// Index: each organisation's documents.
+	#[pallet::storage]
+	pub type ByOrganisation<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, OrgId, Twox64Concat, DocId, ()>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A hospital anchored a document for a patient.
+		Anchored { id: DocId, patient: T::AccountId, org: OrgId, author: T::AccountId },
+		/// A new version superseded a document.
+		Amended { previous: DocId, id: DocId },
+		/// A document was marked entered-in-error.
+		MarkedEnteredInError { id: DocId },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// Only clinicians and administrators of an active hospital anchor documents.
+		NotHospitalStaff,
+		/// The account named as patient is not an active patient.
+		UnknownPatient,
+		/// The CID is longer than `MaxCidLength`.
+		CidTooLong,
+		/// The CID is not a binary CID of a raw or dag-pb file hashed with SHA2-256.
+		InvalidCid,
+		/// The media type is empty.
+		MissingMediaType,
+		/// The media type is longer than `MaxMediaTypeLength`.
+		MediaTypeTooLong,
+		/// The document-type code is empty.
+		MissingDocumentType,
+		/// The document-type code is longer than `MaxDocumentTypeLength`.
+		DocumentTypeTooLong,
+		/// A document with this commitment is already anchored.
+		DuplicateAnchor,
+		/// A batch must hold at least one document.
+		EmptyBatch,
+		/// A batch holds more than `MaxBatchSize` documents.
+		BatchTooLarge,
+		/// No document has this id.
+		UnknownDocument,
+		/// Only a current version can be amended.
+		NotCurrent,
+		/// The new version must be of the same patient.
+		NotTheSamePatient,
+		/// Only the issuing hospital, or one the patient granted write access, may amend.
+		NoWriteAccess,
+		/// Only the issuing hospital marks its documents entered-in-error.
+		NotIssuingOrganisation,
+		/// The document is already marked entered-in-error.
+		AlreadyEnteredInError,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Anchor one document.
+		#[pallet::call_index(0)]
+		#[pallet::weight(<T as Config>::WeightInfo::anchor())]
+		pub fn anchor(origin: OriginFor<T>, document: NewDocument<T::AccountId>) -> DispatchResult {
+			let (author, org) = Self::ensure_staff(origin)?;
+			let record = Self::validate(&author, org, document, None)?;
+			Self::insert(record);
+			Ok(())
+		}
+
+		/// Anchor up to `MaxBatchSize` documents, all or none.
+		#[pallet::call_index(1)]
+		#[pallet::weight(<T as Config>::WeightInfo::anchor_batch(
+			(documents.len() as u32).min(T::MaxBatchSize::get())
+		))]
+		pub fn anchor_batch(
+			origin: OriginFor<T>,
+			documents: Vec<NewDocument<T::AccountId>>,
+		) -> DispatchResult {
+			let (author, org) = Self::ensure_staff(origin)?;
+			ensure!(!documents.is_empty(), Error::<T>::EmptyBatch);
+			ensure!(documents.len() as u32 <= T::MaxBatchSize::get(), Error::<T>::BatchTooLarge);
+			for document in documents {
+				// A failure rolls back the documents inserted before it: the call is
+				// transactional.
+				let record = Self::validate(&author, org, document, None)?;
+				Self::insert(record);
+			}
+			Ok(())
+		}
+
+		/// Anchor a new version of `previous`, which becomes superseded.
+		#[pallet::call_index(2)]
+		#[pallet::weight(<T as Config>::WeightInfo::amend())]
+		pub fn amend(
+			origin: OriginFor<T>,
+			previous: DocId,
+			document: NewDocument<T::AccountId>,
+		) -> DispatchResult {
+			let (author, org) = Self::ensure_staff(origin)?;
+			let mut old = Records::<T>::get(previous).ok_or(Error::<T>::UnknownDocument)?;
+			ensure!(old.status == DocumentStatus::Current, Error::<T>::NotCurrent);
+			ensure!(old.patient == document.patient, Error::<T>::NotTheSamePatient);
+			let consent = if old.org == org {
+				None
+			} else {
+				Some(
+					T::WriteConsent::write_consent(org, &old.patient, previous, &old.document_type)
+						.ok_or(Error::<T>::NoWriteAccess)?,
+				)
+			};
+			let record = Self::validate(&author, org, document, Some(previous))?;
+			let id = Self::insert(record);
+			old.status = DocumentStatus::Superseded { by: id };
+			Self::audit(&old.patient, &author, org, AuditAction::Update, previous, consent);
+			Records::<T>::insert(previous, old);
+			Self::deposit_event(Event::Amended { previous, id });
+			Ok(())
+		}
+
+		/// Mark a document entered-in-error. It stays on chain with that status.
+		#[pallet::call_index(3)]
+		#[pallet::weight(<T as Config>::WeightInfo::mark_entered_in_error())]
+		pub fn mark_entered_in_error(origin: OriginFor<T>, id: DocId) -> DispatchResult {
+			let (author, org) = Self::ensure_staff(origin)?;
+			Records::<T>::try_mutate(id, |maybe| {
+				let document = maybe.as_mut().ok_or(Error::<T>::UnknownDocument)?;
+				ensure!(document.org == org, Error::<T>::NotIssuingOrganisation);
+				ensure!(
+					document.status != DocumentStatus::EnteredInError,
+					Error::<T>::AlreadyEnteredInError
+				);
+				document.status = DocumentStatus::EnteredInError;
+				Self::audit(&document.patient, &author, org, AuditAction::Update, id, None);
+				Ok::<_, DispatchError>(())
+			})?;
+			Self::deposit_event(Event::MarkedEnteredInError { id });
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// A document's patient, issuing organisation and type code, for consent checks.
+	pub fn document(id: DocId) -> Option<Document<T>> {
+		Records::<T>::get(id)
+	}
+
+	/// A patient's documents after `after` (exclusive), in index order, at most `limit`
+	/// (≤ [`MAX_PAGE`]).
+	pub fn by_patient(
+		patient: &T::AccountId,
+		after: Option<DocId>,
+		limit: u32,
+	) -> Vec<(DocId, Document<T>)> {
+		let ids = match after {
+			Some(after) => ByPatient::<T>::iter_key_prefix_from(
+				patient,
+				ByPatient::<T>::hashed_key_for(patient, after),
+			),
+			None => ByPatient::<T>::iter_key_prefix(patient),
+		};
+		Self::resolve(ids, limit)
+	}
+
+	/// An organisation's documents after `after` (exclusive), in index order, at most `limit`
+	/// (≤ [`MAX_PAGE`]).
+	pub fn by_organisation(
+		org: OrgId,
+		after: Option<DocId>,
+		limit: u32,
+	) -> Vec<(DocId, Document<T>)> {
+		let ids = match after {
+			Some(after) => ByOrganisation::<T>::iter_key_prefix_from(
+				org,
+				ByOrganisation::<T>::hashed_key_for(org, after),
+			),
+			None => ByOrganisation::<T>::iter_key_prefix(org),
+		};
+		Self::resolve(ids, limit)
+	}
+
+	fn resolve(ids: impl Iterator<Item = DocId>, limit: u32) -> Vec<(DocId, Document<T>)> {
+		ids.take(limit.min(MAX_PAGE) as usize)
+			.filter_map(|id| Records::<T>::get(id).map(|d| (id, d)))
+			.collect()
+	}
+
+	fn ensure_staff(origin: OriginFor<T>) -> Result<(T::AccountId, OrgId), DispatchError> {
+		let who = ensure_signed(origin)?;
+		match pallet_consortium::Pallet::<T>::standing(&who) {
+			Standing::Member(Role::Clinician(org) | Role::OrgAdmin(org)) => Ok((who, org)),
+			_ => Err(Error::<T>::NotHospitalStaff.into()),
+		}
+	}
+
+	/// Checks a submitted document and builds its record.
+	fn validate(
+		author: &T::AccountId,
+		org: OrgId,
+		document: NewDocument<T::AccountId>,
+		previous: Option<DocId>,
+	) -> Result<Document<T>, DispatchError> {
+		let is_patient = pallet_consortium::Members::<T>::get(&document.patient)
+			.is_some_and(|m| m.role == Role::Patient && m.status == MemberStatus::Active);
+		ensure!(is_patient, Error::<T>::UnknownPatient);
+		let cid: BoundedVec<_, _> = document.cid.try_into().map_err(|_| Error::<T>::CidTooLong)?;
+		validate_cid(&cid).map_err(|_| Error::<T>::InvalidCid)?;
+		ensure!(!document.media_type.is_empty(), Error::<T>::MissingMediaType);
+		let media_type =
+			document.media_type.try_into().map_err(|_| Error::<T>::MediaTypeTooLong)?;
+		ensure!(!document.document_type.is_empty(), Error::<T>::MissingDocumentType);
+		let document_type =
+			document.document_type.try_into().map_err(|_| Error::<T>::DocumentTypeTooLong)?;
+		ensure!(!ByCommitment::<T>::contains_key(document.commitment), Error::<T>::DuplicateAnchor);
+		Ok(Document {
+			patient: document.patient,
+			org,
+			author: author.clone(),
+			commitment: document.commitment,
+			cid,
+			size: document.size,
+			media_type,
+			document_type,
+			created_at: pallet_audit::Pallet::<T>::now(),
+			status: DocumentStatus::Current,
+			previous,
+		})
+	}
+
+	/// Stores a validated record under the next id, with its indexes and audit entry.
+	fn insert(record: Document<T>) -> DocId {
+		let id = DocumentCount::<T>::mutate(|count| {
+			*count += 1;
+			*count
+		});
+		ByCommitment::<T>::insert(record.commitment, id);
+		ByPatient::<T>::insert(&record.patient, id, ());
+		ByOrganisation::<T>::insert(record.org, id, ());
+		Self::audit(&record.patient, &record.author, record.org, AuditAction::Create, id, None);
+		Self::deposit_event(Event::Anchored {
+			id,
+			patient: record.patient.clone(),
+			org: record.org,
+			author: record.author.clone(),
+		});
+		Records::<T>::insert(id, record);
+		id
+	}
+
+	fn audit(
+		patient: &T::AccountId,
+		actor: &T::AccountId,
+		org: OrgId,
+		action: AuditAction,
+		id: DocId,
+		consent: Option<ConsentId>,
+	) {
+		pallet_audit::Pallet::<T>::record(AuditEntry {
+			patient: patient.clone(),
+			actor: actor.clone(),
+			org: Some(org),
+			action,
+			subject: Subject::Document(id),
+			consent,
+			purpose: None,
+			outcome: Outcome::Success,
+			at: pallet_audit::Pallet::<T>::now(),
+		});
+	}
+}
+
+impl<T: Config> SubjectOwner<T::AccountId> for Pallet<T> {
+	fn patient_of(subject: &Subject) -> Option<T::AccountId> {
+		match subject {
+			Subject::Document(id) => Records::<T>::get(id).map(|d| d.patient),
+			_ => None,
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_subject(patient: &T::AccountId) -> Subject {
+		let (org, _, clinician) = pallet_consortium::benchmark_setup::hospital::<T>(100);
+		let id = Self::insert(
+			Self::validate(
+				&clinician,
+				org,
+				benchmarking::new_document::<T>(patient.clone(), 0),
+				None,
+			)
+			.expect("a valid benchmark document"),
+		);
+		Subject::Document(id)
+	}
+}
+
+sp_api::decl_runtime_apis! {
+	/// Queries of document anchors for the gateway, the explorer and the verifier.
+	pub trait DocumentsApi<AccountId, DocumentRecord>
+	where
+		AccountId: codec::Codec,
+		DocumentRecord: codec::Codec,
+	{
+		/// A document version by id.
+		fn document(id: DocId) -> Option<DocumentRecord>;
+		/// The document holding a commitment.
+		fn document_by_commitment(commitment: Hash) -> Option<DocId>;
+		/// A patient's documents after `after`, at most `limit` (≤ 1,000).
+		fn documents_by_patient(
+			patient: AccountId,
+			after: Option<DocId>,
+			limit: u32,
+		) -> Vec<(DocId, DocumentRecord)>;
+		/// An organisation's documents after `after`, at most `limit` (≤ 1,000).
+		fn documents_by_organisation(
+			org: OrgId,
+			after: Option<DocId>,
+			limit: u32,
+		) -> Vec<(DocId, DocumentRecord)>;
+	}
+}

@@ -1,0 +1,258 @@
+//! Unit tests of every call and every error, and of the queries.
+
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok};
+use medledger_primitives::audit::{AuditAction, Subject};
+
+/// A CIDv1 (raw, SHA2-256) whose digest is `n` repeated.
+pub fn cid(n: u8) -> Vec<u8> {
+	[&[0x01, 0x55, 0x12, 0x20][..], &[n; 32]].concat()
+}
+
+fn doc(patient: u64, n: u8) -> NewDocument<u64> {
+	NewDocument {
+		patient,
+		commitment: [n; 32],
+		cid: cid(n),
+		size: 1234,
+		media_type: b"application/pdf".to_vec(),
+		document_type: b"34133-9".to_vec(),
+	}
+}
+
+fn anchor(who: u64, document: NewDocument<u64>) -> DispatchResult {
+	Documents::anchor(RuntimeOrigin::signed(who), document)
+}
+
+fn last_audit(patient: u64) -> AuditEntry<u64> {
+	let seq = pallet_audit::Trails::<Test>::get(patient).seq;
+	pallet_audit::Entries::<Test>::get(patient, seq).unwrap().entry
+}
+
+#[test]
+fn a_clinician_anchors_a_document() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
+		let record = Documents::document(1).unwrap();
+		assert_eq!(record.patient, PATIENT);
+		assert_eq!(record.org, 1);
+		assert_eq!(record.author, H1_CLINICIAN);
+		assert_eq!(record.commitment, [1; 32]);
+		assert_eq!(record.cid.to_vec(), cid(1));
+		assert_eq!(record.size, 1234);
+		assert_eq!(record.media_type.to_vec(), b"application/pdf".to_vec());
+		assert_eq!(record.document_type.to_vec(), b"34133-9".to_vec());
+		assert_eq!(record.created_at, NOW);
+		assert_eq!(record.status, DocumentStatus::Current);
+		assert_eq!(record.previous, None);
+		assert_eq!(ByCommitment::<Test>::get([1; 32]), Some(1));
+		System::assert_last_event(
+			Event::Anchored { id: 1, patient: PATIENT, org: 1, author: H1_CLINICIAN }.into(),
+		);
+		let entry = last_audit(PATIENT);
+		assert_eq!(entry.action, AuditAction::Create);
+		assert_eq!(entry.subject, Subject::Document(1));
+		assert_eq!((entry.actor, entry.org), (H1_CLINICIAN, Some(1)));
+	});
+}
+
+#[test]
+fn only_staff_of_active_hospitals_anchor() {
+	new_test_ext().execute_with(|| {
+		for who in [STRANGER, PATIENT, AUDITOR] {
+			assert_noop!(anchor(who, doc(PATIENT, 1)), Error::<Test>::NotHospitalStaff);
+		}
+		assert_ok!(Consortium::suspend_organisation(RuntimeOrigin::root(), 1));
+		assert_noop!(anchor(H1_CLINICIAN, doc(PATIENT, 1)), Error::<Test>::NotHospitalStaff);
+		assert_ok!(anchor(H2_ADMIN, doc(PATIENT, 1)));
+	});
+}
+
+#[test]
+fn the_patient_must_be_an_active_patient() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(anchor(H1_CLINICIAN, doc(STRANGER, 1)), Error::<Test>::UnknownPatient);
+		assert_noop!(anchor(H1_CLINICIAN, doc(H2_CLINICIAN, 1)), Error::<Test>::UnknownPatient);
+		assert_ok!(Consortium::remove_member(RuntimeOrigin::root(), PATIENT));
+		assert_noop!(anchor(H1_CLINICIAN, doc(PATIENT, 1)), Error::<Test>::UnknownPatient);
+	});
+}
+
+#[test]
+fn malformed_and_oversize_fields_are_refused() {
+	new_test_ext().execute_with(|| {
+		let cases: Vec<(NewDocument<u64>, Error<Test>)> = vec![
+			(NewDocument { cid: vec![1; 65], ..doc(PATIENT, 1) }, Error::<Test>::CidTooLong),
+			(
+				NewDocument { cid: b"QmNotBinary".to_vec(), ..doc(PATIENT, 1) },
+				Error::<Test>::InvalidCid,
+			),
+			(
+				NewDocument { cid: vec![0x01, 0x55, 0x00, 0x02, 1, 2], ..doc(PATIENT, 1) },
+				Error::<Test>::InvalidCid,
+			),
+			(
+				NewDocument { media_type: vec![], ..doc(PATIENT, 1) },
+				Error::<Test>::MissingMediaType,
+			),
+			(
+				NewDocument { media_type: vec![b'a'; 33], ..doc(PATIENT, 1) },
+				Error::<Test>::MediaTypeTooLong,
+			),
+			(
+				NewDocument { document_type: vec![], ..doc(PATIENT, 1) },
+				Error::<Test>::MissingDocumentType,
+			),
+			(
+				NewDocument { document_type: vec![b'1'; 17], ..doc(PATIENT, 1) },
+				Error::<Test>::DocumentTypeTooLong,
+			),
+		];
+		for (document, error) in cases {
+			assert_noop!(anchor(H1_CLINICIAN, document), error);
+		}
+	});
+}
+
+#[test]
+fn a_commitment_is_anchored_once() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
+		let same = NewDocument { cid: cid(9), ..doc(PATIENT, 1) };
+		assert_noop!(anchor(H2_CLINICIAN, same), Error::<Test>::DuplicateAnchor);
+	});
+}
+
+#[test]
+fn a_batch_anchors_all_its_documents() {
+	new_test_ext().execute_with(|| {
+		let batch = vec![doc(PATIENT, 1), doc(OTHER_PATIENT, 2), doc(PATIENT, 3)];
+		assert_ok!(Documents::anchor_batch(RuntimeOrigin::signed(H1_CLINICIAN), batch));
+		assert_eq!(DocumentCount::<Test>::get(), 3);
+		assert_eq!(Documents::document(2).unwrap().patient, OTHER_PATIENT);
+		assert_eq!(pallet_audit::Trails::<Test>::get(PATIENT).seq, 2);
+		assert_eq!(pallet_audit::Trails::<Test>::get(OTHER_PATIENT).seq, 1);
+	});
+}
+
+#[test]
+fn batches_must_hold_one_to_max_documents() {
+	new_test_ext().execute_with(|| {
+		let batch = |docs| Documents::anchor_batch(RuntimeOrigin::signed(H1_CLINICIAN), docs);
+		assert_noop!(batch(vec![]), Error::<Test>::EmptyBatch);
+		assert_noop!(
+			batch((1..=4).map(|n| doc(PATIENT, n)).collect()),
+			Error::<Test>::BatchTooLarge
+		);
+		assert_noop!(
+			Documents::anchor_batch(RuntimeOrigin::signed(STRANGER), vec![doc(PATIENT, 1)]),
+			Error::<Test>::NotHospitalStaff
+		);
+	});
+}
+
+#[test]
+fn one_bad_document_refuses_the_whole_batch() {
+	new_test_ext().execute_with(|| {
+		let batch = vec![doc(PATIENT, 1), doc(PATIENT, 2), doc(PATIENT, 1)];
+		assert_noop!(
+			Documents::anchor_batch(RuntimeOrigin::signed(H1_CLINICIAN), batch),
+			Error::<Test>::DuplicateAnchor
+		);
+		assert_eq!(DocumentCount::<Test>::get(), 0);
+	});
+}
+
+#[test]
+fn the_issuing_hospital_amends_a_document() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
+		assert_ok!(Documents::amend(RuntimeOrigin::signed(H1_ADMIN), 1, doc(PATIENT, 2)));
+		assert_eq!(Documents::document(1).unwrap().status, DocumentStatus::Superseded { by: 2 });
+		let new = Documents::document(2).unwrap();
+		assert_eq!((new.previous, new.status, new.org), (Some(1), DocumentStatus::Current, 1));
+		System::assert_last_event(Event::Amended { previous: 1, id: 2 }.into());
+		let entry = last_audit(PATIENT);
+		assert_eq!((entry.action, entry.subject), (AuditAction::Update, Subject::Document(1)));
+	});
+}
+
+#[test]
+fn another_hospital_amends_only_with_write_consent() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
+		let amend = || Documents::amend(RuntimeOrigin::signed(H2_CLINICIAN), 1, doc(PATIENT, 2));
+		assert_noop!(amend(), Error::<Test>::NoWriteAccess);
+		WriteGrants::set(vec![(2, PATIENT, 7)]);
+		assert_ok!(amend());
+		assert_eq!(Documents::document(2).unwrap().org, 2);
+		assert_eq!(last_audit(PATIENT).consent, Some(7));
+	});
+}
+
+#[test]
+fn amending_needs_a_current_version_of_the_same_patient() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
+		let amend = |previous, document| {
+			Documents::amend(RuntimeOrigin::signed(H1_CLINICIAN), previous, document)
+		};
+		assert_noop!(amend(5, doc(PATIENT, 2)), Error::<Test>::UnknownDocument);
+		assert_noop!(amend(1, doc(OTHER_PATIENT, 2)), Error::<Test>::NotTheSamePatient);
+		assert_noop!(amend(1, doc(PATIENT, 1)), Error::<Test>::DuplicateAnchor);
+		assert_ok!(amend(1, doc(PATIENT, 2)));
+		assert_noop!(amend(1, doc(PATIENT, 3)), Error::<Test>::NotCurrent);
+		assert_noop!(
+			Documents::amend(RuntimeOrigin::signed(PATIENT), 2, doc(PATIENT, 3)),
+			Error::<Test>::NotHospitalStaff
+		);
+	});
+}
+
+#[test]
+fn the_issuing_hospital_marks_a_document_entered_in_error() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
+		let mark = |who, id| Documents::mark_entered_in_error(RuntimeOrigin::signed(who), id);
+		assert_noop!(mark(H2_CLINICIAN, 1), Error::<Test>::NotIssuingOrganisation);
+		assert_noop!(mark(H1_CLINICIAN, 2), Error::<Test>::UnknownDocument);
+		assert_noop!(mark(STRANGER, 1), Error::<Test>::NotHospitalStaff);
+		assert_ok!(mark(H1_ADMIN, 1));
+		assert_eq!(Documents::document(1).unwrap().status, DocumentStatus::EnteredInError);
+		System::assert_last_event(Event::MarkedEnteredInError { id: 1 }.into());
+		assert_eq!(last_audit(PATIENT).action, AuditAction::Update);
+		assert_noop!(mark(H1_ADMIN, 1), Error::<Test>::AlreadyEnteredInError);
+		// Nothing is deleted.
+		assert_eq!(Documents::by_patient(&PATIENT, None, 10).len(), 1);
+	});
+}
+
+#[test]
+fn queries_page_through_a_patients_and_a_hospitals_documents() {
+	new_test_ext().execute_with(|| {
+		for n in 1..=5 {
+			assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, n)));
+		}
+		assert_ok!(anchor(H2_CLINICIAN, doc(PATIENT, 6)));
+		assert_ok!(anchor(H1_CLINICIAN, doc(OTHER_PATIENT, 7)));
+
+		let mut seen = Vec::new();
+		let mut after = None;
+		loop {
+			let page = Documents::by_patient(&PATIENT, after, 4);
+			if page.is_empty() {
+				break;
+			}
+			after = page.last().map(|(id, _)| *id);
+			seen.extend(page.into_iter().map(|(id, _)| id));
+		}
+		seen.sort();
+		assert_eq!(seen, vec![1, 2, 3, 4, 5, 6]);
+		let mut h1: Vec<_> =
+			Documents::by_organisation(1, None, 100).into_iter().map(|d| d.0).collect();
+		h1.sort();
+		assert_eq!(h1, vec![1, 2, 3, 4, 5, 7]);
+		assert_eq!(Documents::patient_of(&Subject::Document(7)), Some(OTHER_PATIENT));
+		assert_eq!(Documents::patient_of(&Subject::Document(8)), None);
+	});
+}
