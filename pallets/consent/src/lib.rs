@@ -1,0 +1,1045 @@
+//! # Consent pallet
+//!
+//! Who may read (or amend) which of a patient's documents, why and until when — decided by
+//! the patient's own signature.
+//!
+//! ## Model
+//!
+//! A [`Consent`] goes through the states of ABDM's consent manager:
+//!
+//! ```text
+//! request ──▶ REQUESTED ──grant──▶ GRANTED ──revoke──▶ REVOKED
+//!                 │                   │
+//!                 └──deny──▶ DENIED   └──window ends──▶ EXPIRED
+//! ```
+//!
+//! - Staff of an active hospital **request** consent from a patient for their hospital: a
+//!   [`Scope`] (all documents, documents of some type codes, or listed documents), a
+//!   [`Purpose`] (treatment, payment, research, public health, patient request, emergency),
+//!   [`Actions`] (read, write) and a validity [`Window`].
+//! - Only the patient **grants** or **denies** a request, and may **revoke** a grant at any
+//!   time. A grant ends at its window's end: every use checks the window against the chain's
+//!   timestamp, and queries show such a grant as `Expired` at once; [`Pallet::expire`]
+//!   (callable by any member) then records the expiry and removes its key wraps.
+//! - **Break-glass**: a clinician of an active hospital may open emergency read access to all
+//!   of a patient's documents for [`Config::BreakGlassWindow`], giving a reason. It is the one
+//!   access not signed by the patient: it is always audited and raises
+//!   [`Event::BreakGlass`], which the patient's apps notify. The patient may revoke it.
+//!
+//! ## Wrapped document keys
+//!
+//! Each document is encrypted under its own data key. A grantee hospital reads a document
+//! with the data key *wrapped* to its encryption key (X25519 + HKDF + AEAD; the gateway
+//! defines the format — to the chain a wrap is opaque, bounded bytes). Wraps live in
+//! [`KeyWraps`], one per (document, grantee hospital), and come from:
+//! - the patient, for documents that exist when they grant (with the grant, or right after
+//!   with [`Pallet::add_wraps`]);
+//! - the issuing hospital (which holds the data key), for documents anchored after the grant,
+//!   and for any of the patient's documents during a break-glass window.
+//!
+//! Revoking or expiring a consent removes its wraps. Nothing can take back a key already
+//! fetched: revocation stops future reads through honest gateways.
+//!
+//! ## Access checks
+//!
+//! [`Pallet::can_access`] (runtime API `ConsentApi::can_access`) answers whether an account
+//! may read or write a document now, with the consent that allows it or the reason it is
+//! refused. Gateways ask before every read and record the answer with `pallet-audit`. Every
+//! state change here writes an audit entry into the patient's trail.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{
+	dispatch::DispatchResultWithPostInfo, pallet_prelude::*, CloneNoBound, DebugNoBound, EqNoBound,
+	PartialEqNoBound,
+};
+use frame_system::pallet_prelude::*;
+use medledger_primitives::{
+	audit::{AuditAction, AuditEntry, Outcome, Refusal, Subject},
+	Action, ConsentId, DocId, Moment, OrgId, Purpose,
+};
+use pallet_audit::SubjectOwner;
+use pallet_consortium::{MemberStatus, Role, Standing};
+use scale_info::TypeInfo;
+
+/// Most consents a query returns in one page.
+pub const MAX_PAGE: u32 = 1_000;
+
+/// Which documents a consent covers, as requested.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub enum ScopeRequest {
+	/// All of the patient's documents, present and future.
+	All,
+	/// Documents with one of these type codes.
+	DocumentTypes(Vec<Vec<u8>>),
+	/// These documents.
+	Documents(Vec<DocId>),
+}
+
+/// Which documents a consent covers.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+pub enum Scope<T: Config> {
+	/// All of the patient's documents, present and future.
+	All,
+	/// Documents with one of these type codes.
+	DocumentTypes(BoundedVec<BoundedVec<u8, T::MaxDocumentTypeLength>, T::MaxScopeItems>),
+	/// These documents.
+	Documents(BoundedVec<DocId, T::MaxScopeItems>),
+}
+
+/// What a consent allows.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct Actions {
+	/// Read the documents.
+	pub read: bool,
+	/// Amend the documents.
+	pub write: bool,
+}
+
+impl Actions {
+	fn allows(&self, action: Action) -> bool {
+		match action {
+			Action::Read => self.read,
+			Action::Write => self.write,
+		}
+	}
+}
+
+/// When a grant is valid: from `from` (inclusive) to `to` (exclusive), in milliseconds since
+/// the Unix epoch.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct Window {
+	/// Start.
+	pub from: Moment,
+	/// End.
+	pub to: Moment,
+}
+
+/// Where a consent stands.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum ConsentStatus {
+	/// Waiting for the patient.
+	Requested,
+	/// Granted by the patient (or opened by break-glass).
+	Granted,
+	/// Denied by the patient.
+	Denied,
+	/// Revoked by the patient.
+	Revoked,
+	/// The window ended.
+	Expired,
+}
+
+/// A consent request and what became of it.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+pub struct Consent<T: Config> {
+	/// Whose documents.
+	pub patient: T::AccountId,
+	/// The hospital that may access them.
+	pub org: OrgId,
+	/// The staff member who asked (or the clinician who broke the glass).
+	pub requester: T::AccountId,
+	/// Which documents.
+	pub scope: Scope<T>,
+	/// Why.
+	pub purpose: Purpose,
+	/// Read, write.
+	pub actions: Actions,
+	/// When valid.
+	pub window: Window,
+	/// Where it stands. Queries show a grant past its window as `Expired`.
+	pub status: ConsentStatus,
+	/// When requested.
+	pub requested_at: Moment,
+	/// When granted or denied.
+	pub decided_at: Option<Moment>,
+	/// When revoked or recorded as expired.
+	pub ended_at: Option<Moment>,
+	/// For break-glass access: the clinician's reason.
+	pub break_glass_reason: Option<BoundedVec<u8, T::MaxReasonLength>>,
+	/// How many key wraps the consent holds.
+	pub wraps: u32,
+	/// The last document anchored before the grant: keys of documents up to it are wrapped
+	/// by the patient, of later ones by the issuing hospital.
+	pub last_document_at_grant: DocId,
+}
+
+/// A data key wrapped for a grantee hospital, and the consent it was released under.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+pub struct KeyWrap<T: Config> {
+	/// The consent.
+	pub consent: ConsentId,
+	/// The wrapped key (opaque to the chain).
+	pub wrapped: BoundedVec<u8, T::MaxWrapLength>,
+}
+
+/// Why an account may access a document.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum Access {
+	/// It is the patient's own document.
+	Patient,
+	/// The account is staff of the issuing hospital.
+	IssuingOrganisation,
+	/// This consent allows it.
+	Consent(ConsentId),
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config:
+		frame_system::Config<RuntimeEvent: From<Event<Self>>> + pallet_documents::Config
+	{
+		/// Most type codes or documents in a scope.
+		#[pallet::constant]
+		type MaxScopeItems: Get<u32>;
+
+		/// Most granted (active) consents a patient holds for one hospital.
+		#[pallet::constant]
+		type MaxGrantsPerOrganisation: Get<u32>;
+
+		/// Longest wrapped key, in bytes.
+		#[pallet::constant]
+		type MaxWrapLength: Get<u32>;
+
+		/// Most key wraps one call adds, and one consent holds.
+		#[pallet::constant]
+		type MaxWraps: Get<u32>;
+
+		/// Longest break-glass reason, in bytes.
+		#[pallet::constant]
+		type MaxReasonLength: Get<u32>;
+
+		/// How long break-glass access lasts, in milliseconds.
+		#[pallet::constant]
+		type BreakGlassWindow: Get<Moment>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Consents by id.
+	#[pallet::storage]
+	pub type Consents<T: Config> = StorageMap<_, Twox64Concat, ConsentId, Consent<T>>;
+
+	/// How many consents were ever requested; the next id is this plus one.
+	#[pallet::storage]
+	pub type ConsentCount<T: Config> = StorageValue<_, ConsentId, ValueQuery>;
+
+	/// Index: each patient's consents.
+	#[pallet::storage]
+	pub type ByPatient<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, ConsentId, ()>;
+
+	/// Index: consents requested by each hospital.
+	#[pallet::storage]
+	pub type ByOrganisation<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, OrgId, Twox64Concat, ConsentId, ()>;
+
+	/// The granted consents of each (patient, hospital): what access checks look at.
+	#[pallet::storage]
+	pub type Grants<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		OrgId,
+		BoundedVec<ConsentId, T::MaxGrantsPerOrganisation>,
+		ValueQuery,
+	>;
+
+	/// Data keys wrapped for a grantee hospital, per (document, hospital).
+	#[pallet::storage]
+	pub type KeyWraps<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, DocId, Twox64Concat, OrgId, KeyWrap<T>>;
+
+	/// Index: the documents each consent wrapped keys for, so ending it removes them.
+	#[pallet::storage]
+	pub type WrapsOf<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, ConsentId, Twox64Concat, DocId, ()>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A hospital asked a patient for consent.
+		Requested { id: ConsentId, patient: T::AccountId, org: OrgId, requester: T::AccountId },
+		/// The patient granted a request.
+		Granted { id: ConsentId, patient: T::AccountId, org: OrgId },
+		/// The patient denied a request.
+		Denied { id: ConsentId, patient: T::AccountId, org: OrgId },
+		/// The patient revoked a grant; its key wraps were removed.
+		Revoked { id: ConsentId, patient: T::AccountId, org: OrgId },
+		/// A grant's window ended; its key wraps were removed.
+		Expired { id: ConsentId, patient: T::AccountId, org: OrgId },
+		/// A clinician opened emergency access to a patient's documents. Notify the patient.
+		BreakGlass {
+			id: ConsentId,
+			patient: T::AccountId,
+			org: OrgId,
+			clinician: T::AccountId,
+			until: Moment,
+		},
+		/// Data keys were wrapped for the consent's hospital.
+		KeysWrapped { id: ConsentId, documents: u32 },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// Only clinicians and administrators of an active hospital request consent.
+		NotHospitalStaff,
+		/// Only clinicians of an active hospital break the glass.
+		NotAClinician,
+		/// The account named as patient is not an active patient.
+		UnknownPatient,
+		/// No consent has this id.
+		UnknownConsent,
+		/// Only the patient decides on their consents.
+		NotThePatient,
+		/// The consent is not waiting for a decision.
+		NotPending,
+		/// The consent is not granted (it was denied or revoked, or is still a request).
+		NotGranted,
+		/// The consent's window has ended.
+		AlreadyExpired,
+		/// The consent's window has not ended yet.
+		NotYetExpired,
+		/// A scope list must not be empty.
+		EmptyScope,
+		/// A scope lists more than `MaxScopeItems` items.
+		ScopeTooLarge,
+		/// A document-type code in the scope is empty or too long.
+		InvalidDocumentType,
+		/// No document has this id.
+		UnknownDocument,
+		/// The document belongs to another patient.
+		DocumentNotOfPatient,
+		/// A consent must allow read, write or both.
+		NoActions,
+		/// A window must end after it starts.
+		InvalidWindow,
+		/// The window has already ended.
+		WindowInPast,
+		/// The patient already holds `MaxGrantsPerOrganisation` grants for this hospital.
+		TooManyGrants,
+		/// Break-glass needs a reason.
+		MissingReason,
+		/// The reason is longer than `MaxReasonLength`.
+		ReasonTooLong,
+		/// A wrapped key must not be empty.
+		EmptyWrap,
+		/// A wrapped key is longer than `MaxWrapLength`.
+		WrapTooLong,
+		/// More than `MaxWraps` wraps in one call or for one consent.
+		TooManyWraps,
+		/// The document is outside the consent's scope.
+		NotInScope,
+		/// Staff may only wrap keys of their own hospital's documents.
+		NotIssuingOrganisation,
+		/// Keys of documents that existed at grant time are wrapped by the patient.
+		PatientMustWrap,
+		/// Only the patient and the issuing hospital wrap keys.
+		NotAllowedToWrap,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Ask `patient` for consent for the caller's hospital.
+		#[pallet::call_index(0)]
+		#[pallet::weight(<T as Config>::WeightInfo::request())]
+		pub fn request(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			scope: ScopeRequest,
+			purpose: Purpose,
+			actions: Actions,
+			window: Window,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let org = match pallet_consortium::Pallet::<T>::standing(&who) {
+				Standing::Member(Role::Clinician(org) | Role::OrgAdmin(org)) => org,
+				_ => return Err(Error::<T>::NotHospitalStaff.into()),
+			};
+			Self::ensure_patient(&patient)?;
+			let scope = Self::validate_scope(&patient, scope)?;
+			ensure!(actions.read || actions.write, Error::<T>::NoActions);
+			ensure!(window.from < window.to, Error::<T>::InvalidWindow);
+			let now = Self::now();
+			ensure!(window.to > now, Error::<T>::WindowInPast);
+			let consent = Consent {
+				patient: patient.clone(),
+				org,
+				requester: who.clone(),
+				scope,
+				purpose,
+				actions,
+				window,
+				status: ConsentStatus::Requested,
+				requested_at: now,
+				decided_at: None,
+				ended_at: None,
+				break_glass_reason: None,
+				wraps: 0,
+				last_document_at_grant: 0,
+			};
+			let id = Self::insert(consent);
+			Self::audit(&patient, &who, Some(org), AuditAction::Create, id, purpose);
+			Self::deposit_event(Event::Requested { id, patient, org, requester: who });
+			Ok(())
+		}
+
+		/// Grant a request, wrapping for the hospital the data keys of the covered documents
+		/// that exist now (or some of them; [`Pallet::add_wraps`] adds the rest).
+		#[pallet::call_index(1)]
+		#[pallet::weight(<T as Config>::WeightInfo::grant(
+			(wraps.len() as u32).min(T::MaxWraps::get())
+		))]
+		pub fn grant(
+			origin: OriginFor<T>,
+			id: ConsentId,
+			wraps: Vec<(DocId, Vec<u8>)>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut consent = Self::patients_consent(&who, id)?;
+			ensure!(consent.status == ConsentStatus::Requested, Error::<T>::NotPending);
+			let now = Self::now();
+			ensure!(consent.window.to > now, Error::<T>::AlreadyExpired);
+			Self::add_grant(&consent.patient, consent.org, id, now)?;
+			consent.status = ConsentStatus::Granted;
+			consent.decided_at = Some(now);
+			consent.last_document_at_grant = pallet_documents::DocumentCount::<T>::get();
+			Self::audit(&who, &who, None, AuditAction::Update, id, consent.purpose);
+			Self::deposit_event(Event::Granted {
+				id,
+				patient: consent.patient.clone(),
+				org: consent.org,
+			});
+			Self::store_wraps(&who, None, id, &mut consent, wraps)?;
+			Consents::<T>::insert(id, consent);
+			Ok(())
+		}
+
+		/// Deny a request.
+		#[pallet::call_index(2)]
+		#[pallet::weight(<T as Config>::WeightInfo::deny())]
+		pub fn deny(origin: OriginFor<T>, id: ConsentId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut consent = Self::patients_consent(&who, id)?;
+			ensure!(consent.status == ConsentStatus::Requested, Error::<T>::NotPending);
+			consent.status = ConsentStatus::Denied;
+			consent.decided_at = Some(Self::now());
+			Self::audit(&who, &who, None, AuditAction::Update, id, consent.purpose);
+			Self::deposit_event(Event::Denied { id, patient: who, org: consent.org });
+			Consents::<T>::insert(id, consent);
+			Ok(())
+		}
+
+		/// Revoke a grant (or break-glass access); its key wraps are removed.
+		#[pallet::call_index(3)]
+		#[pallet::weight(<T as Config>::WeightInfo::revoke(T::MaxWraps::get()))]
+		pub fn revoke(origin: OriginFor<T>, id: ConsentId) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let consent = Self::patients_consent(&who, id)?;
+			Self::ensure_active(&consent, Self::now())?;
+			let wraps = consent.wraps;
+			Self::end(&who, id, consent, ConsentStatus::Revoked);
+			Ok(Some(<T as Config>::WeightInfo::revoke(wraps)).into())
+		}
+
+		/// Add key wraps under a grant: the patient for any covered document, the issuing
+		/// hospital's staff for covered documents anchored after the grant (or, under
+		/// break-glass, any of the patient's documents).
+		#[pallet::call_index(4)]
+		#[pallet::weight(<T as Config>::WeightInfo::add_wraps(
+			(wraps.len() as u32).min(T::MaxWraps::get())
+		))]
+		pub fn add_wraps(
+			origin: OriginFor<T>,
+			id: ConsentId,
+			wraps: Vec<(DocId, Vec<u8>)>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut consent = Consents::<T>::get(id).ok_or(Error::<T>::UnknownConsent)?;
+			Self::ensure_active(&consent, Self::now())?;
+			let staff_of = if who == consent.patient {
+				None
+			} else {
+				match pallet_consortium::Pallet::<T>::standing(&who) {
+					Standing::Member(Role::Clinician(org) | Role::OrgAdmin(org)) => Some(org),
+					_ => return Err(Error::<T>::NotAllowedToWrap.into()),
+				}
+			};
+			Self::store_wraps(&who, staff_of, id, &mut consent, wraps)?;
+			Consents::<T>::insert(id, consent);
+			Ok(())
+		}
+
+		/// Record that a grant's window has ended and remove its key wraps. Any member may
+		/// call it; access already stops at the window's end without it.
+		#[pallet::call_index(5)]
+		#[pallet::weight(<T as Config>::WeightInfo::expire(T::MaxWraps::get()))]
+		pub fn expire(origin: OriginFor<T>, id: ConsentId) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let consent = Consents::<T>::get(id).ok_or(Error::<T>::UnknownConsent)?;
+			ensure!(consent.status == ConsentStatus::Granted, Error::<T>::NotGranted);
+			ensure!(consent.window.to <= Self::now(), Error::<T>::NotYetExpired);
+			let wraps = consent.wraps;
+			Self::end(&who, id, consent, ConsentStatus::Expired);
+			Ok(Some(<T as Config>::WeightInfo::expire(wraps)).into())
+		}
+
+		/// Open emergency read access to all of `patient`'s documents for the caller's
+		/// hospital, for `BreakGlassWindow`. Audited, and notified to the patient.
+		#[pallet::call_index(6)]
+		#[pallet::weight(<T as Config>::WeightInfo::break_glass())]
+		pub fn break_glass(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			reason: Vec<u8>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let org = match pallet_consortium::Pallet::<T>::standing(&who) {
+				Standing::Member(Role::Clinician(org)) => org,
+				_ => return Err(Error::<T>::NotAClinician.into()),
+			};
+			Self::ensure_patient(&patient)?;
+			ensure!(!reason.is_empty(), Error::<T>::MissingReason);
+			let reason: BoundedVec<_, _> =
+				reason.try_into().map_err(|_| Error::<T>::ReasonTooLong)?;
+			let now = Self::now();
+			let until = now.saturating_add(T::BreakGlassWindow::get());
+			let consent = Consent {
+				patient: patient.clone(),
+				org,
+				requester: who.clone(),
+				scope: Scope::All,
+				purpose: Purpose::Emergency,
+				actions: Actions { read: true, write: false },
+				window: Window { from: now, to: until },
+				status: ConsentStatus::Granted,
+				requested_at: now,
+				decided_at: Some(now),
+				ended_at: None,
+				break_glass_reason: Some(reason),
+				wraps: 0,
+				last_document_at_grant: pallet_documents::DocumentCount::<T>::get(),
+			};
+			let id = Self::insert(consent);
+			Self::add_grant(&patient, org, id, now)?;
+			Self::audit(&patient, &who, Some(org), AuditAction::Execute, id, Purpose::Emergency);
+			Self::deposit_event(Event::BreakGlass { id, patient, org, clinician: who, until });
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// A consent as queries show it: a grant past its window is `Expired`.
+	pub fn consent(id: ConsentId) -> Option<Consent<T>> {
+		Consents::<T>::get(id).map(|consent| Self::as_seen(consent, Self::now()))
+	}
+
+	/// A patient's consents after `after` (exclusive), at most `limit` (≤ [`MAX_PAGE`]).
+	pub fn by_patient(
+		patient: &T::AccountId,
+		after: Option<ConsentId>,
+		limit: u32,
+	) -> Vec<(ConsentId, Consent<T>)> {
+		let ids = match after {
+			Some(after) => ByPatient::<T>::iter_key_prefix_from(
+				patient,
+				ByPatient::<T>::hashed_key_for(patient, after),
+			),
+			None => ByPatient::<T>::iter_key_prefix(patient),
+		};
+		Self::resolve(ids, limit)
+	}
+
+	/// Consents requested by a hospital after `after` (exclusive), at most `limit`.
+	pub fn by_organisation(
+		org: OrgId,
+		after: Option<ConsentId>,
+		limit: u32,
+	) -> Vec<(ConsentId, Consent<T>)> {
+		let ids = match after {
+			Some(after) => ByOrganisation::<T>::iter_key_prefix_from(
+				org,
+				ByOrganisation::<T>::hashed_key_for(org, after),
+			),
+			None => ByOrganisation::<T>::iter_key_prefix(org),
+		};
+		Self::resolve(ids, limit)
+	}
+
+	/// Whether `who` may do `action` on `document` now: how, or why not.
+	pub fn can_access(
+		who: &T::AccountId,
+		document: DocId,
+		action: Action,
+	) -> Result<Access, Refusal> {
+		let doc =
+			pallet_documents::Pallet::<T>::document(document).ok_or(Refusal::UnknownDocument)?;
+		let org = match pallet_consortium::Pallet::<T>::standing(who) {
+			Standing::Member(Role::Patient) if *who == doc.patient => return Ok(Access::Patient),
+			Standing::Member(Role::Clinician(org) | Role::OrgAdmin(org)) => org,
+			Standing::Member(_) => return Err(Refusal::NoConsent),
+			Standing::OrganisationInactive(_) => return Err(Refusal::OrganisationInactive),
+			Standing::Validator(_) | Standing::Unknown | Standing::Removed => {
+				return Err(Refusal::NotAMember)
+			}
+		};
+		if org == doc.org {
+			return Ok(Access::IssuingOrganisation);
+		}
+		let now = Self::now();
+		// Every consent of the patient for this hospital, so a refusal can say what stands
+		// in the way (revoked, expired, …) and not only that no grant matches.
+		let mut refusal = Refusal::NoConsent;
+		for id in ByPatient::<T>::iter_key_prefix(&doc.patient) {
+			let Some(consent) = Consents::<T>::get(id).filter(|c| c.org == org) else {
+				continue;
+			};
+			match Self::covers(&consent, document, &doc.document_type, action, now) {
+				Ok(()) => return Ok(Access::Consent(id)),
+				Err(reason) if rank(reason) > rank(refusal) => refusal = reason,
+				Err(_) => {}
+			}
+		}
+		Err(refusal)
+	}
+
+	/// The data key of `document` wrapped for `org`, if a consent released it.
+	pub fn key_wrap(document: DocId, org: OrgId) -> Option<KeyWrap<T>> {
+		KeyWraps::<T>::get(document, org)
+	}
+
+	fn now() -> Moment {
+		pallet_audit::Pallet::<T>::now()
+	}
+
+	fn as_seen(mut consent: Consent<T>, now: Moment) -> Consent<T> {
+		consent.status = Self::status_at(&consent, now);
+		consent
+	}
+
+	/// The status queries show: a grant past its window is `Expired`.
+	fn status_at(consent: &Consent<T>, now: Moment) -> ConsentStatus {
+		match consent.status {
+			ConsentStatus::Granted if consent.window.to <= now => ConsentStatus::Expired,
+			status => status,
+		}
+	}
+
+	fn resolve(ids: impl Iterator<Item = ConsentId>, limit: u32) -> Vec<(ConsentId, Consent<T>)> {
+		let now = Self::now();
+		ids.take(limit.min(MAX_PAGE) as usize)
+			.filter_map(|id| Consents::<T>::get(id).map(|c| (id, Self::as_seen(c, now))))
+			.collect()
+	}
+
+	/// Whether `consent` lets its hospital do `action` on the document now.
+	fn covers(
+		consent: &Consent<T>,
+		document: DocId,
+		document_type: &[u8],
+		action: Action,
+		now: Moment,
+	) -> Result<(), Refusal> {
+		match Self::status_at(consent, now) {
+			ConsentStatus::Granted => {}
+			ConsentStatus::Requested => return Err(Refusal::ConsentNotGranted),
+			ConsentStatus::Denied => return Err(Refusal::ConsentDenied),
+			ConsentStatus::Revoked => return Err(Refusal::ConsentRevoked),
+			ConsentStatus::Expired => return Err(Refusal::ConsentExpired),
+		}
+		if now < consent.window.from {
+			return Err(Refusal::ConsentNotYetValid);
+		}
+		let in_scope = match &consent.scope {
+			Scope::All => true,
+			Scope::DocumentTypes(types) => types.iter().any(|t| t.as_slice() == document_type),
+			Scope::Documents(ids) => ids.contains(&document),
+		};
+		if !in_scope {
+			return Err(Refusal::OutsideScope);
+		}
+		if !consent.actions.allows(action) {
+			return Err(Refusal::ActionNotGranted);
+		}
+		Ok(())
+	}
+
+	fn ensure_patient(patient: &T::AccountId) -> DispatchResult {
+		let is_patient = pallet_consortium::Members::<T>::get(patient)
+			.is_some_and(|m| m.role == Role::Patient && m.status == MemberStatus::Active);
+		ensure!(is_patient, Error::<T>::UnknownPatient);
+		Ok(())
+	}
+
+	/// The consent `id`, which must be `who`'s own.
+	fn patients_consent(who: &T::AccountId, id: ConsentId) -> Result<Consent<T>, DispatchError> {
+		let consent = Consents::<T>::get(id).ok_or(Error::<T>::UnknownConsent)?;
+		ensure!(&consent.patient == who, Error::<T>::NotThePatient);
+		Ok(consent)
+	}
+
+	/// The consent must be granted and within its window.
+	fn ensure_active(consent: &Consent<T>, now: Moment) -> DispatchResult {
+		ensure!(consent.status == ConsentStatus::Granted, Error::<T>::NotGranted);
+		ensure!(consent.window.to > now, Error::<T>::AlreadyExpired);
+		Ok(())
+	}
+
+	fn validate_scope(
+		patient: &T::AccountId,
+		scope: ScopeRequest,
+	) -> Result<Scope<T>, DispatchError> {
+		let max = T::MaxScopeItems::get() as usize;
+		Ok(match scope {
+			ScopeRequest::All => Scope::All,
+			ScopeRequest::DocumentTypes(types) => {
+				ensure!(!types.is_empty(), Error::<T>::EmptyScope);
+				ensure!(types.len() <= max, Error::<T>::ScopeTooLarge);
+				let types = types
+					.into_iter()
+					.map(|code| {
+						ensure!(!code.is_empty(), Error::<T>::InvalidDocumentType);
+						code.try_into().map_err(|_| Error::<T>::InvalidDocumentType)
+					})
+					.collect::<Result<Vec<_>, _>>()?;
+				Scope::DocumentTypes(types.try_into().map_err(|_| Error::<T>::ScopeTooLarge)?)
+			}
+			ScopeRequest::Documents(ids) => {
+				ensure!(!ids.is_empty(), Error::<T>::EmptyScope);
+				ensure!(ids.len() <= max, Error::<T>::ScopeTooLarge);
+				for id in &ids {
+					let doc = pallet_documents::Pallet::<T>::document(*id)
+						.ok_or(Error::<T>::UnknownDocument)?;
+					ensure!(&doc.patient == patient, Error::<T>::DocumentNotOfPatient);
+				}
+				Scope::Documents(ids.try_into().map_err(|_| Error::<T>::ScopeTooLarge)?)
+			}
+		})
+	}
+
+	fn insert(consent: Consent<T>) -> ConsentId {
+		let id = ConsentCount::<T>::mutate(|count| {
+			*count += 1;
+			*count
+		});
+		ByPatient::<T>::insert(&consent.patient, id, ());
+		ByOrganisation::<T>::insert(consent.org, id, ());
+		Consents::<T>::insert(id, consent);
+		id
+	}
+
+	/// Checks and stores wraps added by the patient (`staff_of` = None) or by staff of a
+	/// hospital, under an active consent. The caller stores `consent` afterwards.
+	fn store_wraps(
+		who: &T::AccountId,
+		staff_of: Option<OrgId>,
+		id: ConsentId,
+		consent: &mut Consent<T>,
+		wraps: Vec<(DocId, Vec<u8>)>,
+	) -> DispatchResult {
+		if wraps.is_empty() {
+			return Ok(());
+		}
+		let max = T::MaxWraps::get();
+		ensure!(wraps.len() as u32 <= max, Error::<T>::TooManyWraps);
+		let now = Self::now();
+		let count = wraps.len() as u32;
+		for (document, wrapped) in wraps {
+			let doc = pallet_documents::Pallet::<T>::document(document)
+				.ok_or(Error::<T>::UnknownDocument)?;
+			ensure!(doc.patient == consent.patient, Error::<T>::DocumentNotOfPatient);
+			Self::covers(consent, document, &doc.document_type, Action::Read, now)
+				.map_err(|_| Error::<T>::NotInScope)?;
+			if let Some(org) = staff_of {
+				ensure!(doc.org == org, Error::<T>::NotIssuingOrganisation);
+				ensure!(
+					consent.break_glass_reason.is_some()
+						|| document > consent.last_document_at_grant,
+					Error::<T>::PatientMustWrap
+				);
+			}
+			ensure!(!wrapped.is_empty(), Error::<T>::EmptyWrap);
+			let wrapped = wrapped.try_into().map_err(|_| Error::<T>::WrapTooLong)?;
+			if !WrapsOf::<T>::contains_key(id, document) {
+				consent.wraps += 1;
+				ensure!(consent.wraps <= max, Error::<T>::TooManyWraps);
+				WrapsOf::<T>::insert(id, document, ());
+			}
+			KeyWraps::<T>::insert(document, consent.org, KeyWrap { consent: id, wrapped });
+			pallet_audit::Pallet::<T>::record(AuditEntry {
+				patient: consent.patient.clone(),
+				actor: who.clone(),
+				org: staff_of,
+				action: AuditAction::Execute,
+				subject: Subject::Document(document),
+				consent: Some(id),
+				purpose: Some(consent.purpose),
+				outcome: Outcome::Success,
+				at: now,
+			});
+		}
+		Self::deposit_event(Event::KeysWrapped { id, documents: count });
+		Ok(())
+	}
+
+	/// Adds `id` to the grants access checks look at, first dropping grants whose window
+	/// ended (their record and wraps stay until [`Pallet::expire`]).
+	fn add_grant(patient: &T::AccountId, org: OrgId, id: ConsentId, now: Moment) -> DispatchResult {
+		Grants::<T>::try_mutate(patient, org, |grants| {
+			grants.retain(|g| Consents::<T>::get(g).is_some_and(|c| c.window.to > now));
+			grants.try_push(id).map_err(|_| Error::<T>::TooManyGrants.into())
+		})
+	}
+
+	/// Ends a grant as revoked or expired: removes it from the access index and its wraps.
+	fn end(who: &T::AccountId, id: ConsentId, mut consent: Consent<T>, status: ConsentStatus) {
+		Grants::<T>::mutate(&consent.patient, consent.org, |grants| grants.retain(|g| *g != id));
+		for document in WrapsOf::<T>::drain_prefix(id).map(|(document, ())| document) {
+			// Another consent may have rewrapped the key since; leave its wrap alone.
+			if KeyWraps::<T>::get(document, consent.org).is_some_and(|w| w.consent == id) {
+				KeyWraps::<T>::remove(document, consent.org);
+			}
+		}
+		let now = Self::now();
+		consent.status = status;
+		consent.ended_at = Some(now);
+		consent.wraps = 0;
+		let (patient, org) = (consent.patient.clone(), consent.org);
+		let actor_org = if *who == patient {
+			None
+		} else {
+			pallet_consortium::Members::<T>::get(who).and_then(|m| m.role.organisation())
+		};
+		Self::audit(&patient, who, actor_org, AuditAction::Update, id, consent.purpose);
+		Consents::<T>::insert(id, consent);
+		Self::deposit_event(match status {
+			ConsentStatus::Revoked => Event::Revoked { id, patient, org },
+			_ => Event::Expired { id, patient, org },
+		});
+	}
+
+	fn audit(
+		patient: &T::AccountId,
+		actor: &T::AccountId,
+		org: Option<OrgId>,
+		action: AuditAction,
+		id: ConsentId,
+		purpose: Purpose,
+	) {
+		pallet_audit::Pallet::<T>::record(AuditEntry {
+			patient: patient.clone(),
+			actor: actor.clone(),
+			org,
+			action,
+			subject: Subject::Consent(id),
+			consent: Some(id),
+			purpose: Some(purpose),
+			outcome: Outcome::Success,
+			at: Self::now(),
+		});
+	}
+}
+
+/// How much a refusal says about what stands in the way: the most telling one is reported.
+fn rank(refusal: Refusal) -> u8 {
+	match refusal {
+		Refusal::ActionNotGranted => 7,
+		Refusal::OutsideScope => 6,
+		Refusal::ConsentNotYetValid => 5,
+		Refusal::ConsentExpired => 4,
+		Refusal::ConsentRevoked => 3,
+		Refusal::ConsentDenied => 2,
+		Refusal::ConsentNotGranted => 1,
+		_ => 0,
+	}
+}
+
+impl<T: Config> SubjectOwner<T::AccountId> for Pallet<T> {
+	fn patient_of(subject: &Subject) -> Option<T::AccountId> {
+		match subject {
+			Subject::Consent(id) => Consents::<T>::get(id).map(|c| c.patient),
+			_ => None,
+		}
+	}
+}
+
+impl<T: Config> pallet_documents::WriteConsent<T::AccountId> for Pallet<T> {
+	fn write_consent(
+		org: OrgId,
+		patient: &T::AccountId,
+		document: DocId,
+		document_type: &[u8],
+	) -> Option<ConsentId> {
+		let now = Self::now();
+		// Only granted consents, at most `MaxGrantsPerOrganisation`: bounded for dispatch.
+		Grants::<T>::get(patient, org).into_iter().find(|id| {
+			Consents::<T>::get(id).is_some_and(|consent| {
+				Self::covers(&consent, document, document_type, Action::Write, now).is_ok()
+			})
+		})
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn allow_for_benchmark(org: OrgId, patient: &T::AccountId) {
+		let consent = Consent {
+			patient: patient.clone(),
+			org,
+			requester: patient.clone(),
+			scope: Scope::All,
+			purpose: Purpose::Treatment,
+			actions: Actions { read: true, write: true },
+			window: Window { from: 0, to: Moment::MAX },
+			status: ConsentStatus::Granted,
+			requested_at: 0,
+			decided_at: Some(0),
+			ended_at: None,
+			break_glass_reason: None,
+			wraps: 0,
+			last_document_at_grant: 0,
+		};
+		let id = Self::insert(consent);
+		// Fill the hospital's grants, the matching one last: the dearest lookup.
+		Grants::<T>::mutate(patient, org, |grants| {
+			while grants.len() + 1 < T::MaxGrantsPerOrganisation::get() as usize {
+				let filler = Self::insert(Consent {
+					actions: Actions { read: true, write: false },
+					..Consents::<T>::get(id).expect("just inserted")
+				});
+				grants.try_push(filler).expect("below the bound");
+			}
+			grants.try_push(id).expect("below the bound");
+		});
+	}
+}
+
+sp_api::decl_runtime_apis! {
+	/// Queries of consents for the gateway, the explorer and the patient's CLI.
+	pub trait ConsentApi<AccountId, ConsentRecord, KeyWrapRecord>
+	where
+		AccountId: codec::Codec,
+		ConsentRecord: codec::Codec,
+		KeyWrapRecord: codec::Codec,
+	{
+		/// A consent by id; a grant past its window shows as `Expired`.
+		fn consent(id: ConsentId) -> Option<ConsentRecord>;
+		/// A patient's consents after `after`, at most `limit` (≤ 1,000).
+		fn consents_by_patient(
+			patient: AccountId,
+			after: Option<ConsentId>,
+			limit: u32,
+		) -> Vec<(ConsentId, ConsentRecord)>;
+		/// Consents requested by a hospital after `after`, at most `limit` (≤ 1,000).
+		fn consents_by_organisation(
+			org: OrgId,
+			after: Option<ConsentId>,
+			limit: u32,
+		) -> Vec<(ConsentId, ConsentRecord)>;
+		/// Whether `who` may do `action` on `document` now: how, or the reason refused.
+		fn can_access(who: AccountId, document: DocId, action: Action) -> Result<Access, Refusal>;
+		/// The data key of `document` wrapped for hospital `org`.
+		fn key_wrap(document: DocId, org: OrgId) -> Option<KeyWrapRecord>;
+	}
+}

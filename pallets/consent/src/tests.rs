@@ -1,0 +1,507 @@
+//! Unit tests of every call and every error, of access checks and of the queries.
+
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok};
+use pallet_documents::NewDocument;
+
+type Pallet = ConsentPallet;
+
+const HOUR: u64 = 3_600_000;
+
+/// Anchors document `n` of `patient` by H1's clinician, with type code `code`.
+fn anchor(patient: u64, n: u8, code: &[u8]) -> DocId {
+	assert_ok!(Documents::anchor(
+		RuntimeOrigin::signed(H1_CLINICIAN),
+		NewDocument {
+			patient,
+			commitment: [n; 32],
+			cid: [&[0x01, 0x55, 0x12, 0x20][..], &[n; 32]].concat(),
+			size: 10,
+			media_type: b"application/pdf".to_vec(),
+			document_type: code.to_vec(),
+		}
+	));
+	pallet_documents::DocumentCount::<Test>::get()
+}
+
+fn read() -> Actions {
+	Actions { read: true, write: false }
+}
+
+fn next_hours(hours: u64) -> Window {
+	Window { from: NOW, to: NOW + hours * HOUR }
+}
+
+/// H2's clinician asks the patient for `scope`; returns the consent id.
+fn request(scope: ScopeRequest, actions: Actions, window: Window) -> ConsentId {
+	assert_ok!(Pallet::request(
+		RuntimeOrigin::signed(H2_CLINICIAN),
+		PATIENT,
+		scope,
+		Purpose::Treatment,
+		actions,
+		window
+	));
+	ConsentCount::<Test>::get()
+}
+
+fn requested() -> ConsentId {
+	request(ScopeRequest::All, read(), next_hours(24))
+}
+
+fn granted() -> ConsentId {
+	let id = requested();
+	assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![]));
+	id
+}
+
+fn set_time(moment: u64) {
+	pallet_timestamp::Now::<Test>::put(moment);
+}
+
+fn h2_reads(document: DocId) -> Result<Access, Refusal> {
+	Pallet::can_access(&H2_CLINICIAN, document, Action::Read)
+}
+
+fn last_audit() -> AuditEntry<u64> {
+	let seq = pallet_audit::Trails::<Test>::get(PATIENT).seq;
+	pallet_audit::Entries::<Test>::get(PATIENT, seq).unwrap().entry
+}
+
+#[test]
+fn staff_request_consent() {
+	new_test_ext().execute_with(|| {
+		let doc = anchor(PATIENT, 1, b"11502-2");
+		let id = request(ScopeRequest::Documents(vec![doc]), read(), next_hours(1));
+		let consent = Pallet::consent(id).unwrap();
+		assert_eq!((consent.patient, consent.org, consent.requester), (PATIENT, 2, H2_CLINICIAN));
+		assert_eq!(consent.status, ConsentStatus::Requested);
+		assert_eq!(consent.requested_at, NOW);
+		assert!(matches!(consent.scope, Scope::Documents(ref ids) if ids.to_vec() == vec![doc]));
+		System::assert_last_event(
+			Event::Requested { id, patient: PATIENT, org: 2, requester: H2_CLINICIAN }.into(),
+		);
+		let entry = last_audit();
+		assert_eq!((entry.action, entry.subject), (AuditAction::Create, Subject::Consent(id)));
+		assert_eq!((entry.actor, entry.org), (H2_CLINICIAN, Some(2)));
+	});
+}
+
+#[test]
+fn requests_are_checked() {
+	new_test_ext().execute_with(|| {
+		let other = anchor(OTHER_PATIENT, 9, b"11502-2");
+		let ask = |who, patient, scope, actions, window| {
+			Pallet::request(
+				RuntimeOrigin::signed(who),
+				patient,
+				scope,
+				Purpose::Research,
+				actions,
+				window,
+			)
+		};
+		let all = || ScopeRequest::All;
+		for who in [PATIENT, STRANGER, AUDITOR] {
+			assert_noop!(
+				ask(who, PATIENT, all(), read(), next_hours(1)),
+				Error::<Test>::NotHospitalStaff
+			);
+		}
+		assert_noop!(
+			ask(H2_ADMIN, STRANGER, all(), read(), next_hours(1)),
+			Error::<Test>::UnknownPatient
+		);
+		let cases = vec![
+			(ScopeRequest::DocumentTypes(vec![]), Error::<Test>::EmptyScope),
+			(ScopeRequest::Documents(vec![]), Error::<Test>::EmptyScope),
+			(ScopeRequest::Documents(vec![1, 2, 3, 4]), Error::<Test>::ScopeTooLarge),
+			(ScopeRequest::DocumentTypes(vec![b"a".to_vec(); 4]), Error::<Test>::ScopeTooLarge),
+			(ScopeRequest::DocumentTypes(vec![vec![]]), Error::<Test>::InvalidDocumentType),
+			(ScopeRequest::DocumentTypes(vec![vec![b'1'; 17]]), Error::<Test>::InvalidDocumentType),
+			(ScopeRequest::Documents(vec![42]), Error::<Test>::UnknownDocument),
+			(ScopeRequest::Documents(vec![other]), Error::<Test>::DocumentNotOfPatient),
+		];
+		for (scope, error) in cases {
+			assert_noop!(ask(H2_ADMIN, PATIENT, scope, read(), next_hours(1)), error);
+		}
+		let none = Actions { read: false, write: false };
+		assert_noop!(ask(H2_ADMIN, PATIENT, all(), none, next_hours(1)), Error::<Test>::NoActions);
+		let backwards = Window { from: NOW + 5, to: NOW + 5 };
+		assert_noop!(
+			ask(H2_ADMIN, PATIENT, all(), read(), backwards),
+			Error::<Test>::InvalidWindow
+		);
+		let past = Window { from: NOW - 10, to: NOW };
+		assert_noop!(ask(H2_ADMIN, PATIENT, all(), read(), past), Error::<Test>::WindowInPast);
+	});
+}
+
+#[test]
+fn the_patient_grants_with_key_wraps() {
+	new_test_ext().execute_with(|| {
+		let doc = anchor(PATIENT, 1, b"11502-2");
+		let id = requested();
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![(doc, vec![7; 8])]));
+		let consent = Pallet::consent(id).unwrap();
+		assert_eq!(
+			(consent.status, consent.decided_at, consent.wraps),
+			(ConsentStatus::Granted, Some(NOW), 1)
+		);
+		assert_eq!(Pallet::key_wrap(doc, 2).unwrap().wrapped.to_vec(), vec![7; 8]);
+		assert_eq!(Grants::<Test>::get(PATIENT, 2).to_vec(), vec![id]);
+		System::assert_has_event(Event::Granted { id, patient: PATIENT, org: 2 }.into());
+		System::assert_last_event(Event::KeysWrapped { id, documents: 1 }.into());
+		let entry = last_audit();
+		assert_eq!(
+			(entry.action, entry.subject, entry.actor),
+			(AuditAction::Execute, Subject::Document(doc), PATIENT)
+		);
+		assert_eq!(h2_reads(doc), Ok(Access::Consent(id)));
+	});
+}
+
+#[test]
+fn only_the_patient_decides_and_only_once() {
+	new_test_ext().execute_with(|| {
+		let id = requested();
+		for who in [H2_CLINICIAN, OTHER_PATIENT] {
+			assert_noop!(
+				Pallet::grant(RuntimeOrigin::signed(who), id, vec![]),
+				Error::<Test>::NotThePatient
+			);
+			assert_noop!(
+				Pallet::deny(RuntimeOrigin::signed(who), id),
+				Error::<Test>::NotThePatient
+			);
+			assert_noop!(
+				Pallet::revoke(RuntimeOrigin::signed(who), id),
+				Error::<Test>::NotThePatient
+			);
+		}
+		assert_noop!(
+			Pallet::grant(RuntimeOrigin::signed(PATIENT), 9, vec![]),
+			Error::<Test>::UnknownConsent
+		);
+		assert_ok!(Pallet::deny(RuntimeOrigin::signed(PATIENT), id));
+		System::assert_last_event(Event::Denied { id, patient: PATIENT, org: 2 }.into());
+		assert_eq!(Pallet::consent(id).unwrap().status, ConsentStatus::Denied);
+		assert_noop!(
+			Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![]),
+			Error::<Test>::NotPending
+		);
+		assert_noop!(Pallet::deny(RuntimeOrigin::signed(PATIENT), id), Error::<Test>::NotPending);
+		let granted = granted();
+		assert_noop!(
+			Pallet::grant(RuntimeOrigin::signed(PATIENT), granted, vec![]),
+			Error::<Test>::NotPending
+		);
+	});
+}
+
+#[test]
+fn a_request_whose_window_ended_cannot_be_granted() {
+	new_test_ext().execute_with(|| {
+		let id = request(ScopeRequest::All, read(), next_hours(1));
+		set_time(NOW + HOUR);
+		assert_noop!(
+			Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![]),
+			Error::<Test>::AlreadyExpired
+		);
+	});
+}
+
+#[test]
+fn grants_per_hospital_are_bounded_but_ended_ones_make_room() {
+	new_test_ext().execute_with(|| {
+		let short = request(ScopeRequest::All, read(), next_hours(1));
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), short, vec![]));
+		granted();
+		granted();
+		let fourth = requested();
+		assert_noop!(
+			Pallet::grant(RuntimeOrigin::signed(PATIENT), fourth, vec![]),
+			Error::<Test>::TooManyGrants
+		);
+		set_time(NOW + HOUR);
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), fourth, vec![]));
+	});
+}
+
+#[test]
+fn key_wraps_are_checked() {
+	new_test_ext().execute_with(|| {
+		let lab = anchor(PATIENT, 1, b"11502-2");
+		let note = anchor(PATIENT, 2, b"34133-9");
+		let other = anchor(OTHER_PATIENT, 3, b"11502-2");
+		let id =
+			request(ScopeRequest::DocumentTypes(vec![b"11502-2".to_vec()]), read(), next_hours(1));
+		let grant = |wraps| Pallet::grant(RuntimeOrigin::signed(PATIENT), id, wraps);
+		let cases = vec![
+			(vec![(99, vec![1])], Error::<Test>::UnknownDocument),
+			(vec![(other, vec![1])], Error::<Test>::DocumentNotOfPatient),
+			(vec![(note, vec![1])], Error::<Test>::NotInScope),
+			(vec![(lab, vec![])], Error::<Test>::EmptyWrap),
+			(vec![(lab, vec![1; 9])], Error::<Test>::WrapTooLong),
+			(vec![(lab, vec![1]); 5], Error::<Test>::TooManyWraps),
+		];
+		for (wraps, error) in cases {
+			assert_noop!(grant(wraps), error);
+		}
+		assert_ok!(grant(vec![(lab, vec![1])]));
+	});
+}
+
+#[test]
+fn the_issuing_hospital_wraps_keys_of_documents_added_after_the_grant() {
+	new_test_ext().execute_with(|| {
+		let before = anchor(PATIENT, 1, b"11502-2");
+		let id = granted();
+		let after = anchor(PATIENT, 2, b"11502-2");
+		let wrap =
+			|who, doc| Pallet::add_wraps(RuntimeOrigin::signed(who), id, vec![(doc, vec![5])]);
+		assert_noop!(wrap(H1_CLINICIAN, before), Error::<Test>::PatientMustWrap);
+		assert_noop!(wrap(H2_CLINICIAN, after), Error::<Test>::NotIssuingOrganisation);
+		assert_noop!(wrap(STRANGER, after), Error::<Test>::NotAllowedToWrap);
+		assert_noop!(wrap(AUDITOR, after), Error::<Test>::NotAllowedToWrap);
+		assert_noop!(wrap(H1_CLINICIAN, 99), Error::<Test>::UnknownDocument);
+		assert_noop!(
+			Pallet::add_wraps(RuntimeOrigin::signed(PATIENT), 77, vec![]),
+			Error::<Test>::UnknownConsent
+		);
+		assert_ok!(wrap(H1_CLINICIAN, after));
+		assert_eq!(last_audit().org, Some(1));
+		assert_ok!(wrap(PATIENT, before));
+		assert_eq!(Pallet::consent(id).unwrap().wraps, 2);
+		assert_eq!(Pallet::key_wrap(before, 2).unwrap().consent, id);
+	});
+}
+
+#[test]
+fn revoking_stops_access_and_removes_the_wraps() {
+	new_test_ext().execute_with(|| {
+		let doc = anchor(PATIENT, 1, b"11502-2");
+		let id = requested();
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![(doc, vec![7])]));
+		assert_ok!(Pallet::revoke(RuntimeOrigin::signed(PATIENT), id));
+		System::assert_last_event(Event::Revoked { id, patient: PATIENT, org: 2 }.into());
+		let consent = Pallet::consent(id).unwrap();
+		assert_eq!(
+			(consent.status, consent.ended_at, consent.wraps),
+			(ConsentStatus::Revoked, Some(NOW), 0)
+		);
+		assert_eq!(Pallet::key_wrap(doc, 2), None);
+		assert!(Grants::<Test>::get(PATIENT, 2).is_empty());
+		assert_eq!(h2_reads(doc), Err(Refusal::ConsentRevoked));
+		assert_eq!(
+			(last_audit().action, last_audit().subject),
+			(AuditAction::Update, Subject::Consent(id))
+		);
+		assert_noop!(Pallet::revoke(RuntimeOrigin::signed(PATIENT), id), Error::<Test>::NotGranted);
+		assert_noop!(
+			Pallet::add_wraps(RuntimeOrigin::signed(PATIENT), id, vec![(doc, vec![1])]),
+			Error::<Test>::NotGranted
+		);
+		let pending = requested();
+		assert_noop!(
+			Pallet::revoke(RuntimeOrigin::signed(PATIENT), pending),
+			Error::<Test>::NotGranted
+		);
+	});
+}
+
+#[test]
+fn a_grant_expires_at_its_windows_end() {
+	new_test_ext().execute_with(|| {
+		let doc = anchor(PATIENT, 1, b"11502-2");
+		let id = request(ScopeRequest::All, read(), next_hours(1));
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![(doc, vec![7])]));
+		assert_noop!(
+			Pallet::expire(RuntimeOrigin::signed(H2_ADMIN), id),
+			Error::<Test>::NotYetExpired
+		);
+		set_time(NOW + HOUR - 1);
+		assert_eq!(h2_reads(doc), Ok(Access::Consent(id)));
+		set_time(NOW + HOUR);
+		assert_eq!(h2_reads(doc), Err(Refusal::ConsentExpired));
+		assert_eq!(Pallet::consent(id).unwrap().status, ConsentStatus::Expired);
+		assert_eq!(Pallet::by_patient(&PATIENT, None, 10)[0].1.status, ConsentStatus::Expired);
+		assert_noop!(
+			Pallet::revoke(RuntimeOrigin::signed(PATIENT), id),
+			Error::<Test>::AlreadyExpired
+		);
+		assert_noop!(
+			Pallet::add_wraps(RuntimeOrigin::signed(PATIENT), id, vec![(doc, vec![1])]),
+			Error::<Test>::AlreadyExpired
+		);
+		// The wraps stay until someone records the expiry.
+		assert!(Pallet::key_wrap(doc, 2).is_some());
+		assert_ok!(Pallet::expire(RuntimeOrigin::signed(H2_ADMIN), id));
+		System::assert_last_event(Event::Expired { id, patient: PATIENT, org: 2 }.into());
+		assert_eq!(Pallet::key_wrap(doc, 2), None);
+		assert_eq!(Consents::<Test>::get(id).unwrap().status, ConsentStatus::Expired);
+		assert_eq!((last_audit().actor, last_audit().org), (H2_ADMIN, Some(2)));
+		assert_noop!(
+			Pallet::expire(RuntimeOrigin::signed(H2_ADMIN), id),
+			Error::<Test>::NotGranted
+		);
+		assert_noop!(
+			Pallet::expire(RuntimeOrigin::signed(H2_ADMIN), 50),
+			Error::<Test>::UnknownConsent
+		);
+	});
+}
+
+#[test]
+fn break_glass_opens_read_access_for_its_window_only() {
+	new_test_ext().execute_with(|| {
+		let doc = anchor(PATIENT, 1, b"11502-2");
+		assert_eq!(h2_reads(doc), Err(Refusal::NoConsent));
+		assert_ok!(Pallet::break_glass(
+			RuntimeOrigin::signed(H2_CLINICIAN),
+			PATIENT,
+			b"unconscious".to_vec()
+		));
+		let id = ConsentCount::<Test>::get();
+		System::assert_last_event(
+			Event::BreakGlass {
+				id,
+				patient: PATIENT,
+				org: 2,
+				clinician: H2_CLINICIAN,
+				until: NOW + BREAK_GLASS,
+			}
+			.into(),
+		);
+		let consent = Pallet::consent(id).unwrap();
+		assert_eq!(consent.purpose, Purpose::Emergency);
+		assert_eq!(consent.break_glass_reason.unwrap().to_vec(), b"unconscious".to_vec());
+		let entry = last_audit();
+		assert_eq!((entry.action, entry.purpose), (AuditAction::Execute, Some(Purpose::Emergency)));
+		assert_eq!(h2_reads(doc), Ok(Access::Consent(id)));
+		assert_eq!(
+			Pallet::can_access(&H2_CLINICIAN, doc, Action::Write),
+			Err(Refusal::ActionNotGranted)
+		);
+		// The issuing hospital releases the key of a document older than the access.
+		assert_ok!(Pallet::add_wraps(RuntimeOrigin::signed(H1_ADMIN), id, vec![(doc, vec![3])]));
+		set_time(NOW + BREAK_GLASS);
+		assert_eq!(h2_reads(doc), Err(Refusal::ConsentExpired));
+	});
+}
+
+#[test]
+fn break_glass_is_checked() {
+	new_test_ext().execute_with(|| {
+		let open = |who, patient, reason: &[u8]| {
+			Pallet::break_glass(RuntimeOrigin::signed(who), patient, reason.to_vec())
+		};
+		for who in [H2_ADMIN, PATIENT, STRANGER, AUDITOR] {
+			assert_noop!(open(who, PATIENT, b"why"), Error::<Test>::NotAClinician);
+		}
+		assert_noop!(open(H2_CLINICIAN, STRANGER, b"why"), Error::<Test>::UnknownPatient);
+		assert_noop!(open(H2_CLINICIAN, PATIENT, b""), Error::<Test>::MissingReason);
+		assert_noop!(open(H2_CLINICIAN, PATIENT, &[b'x'; 17]), Error::<Test>::ReasonTooLong);
+	});
+}
+
+#[test]
+fn access_checks_name_the_reason() {
+	new_test_ext().execute_with(|| {
+		let lab = anchor(PATIENT, 1, b"11502-2");
+		let note = anchor(PATIENT, 2, b"34133-9");
+		assert_eq!(Pallet::can_access(&PATIENT, lab, Action::Read), Ok(Access::Patient));
+		assert_eq!(Pallet::can_access(&OTHER_PATIENT, lab, Action::Read), Err(Refusal::NoConsent));
+		assert_eq!(
+			Pallet::can_access(&H1_ADMIN, lab, Action::Write),
+			Ok(Access::IssuingOrganisation)
+		);
+		assert_eq!(Pallet::can_access(&STRANGER, lab, Action::Read), Err(Refusal::NotAMember));
+		assert_eq!(Pallet::can_access(&AUDITOR, lab, Action::Read), Err(Refusal::NoConsent));
+		assert_eq!(h2_reads(99), Err(Refusal::UnknownDocument));
+		assert_eq!(h2_reads(lab), Err(Refusal::NoConsent));
+
+		let id =
+			request(ScopeRequest::DocumentTypes(vec![b"11502-2".to_vec()]), read(), next_hours(2));
+		assert_eq!(h2_reads(lab), Err(Refusal::ConsentNotGranted));
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![]));
+		assert_eq!(h2_reads(lab), Ok(Access::Consent(id)));
+		assert_eq!(h2_reads(note), Err(Refusal::OutsideScope));
+		assert_eq!(
+			Pallet::can_access(&H2_CLINICIAN, lab, Action::Write),
+			Err(Refusal::ActionNotGranted)
+		);
+
+		let later =
+			request(ScopeRequest::All, read(), Window { from: NOW + HOUR, to: NOW + 2 * HOUR });
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), later, vec![]));
+		assert_eq!(h2_reads(note), Err(Refusal::OutsideScope));
+		assert_ok!(Pallet::revoke(RuntimeOrigin::signed(PATIENT), id));
+		assert_eq!(h2_reads(note), Err(Refusal::ConsentNotYetValid));
+
+		assert_ok!(Consortium::suspend_organisation(RuntimeOrigin::root(), 2));
+		assert_eq!(h2_reads(lab), Err(Refusal::OrganisationInactive));
+	});
+}
+
+#[test]
+fn a_denied_request_is_the_reason_given() {
+	new_test_ext().execute_with(|| {
+		let lab = anchor(PATIENT, 1, b"11502-2");
+		let id = requested();
+		assert_ok!(Pallet::deny(RuntimeOrigin::signed(PATIENT), id));
+		assert_eq!(h2_reads(lab), Err(Refusal::ConsentDenied));
+	});
+}
+
+#[test]
+fn a_write_grant_lets_another_hospital_amend() {
+	new_test_ext().execute_with(|| {
+		let lab = anchor(PATIENT, 1, b"11502-2");
+		let amend = || {
+			Documents::amend(
+				RuntimeOrigin::signed(H2_CLINICIAN),
+				lab,
+				NewDocument {
+					patient: PATIENT,
+					commitment: [2; 32],
+					cid: [&[0x01, 0x55, 0x12, 0x20][..], &[2; 32]].concat(),
+					size: 10,
+					media_type: b"application/pdf".to_vec(),
+					document_type: b"11502-2".to_vec(),
+				},
+			)
+		};
+		granted();
+		assert_noop!(amend(), pallet_documents::Error::<Test>::NoWriteAccess);
+		let id = request(ScopeRequest::All, Actions { read: true, write: true }, next_hours(1));
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![]));
+		assert_ok!(amend());
+		assert_eq!(last_audit().consent, Some(id));
+	});
+}
+
+#[test]
+fn queries_list_a_patients_and_a_hospitals_consents() {
+	new_test_ext().execute_with(|| {
+		let a = requested();
+		let b = granted();
+		assert_ok!(Pallet::request(
+			RuntimeOrigin::signed(H1_CLINICIAN),
+			OTHER_PATIENT,
+			ScopeRequest::All,
+			Purpose::Payment,
+			read(),
+			next_hours(1)
+		));
+		let mut mine: Vec<_> =
+			Pallet::by_patient(&PATIENT, None, 10).into_iter().map(|c| c.0).collect();
+		mine.sort();
+		assert_eq!(mine, vec![a, b]);
+		let first = Pallet::by_organisation(2, None, 1);
+		let rest = Pallet::by_organisation(2, Some(first[0].0), 10);
+		assert_eq!(first.len() + rest.len(), 2);
+		assert_eq!(Pallet::by_organisation(1, None, 10).len(), 1);
+		assert_eq!(ConsentPallet::patient_of(&Subject::Consent(a)), Some(PATIENT));
+	});
+}
