@@ -10,6 +10,7 @@ use pallet_consortium::benchmark_setup;
 /// hospital (the grantee).
 struct Setup<T: Config> {
 	patient: T::AccountId,
+	issuer_org: OrgId,
 	issuer: T::AccountId,
 	documents: Vec<DocId>,
 	grantee_org: OrgId,
@@ -25,7 +26,7 @@ fn setup<T: Config>(documents: u32) -> Setup<T> {
 			pallet_documents::Pallet::<T>::anchor_for_benchmark(&issuer, issuer_org, &patient, n)
 		})
 		.collect();
-	Setup { patient, issuer, documents, grantee_org, grantee }
+	Setup { patient, issuer_org, issuer, documents, grantee_org, grantee }
 }
 
 fn all_documents() -> ScopeRequest {
@@ -96,7 +97,7 @@ mod benchmarks {
 			window(),
 		);
 
-		assert_eq!(ConsentCount::<T>::get(), 1);
+		assert_eq!(Consents::<T>::get(1).unwrap().org, s.grantee_org);
 	}
 
 	#[benchmark]
@@ -180,15 +181,11 @@ mod benchmarks {
 
 /// `n` more documents of the setup's patient, by the issuing hospital.
 fn setup_later_documents<T: Config>(s: &Setup<T>, n: u32) -> Vec<DocId> {
-	let org = match pallet_consortium::Pallet::<T>::standing(&s.issuer) {
-		Standing::Member(role) => role.organisation().expect("the issuer is staff"),
-		_ => unreachable!("the issuer is an active member"),
-	};
 	(0..n)
 		.map(|i| {
 			pallet_documents::Pallet::<T>::anchor_for_benchmark(
 				&s.issuer,
-				org,
+				s.issuer_org,
 				&s.patient,
 				1_000 + i,
 			)

@@ -490,16 +490,22 @@ impl<T: Config> SubjectOwner<T::AccountId> for Pallet<T> {
 	#[cfg(feature = "runtime-benchmarks")]
 	fn benchmark_subject(patient: &T::AccountId) -> Subject {
 		let (org, _, clinician) = pallet_consortium::benchmark_setup::hospital::<T>(100);
-		let id = Self::insert(
-			Self::validate(
-				&clinician,
-				org,
-				benchmarking::new_document::<T>(patient.clone(), 0),
-				None,
-			)
-			.expect("a valid benchmark document"),
-		);
-		Subject::Document(id)
+		Subject::Document(Self::anchor_for_benchmark(&clinician, org, patient, 0))
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: Config> Pallet<T> {
+	/// Anchors document number `n` of `patient`, with fields of the longest lengths, for the
+	/// benchmarks of this and other pallets.
+	pub fn anchor_for_benchmark(
+		author: &T::AccountId,
+		org: OrgId,
+		patient: &T::AccountId,
+		n: u32,
+	) -> DocId {
+		let document = benchmarking::new_document::<T>(patient.clone(), n);
+		Self::insert(Self::validate(author, org, document, None).expect("a valid document"))
 	}
 }
 
