@@ -156,6 +156,9 @@ pub struct AuditRecord<AccountId> {
 	pub head: Hash,
 }
 
+/// A stored entry with its sequence number, as trails are read.
+pub type SequencedRecord<AccountId> = (u64, AuditRecord<AccountId>);
+
 /// The state of a patient's trail: the last sequence number and the head after it.
 #[derive(
 	Clone,
@@ -235,7 +238,7 @@ pub enum TrailError {
 pub fn verify_trail<AccountId: Encode + PartialEq>(
 	patient: &AccountId,
 	start: TrailHead,
-	records: &[(u64, AuditRecord<AccountId>)],
+	records: &[SequencedRecord<AccountId>],
 	trusted: TrailHead,
 ) -> Result<(), TrailError> {
 	let mut head = start;
@@ -283,7 +286,7 @@ mod tests {
 	}
 
 	/// A trail of `n` entries for patient 1, as the chain would store it, and its head.
-	fn trail(n: u64) -> (Vec<(u64, AuditRecord<[u8; 32]>)>, TrailHead) {
+	fn trail(n: u64) -> (Vec<SequencedRecord<[u8; 32]>>, TrailHead) {
 		let mut head = TrailHead::default();
 		let mut records = Vec::new();
 		for seq in 1..=n {

@@ -1,12 +1,20 @@
 //! The runtime APIs the node, the gateway, the explorer and the verifier call.
 
 use crate::{
-	genesis, opaque::SessionKeys, AccountId, Aura, Block, BlockNumber, Executive, Grandpa,
-	InherentDataExt, Nonce, Runtime, RuntimeGenesisConfig, System, VERSION,
+	genesis, opaque::SessionKeys, AccountId, Audit, Aura, Block, BlockNumber,
+	Consent as ConsentPallet, Documents, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
+	RuntimeGenesisConfig, System, VERSION,
 };
 use alloc::vec::Vec;
 use frame_support::genesis_builder_helper::{build_state, get_preset};
+use medledger_primitives::{
+	audit::{Refusal, TrailHead},
+	Action, ConsentId, DocId,
+};
+use pallet_audit::{AuditRecord, EntryRef, PlacedRecord};
+use pallet_consent::{Access, Consent, KeyWrap};
 use pallet_consortium::{Member, NodeKey, OrgId, OrganisationOf, Standing};
+use pallet_documents::Document;
 use sp_api::impl_runtime_apis;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
@@ -152,6 +160,104 @@ impl_runtime_apis! {
 
 		fn preset_names() -> Vec<sp_genesis_builder::PresetId> {
 			genesis::preset_names()
+		}
+	}
+
+	impl pallet_audit::AuditApi<Block, AccountId> for Runtime {
+		fn trail_head(patient: AccountId) -> TrailHead {
+			pallet_audit::Trails::<Runtime>::get(patient)
+		}
+
+		fn trail(patient: AccountId, from: u64, limit: u32) -> Vec<(u64, AuditRecord<AccountId>)> {
+			Audit::trail(&patient, from, limit)
+		}
+
+		fn by_actor(
+			actor: AccountId,
+			after: Option<EntryRef<AccountId>>,
+			limit: u32,
+		) -> Vec<PlacedRecord<AccountId>> {
+			Audit::by_actor(&actor, after, limit)
+		}
+
+		fn by_organisation(
+			org: OrgId,
+			after: Option<EntryRef<AccountId>>,
+			limit: u32,
+		) -> Vec<PlacedRecord<AccountId>> {
+			Audit::by_organisation(org, after, limit)
+		}
+	}
+
+	impl pallet_documents::DocumentsApi<Block, AccountId, Document<Runtime>> for Runtime {
+		fn document(id: DocId) -> Option<Document<Runtime>> {
+			Documents::document(id)
+		}
+
+		fn document_by_commitment(commitment: medledger_primitives::Hash) -> Option<DocId> {
+			pallet_documents::ByCommitment::<Runtime>::get(commitment)
+		}
+
+		fn documents_by_patient(
+			patient: AccountId,
+			after: Option<DocId>,
+			limit: u32,
+		) -> Vec<(DocId, Document<Runtime>)> {
+			Documents::by_patient(&patient, after, limit)
+		}
+
+		fn documents_by_organisation(
+			org: OrgId,
+			after: Option<DocId>,
+			limit: u32,
+		) -> Vec<(DocId, Document<Runtime>)> {
+			Documents::by_organisation(org, after, limit)
+		}
+	}
+
+	impl pallet_consent::ConsentApi<Block, AccountId, Consent<Runtime>, KeyWrap<Runtime>> for Runtime {
+		fn consent(id: ConsentId) -> Option<Consent<Runtime>> {
+			ConsentPallet::consent(id)
+		}
+
+		fn consents_by_patient(
+			patient: AccountId,
+			after: Option<ConsentId>,
+			limit: u32,
+		) -> Vec<(ConsentId, Consent<Runtime>)> {
+			ConsentPallet::by_patient(&patient, after, limit)
+		}
+
+		fn consents_by_organisation(
+			org: OrgId,
+			after: Option<ConsentId>,
+			limit: u32,
+		) -> Vec<(ConsentId, Consent<Runtime>)> {
+			ConsentPallet::by_organisation(org, after, limit)
+		}
+
+		fn can_access(who: AccountId, document: DocId, action: Action) -> Result<Access, Refusal> {
+			ConsentPallet::can_access(&who, document, action)
+		}
+
+		fn key_wrap(document: DocId, org: OrgId) -> Option<KeyWrap<Runtime>> {
+			ConsentPallet::key_wrap(document, org)
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	impl frame_benchmarking::Benchmark<Block> for Runtime {
+		fn benchmark_metadata(extra: bool) -> (
+			Vec<frame_benchmarking::BenchmarkList>,
+			Vec<frame_support::traits::StorageInfo>,
+		) {
+			crate::benchmarks::metadata(extra)
+		}
+
+		fn dispatch_benchmark(
+			config: frame_benchmarking::BenchmarkConfig,
+		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
+			crate::benchmarks::dispatch(config)
 		}
 	}
 

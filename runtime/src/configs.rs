@@ -1,9 +1,10 @@
 //! Configuration of each pallet in the runtime.
 
 use crate::{
-	opaque::SessionKeys, AccountId, Aura, Balance, Block, BlockNumber, Council, CouncilInstance,
-	Hash, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
-	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, DAYS, MINUTES, SLOT_DURATION, VERSION,
+	opaque::SessionKeys, AccountId, Aura, Balance, Block, BlockNumber, Consent, Council,
+	CouncilInstance, Documents, Hash, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, Timestamp, DAYS,
+	MINUTES, SLOT_DURATION, VERSION,
 };
 use frame_support::{
 	derive_impl,
@@ -97,6 +98,39 @@ impl pallet_consortium::Config for Runtime {
 	type StaffBlockQuota = ConstU32<2000>;
 	type PersonalBlockQuota = ConstU32<20>;
 	type WeightInfo = pallet_consortium::weights::StorageAccessWeight<Runtime>;
+}
+
+impl pallet_audit::Config for Runtime {
+	type Time = Timestamp;
+	type Subjects = (Documents, Consent);
+	/// A gateway reports up to a block's worth of reads at once.
+	type MaxAccessBatch = ConstU32<1000>;
+	type WeightInfo = ();
+}
+
+impl pallet_documents::Config for Runtime {
+	type WriteConsent = Consent;
+	/// A SHA2-256 CIDv1 has 36 bytes; the bound only stops oversize input before parsing.
+	type MaxCidLength = ConstU32<64>;
+	/// RFC 6838 allows 127-character type and subtype names.
+	type MaxMediaTypeLength = ConstU32<255>;
+	/// LOINC codes have at most 10 characters; FHIR codes more, rarely over 32.
+	type MaxDocumentTypeLength = ConstU32<64>;
+	type MaxBatchSize = ConstU32<1000>;
+	type WeightInfo = ();
+}
+
+impl pallet_consent::Config for Runtime {
+	type MaxScopeItems = ConstU32<64>;
+	type MaxGrantsPerOrganisation = ConstU32<16>;
+	/// An X25519 ephemeral key (32), a nonce (24), a 32-byte data key and a tag (16), with
+	/// room for a format header.
+	type MaxWrapLength = ConstU32<128>;
+	type MaxWraps = ConstU32<500>;
+	type MaxReasonLength = ConstU32<256>;
+	/// Emergency access lasts one hour.
+	type BreakGlassWindow = ConstU64<{ 60 * 60 * 1000 }>;
+	type WeightInfo = ();
 }
 
 parameter_types! {

@@ -27,6 +27,8 @@ extern crate alloc;
 use alloc::vec::Vec;
 
 pub mod apis;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks;
 mod configs;
 pub mod genesis;
 
@@ -190,4 +192,13 @@ mod runtime {
 
 	#[runtime::pallet_index(8)]
 	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(9)]
+	pub type Audit = pallet_audit;
+
+	#[runtime::pallet_index(10)]
+	pub type Documents = pallet_documents;
+
+	#[runtime::pallet_index(11)]
+	pub type Consent = pallet_consent;
 }

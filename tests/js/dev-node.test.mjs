@@ -3,81 +3,26 @@
 // account's extrinsic is refused at submission with the membership code.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import net from 'node:net';
-import { ApiPromise, WsProvider } from '@polkadot/api';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
-
-const NODE =
-  process.env.MEDLEDGER_NODE ?? `${process.env.HOME}/.cache/medledger/target/release/medledger-node`;
+import { startDevNode, submit as submitTo } from './dev-node.mjs';
 
 // The refusal codes of pallet-consortium's CheckMembership (InvalidTransaction::Custom).
 const NOT_A_MEMBER = 1;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-// Resolves once something accepts TCP connections on 127.0.0.1:port.
-async function waitForPort(port, attempts = 240) {
-  for (let i = 0; i < attempts; i += 1) {
-    const open = await new Promise((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`nothing listens on 127.0.0.1:${port}`);
-}
-
-let node;
+let dev;
 let api;
 let keyring;
 
 before(async () => {
-  const rpcPort = await freePort();
-  const p2pPort = await freePort();
-  node = spawn(
-    NODE,
-    [
-      '--dev', '--tmp',
-      '--rpc-port', String(rpcPort),
-      '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
-      '--no-mdns', '--no-telemetry', '--no-prometheus',
-    ],
-    { stdio: ['ignore', 'ignore', 'ignore'] },
-  );
-  await waitForPort(rpcPort);
-  const provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`);
-  api = await ApiPromise.create({ provider, noInitWarn: true });
-  await cryptoWaitReady();
-  keyring = new Keyring({ type: 'sr25519' });
+  dev = await startDevNode();
+  ({ api, keyring } = dev);
 });
 
 after(async () => {
-  await api?.disconnect();
-  if (node && node.exitCode === null) {
-    node.kill('SIGTERM');
-  }
+  await dev?.stop();
 });
 
-// Signs and submits; resolves with the block hash once in a block, rejects on refusal.
-function submit(tx, signer) {
-  return new Promise((resolve, reject) => {
-    tx.signAndSend(signer, ({ status, dispatchError }) => {
-      if (dispatchError) reject(new Error(`dispatch error: ${dispatchError.toString()}`));
-      else if (status.isInBlock) resolve(status.asInBlock.toHex());
-    }).catch(reject);
-  });
+async function submit(tx, signer) {
+  return (await submitTo(api, tx, signer)).blockHash;
 }
 
 test('the metadata decodes into MedLedger calls, storage and constants', { timeout: 120_000 }, async () => {

@@ -18,9 +18,14 @@ pub fn node_binary() -> PathBuf {
 	if let Some(path) = std::env::var_os("MEDLEDGER_NODE") {
 		return path.into();
 	}
-	let exe = std::env::current_exe().expect("test executable path");
-	let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps");
-	let binary = profile_dir.join("medledger-node");
+	// Next to a binary of this crate (target/<profile>/), or one level up from a test's
+	// target/<profile>/deps/.
+	let exe = std::env::current_exe().expect("executable path");
+	let dir = exe.parent().expect("executable directory");
+	let binary = [dir.join("medledger-node"), dir.parent().unwrap_or(dir).join("medledger-node")]
+		.into_iter()
+		.find(|path| path.exists())
+		.unwrap_or_else(|| dir.join("medledger-node"));
 	assert!(
 		binary.exists(),
 		"{} not found: build it first (cargo build --release -p medledger-node)",
@@ -160,6 +165,42 @@ pub fn rpc(port: u16, method: &str, params: Value) -> Result<Value, String> {
 		Some(error) => Err(error.to_string()),
 		None => Ok(reply["result"].clone()),
 	}
+}
+
+/// A fresh directory under the system's temporary directory.
+pub fn tempdir() -> PathBuf {
+	let dir = std::env::temp_dir().join(format!(
+		"medledger-test-{}-{}",
+		std::process::id(),
+		std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+	));
+	std::fs::create_dir_all(&dir).unwrap();
+	dir
+}
+
+/// Starts the four validators of the `local` chain under `dir` (Bob, Charlie and Dave boot
+/// from Alice), each with `extra` arguments, and waits until each answers RPC. Returns the
+/// nodes and their base paths.
+pub fn start_local_net(dir: &std::path::Path, extra: &[&str]) -> (Vec<Node>, Vec<PathBuf>) {
+	let mut nodes: Vec<Node> = Vec::new();
+	let mut bases = Vec::new();
+	for (i, (name, node_key)) in LOCAL_VALIDATORS.iter().enumerate() {
+		let base = dir.join(name);
+		let flag = format!("--{name}");
+		let mut args = vec!["--chain", "local", flag.as_str(), "--node-key", node_key];
+		args.extend(extra);
+		let bootnode;
+		if i > 0 {
+			bootnode = format!("/ip4/127.0.0.1/tcp/{}/p2p/{ALICE_PEER_ID}", nodes[0].p2p_port);
+			args.extend(["--bootnodes", bootnode.as_str()]);
+		}
+		nodes.push(Node::start(name, &base, &args));
+		bases.push(base);
+	}
+	for node in &nodes {
+		node.wait_ready(Duration::from_secs(180));
+	}
+	(nodes, bases)
 }
 
 /// Polls `check` every half second until it gives a value; panics after `within`.

@@ -2,7 +2,7 @@
 //! finality advances, survives one validator being SIGKILLed, and the restarted validator
 //! catches up with the others' finalised head.
 
-use medledger_tests::{wait_for, Node, ALICE_PEER_ID, LOCAL_VALIDATORS};
+use medledger_tests::{start_local_net, tempdir, wait_for, Node, ALICE_PEER_ID, LOCAL_VALIDATORS};
 use std::time::Duration;
 
 /// How long a liveness condition may take before the test gives up (not a timing goal:
@@ -22,23 +22,7 @@ fn finality_advances_beyond(nodes: &[&Node], past: u64, what: &str) -> u64 {
 #[test]
 fn four_validators_finalise_lose_one_and_recover() {
 	let dir = tempdir();
-	let mut nodes: Vec<Node> = Vec::new();
-	let mut bases = Vec::new();
-	for (i, (name, node_key)) in LOCAL_VALIDATORS.iter().enumerate() {
-		let base = dir.join(name);
-		let flag = format!("--{name}");
-		let mut args = vec!["--chain", "local", flag.as_str(), "--node-key", node_key];
-		let bootnode;
-		if i > 0 {
-			bootnode = format!("/ip4/127.0.0.1/tcp/{}/p2p/{ALICE_PEER_ID}", nodes[0].p2p_port);
-			args.extend(["--bootnodes", bootnode.as_str()]);
-		}
-		nodes.push(Node::start(name, &base, &args));
-		bases.push(base);
-	}
-	for node in &nodes {
-		node.wait_ready(PATIENCE);
-	}
+	let (mut nodes, bases) = start_local_net(&dir, &[]);
 
 	let all: Vec<&Node> = nodes.iter().collect();
 	let start = finality_advances_beyond(&all, 2, "all four to finalise block 3");
@@ -86,14 +70,4 @@ fn a_node_without_an_authorised_key_gets_no_peers() {
 	let peers = |n: &Node| n.rpc("system_health", serde_json::json!([])).unwrap()["peers"].as_u64();
 	assert_eq!(peers(&intruder), Some(0));
 	assert_eq!(peers(&alice), Some(0));
-}
-
-fn tempdir() -> std::path::PathBuf {
-	let dir = std::env::temp_dir().join(format!(
-		"medledger-test-{}-{}",
-		std::process::id(),
-		std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
-	));
-	std::fs::create_dir_all(&dir).unwrap();
-	dir
 }

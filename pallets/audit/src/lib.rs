@@ -9,8 +9,8 @@
 //!   organisation, the action (FHIR AuditEvent codes C/R/U/D/E), the subject (a document, a
 //!   consent, or the patient's records as a whole), the consent used and the purpose, the
 //!   outcome (success, or refused and why) and the time.
-//! - Every entry goes into its patient's **trail** with the next sequence number, starting at
-//!   1. The pallet keeps per patient a [`TrailHead`]: the last sequence number and the hash
+//! - Every entry goes into its patient's **trail** with the next sequence number (the first
+//!   is number one). The pallet keeps per patient a [`TrailHead`]: the last sequence number and the hash
 //!   chain's head, `head(n) = BLAKE2b-256(head(n − 1) ‖ SCALE(entry n))`. Each stored entry
 //!   keeps the head after it. [`medledger_primitives::audit::verify_trail`] checks a list of
 //!   entries against a head read (with a storage proof) from a finalised block: a missing,
@@ -107,6 +107,9 @@ pub struct AccessRecord<AccountId> {
 
 /// An entry's place: the patient's trail and the sequence number in it.
 pub type EntryRef<AccountId> = (AccountId, u64);
+
+/// An entry with its place, as the by-actor and by-organisation queries return it.
+pub type PlacedRecord<AccountId> = (EntryRef<AccountId>, AuditRecord<AccountId>);
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -308,7 +311,7 @@ impl<T: Config> Pallet<T> {
 		actor: &T::AccountId,
 		after: Option<EntryRef<T::AccountId>>,
 		limit: u32,
-	) -> Vec<(EntryRef<T::AccountId>, AuditRecord<T::AccountId>)> {
+	) -> Vec<PlacedRecord<T::AccountId>> {
 		let keys = match after {
 			Some(after) => ByActor::<T>::iter_key_prefix_from(
 				actor,
@@ -325,7 +328,7 @@ impl<T: Config> Pallet<T> {
 		org: OrgId,
 		after: Option<EntryRef<T::AccountId>>,
 		limit: u32,
-	) -> Vec<(EntryRef<T::AccountId>, AuditRecord<T::AccountId>)> {
+	) -> Vec<PlacedRecord<T::AccountId>> {
 		let keys = match after {
 			Some(after) => ByOrganisation::<T>::iter_key_prefix_from(
 				org,
@@ -339,7 +342,7 @@ impl<T: Config> Pallet<T> {
 	fn resolve(
 		keys: impl Iterator<Item = EntryRef<T::AccountId>>,
 		limit: u32,
-	) -> Vec<(EntryRef<T::AccountId>, AuditRecord<T::AccountId>)> {
+	) -> Vec<PlacedRecord<T::AccountId>> {
 		keys.take(limit.min(MAX_PAGE) as usize)
 			.filter_map(|key| Entries::<T>::get(&key.0, key.1).map(|record| (key, record)))
 			.collect()
@@ -358,12 +361,12 @@ sp_api::decl_runtime_apis! {
 			actor: AccountId,
 			after: Option<EntryRef<AccountId>>,
 			limit: u32,
-		) -> Vec<(EntryRef<AccountId>, AuditRecord<AccountId>)>;
+		) -> Vec<PlacedRecord<AccountId>>;
 		/// Entries an organisation's staff made, after `after`, at most `limit` (≤ 1,000).
 		fn by_organisation(
 			org: OrgId,
 			after: Option<EntryRef<AccountId>>,
 			limit: u32,
-		) -> Vec<(EntryRef<AccountId>, AuditRecord<AccountId>)>;
+		) -> Vec<PlacedRecord<AccountId>>;
 	}
 }

@@ -104,11 +104,11 @@ fn queries_by_actor_and_organisation_page_through_everything() {
 		let mut pages = Vec::new();
 		let mut after = None;
 		loop {
-			let page = Audit::by_organisation(1, after.clone(), 2);
+			let page = Audit::by_organisation(1, after, 2);
 			if page.is_empty() {
 				break;
 			}
-			after = page.last().map(|(key, _)| key.clone());
+			after = page.last().map(|(key, _)| *key);
 			pages.extend(page.into_iter().map(|(key, _)| key));
 		}
 		pages.sort();

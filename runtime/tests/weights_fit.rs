@@ -1,0 +1,77 @@
+//! Every call, at the bounds its pallet accepts, fits in one block: a bound whose weight
+//! exceeded the block would make its largest extrinsics impossible to include.
+
+use frame_support::{
+	dispatch::{DispatchClass, GetDispatchInfo},
+	traits::Get,
+};
+use medledger_primitives::{audit::Outcome, audit::Subject, Purpose};
+use medledger_runtime::{Runtime, RuntimeCall};
+use pallet_audit::AccessRecord;
+use pallet_documents::NewDocument;
+use sp_runtime::AccountId32;
+
+fn max<T: Get<u32>>() -> usize {
+	T::get() as usize
+}
+
+fn calls_at_their_bounds() -> Vec<(&'static str, RuntimeCall)> {
+	let who = AccountId32::new([1; 32]);
+	let document = NewDocument {
+		patient: who.clone(),
+		commitment: [0; 32],
+		cid: vec![0; 36],
+		size: 0,
+		media_type: vec![0; max::<<Runtime as pallet_documents::Config>::MaxMediaTypeLength>()],
+		document_type: vec![
+			0;
+			max::<<Runtime as pallet_documents::Config>::MaxDocumentTypeLength>()
+		],
+	};
+	let read = AccessRecord {
+		patient: who.clone(),
+		subject: Subject::Patient,
+		consent: None,
+		purpose: Some(Purpose::Treatment),
+		outcome: Outcome::Success,
+		at: 0,
+	};
+	let wraps = vec![(1, vec![0; 128]); max::<<Runtime as pallet_consent::Config>::MaxWraps>()];
+	vec![
+		(
+			"documents.anchor_batch",
+			RuntimeCall::Documents(pallet_documents::Call::anchor_batch {
+				documents: vec![
+					document;
+					max::<<Runtime as pallet_documents::Config>::MaxBatchSize>()
+				],
+			}),
+		),
+		(
+			"audit.record_access",
+			RuntimeCall::Audit(pallet_audit::Call::record_access {
+				reads: vec![read; max::<<Runtime as pallet_audit::Config>::MaxAccessBatch>()],
+			}),
+		),
+		(
+			"consent.grant",
+			RuntimeCall::Consent(pallet_consent::Call::grant { id: 1, wraps: wraps.clone() }),
+		),
+		(
+			"consent.add_wraps",
+			RuntimeCall::Consent(pallet_consent::Call::add_wraps { id: 1, wraps }),
+		),
+		("consent.revoke", RuntimeCall::Consent(pallet_consent::Call::revoke { id: 1 })),
+		("consent.expire", RuntimeCall::Consent(pallet_consent::Call::expire { id: 1 })),
+	]
+}
+
+#[test]
+fn the_largest_calls_fit_in_a_block() {
+	let weights = <Runtime as frame_system::Config>::BlockWeights::get();
+	let limit = weights.get(DispatchClass::Normal).max_extrinsic.expect("a normal-class limit");
+	for (name, call) in calls_at_their_bounds() {
+		let weight = call.get_dispatch_info().total_weight();
+		assert!(weight.all_lte(limit), "{name} at its bound weighs {weight:?}, over {limit:?}");
+	}
+}

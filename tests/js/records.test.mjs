@@ -1,0 +1,174 @@
+// An outside client, @polkadot/api, submits every call of the documents, consent and audit
+// pallets to a development node, decodes every event they raise and every storage item
+// they keep, and calls their runtime APIs.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { u8aToHex } from '@polkadot/util';
+import { startDevNode, submit } from './dev-node.mjs';
+
+let dev;
+let api;
+let alice; // administrator of H1
+let bob; // administrator of H2
+let clinician; // registered below as a clinician of H2
+let eve; // a patient
+const events = new Set();
+
+before(async () => {
+  dev = await startDevNode();
+  api = dev.api;
+  alice = dev.keyring.addFromUri('//Alice');
+  bob = dev.keyring.addFromUri('//Bob');
+  clinician = dev.keyring.addFromUri('//Bob//clinician');
+  eve = dev.keyring.addFromUri('//Eve');
+});
+
+after(async () => {
+  await dev?.stop();
+});
+
+// Submits and remembers the `section.Method` of every event the extrinsic raised.
+async function send(tx, signer) {
+  const result = await submit(api, tx, signer);
+  for (const event of result.events) events.add(`${event.section}.${event.method}`);
+  return result;
+}
+
+function eventData(result, section, method) {
+  const event = result.events.find((e) => e.section === section && e.method === method);
+  assert.ok(event, `${section}.${method} raised`);
+  return event.data;
+}
+
+// A new document for Eve; `n` makes its commitment and CID unique.
+function newDocument(n, documentType = '11502-2') {
+  const digest = new Uint8Array(32).fill(n);
+  return {
+    patient: eve.address,
+    commitment: u8aToHex(digest),
+    cid: u8aToHex(new Uint8Array([0x01, 0x55, 0x12, 0x20, ...digest])),
+    size: 1024,
+    mediaType: 'application/fhir+json',
+    documentType,
+  };
+}
+
+const readOnly = { read: true, write: false };
+
+async function window(ms) {
+  const now = (await api.query.timestamp.now()).toNumber();
+  return { from: now, to: now + ms };
+}
+
+async function request(scope, ms = 86_400_000) {
+  const asked = await window(ms);
+  const result = await send(
+    api.tx.consent.request(eve.address, scope, 'Treatment', readOnly, asked),
+    clinician,
+  );
+  return { id: eventData(result, 'consent', 'Requested').id.toNumber(), until: asked.to };
+}
+
+// Resolves once the chain's clock has passed `moment`.
+async function chainTimePasses(moment) {
+  while ((await api.query.timestamp.now()).toNumber() <= moment) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
+test('every call goes through and every event decodes', { timeout: 300_000 }, async () => {
+  await send(
+    api.tx.consortium.registerMember(clinician.address, { Clinician: 2 }, u8aToHex(new Uint8Array(32).fill(7))),
+    bob,
+  );
+
+  const anchored = await send(api.tx.documents.anchor(newDocument(1)), alice);
+  const first = eventData(anchored, 'documents', 'Anchored');
+  assert.equal(first.patient.toString(), eve.address);
+  assert.equal(first.org.toNumber(), 1);
+  const doc = first.id.toNumber();
+  const recorded = eventData(anchored, 'audit', 'Recorded');
+  assert.ok(recorded.action.isCreate);
+  assert.equal(recorded.subject.asDocument.toNumber(), doc);
+
+  const batch = await send(api.tx.documents.anchorBatch([2, 3, 4].map((n) => newDocument(n))), alice);
+  assert.equal(batch.events.filter((e) => e.method === 'Anchored').length, 3);
+  await send(api.tx.documents.amend(doc + 1, newDocument(5)), alice);
+  await send(api.tx.documents.markEnteredInError(doc + 2), alice);
+
+  const { id: consent } = await request('All');
+  const granted = await send(api.tx.consent.grant(consent, [[doc, u8aToHex(new Uint8Array(104).fill(9))]]), eve);
+  assert.equal(eventData(granted, 'consent', 'KeysWrapped').documents.toNumber(), 1);
+  await send(
+    api.tx.audit.recordAccess([{
+      patient: eve.address,
+      subject: { Document: doc },
+      consent,
+      purpose: 'Treatment',
+      outcome: 'Success',
+      at: (await api.query.timestamp.now()).toNumber(),
+    }]),
+    clinician,
+  );
+  await send(api.tx.consent.revoke(consent), eve);
+
+  const { id: denied } = await request({ Documents: [doc] });
+  await send(api.tx.consent.deny(denied), eve);
+
+  const opened = await send(api.tx.consent.breakGlass(eve.address, 'unconscious in ER'), clinician);
+  const emergency = eventData(opened, 'consent', 'BreakGlass');
+  assert.equal(emergency.clinician.toString(), clinician.address);
+  // H1 issued the document: it releases the key to H2 during the emergency window.
+  await send(api.tx.consent.addWraps(emergency.id, [[doc, u8aToHex(new Uint8Array(104).fill(3))]]), alice);
+
+  const short = await request({ DocumentTypes: ['11502-2'] }, 20_000);
+  await send(api.tx.consent.grant(short.id, []), eve);
+  await chainTimePasses(short.until);
+  await send(api.tx.consent.expire(short.id), bob);
+
+  for (const name of [
+    'documents.Anchored', 'documents.Amended', 'documents.MarkedEnteredInError',
+    'consent.Requested', 'consent.Granted', 'consent.Denied', 'consent.Revoked',
+    'consent.Expired', 'consent.BreakGlass', 'consent.KeysWrapped', 'audit.Recorded',
+  ]) {
+    assert.ok(events.has(name), `${name} seen`);
+  }
+});
+
+test('every storage item decodes', { timeout: 120_000 }, async () => {
+  for (const section of ['documents', 'consent', 'audit']) {
+    for (const [name, item] of Object.entries(api.query[section])) {
+      const decoded = item.creator.meta.type.isPlain ? [[null, await item()]] : await item.entries();
+      assert.ok(decoded.length > 0, `${section}.${name} holds something`);
+      for (const [, value] of decoded) assert.ok(value.toJSON() !== undefined);
+    }
+  }
+  const doc = (await api.query.documents.records(1)).unwrap();
+  assert.equal(doc.patient.toString(), eve.address);
+  assert.ok(doc.status.isCurrent);
+  assert.equal(doc.documentType.toUtf8(), '11502-2');
+  const second = (await api.query.documents.records(2)).unwrap();
+  assert.equal(second.status.asSuperseded.by.toNumber(), 5);
+  const consent = (await api.query.consent.consents(1)).unwrap();
+  assert.ok(consent.status.isRevoked);
+  const trail = await api.query.audit.trails(eve.address);
+  assert.ok(trail.seq.toNumber() >= 10);
+});
+
+test('the runtime APIs answer', { timeout: 120_000 }, async () => {
+  const access = await api.call.consentApi.canAccess(clinician.address, 1, 'Read');
+  // Only the break-glass consent (3) could allow it, and its hour has not passed.
+  assert.ok(access.isOk);
+  assert.equal(access.asOk.asConsent.toNumber(), 3);
+  const refused = await api.call.consentApi.canAccess(dev.keyring.addFromUri('//Ferdie').address, 1, 'Read');
+  assert.ok(refused.isErr);
+  assert.ok(refused.asErr.isNoConsent);
+  const doc = await api.call.documentsApi.document(1);
+  assert.equal(doc.unwrap().org.toNumber(), 1);
+  const mine = await api.call.documentsApi.documentsByPatient(eve.address, null, 100);
+  assert.equal(mine.length, 5);
+  const head = await api.call.auditApi.trailHead(eve.address);
+  const trail = await api.call.auditApi.trail(eve.address, 1, 1000);
+  assert.equal(trail.length, head.seq.toNumber());
+  assert.equal(trail[trail.length - 1][1].head.toHex(), head.head.toHex());
+});

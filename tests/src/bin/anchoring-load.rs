@@ -1,0 +1,272 @@
+//! Anchoring load generator: starts the 4-validator `local` network on loopback, submits
+//! pre-signed extrinsics to it and prints, for one run, how many `system.remark` (the
+//! chain's cheapest extrinsic: the ceiling), `documents.anchor` and documents through
+//! `documents.anchor_batch` it finalises per second, and each validator's peak RSS.
+//!
+//! ```text
+//! anchoring-load [REMARKS_PER_SENDER] [ANCHORS_PER_SENDER] [BATCHES_PER_SENDER] [BATCH_SIZE]
+//! ```
+//!
+//! Four senders (Alice–Dave, administrators of H1–H4) each submit their share to their own
+//! hospital's node over JSON-RPC, from four threads. Rates are counted from the finalised
+//! blocks that hold the phase's extrinsics: units / (last block's timestamp − first block's
+//! timestamp + one slot).
+
+use codec::{Decode, Encode};
+use medledger_runtime::{
+	RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, SLOT_DURATION, VERSION,
+};
+use medledger_tests::{rpc, start_local_net, tempdir, wait_for, Node};
+use pallet_documents::NewDocument;
+use serde_json::json;
+use sp_core::H256;
+use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve};
+use sp_runtime::{generic::Era, MultiAddress};
+use std::time::{Duration, Instant};
+
+const SENDERS: [Sr25519Keyring; 4] = [Alice, Bob, Charlie, Dave];
+
+/// How long a phase may take to be finalised before the run gives up on it.
+const PATIENCE: Duration = Duration::from_secs(900);
+
+/// One kind of load: what each sender submits, and how many units (remarks, documents)
+/// each extrinsic carries.
+struct Phase {
+	name: &'static str,
+	unit: &'static str,
+	extrinsics_per_sender: u32,
+	units_per_extrinsic: u32,
+	call: fn(sender: usize, index: u32, units: u32) -> RuntimeCall,
+}
+
+/// What a phase reached.
+struct Outcome {
+	units: u64,
+	extrinsics: u64,
+	blocks: u64,
+	seconds: f64,
+	submit_seconds: f64,
+}
+
+fn main() {
+	let args: Vec<u32> = std::env::args().skip(1).map(|a| a.parse().expect("a number")).collect();
+	let arg = |i: usize, default: u32| args.get(i).copied().unwrap_or(default);
+	let phases = [
+		Phase {
+			name: "system.remark",
+			unit: "remarks",
+			extrinsics_per_sender: arg(0, 3000),
+			units_per_extrinsic: 1,
+			call: |_, _, _| {
+				RuntimeCall::System(frame_system::Call::remark { remark: b"load".to_vec() })
+			},
+		},
+		Phase {
+			name: "documents.anchor",
+			unit: "documents",
+			extrinsics_per_sender: arg(1, 3000),
+			units_per_extrinsic: 1,
+			call: |sender, index, _| {
+				RuntimeCall::Documents(pallet_documents::Call::anchor {
+					document: document(1, sender, index, 0),
+				})
+			},
+		},
+		Phase {
+			name: "documents.anchor_batch",
+			unit: "documents",
+			extrinsics_per_sender: arg(2, 4),
+			units_per_extrinsic: arg(3, 1000),
+			call: |sender, index, units| {
+				RuntimeCall::Documents(pallet_documents::Call::anchor_batch {
+					documents: (0..units).map(|n| document(2, sender, index, n)).collect(),
+				})
+			},
+		},
+	];
+
+	let dir = tempdir();
+	eprintln!("starting the local network under {}", dir.display());
+	let (nodes, _) = start_local_net(&dir, &["--pool-limit", "100000", "--pool-kbytes", "1000000"]);
+	wait_for(PATIENCE, "finality to move", || nodes[0].finalized_number().filter(|n| *n >= 2));
+	let genesis = hash_at(&nodes[0], 0);
+	let mut nonces: Vec<u32> = SENDERS.iter().map(|_| 0).collect();
+
+	let mut results = Vec::new();
+	for phase in &phases {
+		eprintln!("{}: signing {} extrinsics per sender", phase.name, phase.extrinsics_per_sender);
+		let batches: Vec<Vec<String>> = SENDERS
+			.iter()
+			.enumerate()
+			.map(|(s, who)| {
+				(0..phase.extrinsics_per_sender)
+					.map(|i| {
+						let call = (phase.call)(s, i, phase.units_per_extrinsic);
+						let xt = sign(*who, nonces[s] + i, call, genesis);
+						format!("0x{}", hex::encode(xt))
+					})
+					.collect()
+			})
+			.collect();
+		for nonce in &mut nonces {
+			*nonce += phase.extrinsics_per_sender;
+		}
+		let outcome = run(&nodes, phase, batches);
+		results.push((phase, outcome));
+	}
+
+	println!();
+	println!(
+		"{:<24} {:>10} {:>12} {:>8} {:>9} {:>12} {:>14}",
+		"load", "units", "extrinsics", "blocks", "seconds", "submit (s)", "finalised/s"
+	);
+	for (phase, o) in &results {
+		println!(
+			"{:<24} {:>10} {:>12} {:>8} {:>9.1} {:>12.1} {:>10.0} {}",
+			phase.name,
+			o.units,
+			o.extrinsics,
+			o.blocks,
+			o.seconds,
+			o.submit_seconds,
+			o.units as f64 / o.seconds,
+			phase.unit
+		);
+	}
+	let remark_rate = results[0].1.units as f64 / results[0].1.seconds;
+	let anchor_rate = results[1].1.units as f64 / results[1].1.seconds;
+	println!("anchor / remark rate: {:.2}", anchor_rate / remark_rate);
+	for node in &nodes {
+		println!("{} peak RSS: {} MiB", node.name, peak_rss_kib(node) / 1024);
+	}
+}
+
+/// Submits each sender's extrinsics to its own node from its own thread, then follows the
+/// finalised chain until every extrinsic of the phase is in it.
+fn run(nodes: &[Node], phase: &Phase, batches: Vec<Vec<String>>) -> Outcome {
+	let start_block = nodes[0].finalized_number().expect("a finalised head");
+	let expected = batches.iter().map(|b| b.len() as u64).sum::<u64>();
+	let ports: Vec<u16> = nodes.iter().map(|n| n.rpc_port).collect();
+	let started = Instant::now();
+	std::thread::scope(|scope| {
+		for (batch, port) in batches.into_iter().zip(ports) {
+			scope.spawn(move || {
+				for xt in batch {
+					rpc(port, "author_submitExtrinsic", json!([xt])).expect("accepted by the pool");
+				}
+			});
+		}
+	});
+	let submit_seconds = started.elapsed().as_secs_f64();
+	eprintln!(
+		"{}: {expected} submitted in {submit_seconds:.1} s; waiting for finality",
+		phase.name
+	);
+
+	let (mut extrinsics, mut units, mut first, mut last, mut blocks) = (0, 0, None, 0, 0);
+	let mut next = start_block + 1;
+	let deadline = Instant::now() + PATIENCE;
+	while extrinsics < expected && Instant::now() < deadline {
+		let head = nodes[0].finalized_number().unwrap_or(0);
+		while next <= head {
+			let (timestamp, found) = ours(&nodes[0], next);
+			if found.0 > 0 {
+				first.get_or_insert(timestamp);
+				last = timestamp;
+				blocks += 1;
+				extrinsics += found.0;
+				units += found.1;
+			}
+			next += 1;
+		}
+		std::thread::sleep(Duration::from_millis(500));
+	}
+	if extrinsics < expected {
+		eprintln!("{}: only {extrinsics} of {expected} finalised in time", phase.name);
+	}
+	let seconds = (last - first.unwrap_or(last) + SLOT_DURATION) as f64 / 1000.0;
+	Outcome { units, extrinsics, blocks, seconds, submit_seconds }
+}
+
+/// Block `number`'s timestamp, and how many load extrinsics (and units) it holds.
+fn ours(node: &Node, number: u64) -> (u64, (u64, u64)) {
+	let hash = node.rpc("chain_getBlockHash", json!([number])).expect("block hash");
+	let block = node.rpc("chain_getBlock", json!([hash])).expect("block");
+	let mut timestamp = 0;
+	let (mut extrinsics, mut units) = (0, 0);
+	for xt in block["block"]["extrinsics"].as_array().expect("extrinsics") {
+		let bytes = hex::decode(xt.as_str().unwrap().trim_start_matches("0x")).unwrap();
+		let xt = UncheckedExtrinsic::decode(&mut &bytes[..]).expect("an extrinsic of this runtime");
+		match xt.function {
+			RuntimeCall::Timestamp(pallet_timestamp::Call::set { now }) => timestamp = now,
+			RuntimeCall::System(frame_system::Call::remark { .. })
+			| RuntimeCall::Documents(pallet_documents::Call::anchor { .. }) => {
+				extrinsics += 1;
+				units += 1;
+			}
+			RuntimeCall::Documents(pallet_documents::Call::anchor_batch { documents }) => {
+				extrinsics += 1;
+				units += documents.len() as u64;
+			}
+			_ => {}
+		}
+	}
+	(timestamp, (extrinsics, units))
+}
+
+/// A document of Eve (the `local` chain's patient), unique per phase, sender, extrinsic and
+/// position.
+fn document(phase: u8, sender: usize, index: u32, n: u32) -> NewDocument<sp_runtime::AccountId32> {
+	let seed = (phase, sender as u8, index, n).encode();
+	let commitment = medledger_primitives::commitment(&[7; 32], &seed);
+	NewDocument {
+		patient: Eve.to_account_id(),
+		commitment,
+		cid: [&[0x01, 0x55, 0x12, 0x20][..], &commitment].concat(),
+		size: 4096,
+		media_type: b"application/fhir+json".to_vec(),
+		document_type: b"11502-2".to_vec(),
+	}
+}
+
+/// An immortal extrinsic signed by `who`, with the runtime's transaction extensions.
+fn sign(who: Sr25519Keyring, nonce: u32, call: RuntimeCall, genesis: H256) -> Vec<u8> {
+	let extension: TxExtension = (
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(Era::Immortal),
+		pallet_consortium::CheckMembership::new(),
+		frame_system::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+	);
+	let implicit =
+		((), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), ());
+	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+	let signature = payload.using_encoded(|bytes| who.sign(bytes));
+	UncheckedExtrinsic::new_signed(
+		call,
+		MultiAddress::Id(who.to_account_id()),
+		signature.into(),
+		extension,
+	)
+	.encode()
+}
+
+fn hash_at(node: &Node, number: u64) -> H256 {
+	let hash = node.rpc("chain_getBlockHash", json!([number])).expect("block hash");
+	hash.as_str().expect("a hash").parse().expect("a 32-byte hash")
+}
+
+/// The process's peak resident set (VmHWM), in KiB.
+fn peak_rss_kib(node: &Node) -> u64 {
+	let pid = node.pid().expect("running");
+	let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+	status
+		.lines()
+		.find_map(|line| line.strip_prefix("VmHWM:"))
+		.and_then(|v| v.split_whitespace().next())
+		.and_then(|kib| kib.parse().ok())
+		.expect("VmHWM in /proc status")
+}
