@@ -86,6 +86,22 @@ impl<AccountId, A: SubjectOwner<AccountId>, B: SubjectOwner<AccountId>> SubjectO
 	}
 }
 
+/// The second keys of the index `Index` under `first` that come after `after` (exclusive),
+/// in the index's hashed order: how every paged query of the MedLedger pallets walks its
+/// index, `after` being the last key of the previous page.
+pub fn keys_after<Index, K1, K2>(first: &K1, after: Option<K2>) -> Index::PartialKeyIterator
+where
+	K1: codec::FullCodec,
+	K2: codec::FullCodec,
+	Index: frame_support::storage::IterableStorageDoubleMap<K1, K2, ()>
+		+ frame_support::storage::StorageDoubleMap<K1, K2, ()>,
+{
+	match after {
+		Some(after) => Index::iter_key_prefix_from(first, Index::hashed_key_for(first, after)),
+		None => Index::iter_key_prefix(first),
+	}
+}
+
 /// One read a gateway reports with [`Pallet::record_access`]; the actor is the signer.
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
@@ -312,13 +328,7 @@ impl<T: Config> Pallet<T> {
 		after: Option<EntryRef<T::AccountId>>,
 		limit: u32,
 	) -> Vec<PlacedRecord<T::AccountId>> {
-		let keys = match after {
-			Some(after) => ByActor::<T>::iter_key_prefix_from(
-				actor,
-				ByActor::<T>::hashed_key_for(actor, after),
-			),
-			None => ByActor::<T>::iter_key_prefix(actor),
-		};
+		let keys = keys_after::<ByActor<T>, _, _>(actor, after);
 		Self::resolve(keys, limit)
 	}
 
@@ -329,13 +339,7 @@ impl<T: Config> Pallet<T> {
 		after: Option<EntryRef<T::AccountId>>,
 		limit: u32,
 	) -> Vec<PlacedRecord<T::AccountId>> {
-		let keys = match after {
-			Some(after) => ByOrganisation::<T>::iter_key_prefix_from(
-				org,
-				ByOrganisation::<T>::hashed_key_for(org, after),
-			),
-			None => ByOrganisation::<T>::iter_key_prefix(org),
-		};
+		let keys = keys_after::<ByOrganisation<T>, _, _>(&org, after);
 		Self::resolve(keys, limit)
 	}
 

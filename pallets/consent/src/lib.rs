@@ -643,13 +643,7 @@ impl<T: Config> Pallet<T> {
 		after: Option<ConsentId>,
 		limit: u32,
 	) -> Vec<(ConsentId, Consent<T>)> {
-		let ids = match after {
-			Some(after) => ByPatient::<T>::iter_key_prefix_from(
-				patient,
-				ByPatient::<T>::hashed_key_for(patient, after),
-			),
-			None => ByPatient::<T>::iter_key_prefix(patient),
-		};
+		let ids = pallet_audit::keys_after::<ByPatient<T>, _, _>(patient, after);
 		Self::resolve(ids, limit)
 	}
 
@@ -659,13 +653,7 @@ impl<T: Config> Pallet<T> {
 		after: Option<ConsentId>,
 		limit: u32,
 	) -> Vec<(ConsentId, Consent<T>)> {
-		let ids = match after {
-			Some(after) => ByOrganisation::<T>::iter_key_prefix_from(
-				org,
-				ByOrganisation::<T>::hashed_key_for(org, after),
-			),
-			None => ByOrganisation::<T>::iter_key_prefix(org),
-		};
+		let ids = pallet_audit::keys_after::<ByOrganisation<T>, _, _>(&org, after);
 		Self::resolve(ids, limit)
 	}
 
