@@ -11,10 +11,7 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU16, ConstU32, ConstU64, EitherOfDiverse, VariantCountOf},
-	weights::{
-		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		Weight,
-	},
+	weights::{constants::WEIGHT_REF_TIME_PER_SECOND, Weight},
 };
 use frame_system::{
 	limits::{BlockLength, BlockWeights},
@@ -50,7 +47,8 @@ impl frame_system::Config for Runtime {
 	type Nonce = Nonce;
 	type Hash = Hash;
 	type BlockHashCount = ConstU32<2400>;
-	type DbWeight = RocksDbWeight;
+	/// Measured on the reference machine with `benchmark storage` (ParityDB).
+	type DbWeight = crate::paritydb_weights::constants::ParityDbWeight;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = ConstU16<42>;
@@ -97,7 +95,7 @@ impl pallet_consortium::Config for Runtime {
 	type MaxNodesPerOrganisation = ConstU32<8>;
 	type StaffBlockQuota = ConstU32<2000>;
 	type PersonalBlockQuota = ConstU32<20>;
-	type WeightInfo = pallet_consortium::weights::StorageAccessWeight<Runtime>;
+	type WeightInfo = pallet_consortium::weights::MeasuredWeight<Runtime>;
 }
 
 impl pallet_audit::Config for Runtime {
@@ -105,7 +103,7 @@ impl pallet_audit::Config for Runtime {
 	type Subjects = (Documents, Consent);
 	/// A gateway reports up to a block's worth of reads at once.
 	type MaxAccessBatch = ConstU32<1000>;
-	type WeightInfo = ();
+	type WeightInfo = pallet_audit::weights::MeasuredWeight<Runtime>;
 }
 
 impl pallet_documents::Config for Runtime {
@@ -117,7 +115,7 @@ impl pallet_documents::Config for Runtime {
 	/// LOINC codes have at most 10 characters; FHIR codes more, rarely over 32.
 	type MaxDocumentTypeLength = ConstU32<64>;
 	type MaxBatchSize = ConstU32<1000>;
-	type WeightInfo = ();
+	type WeightInfo = pallet_documents::weights::MeasuredWeight<Runtime>;
 }
 
 impl pallet_consent::Config for Runtime {
@@ -130,7 +128,7 @@ impl pallet_consent::Config for Runtime {
 	type MaxReasonLength = ConstU32<256>;
 	/// Emergency access lasts one hour.
 	type BreakGlassWindow = ConstU64<{ 60 * 60 * 1000 }>;
-	type WeightInfo = ();
+	type WeightInfo = pallet_consent::weights::MeasuredWeight<Runtime>;
 }
 
 parameter_types! {

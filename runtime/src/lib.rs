@@ -31,6 +31,10 @@ pub mod apis;
 mod benchmarks;
 mod configs;
 pub mod genesis;
+/// Database read and write weights measured on the reference machine (`scripts/benchmark-weights`).
+// The generated file documents its constants with comments rustc cannot attach.
+#[allow(unused_doc_comments)]
+mod paritydb_weights;
 
 pub use apis::RuntimeApi;
 

@@ -1,18 +1,45 @@
-//! Weights of the consortium pallet's calls and of its transaction extension.
+//! Weights of `pallet_consortium`, measured by `medledger-node benchmark pallet` (`scripts/benchmark-weights`).
 //!
-//! `()` counts each call's storage accesses against `frame_system`'s database weights and
-//! nothing for computation. It serves the unit tests and stands in the runtime until
-//! `medledger-node benchmark pallet` (built with `--features runtime-benchmarks`) has
-//! generated measured weights for this machine class.
+//! Generated: do not edit by hand; run the script again on the reference machine.
+//! CLI version 64.0.0, 2026-11-23; steps `20`, repeat `10`.
+//! Host `vm`, CPU `AMD EPYC`; Wasm execution `Compiled`,
+//! chain `Some("dev")`, DB cache `1024`.
+//! Database reads and writes are charged at the runtime's `DbWeight`, itself measured with
+//! `benchmark storage`.
+
+// Executed command:
+// /root/.cache/medledger/bench-target/release/medledger-node
+// benchmark
+// pallet
+// --chain
+// dev
+// --pallet
+// pallet_consortium
+// --extrinsic
+// *
+// --steps
+// 20
+// --repeat
+// 10
+// --wasm-execution
+// compiled
+// --template
+// /work/main/scripts/weight-template.hbs
+// --output
+// /work/main/pallets/consortium/src/weights.rs
+
+#![cfg_attr(rustfmt, rustfmt_skip)]
+#![allow(unused_parens)]
+#![allow(unused_imports)]
 
 use core::marker::PhantomData;
 use frame_support::{traits::Get, weights::Weight};
 
-/// Weight functions of the consortium pallet.
+/// Weight functions of `pallet_consortium`.
 pub trait WeightInfo {
 	/// `admit_organisation`.
 	fn admit_organisation() -> Weight;
-	/// `suspend_organisation`, `reinstate_organisation`, `remove_organisation`.
+	/// `set_organisation_status`.
 	fn set_organisation_status() -> Weight;
 	/// `set_validator`.
 	fn set_validator() -> Weight;
@@ -26,44 +53,135 @@ pub trait WeightInfo {
 	fn set_encryption_key() -> Weight;
 	/// `authorize_upgrade`.
 	fn authorize_upgrade() -> Weight;
-	/// The `CheckMembership` transaction extension, per extrinsic.
+	/// `check_membership`.
 	fn check_membership() -> Weight;
 }
 
-/// Storage-access-only weights, from the runtime's database weights.
-pub struct StorageAccessWeight<T>(PhantomData<T>);
+/// Weights measured on the reference machine.
+pub struct MeasuredWeight<T>(PhantomData<T>);
 
-impl<T: frame_system::Config> WeightInfo for StorageAccessWeight<T> {
+impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
+	/// Storage: `Consortium::Organisations` (r:33 w:1)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::OrganisationCount` (r:1 w:1)
+	/// Proof: `Consortium::OrganisationCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::ValidatorOf` (r:2 w:1)
+	/// Proof: `Consortium::ValidatorOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Members` (r:2 w:1)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Council::Proposals` (r:1 w:0)
+	/// Proof: `Council::Proposals` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Council::Members` (r:0 w:1)
+	/// Proof: `Council::Members` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Council::Prime` (r:0 w:1)
+	/// Proof: `Council::Prime` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn admit_organisation() -> Weight {
-		// council before and after: every organisation twice; plus the council's own update.
-		T::DbWeight::get().reads_writes(12, 8)
+		// Proof size: measured `12834`, estimated `96030` bytes.
+		// Minimum execution time: 382_547_000 picoseconds.
+		Weight::from_parts(465_764_000, 96030)
+			.saturating_add(T::DbWeight::get().reads(41_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
+	/// Storage: `Consortium::Organisations` (r:32 w:1)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
+	/// Storage: `Council::Proposals` (r:1 w:0)
+	/// Proof: `Council::Proposals` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Council::Members` (r:0 w:1)
+	/// Proof: `Council::Members` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Council::Prime` (r:0 w:1)
+	/// Proof: `Council::Prime` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn set_organisation_status() -> Weight {
-		T::DbWeight::get().reads_writes(12, 6)
+		// Proof size: measured `12237`, estimated `93150` bytes.
+		// Minimum execution time: 311_084_000 picoseconds.
+		Weight::from_parts(446_317_000, 93150)
+			.saturating_add(T::DbWeight::get().reads(33_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: `Consortium::Organisations` (r:1 w:1)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::ValidatorOf` (r:1 w:2)
+	/// Proof: `Consortium::ValidatorOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Members` (r:1 w:0)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn set_validator() -> Weight {
-		T::DbWeight::get().reads_writes(4, 4)
+		// Proof size: measured `2177`, estimated `3870` bytes.
+		// Minimum execution time: 63_559_000 picoseconds.
+		Weight::from_parts(110_097_000, 3870)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	/// Storage: `Consortium::Organisations` (r:1 w:1)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
 	fn set_nodes() -> Weight {
-		T::DbWeight::get().reads_writes(1, 1)
+		// Proof size: measured `1137`, estimated `3870` bytes.
+		// Minimum execution time: 30_286_000 picoseconds.
+		Weight::from_parts(42_981_000, 3870)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Consortium::Members` (r:2 w:1)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Organisations` (r:1 w:0)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::ValidatorOf` (r:1 w:0)
+	/// Proof: `Consortium::ValidatorOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn register_member() -> Weight {
-		T::DbWeight::get().reads_writes(5, 2)
+		// Proof size: measured `2311`, estimated `6120` bytes.
+		// Minimum execution time: 70_533_000 picoseconds.
+		Weight::from_parts(99_025_000, 6120)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Consortium::Members` (r:2 w:1)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Organisations` (r:1 w:0)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
 	fn remove_member() -> Weight {
-		T::DbWeight::get().reads_writes(3, 1)
+		// Proof size: measured `1828`, estimated `6120` bytes.
+		// Minimum execution time: 47_699_000 picoseconds.
+		Weight::from_parts(88_706_000, 6120)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Consortium::Members` (r:1 w:1)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	fn set_encryption_key() -> Weight {
-		T::DbWeight::get().reads_writes(1, 1)
+		// Proof size: measured `759`, estimated `3555` bytes.
+		// Minimum execution time: 32_241_000 picoseconds.
+		Weight::from_parts(52_558_000, 3555)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `System::AuthorizedUpgrade` (r:0 w:1)
+	/// Proof: `System::AuthorizedUpgrade` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
 	fn authorize_upgrade() -> Weight {
-		T::DbWeight::get().writes(1)
+		// Proof size: measured `0`, estimated `0` bytes.
+		// Minimum execution time: 11_071_000 picoseconds.
+		Weight::from_parts(18_786_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Consortium::Members` (r:1 w:0)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Organisations` (r:1 w:0)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::BlockUsage` (r:1 w:1)
+	/// Proof: `Consortium::BlockUsage` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn check_membership() -> Weight {
-		T::DbWeight::get().reads_writes(3, 1)
+		// Proof size: measured `1660`, estimated `3870` bytes.
+		// Minimum execution time: 33_533_000 picoseconds.
+		Weight::from_parts(46_948_000, 3870)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
 
+/// No weight at all: for unit tests against mock runtimes only.
 impl WeightInfo for () {
 	fn admit_organisation() -> Weight {
 		Weight::zero()
