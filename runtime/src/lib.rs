@@ -132,6 +132,21 @@ pub type TxExtension = (
 	frame_system::CheckWeight<Runtime>,
 );
 
+/// The extensions a client attaches to an immortal extrinsic with `nonce`: the one place
+/// that spells out their order for the runtime's tests and the load generator.
+pub fn immortal_extension(nonce: Nonce) -> TxExtension {
+	(
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(generic::Era::Immortal),
+		pallet_consortium::CheckMembership::new(),
+		frame_system::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+	)
+}
+
 /// Unchecked extrinsic type as expected by this runtime.
 pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;

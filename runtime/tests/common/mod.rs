@@ -3,11 +3,11 @@
 #![allow(dead_code)]
 
 use medledger_runtime::{
-	genesis, AccountId, Runtime, RuntimeCall, RuntimeGenesisConfig, SignedPayload, TxExtension,
-	UncheckedExtrinsic,
+	genesis, immortal_extension, AccountId, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	SignedPayload, UncheckedExtrinsic,
 };
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{generic::Era, BuildStorage, MultiAddress};
+use sp_runtime::{BuildStorage, MultiAddress};
 
 /// Overlays a JSON patch on a JSON value, as chain specs apply preset patches.
 fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
@@ -40,16 +40,7 @@ pub fn account(who: Sr25519Keyring) -> AccountId {
 /// A signed, immortal extrinsic with the runtime's full transaction extension pipeline.
 /// Must run inside the chain's externalities (the genesis hash is read from state).
 pub fn signed(who: Sr25519Keyring, nonce: u32, call: RuntimeCall) -> UncheckedExtrinsic {
-	let extension: TxExtension = (
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		pallet_consortium::CheckMembership::new(),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-	);
+	let extension = immortal_extension(nonce);
 	let payload = SignedPayload::new(call.clone(), extension.clone()).unwrap();
 	let signature = payload.using_encoded(|bytes| who.sign(bytes));
 	UncheckedExtrinsic::new_signed(

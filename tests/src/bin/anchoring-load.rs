@@ -15,14 +15,14 @@
 
 use codec::{Decode, Encode};
 use medledger_runtime::{
-	RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, SLOT_DURATION, VERSION,
+	immortal_extension, RuntimeCall, SignedPayload, UncheckedExtrinsic, SLOT_DURATION, VERSION,
 };
 use medledger_tests::{rpc, start_local_net, tempdir, wait_for, Node};
 use pallet_documents::NewDocument;
 use serde_json::json;
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve};
-use sp_runtime::{generic::Era, MultiAddress};
+use sp_runtime::MultiAddress;
 use std::time::{Duration, Instant};
 
 const SENDERS: [Sr25519Keyring; 4] = [Alice, Bob, Charlie, Dave];
@@ -240,16 +240,7 @@ fn document(phase: u8, sender: usize, index: u32, n: u32) -> NewDocument<sp_runt
 
 /// An immortal extrinsic signed by `who`, with the runtime's transaction extensions.
 fn sign(who: Sr25519Keyring, nonce: u32, call: RuntimeCall, genesis: H256) -> Vec<u8> {
-	let extension: TxExtension = (
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		pallet_consortium::CheckMembership::new(),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-	);
+	let extension = immortal_extension(nonce);
 	let implicit =
 		((), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), ());
 	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
