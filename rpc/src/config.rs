@@ -1,0 +1,258 @@
+//! Command line, environment and config file.
+//!
+//! Every `run` setting can come from a flag, an environment variable (`MEDLEDGER_…`, named
+//! beside each flag) or a TOML file given with `--config` (keys as the flags, with
+//! underscores: `node_url = "ws://…"`); flags and environment win over the file, the file
+//! over the defaults. Defaults listen on 127.0.0.1 only.
+
+use crate::ipfs::IpfsConfig;
+use clap::{Args, Parser, Subcommand};
+use serde::Deserialize;
+use std::{net::SocketAddr, path::PathBuf};
+
+/// The command line.
+#[derive(Parser, Debug)]
+#[command(name = "medledger-gateway", version, about = "MedLedger hospital gateway")]
+pub struct Cli {
+	/// What to do.
+	#[command(subcommand)]
+	pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+	/// Serve the portal (JSON-RPC over HTTP and WebSocket).
+	Run(RunArgs),
+	/// Manage the hospital's keystore.
+	#[command(subcommand)]
+	Keys(KeysCommand),
+	/// Issue, list and revoke client credentials.
+	#[command(subcommand)]
+	Credentials(CredentialsCommand),
+}
+
+/// Where the data directory and the keystore passphrase are.
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+	/// Data directory (keystore, credentials, outbox, IPFS repo).
+	#[arg(long, env = "MEDLEDGER_DATA_DIR")]
+	pub data_dir: Option<PathBuf>,
+	/// File holding the keystore passphrase (else `MEDLEDGER_KEYSTORE_PASSPHRASE`).
+	#[arg(long, env = "MEDLEDGER_PASSPHRASE_FILE")]
+	pub passphrase_file: Option<PathBuf>,
+}
+
+impl Common {
+	/// The keystore passphrase, never echoed or logged.
+	pub fn passphrase(&self) -> anyhow::Result<String> {
+		if let Some(file) = &self.passphrase_file {
+			return Ok(std::fs::read_to_string(file)?.trim_end_matches('\n').to_string());
+		}
+		std::env::var("MEDLEDGER_KEYSTORE_PASSPHRASE")
+			.map_err(|_| anyhow::anyhow!("set MEDLEDGER_KEYSTORE_PASSPHRASE or --passphrase-file"))
+	}
+}
+
+/// `run` settings as given on the command line or in the environment.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+	/// Data directory and passphrase.
+	#[command(flatten)]
+	pub common: Common,
+	/// A TOML file with any of the settings below.
+	#[arg(long, env = "MEDLEDGER_CONFIG")]
+	pub config: Option<PathBuf>,
+	/// The node's WebSocket RPC (default ws://127.0.0.1:9944).
+	#[arg(long, env = "MEDLEDGER_NODE_URL")]
+	pub node_url: Option<String>,
+	/// Address to serve JSON-RPC on (default 127.0.0.1:8545).
+	#[arg(long, env = "MEDLEDGER_LISTEN")]
+	pub listen: Option<SocketAddr>,
+	/// `embedded` (default) or a Kubo RPC API URL such as http://127.0.0.1:5001.
+	#[arg(long, env = "MEDLEDGER_IPFS")]
+	pub ipfs: Option<String>,
+	/// Embedded IPFS listen address (default /ip4/127.0.0.1/tcp/4001).
+	#[arg(long, env = "MEDLEDGER_IPFS_LISTEN")]
+	pub ipfs_listen: Option<String>,
+	/// The other hospitals' IPFS nodes, `/ip4/…/tcp/…/p2p/<peer id>` (repeatable).
+	#[arg(long = "ipfs-peer", env = "MEDLEDGER_IPFS_PEERS", value_delimiter = ',')]
+	pub ipfs_peers: Vec<String>,
+	/// The consortium's swarm key (kubo `swarm.key` format).
+	#[arg(long, env = "MEDLEDGER_SWARM_KEY")]
+	pub swarm_key: Option<PathBuf>,
+	/// Largest accepted file in bytes (default 64 MiB).
+	#[arg(long, env = "MEDLEDGER_MAX_FILE_SIZE")]
+	pub max_file_size: Option<u64>,
+	/// Calls per second allowed per credential (default 50; bursts of twice that).
+	#[arg(long, env = "MEDLEDGER_RATE_LIMIT")]
+	pub rate_limit: Option<u32>,
+}
+
+/// The same settings in a config file.
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+	data_dir: Option<PathBuf>,
+	node_url: Option<String>,
+	listen: Option<SocketAddr>,
+	ipfs: Option<String>,
+	ipfs_listen: Option<String>,
+	#[serde(default)]
+	ipfs_peers: Vec<String>,
+	swarm_key: Option<PathBuf>,
+	max_file_size: Option<u64>,
+	rate_limit: Option<u32>,
+}
+
+/// Resolved `run` settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+	/// Data directory.
+	pub data_dir: PathBuf,
+	/// Node URL.
+	pub node_url: String,
+	/// Portal address.
+	pub listen: SocketAddr,
+	/// IPFS.
+	pub ipfs: IpfsConfig,
+	/// Largest file.
+	pub max_file_size: u64,
+	/// Calls per second per credential.
+	pub rate_limit: u32,
+}
+
+impl RunArgs {
+	/// Merges flags/environment, the config file and the defaults.
+	pub fn settings(&self) -> anyhow::Result<Settings> {
+		let file: FileSettings = match &self.config {
+			Some(path) => toml::from_str(&std::fs::read_to_string(path)?)
+				.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+			None => FileSettings::default(),
+		};
+		let data_dir = self
+			.common
+			.data_dir
+			.clone()
+			.or(file.data_dir)
+			.ok_or_else(|| anyhow::anyhow!("--data-dir is required"))?;
+		let ipfs = self.ipfs.clone().or(file.ipfs).unwrap_or_else(|| "embedded".into());
+		let ipfs = if ipfs == "embedded" {
+			let listen = self
+				.ipfs_listen
+				.clone()
+				.or(file.ipfs_listen)
+				.unwrap_or_else(|| "/ip4/127.0.0.1/tcp/4001".into());
+			let peers =
+				if self.ipfs_peers.is_empty() { file.ipfs_peers } else { self.ipfs_peers.clone() };
+			IpfsConfig::Embedded {
+				listen: vec![listen.parse()?],
+				peers: peers
+					.iter()
+					.map(|p| {
+						let addr: libp2p::Multiaddr = p.parse()?;
+						crate::ipfs::peer_of(&addr)
+							.ok_or_else(|| anyhow::anyhow!("IPFS peer {p} lacks /p2p/<peer id>"))?;
+						Ok(addr)
+					})
+					.collect::<anyhow::Result<_>>()?,
+				swarm_key: self.swarm_key.clone().or(file.swarm_key),
+			}
+		} else {
+			IpfsConfig::Kubo(ipfs)
+		};
+		Ok(Settings {
+			data_dir,
+			node_url: self
+				.node_url
+				.clone()
+				.or(file.node_url)
+				.unwrap_or_else(|| "ws://127.0.0.1:9944".into()),
+			listen: self.listen.or(file.listen).unwrap_or_else(|| ([127, 0, 0, 1], 8545).into()),
+			ipfs,
+			max_file_size: self.max_file_size.or(file.max_file_size).unwrap_or(64 << 20),
+			rate_limit: self.rate_limit.or(file.rate_limit).unwrap_or(50),
+		})
+	}
+}
+
+/// `keys …`
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+	/// Create the keystore for an organisation.
+	Init {
+		/// Data directory and passphrase.
+		#[command(flatten)]
+		common: Common,
+		/// The organisation (its id on chain).
+		#[arg(long)]
+		organisation: u32,
+		/// The hospital's X25519 secret, 0x + 32 bytes hex (default: a fresh random one).
+		#[arg(long, conflicts_with = "dev")]
+		encryption_secret: Option<String>,
+		/// Development only: take the well-known keys of a dev delegate (alice, bob,
+		/// charlie, dave) — its signing key as admin account and its public dev
+		/// encryption secret.
+		#[arg(long)]
+		dev: Option<String>,
+	},
+	/// Add a staff signing account (generated, or from a secret URI).
+	Add {
+		/// Data directory and passphrase.
+		#[command(flatten)]
+		common: Common,
+		/// Local name.
+		#[arg(long)]
+		name: String,
+		/// `clinician` or `admin`.
+		#[arg(long)]
+		role: String,
+		/// Secret URI (`//Alice`, mnemonic, `0x` seed); read from the environment variable
+		/// `MEDLEDGER_SECRET_URI` if set, never from the command line's history.
+		#[arg(long, env = "MEDLEDGER_SECRET_URI", hide_env_values = true)]
+		secret_uri: Option<String>,
+	},
+	/// Print the public keys and accounts (no secrets).
+	Show {
+		/// Data directory and passphrase.
+		#[command(flatten)]
+		common: Common,
+	},
+}
+
+/// `credentials …`
+#[derive(Subcommand, Debug)]
+pub enum CredentialsCommand {
+	/// Issue a credential; prints the token once.
+	Issue {
+		/// Data directory and passphrase.
+		#[command(flatten)]
+		common: Common,
+		/// A keystore account (staff: the gateway signs with its key).
+		#[arg(long, conflicts_with_all = ["account", "role"])]
+		key: Option<String>,
+		/// A member account without a key here (patients, auditors), SS58.
+		#[arg(long, requires = "role")]
+		account: Option<String>,
+		/// `patient` or `auditor`, with `--account`.
+		#[arg(long)]
+		role: Option<String>,
+		/// Who holds it.
+		#[arg(long, default_value = "")]
+		label: String,
+	},
+	/// List credentials (hashes only).
+	List {
+		/// Data directory.
+		#[command(flatten)]
+		common: Common,
+	},
+	/// Revoke a credential by id.
+	Revoke {
+		/// Data directory.
+		#[command(flatten)]
+		common: Common,
+		/// The credential id (`c1`, …).
+		id: String,
+	},
+}

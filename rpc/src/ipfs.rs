@@ -1,0 +1,299 @@
+//! Where envelopes are kept: an embedded IPFS node (the default) or a Kubo RPC API endpoint.
+//!
+//! ## Embedded node
+//!
+//! rust-ipfs (0.14, the last release on libp2p 0.54 — the libp2p the node uses, so the
+//! workspace has one libp2p stack), with its repository under `DATA_DIR/ipfs`, its identity
+//! kept in `DATA_DIR/ipfs/identity`, and only bitswap, identify and ping behaviours: no
+//! bootstrap peers, no mDNS, no Kademlia DHT, no relay, no UPnP. Its transport is TCP,
+//! wrapped in libp2p's **private network** layer (a pre-shared swarm key in kubo's
+//! `swarm.key` format), then noise and yamux: only the consortium's IPFS nodes, which hold
+//! the key, can talk to it. It listens where configured (127.0.0.1 by default) and dials the
+//! configured peers — the other hospitals' IPFS nodes — again every few seconds when they
+//! drop, so H2's gateway fetches H1's envelope by CID over bitswap.
+//!
+//! ## Kubo RPC API
+//!
+//! `--ipfs http://HOST:5001` uses a kubo (or IPFS Cluster proxy) endpoint instead:
+//! `/api/v0/add`, `/api/v0/cat`, `/api/v0/pin/add`. Untested here: no kubo can be installed
+//! on the build machines (README says so).
+//!
+//! ## The same bytes give the same CID either way
+//!
+//! The gateway computes each envelope's CID itself before storing it ([`cid_of`]) and checks
+//! the store returned the same one. The settings are kubo's defaults for `ipfs add`:
+//! CIDv0, UnixFS file nodes in dag-pb (no raw leaves), 256 KiB fixed-size chunks, balanced
+//! layout with up to 174 links per node — what rust-ipfs 0.14's importer writes, and what
+//! the Kubo client asks for explicitly (`cid-version=0&raw-leaves=false&chunker=size-262144`).
+
+use crate::error::GatewayError;
+use cid::Cid;
+use futures::StreamExt;
+use libp2p::{
+	core::{muxing::StreamMuxerBox, transport::Boxed, upgrade::Version},
+	identity::Keypair,
+	noise, pnet, tcp, yamux, Multiaddr, PeerId, Transport,
+};
+use rust_ipfs::{unixfs::ll::file::adder::FileAdder, Ipfs, IpfsPath, UninitializedIpfsDefault};
+use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
+
+/// How long a read waits for content (from the local repo or the peers).
+const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often the embedded node dials configured peers it is not connected to.
+const REDIAL_EVERY: Duration = Duration::from_secs(5);
+
+/// How to reach IPFS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IpfsConfig {
+	/// Run a node in the gateway process.
+	Embedded {
+		/// Listen addresses (loopback by default).
+		listen: Vec<Multiaddr>,
+		/// The other hospitals' IPFS nodes, each with its `/p2p/<peer id>`.
+		peers: Vec<Multiaddr>,
+		/// The consortium's swarm key file; `None`: `DATA_DIR/ipfs/swarm.key`, created with
+		/// a fresh key on first start (a consortium of one).
+		swarm_key: Option<std::path::PathBuf>,
+	},
+	/// A Kubo RPC API endpoint, e.g. `http://127.0.0.1:5001`.
+	Kubo(String),
+}
+
+/// A handle to IPFS.
+#[derive(Clone)]
+pub enum Storage {
+	/// The embedded node.
+	Embedded(Arc<EmbeddedNode>),
+	/// A Kubo RPC API.
+	Kubo(Kubo),
+}
+
+/// The embedded node and the peers it keeps dialling.
+pub struct EmbeddedNode {
+	ipfs: Ipfs,
+	peers: Vec<Multiaddr>,
+}
+
+impl Storage {
+	/// Starts (embedded) or connects (Kubo).
+	pub async fn start(config: &IpfsConfig, data_dir: &Path) -> anyhow::Result<Self> {
+		match config {
+			IpfsConfig::Kubo(url) => Ok(Storage::Kubo(Kubo::new(url))),
+			IpfsConfig::Embedded { listen, peers, swarm_key } => {
+				let dir = data_dir.join("ipfs");
+				std::fs::create_dir_all(&dir)?;
+				let keypair = load_or_create_identity(&dir.join("identity"))?;
+				let key_path = swarm_key.clone().unwrap_or_else(|| dir.join("swarm.key"));
+				let psk = load_or_create_swarm_key(&key_path)?;
+				let ipfs: Ipfs = UninitializedIpfsDefault::new()
+					.set_storage_type(rust_ipfs::StorageType::Disk(dir.join("repo")))
+					.set_keypair(&keypair)
+					.with_bitswap()
+					.with_identify(Default::default())
+					.with_ping(Default::default())
+					.set_listening_addrs(listen.clone())
+					.with_custom_transport(Box::new(move |keys, _relay| {
+						private_transport(keys, psk)
+					}))
+					.start()
+					.await?;
+				let node = Arc::new(EmbeddedNode { ipfs, peers: peers.clone() });
+				tokio::spawn(keep_peers_connected(Arc::downgrade(&node)));
+				Ok(Storage::Embedded(node))
+			}
+		}
+	}
+
+	/// Stores an envelope (pinned) and checks the store names it `expected`.
+	pub async fn put(&self, bytes: Vec<u8>, expected: &Cid) -> Result<(), GatewayError> {
+		let cid = match self {
+			Storage::Embedded(node) => {
+				let path = node.ipfs.add_unixfs(bytes).pin(true).await.map_err(unavailable)?;
+				path.root().cid().copied().ok_or_else(|| unavailable("no root CID"))?
+			}
+			Storage::Kubo(kubo) => kubo.add(bytes).await?,
+		};
+		if &cid != expected {
+			tracing::error!(%cid, %expected, "IPFS computed another CID than the gateway");
+			return Err(GatewayError::StorageUnavailable(
+				"the IPFS store uses other CID settings than the gateway".into(),
+			));
+		}
+		Ok(())
+	}
+
+	/// Fetches an envelope by CID, locally or from the peers, and pins it here (replication:
+	/// what this hospital may read stays available to it).
+	pub async fn get(&self, cid: &Cid) -> Result<Vec<u8>, GatewayError> {
+		match self {
+			Storage::Embedded(node) => {
+				let peers = node.ipfs.connected().await.unwrap_or_default();
+				let bytes = node
+					.ipfs
+					.cat_unixfs(IpfsPath::from(*cid))
+					.providers(&peers)
+					.timeout(FETCH_TIMEOUT)
+					.await
+					.map_err(unavailable)?;
+				if !node.ipfs.is_pinned(cid).await.unwrap_or(false) {
+					if let Err(error) = node.ipfs.insert_pin(cid).recursive().local().await {
+						tracing::warn!(%cid, %error, "could not pin a fetched envelope");
+					}
+				}
+				Ok(bytes.to_vec())
+			}
+			Storage::Kubo(kubo) => kubo.cat(cid).await,
+		}
+	}
+
+	/// The embedded node's peer id and listen addresses (for the other hospitals' config).
+	pub async fn identity(&self) -> Option<(PeerId, Vec<Multiaddr>)> {
+		match self {
+			Storage::Embedded(node) => {
+				let info = node.ipfs.identity(None).await.ok()?;
+				let addrs = node.ipfs.listening_addresses().await.ok()?;
+				Some((info.peer_id, addrs))
+			}
+			Storage::Kubo(_) => None,
+		}
+	}
+
+	/// Stops the embedded node (releases its repository lock).
+	pub async fn stop(&self) {
+		if let Storage::Embedded(node) = self {
+			node.ipfs.clone().exit_daemon().await;
+		}
+	}
+}
+
+/// The CID kubo's `ipfs add` defaults give `bytes` (see the module docs).
+pub fn cid_of(bytes: &[u8]) -> Cid {
+	let mut adder = FileAdder::builder().build();
+	let mut last = None;
+	let mut offset = 0;
+	while offset < bytes.len() {
+		let (blocks, consumed) = adder.push(&bytes[offset..]);
+		last = blocks.last().map(|(cid, _)| cid).or(last);
+		offset += consumed;
+	}
+	adder.finish().last().map(|(cid, _)| cid).or(last).expect("an adder always yields a root")
+}
+
+fn unavailable(error: impl std::fmt::Display) -> GatewayError {
+	GatewayError::StorageUnavailable(error.to_string())
+}
+
+/// TCP, then the private-network handshake (pre-shared key), then noise, then yamux.
+fn private_transport(
+	keys: &Keypair,
+	psk: pnet::PreSharedKey,
+) -> std::io::Result<Boxed<(PeerId, StreamMuxerBox)>> {
+	let noise = noise::Config::new(keys).map_err(std::io::Error::other)?;
+	Ok(tcp::tokio::Transport::new(tcp::Config::default().nodelay(true))
+		.and_then(move |socket, _| pnet::PnetConfig::new(psk).handshake(socket))
+		.upgrade(Version::V1Lazy)
+		.authenticate(noise)
+		.multiplex(yamux::Config::default())
+		.timeout(Duration::from_secs(20))
+		.boxed())
+}
+
+async fn keep_peers_connected(node: std::sync::Weak<EmbeddedNode>) {
+	loop {
+		let Some(node) = node.upgrade() else { return };
+		for addr in &node.peers {
+			let Some(peer) = peer_of(addr) else { continue };
+			if !node.ipfs.is_connected(peer).await.unwrap_or(false) {
+				if let Err(error) = node.ipfs.connect(addr.clone()).await {
+					tracing::debug!(%addr, %error, "IPFS peer not reachable yet");
+				}
+			}
+		}
+		drop(node);
+		tokio::time::sleep(REDIAL_EVERY).await;
+	}
+}
+
+/// The peer id at the end of a `/p2p/…` multiaddr.
+pub fn peer_of(addr: &Multiaddr) -> Option<PeerId> {
+	addr.iter().find_map(|p| match p {
+		libp2p::multiaddr::Protocol::P2p(peer) => Some(peer),
+		_ => None,
+	})
+}
+
+fn load_or_create_identity(path: &Path) -> anyhow::Result<Keypair> {
+	if let Ok(bytes) = std::fs::read(path) {
+		return Ok(Keypair::from_protobuf_encoding(&bytes)?);
+	}
+	let keypair = Keypair::generate_ed25519();
+	crate::store::write_atomically(path, &keypair.to_protobuf_encoding()?)?;
+	Ok(keypair)
+}
+
+fn load_or_create_swarm_key(path: &Path) -> anyhow::Result<pnet::PreSharedKey> {
+	if let Ok(text) = std::fs::read_to_string(path) {
+		return pnet::PreSharedKey::from_str(&text)
+			.map_err(|e| anyhow::anyhow!("swarm key {}: {e}", path.display()));
+	}
+	let mut key = [0u8; 32];
+	rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
+	let psk = pnet::PreSharedKey::new(key);
+	crate::store::write_atomically(path, psk.to_string().as_bytes())?;
+	Ok(psk)
+}
+
+/// A minimal client of the Kubo RPC API.
+#[derive(Clone)]
+pub struct Kubo {
+	base: String,
+	http: reqwest::Client,
+}
+
+impl Kubo {
+	fn new(url: &str) -> Self {
+		Kubo { base: url.trim_end_matches('/').to_string(), http: reqwest::Client::new() }
+	}
+
+	async fn add(&self, bytes: Vec<u8>) -> Result<Cid, GatewayError> {
+		let form = reqwest::multipart::Form::new()
+			.part("file", reqwest::multipart::Part::bytes(bytes).file_name("envelope"));
+		let response: serde_json::Value = self
+			.http
+			.post(format!(
+				"{}/api/v0/add?cid-version=0&raw-leaves=false&chunker=size-262144&pin=true",
+				self.base
+			))
+			.multipart(form)
+			.send()
+			.await
+			.map_err(unavailable)?
+			.error_for_status()
+			.map_err(unavailable)?
+			.json()
+			.await
+			.map_err(unavailable)?;
+		let hash = response["Hash"].as_str().ok_or_else(|| unavailable("no Hash in reply"))?;
+		Cid::from_str(hash).map_err(unavailable)
+	}
+
+	async fn cat(&self, cid: &Cid) -> Result<Vec<u8>, GatewayError> {
+		let response = self
+			.http
+			.post(format!("{}/api/v0/cat?arg={cid}", self.base))
+			.timeout(FETCH_TIMEOUT)
+			.send()
+			.await
+			.map_err(unavailable)?
+			.error_for_status()
+			.map_err(unavailable)?;
+		let mut body = response.bytes_stream();
+		let mut out = Vec::new();
+		while let Some(chunk) = body.next().await {
+			out.extend_from_slice(&chunk.map_err(unavailable)?);
+		}
+		// Pin on the node we read through, as the embedded node does.
+		let _ = self.http.post(format!("{}/api/v0/pin/add?arg={cid}", self.base)).send().await;
+		Ok(out)
+	}
+}

@@ -1,0 +1,434 @@
+//! The hospital's keys, encrypted at rest.
+//!
+//! One file, `keystore.json` in the data directory, holds:
+//! - the hospital's X25519 **encryption secret** — the key its delegate registered on chain,
+//!   to which documents' data keys are wrapped for the hospital;
+//! - the **signing keys** (sr25519 secret URIs) of the staff accounts the gateway signs for.
+//!
+//! The contents are JSON sealed with AES-256-GCM under a key derived from the operator's
+//! passphrase by Argon2id (salt and parameters stored beside the ciphertext). The file is
+//! written atomically (temporary file, fsync, rename) with mode 0600. Nothing from it is
+//! ever logged; [`Keystore`]'s `Debug` shows public keys only.
+
+use aes_gcm::{
+	aead::{Aead, KeyInit},
+	Aes256Gcm, Nonce,
+};
+use medledger_envelope::{PublicKey, StaticSecret};
+use medledger_primitives::OrgId;
+use pallet_consortium::Role;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sp_core::{crypto::Ss58Codec, sr25519, Pair};
+use sp_runtime::AccountId32;
+use std::path::{Path, PathBuf};
+use zeroize::{Zeroize, Zeroizing};
+
+/// File name of the keystore inside the data directory.
+pub const FILE_NAME: &str = "keystore.json";
+
+/// Why the keystore could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeystoreError {
+	/// No keystore in the data directory yet (`medledger-gateway keys init`).
+	#[error("no keystore at {0}: run `medledger-gateway keys init` first")]
+	Missing(PathBuf),
+	/// The passphrase does not open the keystore (or the file was altered).
+	#[error("the passphrase does not open the keystore (or the file was altered)")]
+	WrongPassphrase,
+	/// The file is not a keystore this version reads.
+	#[error("the keystore file is malformed: {0}")]
+	Malformed(String),
+	/// A secret URI does not parse as an sr25519 key.
+	#[error("account {0}: the secret is not a valid sr25519 secret URI")]
+	BadSecret(String),
+	/// An account with this name already exists.
+	#[error("an account named {0} already exists")]
+	Duplicate(String),
+	/// Reading or writing the file failed.
+	#[error("keystore file: {0}")]
+	Io(#[from] std::io::Error),
+}
+
+/// What the file stores on disk.
+#[derive(Serialize, Deserialize)]
+struct SealedFile {
+	version: u32,
+	kdf: KdfParams,
+	nonce: String,
+	ciphertext: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy)]
+struct KdfParams {
+	algorithm: KdfAlgorithm,
+	m_cost_kib: u32,
+	t_cost: u32,
+	p_cost: u32,
+	#[serde(with = "hex_array")]
+	salt: [u8; 16],
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum KdfAlgorithm {
+	Argon2id,
+}
+
+/// The decrypted contents.
+#[derive(Serialize, Deserialize, Zeroize)]
+#[zeroize(drop)]
+struct Contents {
+	#[zeroize(skip)]
+	organisation: OrgId,
+	encryption_secret: String,
+	accounts: Vec<StoredAccount>,
+}
+
+#[derive(Serialize, Deserialize, Zeroize)]
+#[zeroize(drop)]
+struct StoredAccount {
+	name: String,
+	#[zeroize(skip)]
+	role: Role,
+	secret_uri: String,
+}
+
+/// A staff account the gateway signs for.
+#[derive(Clone)]
+pub struct Account {
+	/// Local name (what credentials refer to).
+	pub name: String,
+	/// The role it was added with (checked against the chain when credentials are issued).
+	pub role: Role,
+	/// Its signing key.
+	pub pair: sr25519::Pair,
+}
+
+impl std::fmt::Debug for Account {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.debug_struct("Account")
+			.field("name", &self.name)
+			.field("role", &self.role)
+			.field("account", &self.account_id().to_ss58check())
+			.finish()
+	}
+}
+
+impl Account {
+	/// The on-chain account id.
+	pub fn account_id(&self) -> AccountId32 {
+		self.pair.public().into()
+	}
+}
+
+/// The opened keystore.
+pub struct Keystore {
+	path: PathBuf,
+	kdf: KdfParams,
+	key: Zeroizing<[u8; 32]>,
+	organisation: OrgId,
+	encryption_secret: StaticSecret,
+	accounts: Vec<Account>,
+}
+
+impl std::fmt::Debug for Keystore {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.debug_struct("Keystore")
+			.field("organisation", &self.organisation)
+			.field("encryption_key", &hex::encode(self.encryption_public().as_bytes()))
+			.field("accounts", &self.accounts.iter().map(|a| &a.name).collect::<Vec<_>>())
+			.finish()
+	}
+}
+
+impl Keystore {
+	/// Creates a new keystore for `organisation` with the given encryption secret (or a fresh
+	/// random one) and no accounts. Refuses to overwrite an existing file.
+	pub fn create(
+		data_dir: &Path,
+		passphrase: &str,
+		organisation: OrgId,
+		encryption_secret: Option<[u8; 32]>,
+	) -> Result<Self, KeystoreError> {
+		let path = data_dir.join(FILE_NAME);
+		if path.exists() {
+			return Err(KeystoreError::Io(std::io::Error::new(
+				std::io::ErrorKind::AlreadyExists,
+				format!("{} already exists", path.display()),
+			)));
+		}
+		let mut salt = [0u8; 16];
+		rand::rngs::OsRng.fill_bytes(&mut salt);
+		let kdf = KdfParams {
+			algorithm: KdfAlgorithm::Argon2id,
+			m_cost_kib: 19 * 1024,
+			t_cost: 2,
+			p_cost: 1,
+			salt,
+		};
+		let secret = match encryption_secret {
+			Some(bytes) => StaticSecret::from(bytes),
+			None => StaticSecret::random_from_rng(rand::rngs::OsRng),
+		};
+		let store = Keystore {
+			path,
+			kdf,
+			key: derive_key(passphrase, &kdf)?,
+			organisation,
+			encryption_secret: secret,
+			accounts: Vec::new(),
+		};
+		store.save()?;
+		Ok(store)
+	}
+
+	/// Opens the keystore in `data_dir` with `passphrase`.
+	pub fn open(data_dir: &Path, passphrase: &str) -> Result<Self, KeystoreError> {
+		let path = data_dir.join(FILE_NAME);
+		let text = match std::fs::read_to_string(&path) {
+			Ok(text) => text,
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+				return Err(KeystoreError::Missing(path))
+			}
+			Err(e) => return Err(e.into()),
+		};
+		let file: SealedFile =
+			serde_json::from_str(&text).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
+		if file.version != 1 {
+			return Err(KeystoreError::Malformed(format!("version {}", file.version)));
+		}
+		let key = derive_key(passphrase, &file.kdf)?;
+		let nonce =
+			hex::decode(&file.nonce).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
+		let ciphertext =
+			hex::decode(&file.ciphertext).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
+		if nonce.len() != 12 {
+			return Err(KeystoreError::Malformed("nonce length".into()));
+		}
+		let plaintext = Zeroizing::new(
+			Aes256Gcm::new((&*key).into())
+				.decrypt(Nonce::from_slice(&nonce), ciphertext.as_slice())
+				.map_err(|_| KeystoreError::WrongPassphrase)?,
+		);
+		let contents: Contents = serde_json::from_slice(&plaintext)
+			.map_err(|_| KeystoreError::Malformed("contents".into()))?;
+		let encryption_secret = StaticSecret::from(parse_secret32(&contents.encryption_secret)?);
+		let accounts = contents
+			.accounts
+			.iter()
+			.map(|stored| {
+				let pair = sr25519::Pair::from_string(&stored.secret_uri, None)
+					.map_err(|_| KeystoreError::BadSecret(stored.name.clone()))?;
+				Ok(Account { name: stored.name.clone(), role: stored.role, pair })
+			})
+			.collect::<Result<_, KeystoreError>>()?;
+		Ok(Keystore {
+			path,
+			kdf: file.kdf,
+			key,
+			organisation: contents.organisation,
+			encryption_secret,
+			accounts,
+		})
+	}
+
+	/// Adds a signing account from a secret URI (`//Alice`, a mnemonic, or `0x` + seed) and
+	/// saves. `secret_uri = None` generates a fresh key.
+	pub fn add_account(
+		&mut self,
+		name: &str,
+		role: Role,
+		secret_uri: Option<String>,
+	) -> Result<&Account, KeystoreError> {
+		if self.accounts.iter().any(|a| a.name == name) {
+			return Err(KeystoreError::Duplicate(name.into()));
+		}
+		let secret_uri = match secret_uri {
+			Some(uri) => uri,
+			None => {
+				let mut seed = Zeroizing::new([0u8; 32]);
+				rand::rngs::OsRng.fill_bytes(&mut *seed);
+				format!("0x{}", hex::encode(*seed))
+			}
+		};
+		let pair = sr25519::Pair::from_string(&secret_uri, None)
+			.map_err(|_| KeystoreError::BadSecret(name.into()))?;
+		self.accounts.push(Account { name: name.into(), role, pair });
+		self.save_with(Some((name, secret_uri)))?;
+		Ok(self.accounts.last().expect("just pushed"))
+	}
+
+	/// The organisation this gateway serves.
+	pub fn organisation(&self) -> OrgId {
+		self.organisation
+	}
+
+	/// The hospital's encryption secret (to unwrap data keys).
+	pub fn encryption_secret(&self) -> &StaticSecret {
+		&self.encryption_secret
+	}
+
+	/// The hospital's encryption public key (what its delegate registered on chain).
+	pub fn encryption_public(&self) -> PublicKey {
+		PublicKey::from(&self.encryption_secret)
+	}
+
+	/// The accounts the gateway signs for.
+	pub fn accounts(&self) -> &[Account] {
+		&self.accounts
+	}
+
+	/// The account named `name`.
+	pub fn account(&self, name: &str) -> Option<&Account> {
+		self.accounts.iter().find(|a| a.name == name)
+	}
+
+	/// A short public listing (no secrets), for `keys show`.
+	pub fn describe(&self) -> serde_json::Value {
+		serde_json::json!({
+			"organisation": self.organisation,
+			"encryptionKey": format!("0x{}", hex::encode(self.encryption_public().as_bytes())),
+			"accounts": self.accounts.iter().map(|a| serde_json::json!({
+				"name": a.name,
+				"role": a.role,
+				"account": a.account_id().to_ss58check(),
+			})).collect::<Vec<_>>(),
+		})
+	}
+
+	fn save(&self) -> Result<(), KeystoreError> {
+		self.save_with(None)
+	}
+
+	/// Writes the file. Secret URIs are not kept in memory after opening (only the pairs
+	/// are), so the current file is decrypted again to carry them over; `added` is the new
+	/// account's URI.
+	fn save_with(&self, added: Option<(&str, String)>) -> Result<(), KeystoreError> {
+		let mut accounts = match self.path.exists() {
+			true => self.stored_accounts()?,
+			false => Vec::new(),
+		};
+		if let Some((name, secret_uri)) = added {
+			let role = self.account(name).expect("added before saving").role;
+			accounts.push(StoredAccount { name: name.into(), role, secret_uri });
+		}
+		let contents = Contents {
+			organisation: self.organisation,
+			encryption_secret: hex::encode(self.encryption_secret.to_bytes()),
+			accounts,
+		};
+		let plaintext = Zeroizing::new(serde_json::to_vec(&contents).expect("serialisable"));
+		let mut nonce = [0u8; 12];
+		rand::rngs::OsRng.fill_bytes(&mut nonce);
+		let ciphertext = Aes256Gcm::new((&*self.key).into())
+			.encrypt(Nonce::from_slice(&nonce), plaintext.as_slice())
+			.expect("in-memory AES-GCM encryption of a small buffer cannot fail");
+		let file = SealedFile {
+			version: 1,
+			kdf: self.kdf,
+			nonce: hex::encode(nonce),
+			ciphertext: hex::encode(ciphertext),
+		};
+		crate::store::write_atomically(
+			&self.path,
+			serde_json::to_string_pretty(&file).expect("serialisable").as_bytes(),
+		)?;
+		Ok(())
+	}
+
+	fn stored_accounts(&self) -> Result<Vec<StoredAccount>, KeystoreError> {
+		let text = std::fs::read_to_string(&self.path)?;
+		let file: SealedFile =
+			serde_json::from_str(&text).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
+		let nonce =
+			hex::decode(&file.nonce).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
+		let ciphertext =
+			hex::decode(&file.ciphertext).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
+		let plaintext = Zeroizing::new(
+			Aes256Gcm::new((&*self.key).into())
+				.decrypt(Nonce::from_slice(&nonce), ciphertext.as_slice())
+				.map_err(|_| KeystoreError::WrongPassphrase)?,
+		);
+		let mut contents: Contents = serde_json::from_slice(&plaintext)
+			.map_err(|_| KeystoreError::Malformed("contents".into()))?;
+		Ok(std::mem::take(&mut contents.accounts))
+	}
+}
+
+fn derive_key(passphrase: &str, kdf: &KdfParams) -> Result<Zeroizing<[u8; 32]>, KeystoreError> {
+	let KdfAlgorithm::Argon2id = kdf.algorithm;
+	let params = argon2::Params::new(kdf.m_cost_kib, kdf.t_cost, kdf.p_cost, Some(32))
+		.map_err(|e| KeystoreError::Malformed(format!("argon2 parameters: {e}")))?;
+	let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+	let mut key = Zeroizing::new([0u8; 32]);
+	argon
+		.hash_password_into(passphrase.as_bytes(), &kdf.salt, &mut *key)
+		.map_err(|e| KeystoreError::Malformed(format!("argon2: {e}")))?;
+	Ok(key)
+}
+
+/// Parses 32 bytes of hex, with or without `0x`.
+pub fn parse_secret32(text: &str) -> Result<[u8; 32], KeystoreError> {
+	let bytes = hex::decode(text.trim_start_matches("0x"))
+		.map_err(|_| KeystoreError::Malformed("expected 32 bytes of hex".into()))?;
+	bytes.try_into().map_err(|_| KeystoreError::Malformed("expected 32 bytes of hex".into()))
+}
+
+mod hex_array {
+	use serde::{Deserialize, Deserializer, Serializer};
+
+	pub fn serialize<S: Serializer>(bytes: &[u8; 16], s: S) -> Result<S::Ok, S::Error> {
+		s.serialize_str(&hex::encode(bytes))
+	}
+
+	pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 16], D::Error> {
+		let text = String::deserialize(d)?;
+		let bytes = hex::decode(text).map_err(serde::de::Error::custom)?;
+		bytes.try_into().map_err(|_| serde::de::Error::custom("expected 16 bytes"))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn accounts_survive_reopening_and_the_file_holds_no_secret() {
+		let dir = tempfile::tempdir().unwrap();
+		let mut store = Keystore::create(dir.path(), "correct horse", 1, None).unwrap();
+		store.add_account("alice", Role::OrgAdmin(1), Some("//Alice".into())).unwrap();
+		store.add_account("clinician", Role::Clinician(1), None).unwrap();
+		let public = store.encryption_public();
+		let alice = store.account("alice").unwrap().account_id();
+
+		let text = std::fs::read_to_string(dir.path().join(FILE_NAME)).unwrap();
+		assert!(!text.contains("Alice") && !text.contains("alice"));
+		assert!(!text.contains(&hex::encode(store.encryption_secret().to_bytes())));
+
+		let reopened = Keystore::open(dir.path(), "correct horse").unwrap();
+		assert_eq!(reopened.encryption_public(), public);
+		assert_eq!(reopened.account("alice").unwrap().account_id(), alice);
+		assert_eq!(reopened.accounts().len(), 2);
+		assert!(matches!(
+			Keystore::open(dir.path(), "wrong").unwrap_err(),
+			KeystoreError::WrongPassphrase
+		));
+	}
+
+	#[test]
+	fn bad_secrets_and_duplicates_change_nothing() {
+		let dir = tempfile::tempdir().unwrap();
+		let mut store = Keystore::create(dir.path(), "p", 2, None).unwrap();
+		store.add_account("a", Role::Clinician(2), None).unwrap();
+		assert!(matches!(
+			store.add_account("a", Role::Clinician(2), None).unwrap_err(),
+			KeystoreError::Duplicate(_)
+		));
+		assert!(matches!(
+			store.add_account("b", Role::Clinician(2), Some("not a key".into())).unwrap_err(),
+			KeystoreError::BadSecret(_)
+		));
+		assert_eq!(Keystore::open(dir.path(), "p").unwrap().accounts().len(), 1);
+	}
+}

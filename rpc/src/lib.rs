@@ -1,0 +1,189 @@
+//! # MedLedger gateway
+//!
+//! The service hospital apps talk to: portal JSON-RPC over HTTP and WebSocket on one port,
+//! in front of a MedLedger node and IPFS.
+//!
+//! ## Parts
+//!
+//! - [`server`]: the jsonrpsee server, the method table (names, roles, parameters) from
+//!   which both dispatch and the OpenRPC document (`rpc.discover`) come, and subscriptions.
+//! - [`portal`]: what each method does, as plain async functions over a [`Gateway`].
+//! - [`auth`]: bearer credentials bound to a member account and role, stored hashed, with
+//!   a rate limit each.
+//! - [`chain`]: the node client (the runtime's own types over jsonrpsee; the module says
+//!   why not subxt).
+//! - [`ipfs`]: the embedded IPFS node on a private swarm, or a Kubo RPC endpoint.
+//! - [`store`] and [`outbox`]: the durable outbox — uploads and audit entries are on disk
+//!   before they are acknowledged, and workers carry them to IPFS and the chain, exactly
+//!   once, across outages and restarts.
+//! - [`keystore`]: the hospital's signing and encryption keys, encrypted at rest.
+//! - Envelope encryption itself is the `medledger-envelope` crate, shared with the patient
+//!   CLI.
+//!
+//! ## One libp2p in the workspace
+//!
+//! rust-ipfs 0.16 is built on libp2p 0.56, whose `libp2p-swarm` pins
+//! `libp2p-swarm-derive =0.35.1`, while polkadot-sdk's `sc-network` (libp2p 0.54) pins
+//! `=0.35.0`: one Cargo.lock cannot hold both. The gateway uses rust-ipfs 0.14.1, the last
+//! release on libp2p 0.54, so node and gateway share one libp2p. rust-ipfs 0.14 needs
+//! `core2 0.4.0`, which its author yanked (every core2 release is yanked); Cargo.lock
+//! records it, as Cargo allows for yanked versions already locked.
+
+pub mod auth;
+pub mod chain;
+pub mod config;
+pub mod error;
+pub mod ipfs;
+pub mod keystore;
+pub mod notify;
+pub mod outbox;
+pub mod portal;
+pub mod server;
+pub mod store;
+mod views;
+
+use chain::{Chain, Watch};
+use error::GatewayError;
+use keystore::Keystore;
+use std::sync::Arc;
+use tokio::sync::{broadcast, Notify, RwLock};
+
+/// Limits on what clients may send.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+	/// Largest file accepted by `document_upload`, in bytes.
+	pub max_file_size: u64,
+}
+
+/// Everything a portal method needs.
+pub struct Gateway {
+	/// The node.
+	pub chain: Chain,
+	/// The outbox and audit queue.
+	pub store: Arc<store::Store>,
+	/// IPFS.
+	pub storage: ipfs::Storage,
+	/// The hospital's keys.
+	pub keystore: RwLock<Keystore>,
+	/// Who may call.
+	pub credentials: auth::Credentials,
+	/// Input limits.
+	pub limits: Limits,
+	/// Wakes the upload worker.
+	pub outbox: Notify,
+	/// Wakes the audit worker.
+	pub audit: Notify,
+	/// Notifications for WebSocket subscribers.
+	pub notifications: broadcast::Sender<serde_json::Value>,
+}
+
+impl Gateway {
+	/// The signing key of keystore account `name`.
+	pub async fn signing_pair(&self, name: &str) -> Result<sp_core::sr25519::Pair, GatewayError> {
+		let keystore = self.keystore.read().await;
+		keystore.account(name).map(|a| a.pair.clone()).ok_or_else(|| {
+			tracing::error!(name, "no such keystore account");
+			GatewayError::Internal
+		})
+	}
+
+	/// The document id anchored with this upload's commitment, at the best block or (with
+	/// `finalised`) at the finalised head.
+	pub async fn anchored_id(
+		&self,
+		upload: &store::Upload,
+		finalised: bool,
+	) -> Result<Option<u64>, GatewayError> {
+		let commitment =
+			keystore::parse_secret32(&upload.commitment).map_err(|_| GatewayError::Internal)?;
+		let at = match finalised {
+			true => Some(self.chain.finalised_head().await?),
+			false => None,
+		};
+		self.chain.api_at("DocumentsApi_document_by_commitment", commitment, at).await
+	}
+
+	/// Follows a submitted extrinsic to finality and tells subscribers.
+	pub fn watch_finality(&self, watch: Watch) {
+		let notifications = self.notifications.clone();
+		tokio::spawn(async move {
+			match watch.finalised().await {
+				Ok(block) => {
+					let _ = notifications.send(serde_json::json!({
+						"kind": "finalised",
+						"block": format!("{block:?}"),
+					}));
+				}
+				Err(error) => tracing::warn!(%error, "a submitted extrinsic was not finalised"),
+			}
+		});
+	}
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn unix_millis() -> u64 {
+	std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map(|d| d.as_millis() as u64)
+		.unwrap_or(0)
+}
+
+/// A started gateway.
+pub struct Running {
+	/// The portal's address.
+	pub addr: std::net::SocketAddr,
+	/// The shared state.
+	pub gateway: Arc<Gateway>,
+	/// The server (stop it to shut down).
+	pub server: jsonrpsee::server::ServerHandle,
+}
+
+/// Opens the stores, starts IPFS, the server and the workers.
+pub async fn start(settings: &config::Settings, passphrase: &str) -> anyhow::Result<Running> {
+	let keystore = Keystore::open(&settings.data_dir, passphrase)?;
+	tracing::info!(
+		organisation = keystore.organisation(),
+		accounts = keystore.accounts().len(),
+		"keystore opened"
+	);
+	let store = Arc::new(store::Store::open(&settings.data_dir)?);
+	let storage = ipfs::Storage::start(&settings.ipfs, &settings.data_dir).await?;
+	if let Some((peer, addrs)) = storage.identity().await {
+		tracing::info!(%peer, ?addrs, "embedded IPFS node started (private swarm)");
+	}
+	let (notifications, _) = broadcast::channel(1024);
+	let gateway = Arc::new(Gateway {
+		chain: Chain::new(&settings.node_url),
+		store,
+		storage,
+		keystore: RwLock::new(keystore),
+		credentials: auth::Credentials::new(&settings.data_dir, settings.rate_limit),
+		limits: Limits { max_file_size: settings.max_file_size },
+		outbox: Notify::new(),
+		audit: Notify::new(),
+		notifications,
+	});
+	// base64 inflates by 4/3; allow 64 KiB for the JSON around it.
+	let max_request = (settings.max_file_size / 3 * 4 + 64 * 1024).min(u32::MAX as u64) as u32;
+	let (addr, server) = server::serve(gateway.clone(), settings.listen, max_request).await?;
+	tokio::spawn(outbox::run_uploads(gateway.clone()));
+	tokio::spawn(outbox::run_audit(gateway.clone()));
+	tokio::spawn(notify::run(gateway.clone()));
+	Ok(Running { addr, gateway, server })
+}
+
+/// The well-known development secrets of a dev delegate (`alice` … `dave`): its signing
+/// secret URI and its X25519 secret `BLAKE2b-256("medledger-dev-encryption//" ++ Name)`,
+/// as the dev chain spec registers them. Public knowledge: for trying the chain only.
+pub fn dev_secrets(name: &str) -> Option<(String, [u8; 32])> {
+	let name = match name {
+		"alice" => "Alice",
+		"bob" => "Bob",
+		"charlie" => "Charlie",
+		"dave" => "Dave",
+		_ => return None,
+	};
+	let secret =
+		sp_crypto_hashing::blake2_256(format!("medledger-dev-encryption//{name}").as_bytes());
+	Some((format!("//{name}"), secret))
+}

@@ -1,0 +1,142 @@
+//! `medledger-gateway`: serve the portal, or manage keys and credentials.
+
+use clap::Parser;
+use medledger_gateway::{
+	auth,
+	config::{Cli, Command, Common, CredentialsCommand, KeysCommand},
+	keystore::{parse_secret32, Keystore},
+};
+use pallet_consortium::Role;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+	tracing_subscriber::fmt()
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env()
+				.unwrap_or_else(|_| "info,libp2p=warn,rust_ipfs=warn".into()),
+		)
+		.with_writer(std::io::stderr)
+		.init();
+	match Cli::parse().command {
+		Command::Run(args) => {
+			let settings = args.settings()?;
+			let running = medledger_gateway::start(&settings, &args.common.passphrase()?).await?;
+			println!(
+				"medledger-gateway listening on http://{} (JSON-RPC over HTTP and WebSocket)",
+				running.addr
+			);
+			tokio::select! {
+				_ = tokio::signal::ctrl_c() => {}
+				_ = terminate() => {}
+			}
+			tracing::info!("stopping");
+			let _ = running.server.stop();
+			running.gateway.storage.stop().await;
+			Ok(())
+		}
+		Command::Keys(command) => keys(command),
+		Command::Credentials(command) => credentials(command),
+	}
+}
+
+async fn terminate() {
+	if let Ok(mut signal) =
+		tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+	{
+		signal.recv().await;
+	}
+}
+
+fn data_dir(common: &Common) -> anyhow::Result<std::path::PathBuf> {
+	let dir = common.data_dir.clone().ok_or_else(|| anyhow::anyhow!("--data-dir is required"))?;
+	std::fs::create_dir_all(&dir)?;
+	Ok(dir)
+}
+
+fn staff_role(role: &str, org: u32) -> anyhow::Result<Role> {
+	match role {
+		"clinician" => Ok(Role::Clinician(org)),
+		"admin" => Ok(Role::OrgAdmin(org)),
+		_ => anyhow::bail!("role must be clinician or admin"),
+	}
+}
+
+fn keys(command: KeysCommand) -> anyhow::Result<()> {
+	match command {
+		KeysCommand::Init { common, organisation, encryption_secret, dev } => {
+			let dir = data_dir(&common)?;
+			let passphrase = common.passphrase()?;
+			let (secret, dev_account) = match (&encryption_secret, &dev) {
+				(Some(hex), _) => (Some(parse_secret32(hex)?), None),
+				(None, Some(name)) => {
+					let (uri, secret) = medledger_gateway::dev_secrets(name).ok_or_else(|| {
+						anyhow::anyhow!("--dev takes alice, bob, charlie or dave")
+					})?;
+					(Some(secret), Some((name.clone(), uri)))
+				}
+				(None, None) => (None, None),
+			};
+			let mut store = Keystore::create(&dir, &passphrase, organisation, secret)?;
+			if let Some((name, uri)) = dev_account {
+				store.add_account(&name, Role::OrgAdmin(organisation), Some(uri))?;
+			}
+			println!("{}", serde_json::to_string_pretty(&store.describe())?);
+		}
+		KeysCommand::Add { common, name, role, secret_uri } => {
+			let dir = data_dir(&common)?;
+			let mut store = Keystore::open(&dir, &common.passphrase()?)?;
+			let role = staff_role(&role, store.organisation())?;
+			store.add_account(&name, role, secret_uri)?;
+			println!("{}", serde_json::to_string_pretty(&store.describe())?);
+		}
+		KeysCommand::Show { common } => {
+			let store = Keystore::open(&data_dir(&common)?, &common.passphrase()?)?;
+			println!("{}", serde_json::to_string_pretty(&store.describe())?);
+		}
+	}
+	Ok(())
+}
+
+fn credentials(command: CredentialsCommand) -> anyhow::Result<()> {
+	use sp_core::crypto::Ss58Codec;
+	match command {
+		CredentialsCommand::Issue { common, key, account, role, label } => {
+			let dir = data_dir(&common)?;
+			let (account, role, key_name) = match (key, account, role) {
+				(Some(name), None, None) => {
+					let store = Keystore::open(&dir, &common.passphrase()?)?;
+					let entry = store
+						.account(&name)
+						.ok_or_else(|| anyhow::anyhow!("no keystore account {name}"))?;
+					(entry.account_id().to_ss58check(), entry.role, Some(name))
+				}
+				(None, Some(account), Some(role)) => {
+					sp_runtime::AccountId32::from_ss58check(&account)
+						.map_err(|_| anyhow::anyhow!("--account is not SS58"))?;
+					let role = match role.as_str() {
+						"patient" => Role::Patient,
+						"auditor" => Role::Auditor,
+						_ => anyhow::bail!("--role must be patient or auditor"),
+					};
+					(account, role, None)
+				}
+				_ => anyhow::bail!("give --key NAME, or --account SS58 --role patient|auditor"),
+			};
+			let (token, credential) = auth::issue(&dir, account, role, key_name, label)?;
+			println!(
+				"{}",
+				serde_json::json!({ "id": credential.id, "account": credential.account, "role": credential.role, "token": token })
+			);
+		}
+		CredentialsCommand::List { common } => {
+			println!("{}", serde_json::to_string_pretty(&auth::list(&data_dir(&common)?)?)?);
+		}
+		CredentialsCommand::Revoke { common, id } => {
+			if !auth::revoke(&data_dir(&common)?, &id)? {
+				anyhow::bail!("no credential {id}");
+			}
+			println!("revoked {id}");
+		}
+	}
+	Ok(())
+}

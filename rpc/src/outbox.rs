@@ -1,0 +1,266 @@
+//! The workers that carry accepted work to the chain, across node and IPFS outages and
+//! gateway restarts.
+//!
+//! **Uploads** move `Accepted → Stored → Anchored → Finalised` (see
+//! [`UploadState`]); every step is saved before the next starts, so a restart resumes
+//! where it stopped. Anchoring is exactly-once because the worker asks the chain for the
+//! commitment (`DocumentsApi_document_by_commitment`) before every submission — an anchor
+//! that landed while the gateway was down is found, not repeated — and the chain refuses a
+//! second anchor of the same commitment anyway. Stored uploads of one signer go in one
+//! `anchor_batch`; if the chain refuses the batch, each is tried alone so only the faulty one
+//! is marked rejected. An upload is final when the anchor is in the state of the finalised
+//! head; if it vanished from the best chain (a reorganisation), it is anchored again.
+//!
+//! **Reads' audit entries** are sent in `record_access` batches (≤ 1,000) per reporting
+//! account and leave the queue once included. Entries the chain refuses (they cannot become
+//! valid by waiting) are logged in full and dropped.
+
+use crate::{
+	error::GatewayError,
+	store::{QueuedAccess, Upload, UploadState},
+	Gateway,
+};
+use codec::Decode;
+use medledger_runtime::{RuntimeCall, RuntimeEvent};
+use pallet_audit::AccessRecord;
+use pallet_documents::NewDocument;
+use sp_core::crypto::Ss58Codec;
+use sp_runtime::AccountId32;
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
+
+/// Longest pause between passes when nothing is pending.
+const IDLE: Duration = Duration::from_secs(30);
+/// Pause while something waits for finality.
+const FINALITY_POLL: Duration = Duration::from_secs(2);
+/// Most documents in one `anchor_batch`.
+const MAX_BATCH: usize = 500;
+
+/// Runs the upload worker until the gateway stops.
+pub async fn run_uploads(gw: Arc<Gateway>) {
+	loop {
+		let wait = uploads_pass(&gw).await;
+		tokio::select! {
+			_ = gw.outbox.notified() => {}
+			_ = tokio::time::sleep(wait) => {}
+		}
+	}
+}
+
+/// Runs the audit worker until the gateway stops.
+pub async fn run_audit(gw: Arc<Gateway>) {
+	loop {
+		let wait = match audit_pass(&gw).await {
+			Ok(true) => Duration::ZERO,
+			Ok(false) => IDLE,
+			Err(error) => {
+				tracing::warn!(%error, "audit entries not recorded yet; retrying");
+				Duration::from_secs(3)
+			}
+		};
+		tokio::select! {
+			_ = gw.audit.notified() => {}
+			_ = tokio::time::sleep(wait) => {}
+		}
+	}
+}
+
+fn backoff(attempts: u32) -> Duration {
+	Duration::from_secs(1u64 << attempts.min(5))
+}
+
+/// One pass over the outbox; returns how long to wait before the next.
+pub async fn uploads_pass(gw: &Gateway) -> Duration {
+	let uploads = match gw.store.outbox() {
+		Ok(uploads) => uploads,
+		Err(error) => {
+			tracing::error!(%error, "cannot read the outbox");
+			return IDLE;
+		}
+	};
+	let mut wait = IDLE;
+	let mut to_anchor: BTreeMap<String, Vec<Upload>> = BTreeMap::new();
+	for mut upload in uploads {
+		let result = match upload.state {
+			UploadState::Accepted => store(gw, &mut upload).await,
+			UploadState::Stored => match gw.anchored_id(&upload, false).await {
+				Ok(Some(document)) => {
+					upload.state = UploadState::Anchored { document, block: String::new() };
+					Ok(())
+				}
+				Ok(None) => {
+					to_anchor.entry(upload.signer.clone()).or_default().push(upload.clone());
+					continue;
+				}
+				Err(e) => Err(e),
+			},
+			UploadState::Anchored { .. } => finalise(gw, &mut upload).await,
+			UploadState::Finalised { .. } | UploadState::Rejected { .. } => continue,
+		};
+		wait = wait.min(settle(gw, &mut upload, result));
+	}
+	for (signer, batch) in to_anchor {
+		for chunk in batch.chunks(MAX_BATCH) {
+			wait = wait.min(anchor(gw, &signer, chunk.to_vec()).await);
+		}
+	}
+	wait
+}
+
+/// Saves an upload after a step and says how soon to look again.
+fn settle(gw: &Gateway, upload: &mut Upload, result: Result<(), GatewayError>) -> Duration {
+	let wait = match result {
+		Ok(()) => {
+			upload.last_error = None;
+			match upload.state {
+				UploadState::Finalised { .. } | UploadState::Rejected { .. } => IDLE,
+				UploadState::Anchored { .. } => FINALITY_POLL,
+				_ => Duration::ZERO,
+			}
+		}
+		Err(GatewayError::ChainRejected(error)) => {
+			tracing::error!(upload = upload.id, %error, "the chain refused an anchor");
+			upload.state = UploadState::Rejected { error };
+			IDLE
+		}
+		Err(error) => {
+			upload.attempts += 1;
+			upload.last_error = Some(error.to_string());
+			tracing::warn!(upload = upload.id, %error, attempts = upload.attempts, "will retry");
+			backoff(upload.attempts)
+		}
+	};
+	if let Err(error) = gw.store.update(upload) {
+		tracing::error!(%error, "cannot save an upload's progress");
+	}
+	wait
+}
+
+async fn store(gw: &Gateway, upload: &mut Upload) -> Result<(), GatewayError> {
+	let path = gw.store.spool_path(upload.id);
+	let bytes = tokio::fs::read(&path).await.map_err(|e| {
+		tracing::error!(upload = upload.id, %e, "spooled envelope missing");
+		GatewayError::Internal
+	})?;
+	let cid: cid::Cid = upload.cid.parse().map_err(|_| GatewayError::Internal)?;
+	gw.storage.put(bytes, &cid).await?;
+	upload.state = UploadState::Stored;
+	gw.store.update(upload)?;
+	// Only now is the spooled copy redundant.
+	let _ = tokio::fs::remove_file(&path).await;
+	Ok(())
+}
+
+fn new_document(upload: &Upload) -> Result<NewDocument<AccountId32>, GatewayError> {
+	let commitment =
+		crate::keystore::parse_secret32(&upload.commitment).map_err(|_| GatewayError::Internal)?;
+	let cid: cid::Cid = upload.cid.parse().map_err(|_| GatewayError::Internal)?;
+	Ok(NewDocument {
+		patient: AccountId32::from_ss58check(&upload.patient)
+			.map_err(|_| GatewayError::Internal)?,
+		commitment,
+		cid: cid.to_bytes(),
+		size: upload.size,
+		media_type: upload.media_type.clone().into_bytes(),
+		document_type: upload.document_type.clone().into_bytes(),
+	})
+}
+
+/// Anchors uploads of one signer: one batch, or one by one if the batch is refused.
+async fn anchor(gw: &Gateway, signer: &str, mut batch: Vec<Upload>) -> Duration {
+	let result = anchor_together(gw, signer, &mut batch).await;
+	match result {
+		Err(GatewayError::ChainRejected(_)) if batch.len() > 1 => {
+			let mut wait = IDLE;
+			for upload in batch {
+				let mut single = vec![upload];
+				let result = anchor_together(gw, signer, &mut single).await;
+				wait = wait.min(settle(gw, &mut single[0], result));
+			}
+			wait
+		}
+		result => {
+			let mut wait = IDLE;
+			for upload in &mut batch {
+				wait = wait.min(settle(gw, upload, result.clone()));
+			}
+			wait
+		}
+	}
+}
+
+async fn anchor_together(
+	gw: &Gateway,
+	signer: &str,
+	batch: &mut [Upload],
+) -> Result<(), GatewayError> {
+	let pair = gw.signing_pair(signer).await?;
+	let documents = batch.iter().map(new_document).collect::<Result<Vec<_>, _>>()?;
+	let call = match documents.len() {
+		1 => RuntimeCall::Documents(pallet_documents::Call::anchor {
+			document: documents.into_iter().next().expect("one"),
+		}),
+		_ => RuntimeCall::Documents(pallet_documents::Call::anchor_batch { documents }),
+	};
+	let (included, watch) = gw.chain.submit(&pair, call).await?;
+	gw.watch_finality(watch);
+	// The pallet emits one `Anchored` per document, in the batch's order.
+	let ids = included.events.iter().filter_map(|event| match event {
+		RuntimeEvent::Documents(pallet_documents::Event::Anchored { id, .. }) => Some(*id),
+		_ => None,
+	});
+	for (upload, id) in batch.iter_mut().zip(ids) {
+		upload.state =
+			UploadState::Anchored { document: id, block: format!("{:?}", included.block) };
+	}
+	Ok(())
+}
+
+async fn finalise(gw: &Gateway, upload: &mut Upload) -> Result<(), GatewayError> {
+	let UploadState::Anchored { block, .. } = upload.state.clone() else { return Ok(()) };
+	if let Some(document) = gw.anchored_id(upload, true).await? {
+		upload.state = UploadState::Finalised { document, block };
+	} else if gw.anchored_id(upload, false).await?.is_none() {
+		// Gone from the best chain too: its block was abandoned. Anchor it again.
+		upload.state = UploadState::Stored;
+	}
+	Ok(())
+}
+
+/// One pass of the audit worker; `true` if it recorded something (look again at once).
+async fn audit_pass(gw: &Gateway) -> Result<bool, GatewayError> {
+	let queued = gw.store.queued_access(pallet_audit_max_batch())?;
+	if queued.is_empty() {
+		return Ok(false);
+	}
+	let mut by_signer: BTreeMap<String, Vec<(u64, QueuedAccess)>> = BTreeMap::new();
+	for (id, entry) in queued {
+		by_signer.entry(entry.signer.clone()).or_default().push((id, entry));
+	}
+	for (signer, entries) in by_signer {
+		let pair = gw.signing_pair(&signer).await?;
+		let records = entries
+			.iter()
+			.filter_map(|(_, e)| {
+				let bytes = hex::decode(&e.record).ok()?;
+				AccessRecord::<AccountId32>::decode(&mut &bytes[..]).ok()
+			})
+			.collect::<Vec<_>>();
+		let call = RuntimeCall::Audit(pallet_audit::Call::record_access { reads: records });
+		match gw.chain.submit(&pair, call).await {
+			Ok((_, watch)) => gw.watch_finality(watch),
+			Err(GatewayError::ChainRejected(error)) => {
+				tracing::error!(%error, ?entries, "the chain refused audit entries; dropped");
+			}
+			Err(other) => return Err(other),
+		}
+		let ids: Vec<u64> = entries.iter().map(|(id, _)| *id).collect();
+		gw.store.dequeue_access(&ids)?;
+	}
+	Ok(true)
+}
+
+fn pallet_audit_max_batch() -> usize {
+	use frame_support::traits::Get;
+	<<medledger_runtime::Runtime as pallet_audit::Config>::MaxAccessBatch as Get<u32>>::get()
+		as usize
+}

@@ -1,0 +1,268 @@
+//! The JSON-RPC server: one method table drives dispatch, role checks and the OpenRPC
+//! document.
+//!
+//! Methods are named `noun_verb`. Parameters are passed by name (one JSON object). Every
+//! method but `rpc.discover` needs `Authorization: Bearer <token>` (on the HTTP request,
+//! or on the WebSocket upgrade request).
+
+use crate::{
+	auth::Credential,
+	error::{GatewayError, CODES},
+	portal, Gateway,
+};
+use jsonrpsee::{
+	server::{HttpRequest, Server, ServerHandle},
+	types::{ErrorObjectOwned, Params},
+	Extensions, PendingSubscriptionSink, RpcModule, SubscriptionMessage,
+};
+use pallet_consortium::Role;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use std::{net::SocketAddr, sync::Arc};
+
+/// Who may call a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+	/// A clinician of the gateway's hospital.
+	Clinician,
+	/// An administrator of the gateway's hospital.
+	Admin,
+	/// An auditor.
+	Auditor,
+	/// A patient (for their own consents and records).
+	Patient,
+}
+
+const STAFF: &[Caller] = &[Caller::Clinician, Caller::Admin];
+const READERS: &[Caller] = &[Caller::Clinician, Caller::Admin, Caller::Auditor];
+const ANY: &[Caller] = &[Caller::Clinician, Caller::Admin, Caller::Auditor, Caller::Patient];
+
+/// A portal method.
+pub struct Method {
+	/// JSON-RPC name.
+	pub name: &'static str,
+	/// Who may call it.
+	pub callers: &'static [Caller],
+	/// One line for the OpenRPC document.
+	pub summary: &'static str,
+	/// Parameters: name, JSON type, required.
+	pub params: &'static [(&'static str, &'static str, bool)],
+}
+
+/// Every portal method.
+pub const METHODS: &[Method] = &[
+	Method { name: "organisation_list", callers: ANY, summary: "The consortium's hospitals.", params: &[] },
+	Method { name: "member_get", callers: ANY, summary: "A member's role, status and encryption key.", params: &[("account", "string", true)] },
+	Method { name: "patient_register", callers: &[Caller::Admin], summary: "Register a patient with the public keys they made.", params: &[("account", "string", true), ("encryptionKey", "string", true)] },
+	Method { name: "staff_register", callers: &[Caller::Admin], summary: "Create a staff key at this gateway and register it on chain.", params: &[("name", "string", true), ("role", "string", true)] },
+	Method { name: "document_upload", callers: STAFF, summary: "Encrypt, store and queue the anchor of a patient's document; returns the upload once durably accepted.", params: &[("patient", "string", true), ("content", "string", true), ("mediaType", "string", true), ("documentType", "string", true)] },
+	Method { name: "upload_status", callers: STAFF, summary: "Where an accepted upload stands (accepted, stored, anchored, finalised, rejected).", params: &[("id", "integer", true)] },
+	Method { name: "document_list", callers: READERS, summary: "A patient's or an organisation's documents.", params: &[("patient", "string", false), ("organisation", "integer", false), ("after", "integer", false), ("limit", "integer", false)] },
+	Method { name: "document_status", callers: READERS, summary: "A document's anchor record and status.", params: &[("id", "integer", true)] },
+	Method { name: "document_get", callers: STAFF, summary: "Read a document: consent checked on chain, read audited, decrypted, checked against its anchor.", params: &[("id", "integer", true), ("purpose", "string", true)] },
+	Method { name: "document_verify", callers: ANY, summary: "Whether a file and salt match a document's anchored commitment.", params: &[("id", "integer", true), ("content", "string", true), ("salt", "string", true)] },
+	Method { name: "consent_request", callers: STAFF, summary: "Ask a patient for consent for this hospital.", params: &[("patient", "string", true), ("scope", "object", true), ("purpose", "string", true), ("read", "boolean", true), ("write", "boolean", true), ("from", "integer", true), ("to", "integer", true)] },
+	Method { name: "consent_breakGlass", callers: &[Caller::Clinician], summary: "Open emergency read access to a patient's documents for the break-glass window.", params: &[("patient", "string", true), ("reason", "string", true)] },
+	Method { name: "consent_get", callers: ANY, summary: "One consent and its lifecycle.", params: &[("id", "integer", true)] },
+	Method { name: "consent_list", callers: ANY, summary: "A patient's or an organisation's consents.", params: &[("patient", "string", false), ("organisation", "integer", false), ("after", "integer", false), ("limit", "integer", false)] },
+	Method { name: "consent_relay", callers: &[Caller::Patient], summary: "Submit a consent grant/deny/revoke/addWraps extrinsic the patient signed.", params: &[("extrinsic", "string", true)] },
+	Method { name: "audit_trail", callers: &[Caller::Auditor, Caller::Patient, Caller::Admin], summary: "A patient's audit trail, with its hash-chain check.", params: &[("patient", "string", true), ("from", "integer", false), ("limit", "integer", false)] },
+	Method { name: "audit_byActor", callers: &[Caller::Auditor, Caller::Admin], summary: "Audit entries of an actor in a time range.", params: &[("actor", "string", true), ("from", "integer", false), ("to", "integer", false), ("limit", "integer", false)] },
+	Method { name: "audit_byOrganisation", callers: &[Caller::Auditor, Caller::Admin], summary: "Audit entries of a hospital in a time range.", params: &[("organisation", "integer", true), ("from", "integer", false), ("to", "integer", false), ("limit", "integer", false)] },
+];
+
+/// The subscription: `subscribe_events` → notifications `events`.
+pub const SUBSCRIPTION: (&str, &str, &str) = ("subscribe_events", "events", "unsubscribe_events");
+
+/// The bearer token of the HTTP request (or WebSocket upgrade) a call came with.
+#[derive(Clone, Debug)]
+struct Bearer(Option<String>);
+
+fn caller_kind(role: &Role, org: u32) -> Option<Caller> {
+	match role {
+		Role::Clinician(o) if *o == org => Some(Caller::Clinician),
+		Role::OrgAdmin(o) if *o == org => Some(Caller::Admin),
+		Role::Auditor => Some(Caller::Auditor),
+		Role::Patient => Some(Caller::Patient),
+		// Staff of another hospital have no business at this gateway.
+		_ => None,
+	}
+}
+
+/// Authenticates and checks the role for `method`.
+async fn authorise(
+	gw: &Gateway,
+	method: &Method,
+	extensions: &Extensions,
+) -> Result<Credential, GatewayError> {
+	let token = extensions.get::<Bearer>().and_then(|b| b.0.clone());
+	let credential = gw.credentials.authenticate(token.as_deref())?;
+	let org = gw.keystore.read().await.organisation();
+	match caller_kind(&credential.role, org) {
+		Some(kind) if method.callers.contains(&kind) => Ok(credential),
+		_ => Err(GatewayError::Forbidden {
+			role: format!("{:?}", credential.role),
+			method: method.name.into(),
+		}),
+	}
+}
+
+fn params<T: DeserializeOwned>(params: &Params<'_>) -> Result<T, GatewayError> {
+	let raw = params.as_str().unwrap_or("{}");
+	serde_json::from_str(raw).map_err(|e| GatewayError::invalid("params", e.to_string()))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Id {
+	id: u64,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountParam {
+	account: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Relay {
+	extrinsic: String,
+}
+
+/// Runs method `name` for an authorised caller.
+async fn dispatch(
+	gw: &Gateway,
+	name: &str,
+	caller: &Credential,
+	p: &Params<'_>,
+) -> Result<Value, GatewayError> {
+	match name {
+		"organisation_list" => portal::organisation_list(gw).await,
+		"member_get" => portal::member_get(gw, &params::<AccountParam>(p)?.account).await,
+		"patient_register" => portal::patient_register(gw, caller, params(p)?).await,
+		"staff_register" => portal::staff_register(gw, caller, params(p)?).await,
+		"document_upload" => portal::document_upload(gw, caller, params(p)?).await,
+		"upload_status" => portal::upload_status(gw, params::<Id>(p)?.id).await,
+		"document_list" => portal::document_list(gw, params(p)?).await,
+		"document_status" => portal::document_status(gw, params::<Id>(p)?.id).await,
+		"document_get" => portal::document_get(gw, caller, params(p)?).await,
+		"document_verify" => portal::document_verify(gw, params(p)?).await,
+		"consent_request" => portal::consent_request(gw, caller, params(p)?).await,
+		"consent_breakGlass" => portal::consent_break_glass(gw, caller, params(p)?).await,
+		"consent_get" => portal::consent_get(gw, params::<Id>(p)?.id).await,
+		"consent_list" => portal::consent_list(gw, params(p)?).await,
+		"consent_relay" => portal::consent_relay(gw, &params::<Relay>(p)?.extrinsic).await,
+		"audit_trail" => portal::audit_trail(gw, params(p)?).await,
+		"audit_byActor" | "audit_byOrganisation" => portal::audit_query(gw, params(p)?).await,
+		_ => Err(GatewayError::Internal),
+	}
+}
+
+/// The RPC module: every method of [`METHODS`], the subscription and `rpc.discover`.
+pub fn module(gw: Arc<Gateway>) -> RpcModule<Gateway> {
+	let mut module = RpcModule::from_arc(gw);
+	for method in METHODS {
+		module
+			.register_async_method(method.name, move |p, gw, extensions| async move {
+				let caller = authorise(&gw, method, &extensions).await?;
+				dispatch(&gw, method.name, &caller, &p).await.map_err(ErrorObjectOwned::from)
+			})
+			.expect("method names are unique");
+	}
+	module.register_method("rpc.discover", |_, _, _| openrpc()).expect("method names are unique");
+	let (subscribe, notification, unsubscribe) = SUBSCRIPTION;
+	module
+		.register_subscription(
+			subscribe,
+			notification,
+			unsubscribe,
+			|_, pending: PendingSubscriptionSink, gw, extensions| async move {
+				let token = extensions.get::<Bearer>().and_then(|b| b.0.clone());
+				if let Err(error) = gw.credentials.authenticate(token.as_deref()) {
+					pending.reject(ErrorObjectOwned::from(error)).await;
+					return Ok(());
+				}
+				let mut events = gw.notifications.subscribe();
+				let sink = pending.accept().await?;
+				while let Ok(event) = events.recv().await {
+					let message = SubscriptionMessage::from_json(&event)?;
+					if sink.send(message).await.is_err() {
+						break;
+					}
+				}
+				Ok(())
+			},
+		)
+		.expect("subscription names are unique");
+	module
+}
+
+/// The OpenRPC document of the portal.
+pub fn openrpc() -> Value {
+	let errors: Vec<Value> = CODES
+		.iter()
+		.map(
+			|(code, name, description)| json!({ "code": code, "message": name, "data": description }),
+		)
+		.collect();
+	let methods: Vec<Value> = METHODS
+		.iter()
+		.map(|m| {
+			json!({
+				"name": m.name,
+				"summary": m.summary,
+				"paramStructure": "by-name",
+				"params": m.params.iter().map(|(name, kind, required)| json!({
+					"name": name, "required": required, "schema": { "type": kind }
+				})).collect::<Vec<_>>(),
+				"result": { "name": "result", "schema": {} },
+				"errors": errors,
+				"x-callers": m.callers.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>(),
+			})
+		})
+		.chain(std::iter::once(json!({
+			"name": SUBSCRIPTION.0,
+			"summary": "Notifications over WebSocket (method `events`): consent requested / granted / denied / revoked / expired / break-glass, document added, document accessed, finality of the gateway's writes.",
+			"params": [],
+			"result": { "name": "subscription", "schema": { "type": "string" } },
+			"errors": errors,
+		})))
+		.collect();
+	json!({
+		"openrpc": "1.2.6",
+		"info": {
+			"title": "MedLedger gateway portal",
+			"version": env!("CARGO_PKG_VERSION"),
+			"description": "Send `Authorization: Bearer <token>` with every call. Errors carry the stable codes listed with each method.",
+		},
+		"methods": methods,
+	})
+}
+
+/// Starts serving on `addr`; `max_request` bounds request bodies (the largest file plus
+/// base64 and JSON overhead).
+pub async fn serve(
+	gw: Arc<Gateway>,
+	addr: SocketAddr,
+	max_request: u32,
+) -> anyhow::Result<(SocketAddr, ServerHandle)> {
+	let bearer = tower::ServiceBuilder::new().map_request(|mut request: HttpRequest| {
+		let token = request
+			.headers()
+			.get(http::header::AUTHORIZATION)
+			.and_then(|v| v.to_str().ok())
+			.and_then(|v| v.strip_prefix("Bearer "))
+			.map(str::to_string);
+		request.extensions_mut().insert(Bearer(token));
+		request
+	});
+	let server = Server::builder()
+		.max_request_body_size(max_request)
+		.max_response_body_size(max_request)
+		.set_http_middleware(bearer)
+		.build(addr)
+		.await?;
+	let local = server.local_addr()?;
+	Ok((local, server.start(module(gw))))
+}

@@ -1,0 +1,336 @@
+//! The gateway's durable state: accepted uploads (the outbox) and audit entries waiting to
+//! be recorded on chain.
+//!
+//! An embedded database (redb: pure Rust, ACID, every commit fsynced) in
+//! `DATA_DIR/gateway.redb`, plus a spool directory holding each accepted upload's envelope
+//! until IPFS has it. An upload is acknowledged only after both its spooled envelope and
+//! its record are on disk, so a crash after the acknowledgement loses nothing.
+
+use crate::error::GatewayError;
+use redb::{Database, ReadableTable, TableDefinition};
+use serde::{Deserialize, Serialize};
+use std::{
+	io::Write,
+	path::{Path, PathBuf},
+};
+
+const UPLOADS: TableDefinition<u64, &[u8]> = TableDefinition::new("uploads");
+/// Uploads not yet finalised on chain: what the outbox worker walks.
+const OUTBOX: TableDefinition<u64, ()> = TableDefinition::new("outbox");
+/// Audit entries of reads, waiting for a `record_access` extrinsic.
+const ACCESS_QUEUE: TableDefinition<u64, &[u8]> = TableDefinition::new("access_queue");
+const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
+
+/// Where an accepted upload stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "state")]
+pub enum UploadState {
+	/// Durably accepted; its envelope waits in the spool for IPFS.
+	Accepted,
+	/// In IPFS (pinned); waiting to be anchored.
+	Stored,
+	/// Anchored in a block, not final yet.
+	Anchored {
+		/// The document id the chain gave it.
+		document: u64,
+		/// The block that holds the anchor.
+		block: String,
+	},
+	/// Anchored in a finalised block. Nothing further happens.
+	Finalised {
+		/// The document id.
+		document: u64,
+		/// The block that holds the anchor.
+		block: String,
+	},
+	/// The chain refused the anchor for a reason retrying cannot fix.
+	Rejected {
+		/// The chain's error.
+		error: String,
+	},
+}
+
+/// An accepted upload and its progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Upload {
+	/// Id local to this gateway.
+	pub id: u64,
+	/// The staff account (keystore name) that signs the anchor.
+	pub signer: String,
+	/// The patient (SS58).
+	pub patient: String,
+	/// `BLAKE2b-256(salt ‖ file)`, hex.
+	pub commitment: String,
+	/// CID of the envelope.
+	pub cid: String,
+	/// Plaintext size in bytes.
+	pub size: u64,
+	/// Media type.
+	pub media_type: String,
+	/// Document type code.
+	pub document_type: String,
+	/// When the gateway accepted it (ms since the Unix epoch).
+	pub accepted_at: u64,
+	/// Progress.
+	#[serde(flatten)]
+	pub state: UploadState,
+	/// Failed attempts so far (node or IPFS unavailable).
+	pub attempts: u32,
+	/// The last transient failure, if any.
+	pub last_error: Option<String>,
+}
+
+/// A read to record on chain, with the staff account that reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedAccess {
+	/// Keystore name of the reporting (reading) account.
+	pub signer: String,
+	/// SCALE encoding of `pallet_audit::AccessRecord`, hex.
+	pub record: String,
+}
+
+/// The database and the spool.
+pub struct Store {
+	db: Database,
+	spool: PathBuf,
+}
+
+impl Store {
+	/// Opens (or creates) the store under `data_dir`.
+	pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+		let spool = data_dir.join("spool");
+		std::fs::create_dir_all(&spool)?;
+		let db = Database::create(data_dir.join("gateway.redb"))?;
+		let txn = db.begin_write()?;
+		{
+			txn.open_table(UPLOADS)?;
+			txn.open_table(OUTBOX)?;
+			txn.open_table(ACCESS_QUEUE)?;
+			txn.open_table(COUNTERS)?;
+		}
+		txn.commit()?;
+		Ok(Store { db, spool })
+	}
+
+	/// Durably accepts an upload: spools the envelope, then records the upload with the next
+	/// id. Returns the record. Only after this returns may the client be told "accepted".
+	pub fn accept(&self, mut upload: Upload, envelope: &[u8]) -> Result<Upload, StoreError> {
+		let txn = self.db.begin_write()?;
+		{
+			let mut counters = txn.open_table(COUNTERS)?;
+			let id = counters.get("upload")?.map(|v| v.value()).unwrap_or(0) + 1;
+			counters.insert("upload", id)?;
+			upload.id = id;
+			upload.state = UploadState::Accepted;
+			write_atomically(&self.spool_path(id), envelope)?;
+			txn.open_table(UPLOADS)?.insert(id, encode(&upload).as_slice())?;
+			txn.open_table(OUTBOX)?.insert(id, ())?;
+		}
+		txn.commit()?;
+		Ok(upload)
+	}
+
+	/// The upload with this id.
+	pub fn upload(&self, id: u64) -> Result<Option<Upload>, StoreError> {
+		let txn = self.db.begin_read()?;
+		let table = txn.open_table(UPLOADS)?;
+		Ok(table.get(id)?.map(|v| decode(v.value())).transpose()?)
+	}
+
+	/// Saves an upload's new state; it leaves the outbox once finalised or rejected.
+	pub fn update(&self, upload: &Upload) -> Result<(), StoreError> {
+		let txn = self.db.begin_write()?;
+		{
+			txn.open_table(UPLOADS)?.insert(upload.id, encode(upload).as_slice())?;
+			if matches!(upload.state, UploadState::Finalised { .. } | UploadState::Rejected { .. })
+			{
+				txn.open_table(OUTBOX)?.remove(upload.id)?;
+			}
+		}
+		txn.commit()?;
+		Ok(())
+	}
+
+	/// The uploads still in the outbox, oldest first.
+	pub fn outbox(&self) -> Result<Vec<Upload>, StoreError> {
+		let txn = self.db.begin_read()?;
+		let outbox = txn.open_table(OUTBOX)?;
+		let uploads = txn.open_table(UPLOADS)?;
+		let mut out = Vec::new();
+		for entry in outbox.iter()? {
+			let (id, _) = entry?;
+			if let Some(value) = uploads.get(id.value())? {
+				out.push(decode(value.value())?);
+			}
+		}
+		Ok(out)
+	}
+
+	/// Where upload `id`'s envelope is spooled.
+	pub fn spool_path(&self, id: u64) -> PathBuf {
+		self.spool.join(format!("{id}.mlev"))
+	}
+
+	/// Queues audit entries for recording on chain (one transaction for all).
+	pub fn queue_access(&self, entries: &[QueuedAccess]) -> Result<(), StoreError> {
+		let txn = self.db.begin_write()?;
+		{
+			let mut counters = txn.open_table(COUNTERS)?;
+			let mut queue = txn.open_table(ACCESS_QUEUE)?;
+			let mut next = counters.get("access")?.map(|v| v.value()).unwrap_or(0);
+			for entry in entries {
+				next += 1;
+				queue.insert(next, encode(entry).as_slice())?;
+			}
+			counters.insert("access", next)?;
+		}
+		txn.commit()?;
+		Ok(())
+	}
+
+	/// Up to `limit` queued audit entries, oldest first, with their queue ids.
+	pub fn queued_access(&self, limit: usize) -> Result<Vec<(u64, QueuedAccess)>, StoreError> {
+		let txn = self.db.begin_read()?;
+		let queue = txn.open_table(ACCESS_QUEUE)?;
+		let mut out = Vec::new();
+		for entry in queue.iter()?.take(limit) {
+			let (id, value) = entry?;
+			out.push((id.value(), decode(value.value())?));
+		}
+		Ok(out)
+	}
+
+	/// Removes recorded audit entries from the queue.
+	pub fn dequeue_access(&self, ids: &[u64]) -> Result<(), StoreError> {
+		let txn = self.db.begin_write()?;
+		{
+			let mut queue = txn.open_table(ACCESS_QUEUE)?;
+			for id in ids {
+				queue.remove(id)?;
+			}
+		}
+		txn.commit()?;
+		Ok(())
+	}
+}
+
+/// Writes `bytes` to `path` so that a crash leaves either the old file or the new one:
+/// temporary file, fsync, rename, fsync of the directory. Mode 0600 (keys, envelopes).
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+	use std::os::unix::fs::OpenOptionsExt;
+	let tmp = path.with_extension("tmp");
+	let mut file = std::fs::OpenOptions::new()
+		.write(true)
+		.create(true)
+		.truncate(true)
+		.mode(0o600)
+		.open(&tmp)?;
+	file.write_all(bytes)?;
+	file.sync_all()?;
+	std::fs::rename(&tmp, path)?;
+	if let Some(dir) = path.parent() {
+		std::fs::File::open(dir)?.sync_all()?;
+	}
+	Ok(())
+}
+
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+	serde_json::to_vec(value).expect("store records serialise")
+}
+
+fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, StoreError> {
+	serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// A failure of the local store. Logged in full; clients see [`GatewayError::Internal`].
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+	/// The database failed.
+	#[error("database: {0}")]
+	Database(String),
+	/// A record does not decode.
+	#[error("corrupt record: {0}")]
+	Corrupt(String),
+	/// The spool failed.
+	#[error("spool: {0}")]
+	Io(#[from] std::io::Error),
+}
+
+macro_rules! database_errors {
+	($($t:ty),*) => {$(
+		impl From<$t> for StoreError {
+			fn from(e: $t) -> Self {
+				StoreError::Database(e.to_string())
+			}
+		}
+	)*};
+}
+database_errors!(
+	redb::DatabaseError,
+	redb::TransactionError,
+	redb::TableError,
+	redb::StorageError,
+	redb::CommitError
+);
+
+impl From<StoreError> for GatewayError {
+	fn from(error: StoreError) -> Self {
+		tracing::error!(%error, "local store failed");
+		GatewayError::Internal
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn upload() -> Upload {
+		Upload {
+			id: 0,
+			signer: "alice".into(),
+			patient: "5Hp…".into(),
+			commitment: "00".into(),
+			cid: "Qm…".into(),
+			size: 3,
+			media_type: "text/plain".into(),
+			document_type: "34133-9".into(),
+			accepted_at: 1,
+			state: UploadState::Accepted,
+			attempts: 0,
+			last_error: None,
+		}
+	}
+
+	#[test]
+	fn accepted_uploads_survive_reopening_until_finalised() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path()).unwrap();
+		let first = store.accept(upload(), b"envelope one").unwrap();
+		let second = store.accept(upload(), b"envelope two").unwrap();
+		assert_eq!((first.id, second.id), (1, 2));
+		drop(store);
+
+		let store = Store::open(dir.path()).unwrap();
+		assert_eq!(store.outbox().unwrap().len(), 2);
+		assert_eq!(std::fs::read(store.spool_path(2)).unwrap(), b"envelope two");
+		let mut done = store.upload(1).unwrap().unwrap();
+		done.state = UploadState::Finalised { document: 7, block: "0x01".into() };
+		store.update(&done).unwrap();
+		assert_eq!(store.outbox().unwrap().iter().map(|u| u.id).collect::<Vec<_>>(), vec![2]);
+		assert_eq!(store.upload(1).unwrap().unwrap().state, done.state);
+	}
+
+	#[test]
+	fn access_queue_is_first_in_first_out() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path()).unwrap();
+		let entry = |n: &str| QueuedAccess { signer: "a".into(), record: n.into() };
+		store.queue_access(&[entry("01"), entry("02")]).unwrap();
+		store.queue_access(&[entry("03")]).unwrap();
+		let queued = store.queued_access(2).unwrap();
+		assert_eq!(queued.iter().map(|(_, q)| q.record.as_str()).collect::<Vec<_>>(), ["01", "02"]);
+		store.dequeue_access(&queued.iter().map(|(id, _)| *id).collect::<Vec<_>>()).unwrap();
+		assert_eq!(store.queued_access(10).unwrap().len(), 1);
+	}
+}
