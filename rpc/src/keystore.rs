@@ -244,16 +244,17 @@ impl Keystore {
 		if self.accounts.iter().any(|a| a.name == name) {
 			return Err(KeystoreError::Duplicate(name.into()));
 		}
-		let secret_uri = match secret_uri {
-			Some(uri) => uri,
+		let (pair, secret_uri) = match secret_uri {
+			Some(uri) => {
+				let pair = sr25519::Pair::from_string(&uri, None)
+					.map_err(|_| KeystoreError::BadSecret(name.into()))?;
+				(pair, uri)
+			}
 			None => {
-				let mut seed = Zeroizing::new([0u8; 32]);
-				rand::rngs::OsRng.fill_bytes(&mut *seed);
-				format!("0x{}", hex::encode(*seed))
+				let (pair, uri) = generate_pair();
+				(pair, uri.to_string())
 			}
 		};
-		let pair = sr25519::Pair::from_string(&secret_uri, None)
-			.map_err(|_| KeystoreError::BadSecret(name.into()))?;
 		self.accounts.push(Account { name: name.into(), role, pair });
 		self.save_with(Some((name, secret_uri)))?;
 		Ok(self.accounts.last().expect("just pushed"))
@@ -354,6 +355,13 @@ impl Keystore {
 			.map_err(|_| KeystoreError::Malformed("contents".into()))?;
 		Ok(std::mem::take(&mut contents.accounts))
 	}
+}
+
+/// A fresh sr25519 key and its secret URI (`0x` + seed).
+pub fn generate_pair() -> (sr25519::Pair, Zeroizing<String>) {
+	let mut seed = Zeroizing::new([0u8; 32]);
+	rand::rngs::OsRng.fill_bytes(&mut *seed);
+	(sr25519::Pair::from_seed(&seed), Zeroizing::new(format!("0x{}", hex::encode(*seed))))
 }
 
 fn derive_key(passphrase: &str, kdf: &KdfParams) -> Result<Zeroizing<[u8; 32]>, KeystoreError> {

@@ -192,36 +192,37 @@ pub async fn staff_register(
 	caller: &Credential,
 	p: RegisterStaff,
 ) -> Result<Value, GatewayError> {
-	let mut keystore = gw.keystore.write().await;
-	let org = keystore.organisation();
+	let (org, encryption_key) = {
+		let keystore = gw.keystore.read().await;
+		if p.name.is_empty() || keystore.account(&p.name).is_some() {
+			return Err(GatewayError::invalid("name", "empty or already used"));
+		}
+		(keystore.organisation(), *keystore.encryption_public().as_bytes())
+	};
 	let role = match p.role.as_str() {
 		"clinician" => Role::Clinician(org),
 		"admin" => Role::OrgAdmin(org),
 		_ => return Err(GatewayError::invalid("role", "clinician or admin")),
 	};
-	if p.name.is_empty() || keystore.account(&p.name).is_some() {
-		return Err(GatewayError::invalid("name", "empty or already used"));
-	}
-	let encryption_key = *keystore.encryption_public().as_bytes();
-	let account = keystore
-		.add_account(&p.name, role, None)
-		.map_err(|e| {
-			tracing::error!(%e, "keystore write failed");
-			GatewayError::Internal
-		})?
-		.account_id();
-	drop(keystore);
+	// The key is kept only once the chain has registered it: a refused registration
+	// leaves the keystore as it was.
+	let (pair, secret_uri) = crate::keystore::generate_pair();
+	let account: AccountId32 = sp_core::Pair::public(&pair).into();
 	let call = RuntimeCall::Consortium(pallet_consortium::Call::register_member {
 		who: account.clone(),
 		role,
 		encryption_key,
 	});
 	let mut result = write(gw, caller, call).await?;
+	gw.keystore.write().await.add_account(&p.name, role, Some(secret_uri.to_string())).map_err(
+		|e| {
+			tracing::error!(%e, name = p.name, "registered on chain but the keystore write failed");
+			GatewayError::Internal
+		},
+	)?;
 	result["account"] = json!(views::account(&account));
 	Ok(result)
 }
-
-// ---------------------------------------------------------------- documents
 
 /// Parameters of `document_upload`.
 #[derive(Deserialize)]
