@@ -163,8 +163,9 @@ pub async fn start(settings: &config::Settings, passphrase: &str) -> anyhow::Res
 		audit: Notify::new(),
 		notifications,
 	});
-	// base64 inflates by 4/3; allow 64 KiB for the JSON around it.
-	let max_request = (settings.max_file_size / 3 * 4 + 64 * 1024).min(u32::MAX as u64) as u32;
+	// base64 inflates by 4/3. Bodies up to twice the file limit reach `document_upload`,
+	// which answers FileTooLarge (-32004); larger ones get HTTP 413 from the server.
+	let max_request = (settings.max_file_size * 2 + 64 * 1024).min(u32::MAX as u64) as u32;
 	let (addr, server) = server::serve(gateway.clone(), settings.listen, max_request).await?;
 	tokio::spawn(outbox::run_uploads(gateway.clone()));
 	tokio::spawn(outbox::run_audit(gateway.clone()));

@@ -214,3 +214,119 @@ pub fn wait_for<T>(within: Duration, what: &str, mut check: impl FnMut() -> Opti
 		sleep(Duration::from_millis(500));
 	}
 }
+
+/// The passphrase test gateways' keystores use (never a real one).
+pub const TEST_PASSPHRASE: &str = "test passphrase";
+
+/// The gateway binary next to the node binary.
+pub fn gateway_binary() -> PathBuf {
+	node_binary().with_file_name("medledger-gateway")
+}
+
+/// Runs a `medledger-gateway` admin subcommand on `data_dir`; returns its JSON output.
+pub fn gateway_admin(data_dir: &std::path::Path, args: &[&str]) -> Value {
+	let output = Command::new(gateway_binary())
+		.args(args)
+		.args(["--data-dir", data_dir.to_str().unwrap()])
+		.env("MEDLEDGER_KEYSTORE_PASSPHRASE", TEST_PASSPHRASE)
+		.output()
+		.expect("run medledger-gateway");
+	assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+	serde_json::from_slice(&output.stdout).expect("JSON output")
+}
+
+/// A running gateway process, killed (by pid) when dropped.
+pub struct Gateway {
+	/// Its JSON-RPC port on 127.0.0.1.
+	pub port: u16,
+	/// Its embedded IPFS node's port on 127.0.0.1.
+	pub ipfs_port: u16,
+	args: Vec<String>,
+	data_dir: PathBuf,
+	child: Option<Child>,
+}
+
+impl Gateway {
+	/// Starts `medledger-gateway run` on `data_dir` against the node's RPC port, with
+	/// `extra` arguments, and waits until it serves.
+	pub fn start(data_dir: &std::path::Path, node_rpc_port: u16, extra: &[&str]) -> Gateway {
+		let (port, ipfs_port) = (free_port(), free_port());
+		let mut args: Vec<String> = [
+			"run",
+			"--data-dir",
+			data_dir.to_str().unwrap(),
+			"--node-url",
+			&format!("ws://127.0.0.1:{node_rpc_port}"),
+			"--listen",
+			&format!("127.0.0.1:{port}"),
+			"--ipfs-listen",
+			&format!("/ip4/127.0.0.1/tcp/{ipfs_port}"),
+		]
+		.map(String::from)
+		.to_vec();
+		args.extend(extra.iter().map(|a| a.to_string()));
+		let mut gateway = Gateway { port, ipfs_port, args, data_dir: data_dir.into(), child: None };
+		gateway.spawn();
+		gateway
+	}
+
+	fn spawn(&mut self) {
+		let log = std::fs::OpenOptions::new()
+			.create(true)
+			.append(true)
+			.open(self.data_dir.with_extension("log"))
+			.unwrap();
+		self.child = Some(
+			Command::new(gateway_binary())
+				.args(&self.args)
+				.env("MEDLEDGER_KEYSTORE_PASSPHRASE", TEST_PASSPHRASE)
+				.stdout(Stdio::null())
+				.stderr(log)
+				.spawn()
+				.expect("start medledger-gateway"),
+		);
+		wait_for(Duration::from_secs(60), "the gateway to serve", || {
+			self.call(None, "rpc.discover", json!({})).ok().map(|_| ())
+		});
+	}
+
+	/// SIGKILLs the gateway and waits for it to exit.
+	pub fn kill(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+
+	/// Starts the gateway again with the same arguments.
+	pub fn restart(&mut self) {
+		assert!(self.child.is_none(), "the gateway is still running");
+		self.spawn();
+	}
+
+	/// Calls a portal method with a bearer token; an error comes back as (code, message).
+	pub fn call(
+		&self,
+		token: Option<&str>,
+		method: &str,
+		params: Value,
+	) -> Result<Value, (i64, String)> {
+		let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+		let mut request = ureq::post(&format!("http://127.0.0.1:{}", self.port));
+		if let Some(token) = token {
+			request = request.header("Authorization", &format!("Bearer {token}"));
+		}
+		let mut response = request.send_json(&body).map_err(|e| (0, e.to_string()))?;
+		let reply: Value = response.body_mut().read_json().map_err(|e| (0, e.to_string()))?;
+		match reply.get("error") {
+			Some(error) => Err((error["code"].as_i64().unwrap_or(0), error["message"].to_string())),
+			None => Ok(reply["result"].clone()),
+		}
+	}
+}
+
+impl Drop for Gateway {
+	fn drop(&mut self) {
+		self.kill();
+	}
+}
