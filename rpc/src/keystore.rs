@@ -85,7 +85,7 @@ struct Contents {
 	accounts: Vec<StoredAccount>,
 }
 
-#[derive(Serialize, Deserialize, Zeroize)]
+#[derive(Serialize, Deserialize, Zeroize, Clone)]
 #[zeroize(drop)]
 struct StoredAccount {
 	name: String,
@@ -130,6 +130,8 @@ pub struct Keystore {
 	organisation: OrgId,
 	encryption_secret: StaticSecret,
 	accounts: Vec<Account>,
+	/// The accounts' secret URIs as saved (zeroed on drop), to write the file again.
+	stored: Vec<StoredAccount>,
 }
 
 impl std::fmt::Debug for Keystore {
@@ -178,6 +180,7 @@ impl Keystore {
 			organisation,
 			encryption_secret: secret,
 			accounts: Vec::new(),
+			stored: Vec::new(),
 		};
 		store.save()?;
 		Ok(store)
@@ -199,20 +202,7 @@ impl Keystore {
 			return Err(KeystoreError::Malformed(format!("version {}", file.version)));
 		}
 		let key = derive_key(passphrase, &file.kdf)?;
-		let nonce =
-			hex::decode(&file.nonce).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
-		let ciphertext =
-			hex::decode(&file.ciphertext).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
-		if nonce.len() != 12 {
-			return Err(KeystoreError::Malformed("nonce length".into()));
-		}
-		let plaintext = Zeroizing::new(
-			Aes256Gcm::new((&*key).into())
-				.decrypt(Nonce::from_slice(&nonce), ciphertext.as_slice())
-				.map_err(|_| KeystoreError::WrongPassphrase)?,
-		);
-		let contents: Contents = serde_json::from_slice(&plaintext)
-			.map_err(|_| KeystoreError::Malformed("contents".into()))?;
+		let mut contents = unseal(&file, &key)?;
 		let encryption_secret = StaticSecret::from(parse_secret32(&contents.encryption_secret)?);
 		let accounts = contents
 			.accounts
@@ -230,6 +220,7 @@ impl Keystore {
 			organisation: contents.organisation,
 			encryption_secret,
 			accounts,
+			stored: std::mem::take(&mut contents.accounts),
 		})
 	}
 
@@ -255,8 +246,12 @@ impl Keystore {
 				(pair, uri.to_string())
 			}
 		};
+		self.stored.push(StoredAccount { name: name.into(), role, secret_uri });
+		if let Err(e) = self.save() {
+			self.stored.pop();
+			return Err(e);
+		}
 		self.accounts.push(Account { name: name.into(), role, pair });
-		self.save_with(Some((name, secret_uri)))?;
 		Ok(self.accounts.last().expect("just pushed"))
 	}
 
@@ -299,25 +294,10 @@ impl Keystore {
 	}
 
 	fn save(&self) -> Result<(), KeystoreError> {
-		self.save_with(None)
-	}
-
-	/// Writes the file. Secret URIs are not kept in memory after opening (only the pairs
-	/// are), so the current file is decrypted again to carry them over; `added` is the new
-	/// account's URI.
-	fn save_with(&self, added: Option<(&str, String)>) -> Result<(), KeystoreError> {
-		let mut accounts = match self.path.exists() {
-			true => self.stored_accounts()?,
-			false => Vec::new(),
-		};
-		if let Some((name, secret_uri)) = added {
-			let role = self.account(name).expect("added before saving").role;
-			accounts.push(StoredAccount { name: name.into(), role, secret_uri });
-		}
 		let contents = Contents {
 			organisation: self.organisation,
 			encryption_secret: hex::encode(self.encryption_secret.to_bytes()),
-			accounts,
+			accounts: self.stored.clone(),
 		};
 		let plaintext = Zeroizing::new(serde_json::to_vec(&contents).expect("serialisable"));
 		let mut nonce = [0u8; 12];
@@ -337,23 +317,30 @@ impl Keystore {
 		)?;
 		Ok(())
 	}
+}
 
-	fn stored_accounts(&self) -> Result<Vec<StoredAccount>, KeystoreError> {
-		let text = std::fs::read_to_string(&self.path)?;
-		let file: SealedFile =
-			serde_json::from_str(&text).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
-		let nonce =
-			hex::decode(&file.nonce).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
-		let ciphertext =
-			hex::decode(&file.ciphertext).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
-		let plaintext = Zeroizing::new(
-			Aes256Gcm::new((&*self.key).into())
-				.decrypt(Nonce::from_slice(&nonce), ciphertext.as_slice())
-				.map_err(|_| KeystoreError::WrongPassphrase)?,
-		);
-		let mut contents: Contents = serde_json::from_slice(&plaintext)
-			.map_err(|_| KeystoreError::Malformed("contents".into()))?;
-		Ok(std::mem::take(&mut contents.accounts))
+/// Decrypts a keystore file's contents with the passphrase-derived key.
+fn unseal(file: &SealedFile, key: &[u8; 32]) -> Result<Contents, KeystoreError> {
+	let nonce = hex::decode(&file.nonce).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
+	let ciphertext =
+		hex::decode(&file.ciphertext).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
+	if nonce.len() != 12 {
+		return Err(KeystoreError::Malformed("nonce length".into()));
+	}
+	let plaintext = Zeroizing::new(
+		Aes256Gcm::new(key.into())
+			.decrypt(Nonce::from_slice(&nonce), ciphertext.as_slice())
+			.map_err(|_| KeystoreError::WrongPassphrase)?,
+	);
+	serde_json::from_slice(&plaintext).map_err(|_| KeystoreError::Malformed("contents".into()))
+}
+
+/// The staff role named `clinician` or `admin` in organisation `org`.
+pub fn staff_role(name: &str, org: OrgId) -> Option<Role> {
+	match name {
+		"clinician" => Some(Role::Clinician(org)),
+		"admin" => Some(Role::OrgAdmin(org)),
+		_ => None,
 	}
 }
 

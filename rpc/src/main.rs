@@ -53,14 +53,6 @@ fn data_dir(common: &Common) -> anyhow::Result<std::path::PathBuf> {
 	Ok(dir)
 }
 
-fn staff_role(role: &str, org: u32) -> anyhow::Result<Role> {
-	match role {
-		"clinician" => Ok(Role::Clinician(org)),
-		"admin" => Ok(Role::OrgAdmin(org)),
-		_ => anyhow::bail!("role must be clinician or admin"),
-	}
-}
-
 fn keys(command: KeysCommand) -> anyhow::Result<()> {
 	match command {
 		KeysCommand::Init { common, organisation, encryption_secret, dev } => {
@@ -85,7 +77,8 @@ fn keys(command: KeysCommand) -> anyhow::Result<()> {
 		KeysCommand::Add { common, name, role, secret_uri } => {
 			let dir = data_dir(&common)?;
 			let mut store = Keystore::open(&dir, &common.passphrase()?)?;
-			let role = staff_role(&role, store.organisation())?;
+			let role = medledger_gateway::keystore::staff_role(&role, store.organisation())
+				.ok_or_else(|| anyhow::anyhow!("role must be clinician or admin"))?;
 			store.add_account(&name, role, secret_uri)?;
 			println!("{}", serde_json::to_string_pretty(&store.describe())?);
 		}

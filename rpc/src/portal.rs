@@ -75,11 +75,7 @@ async fn signer_of(
 		role: format!("{:?}", caller.role),
 		method: "a signing method (no key at this gateway)".into(),
 	})?;
-	let keystore = gw.keystore.read().await;
-	keystore.account(name).map(|a| a.pair.clone()).ok_or_else(|| {
-		tracing::error!(name, "credential names a keystore account that does not exist");
-		GatewayError::Internal
-	})
+	gw.signing_pair(name).await
 }
 
 async fn active_patient(gw: &Gateway, patient: &AccountId32) -> Result<PublicKey, GatewayError> {
@@ -199,11 +195,8 @@ pub async fn staff_register(
 		}
 		(keystore.organisation(), *keystore.encryption_public().as_bytes())
 	};
-	let role = match p.role.as_str() {
-		"clinician" => Role::Clinician(org),
-		"admin" => Role::OrgAdmin(org),
-		_ => return Err(GatewayError::invalid("role", "clinician or admin")),
-	};
+	let role = crate::keystore::staff_role(&p.role, org)
+		.ok_or_else(|| GatewayError::invalid("role", "clinician or admin"))?;
 	// The key is kept only once the chain has registered it: a refused registration
 	// leaves the keystore as it was.
 	let (pair, secret_uri) = crate::keystore::generate_pair();

@@ -16,6 +16,12 @@ fn base64(bytes: &[u8]) -> String {
 	base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// The file a `document_get` result carries.
+fn content(read: &Value) -> Vec<u8> {
+	use base64::Engine;
+	base64::engine::general_purpose::STANDARD.decode(read["content"].as_str().unwrap()).unwrap()
+}
+
 /// Deterministic, incompressible-looking bytes (several IPFS chunks for large `len`).
 fn file(len: usize, seed: u64) -> Vec<u8> {
 	let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -98,11 +104,7 @@ fn upload_read_errors_and_outbox_recovery() {
 	let read = gw
 		.call(Some(&doc), "document_get", json!({ "id": document, "purpose": "treatment" }))
 		.expect("read");
-	use base64::Engine;
-	let content = base64::engine::general_purpose::STANDARD
-		.decode(read["content"].as_str().unwrap())
-		.unwrap();
-	assert!(content == original, "the file read back differs from the upload");
+	assert!(content(&read) == original, "the file read back differs from the upload");
 	assert_eq!(read["document"]["commitment"], accepted["commitment"]);
 
 	// The read is in Eve's audit trail, recorded on chain through the audit queue, and the
@@ -185,9 +187,6 @@ fn upload_read_errors_and_outbox_recovery() {
 		let read = gw
 			.call(Some(&doc), "document_get", json!({ "id": document, "purpose": "treatment" }))
 			.expect("read");
-		let content = base64::engine::general_purpose::STANDARD
-			.decode(read["content"].as_str().unwrap())
-			.unwrap();
-		assert!(&content == bytes);
+		assert!(&content(&read) == bytes);
 	}
 }
