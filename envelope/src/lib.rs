@@ -387,7 +387,7 @@ mod tests {
 		altered[WRAP_LEN - 1] ^= 1;
 		assert_eq!(unwrap(&altered, &owner).unwrap_err(), EnvelopeError::WrapRejected);
 		assert_eq!(unwrap(&wrapped, &owner).unwrap(), key);
-		assert!(WRAP_LEN <= 128, "fits pallet-consent's wrap bound");
+		const { assert!(WRAP_LEN <= 128, "fits pallet-consent's wrap bound") };
 	}
 
 	#[test]

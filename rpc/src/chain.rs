@@ -263,6 +263,12 @@ impl Chain {
 		self.rpc("chain_getBlockHash", rpc_params![number]).await
 	}
 
+	/// The number of block `hash`.
+	pub async fn block_number(&self, hash: H256) -> Result<u64, GatewayError> {
+		let header: Value = self.rpc("chain_getHeader", rpc_params![hash]).await?;
+		header_number(&header).ok_or_else(|| GatewayError::ChainUnavailable("no header".into()))
+	}
+
 	/// Subscribes to finalised block headers.
 	pub async fn finalised_heads(&self) -> Result<Subscription<Value>, GatewayError> {
 		self.client()
@@ -275,6 +281,12 @@ impl Chain {
 			.await
 			.map_err(rpc_error)
 	}
+}
+
+/// The number of a block header as the node's JSON-RPC gives it (hex string).
+pub fn header_number(header: &Value) -> Option<u64> {
+	let number = header["number"].as_str()?;
+	u64::from_str_radix(number.trim_start_matches("0x"), 16).ok()
 }
 
 impl Watch {

@@ -122,10 +122,12 @@ impl Storage {
 		Ok(())
 	}
 
-	/// Fetches an envelope by CID, locally or from the peers, and pins it here (replication:
-	/// what this hospital may read stays available to it).
-	pub async fn get(&self, cid: &Cid) -> Result<Vec<u8>, GatewayError> {
-		match self {
+	/// Fetches document `document`'s envelope by CID, locally or from the peers, and pins it
+	/// here (replication: what this hospital may read stays available to it). Content that
+	/// does not hash to its CID — altered in a repository, on disk or by a peer — is
+	/// [`GatewayError::Tampered`], not merely unavailable.
+	pub async fn get(&self, cid: &Cid, document: u64) -> Result<Vec<u8>, GatewayError> {
+		let bytes = match self {
 			Storage::Embedded(node) => {
 				let peers = node.ipfs.connected().await.unwrap_or_default();
 				let bytes = node
@@ -134,16 +136,24 @@ impl Storage {
 					.providers(&peers)
 					.timeout(FETCH_TIMEOUT)
 					.await
-					.map_err(unavailable)?;
+					.map_err(|error| match hash_mismatch(&error) {
+						true => GatewayError::Tampered(document),
+						false => unavailable(error),
+					})?;
 				if !node.ipfs.is_pinned(cid).await.unwrap_or(false) {
 					if let Err(error) = node.ipfs.insert_pin(cid).recursive().local().await {
 						tracing::warn!(%cid, %error, "could not pin a fetched envelope");
 					}
 				}
-				Ok(bytes.to_vec())
+				bytes.to_vec()
 			}
-			Storage::Kubo(kubo) => kubo.cat(cid).await,
+			Storage::Kubo(kubo) => kubo.cat(cid).await?,
+		};
+		// rust-ipfs checks each block's hash as it loads it; a Kubo endpoint is trusted less.
+		if &cid_of(&bytes) != cid {
+			return Err(GatewayError::Tampered(document));
 		}
+		Ok(bytes)
 	}
 
 	/// The embedded node's peer id and listen addresses (for the other hospitals' config).
@@ -177,6 +187,22 @@ pub fn cid_of(bytes: &[u8]) -> Cid {
 		offset += consumed;
 	}
 	adder.finish().last().map(|(cid, _)| cid).or(last).expect("an adder always yields a root")
+}
+
+/// Whether a read failed because a block's content does not match its hash (rust-ipfs
+/// reports it as an `InvalidData` I/O error somewhere in the chain of causes).
+fn hash_mismatch(error: &(dyn std::error::Error + 'static)) -> bool {
+	let mut cause = Some(error);
+	while let Some(error) = cause {
+		if error
+			.downcast_ref::<std::io::Error>()
+			.is_some_and(|e| e.kind() == std::io::ErrorKind::InvalidData)
+		{
+			return true;
+		}
+		cause = error.source();
+	}
+	false
 }
 
 fn unavailable(error: impl std::fmt::Display) -> GatewayError {

@@ -16,6 +16,8 @@
 //! - [`store`] and [`outbox`]: the durable outbox — uploads and audit entries are on disk
 //!   before they are acknowledged, and workers carry them to IPFS and the chain, exactly
 //!   once, across outages and restarts.
+//! - [`wraps`]: the key wraps this hospital owes others for documents it issued after
+//!   their grant, or during their break-glass window.
 //! - [`keystore`]: the hospital's signing and encryption keys, encrypted at rest.
 //! - Envelope encryption itself is the `medledger-envelope` crate, shared with the patient
 //!   CLI.
@@ -41,6 +43,7 @@ pub mod portal;
 pub mod server;
 pub mod store;
 mod views;
+pub mod wraps;
 
 use chain::{Chain, Watch};
 use error::GatewayError;
@@ -170,6 +173,7 @@ pub async fn start(settings: &config::Settings, passphrase: &str) -> anyhow::Res
 	tokio::spawn(outbox::run_uploads(gateway.clone()));
 	tokio::spawn(outbox::run_audit(gateway.clone()));
 	tokio::spawn(notify::run(gateway.clone()));
+	tokio::spawn(wraps::run(gateway.clone()));
 	Ok(Running { addr, gateway, server })
 }
 

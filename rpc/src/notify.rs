@@ -26,10 +26,7 @@ pub async fn run(gw: Arc<Gateway>) {
 async fn follow(gw: &Gateway, next: &mut Option<u64>) -> Result<(), crate::error::GatewayError> {
 	let mut heads = gw.chain.finalised_heads().await?;
 	while let Some(Ok(header)) = heads.next().await {
-		let number = header["number"]
-			.as_str()
-			.and_then(|n| u64::from_str_radix(n.trim_start_matches("0x"), 16).ok())
-			.unwrap_or(0);
+		let number = crate::chain::header_number(&header).unwrap_or(0);
 		// Finality can jump several blocks: notify for each, in order.
 		let first = next.unwrap_or(number);
 		for n in first..=number {

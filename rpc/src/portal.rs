@@ -388,7 +388,7 @@ pub async fn document_get(
 	let access = access.map_err(GatewayError::AccessRefused)?;
 
 	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(|_| GatewayError::Internal)?;
-	let envelope = gw.storage.get(&cid).await?;
+	let envelope = gw.storage.get(&cid, p.id).await?;
 	let key = {
 		let keystore = gw.keystore.read().await;
 		let secret = keystore.encryption_secret();
@@ -418,6 +418,27 @@ pub async fn document_get(
 	Ok(json!({
 		"document": views::document(id, &doc),
 		"content": base64::engine::general_purpose::STANDARD.encode(&opened.plaintext),
+	}))
+}
+
+/// `document_envelope`: a patient's own document, still encrypted, with the anchor record.
+/// The patient's CLI unwraps the data key with the patient's key and decrypts locally, so
+/// the gateway never sees the patient's secret; it also recovers the salt for proofs and
+/// wraps the key for grantees. Ciphertext only: no read of the record to audit.
+pub async fn document_envelope(
+	gw: &Gateway,
+	caller: &Credential,
+	id: DocId,
+) -> Result<Value, GatewayError> {
+	let doc = document_record(gw, id).await?;
+	if doc.patient != caller_account(caller)? {
+		return Err(GatewayError::AccessRefused(Refusal::NoConsent));
+	}
+	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(|_| GatewayError::Internal)?;
+	let envelope = gw.storage.get(&cid, id).await?;
+	Ok(json!({
+		"document": views::document(id, &doc),
+		"envelope": base64::engine::general_purpose::STANDARD.encode(&envelope),
 	}))
 }
 

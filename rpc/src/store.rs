@@ -20,6 +20,8 @@ const OUTBOX: TableDefinition<u64, ()> = TableDefinition::new("outbox");
 /// Audit entries of reads, waiting for a `record_access` extrinsic.
 const ACCESS_QUEUE: TableDefinition<u64, &[u8]> = TableDefinition::new("access_queue");
 const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
+/// The counter holding the key-wrap worker's next block.
+const WRAP_CURSOR: &str = "wrap_cursor";
 
 /// Where an accepted upload stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,7 +137,7 @@ impl Store {
 	pub fn upload(&self, id: u64) -> Result<Option<Upload>, StoreError> {
 		let txn = self.db.begin_read()?;
 		let table = txn.open_table(UPLOADS)?;
-		Ok(table.get(id)?.map(|v| decode(v.value())).transpose()?)
+		table.get(id)?.map(|v| decode(v.value())).transpose()
 	}
 
 	/// Saves an upload's new state; it leaves the outbox once finalised or rejected.
@@ -199,6 +201,20 @@ impl Store {
 			out.push((id.value(), decode(value.value())?));
 		}
 		Ok(out)
+	}
+
+	/// The next finalised block the key-wrap worker has to look at, once it has started.
+	pub fn wrap_cursor(&self) -> Result<Option<u64>, StoreError> {
+		let txn = self.db.begin_read()?;
+		Ok(txn.open_table(COUNTERS)?.get(WRAP_CURSOR)?.map(|v| v.value()))
+	}
+
+	/// Records that every block before `next` has been dealt with by the key-wrap worker.
+	pub fn set_wrap_cursor(&self, next: u64) -> Result<(), StoreError> {
+		let txn = self.db.begin_write()?;
+		txn.open_table(COUNTERS)?.insert(WRAP_CURSOR, next)?;
+		txn.commit()?;
+		Ok(())
 	}
 
 	/// Removes recorded audit entries from the queue.

@@ -1,0 +1,229 @@
+//! The key wraps this hospital owes other hospitals, as the issuer of documents.
+//!
+//! A hospital reads another's document with the document's data key wrapped to its own
+//! encryption key (`KeyWraps` on chain, one per document and hospital). The patient wraps
+//! the documents that exist when they grant; only the issuing hospital's gateway holds the
+//! data keys of what it anchors later, so it wraps:
+//! - documents it anchors for a patient who has granted another hospital access covering
+//!   them (documents newer than the grant);
+//! - all documents it issued for a patient while a clinician of another hospital has the
+//!   glass broken.
+//!
+//! The worker follows finalised blocks from a cursor kept in the store. A block's
+//! `Documents.Anchored` (by this hospital) and `Consent.BreakGlass` (by another hospital)
+//! events name patients to reconcile; the cursor passes a block only once they
+//! are, so outages and restarts leave nothing owed undone. Reconciling a patient asks the
+//! chain, for each hospital holding an active grant and each document issued here, whether
+//! the hospital may read it and under which consent (`ConsentApi_can_access`, as the
+//! hospital's delegate); where the chain lets the issuer wrap under that consent and no wrap
+//! exists, the data key is unwrapped from the envelope and wrapped to the hospital's
+//! registered key, all of one consent in one `add_wraps`.
+
+use crate::{error::GatewayError, Gateway};
+use medledger_primitives::{audit::Refusal, Action, ConsentId, DocId, OrgId};
+use medledger_runtime::{Runtime, RuntimeCall, RuntimeEvent};
+use pallet_consent::{Access, Consent, ConsentStatus, KeyWrap};
+use pallet_consortium::{Member, Role};
+use pallet_documents::Document;
+use sp_runtime::AccountId32;
+use std::{
+	collections::{BTreeMap, BTreeSet},
+	sync::Arc,
+	time::Duration,
+};
+
+/// Pause between passes.
+const POLL: Duration = Duration::from_secs(2);
+/// Page size of the chain's list queries.
+const PAGE: u32 = 1000;
+
+/// Runs the worker until the gateway stops.
+pub async fn run(gw: Arc<Gateway>) {
+	loop {
+		if let Err(error) = pass(&gw).await {
+			tracing::warn!(%error, "key wraps not brought up to date yet; retrying");
+		}
+		tokio::time::sleep(POLL).await;
+	}
+}
+
+/// Deals with every finalised block after the cursor.
+async fn pass(gw: &Gateway) -> Result<(), GatewayError> {
+	let head = gw.chain.finalised_head().await?;
+	let head = gw.chain.block_number(head).await?;
+	// A new gateway has issued nothing yet: it starts at the current head.
+	let mut next = gw.store.wrap_cursor()?.unwrap_or(head);
+	let own = gw.keystore.read().await.organisation();
+	while next <= head {
+		let Some(hash) = gw.chain.block_hash(next).await? else { break };
+		let mut patients = BTreeSet::new();
+		for record in gw.chain.events_at(hash).await? {
+			match record.event {
+				RuntimeEvent::Documents(pallet_documents::Event::Anchored {
+					patient, org, ..
+				}) if org == own => {
+					patients.insert(patient);
+				}
+				RuntimeEvent::Consent(pallet_consent::Event::BreakGlass {
+					patient, org, ..
+				}) if org != own => {
+					patients.insert(patient);
+				}
+				_ => {}
+			}
+		}
+		for patient in patients {
+			reconcile(gw, own, &patient).await?;
+		}
+		next += 1;
+		gw.store.set_wrap_cursor(next)?;
+	}
+	Ok(())
+}
+
+/// Adds the wraps this hospital owes for `patient`'s documents.
+pub async fn reconcile(
+	gw: &Gateway,
+	own: OrgId,
+	patient: &AccountId32,
+) -> Result<(), GatewayError> {
+	let grantees = grantees(gw, own, patient).await?;
+	if grantees.is_empty() {
+		return Ok(());
+	}
+	let documents = issued_here(gw, own, patient).await?;
+	let mut owed: BTreeMap<ConsentId, Vec<(DocId, Vec<u8>)>> = BTreeMap::new();
+	for (org, (delegate, key)) in &grantees {
+		for (id, doc) in &documents {
+			let access: Result<Access, Refusal> =
+				gw.chain.api("ConsentApi_can_access", (delegate, *id, Action::Read)).await?;
+			let Ok(Access::Consent(consent_id)) = access else { continue };
+			let consent: Option<Consent<Runtime>> =
+				gw.chain.api("ConsentApi_consent", consent_id).await?;
+			let Some(consent) = consent else { continue };
+			// The patient wraps what existed when they granted; the chain refuses ours.
+			if consent.break_glass_reason.is_none() && *id <= consent.last_document_at_grant {
+				continue;
+			}
+			let wrap: Option<KeyWrap<Runtime>> =
+				gw.chain.api("ConsentApi_key_wrap", (*id, *org)).await?;
+			if wrap.is_some_and(|w| w.consent == consent_id) {
+				continue;
+			}
+			let data_key = own_data_key(gw, *id, doc).await?;
+			let wrapped = medledger_envelope::wrap(&data_key, key).map_err(|e| {
+				tracing::error!(org, %e, "a hospital's registered key cannot be wrapped to");
+				GatewayError::Internal
+			})?;
+			owed.entry(consent_id).or_default().push((*id, wrapped.to_vec()));
+		}
+	}
+	let signer = signer(gw, own).await?;
+	for (consent, wraps) in owed {
+		let count = wraps.len();
+		let call = RuntimeCall::Consent(pallet_consent::Call::add_wraps { id: consent, wraps });
+		match gw.chain.submit(&signer, call).await {
+			Ok((_, watch)) => {
+				tracing::info!(consent, count, "wrapped data keys for a grantee hospital");
+				gw.watch_finality(watch);
+			}
+			// Revoked or expired meanwhile: nothing is owed any more.
+			Err(GatewayError::ChainRejected(error)) => {
+				tracing::info!(consent, %error, "the chain no longer wants these wraps")
+			}
+			Err(other) => return Err(other),
+		}
+	}
+	Ok(())
+}
+
+/// The other hospitals with an active read grant from `patient`: their delegate (whose
+/// view of access the chain answers for) and their encryption key.
+async fn grantees(
+	gw: &Gateway,
+	own: OrgId,
+	patient: &AccountId32,
+) -> Result<BTreeMap<OrgId, (AccountId32, medledger_envelope::PublicKey)>, GatewayError> {
+	let mut orgs = BTreeSet::new();
+	let mut after: Option<ConsentId> = None;
+	loop {
+		let page: Vec<(ConsentId, Consent<Runtime>)> =
+			gw.chain.api("ConsentApi_consents_by_patient", (patient, after, PAGE)).await?;
+		for (_, consent) in &page {
+			if consent.org != own
+				&& consent.status == ConsentStatus::Granted
+				&& consent.actions.read
+			{
+				orgs.insert(consent.org);
+			}
+		}
+		match page.last() {
+			Some((id, _)) if page.len() as u32 == PAGE => after = Some(*id),
+			_ => break,
+		}
+	}
+	let mut out = BTreeMap::new();
+	if orgs.is_empty() {
+		return Ok(out);
+	}
+	let all: Vec<(OrgId, pallet_consortium::OrganisationOf<Runtime>)> =
+		gw.chain.api("ConsortiumApi_organisations", ()).await?;
+	for (id, org) in all.into_iter().filter(|(id, _)| orgs.contains(id)) {
+		let member: Option<Member<u32>> =
+			gw.chain.api("ConsortiumApi_member", &org.delegate).await?;
+		if let Some(member) = member {
+			out.insert(
+				id,
+				(org.delegate, medledger_envelope::PublicKey::from(member.encryption_key)),
+			);
+		}
+	}
+	Ok(out)
+}
+
+/// `patient`'s documents issued by this hospital.
+async fn issued_here(
+	gw: &Gateway,
+	own: OrgId,
+	patient: &AccountId32,
+) -> Result<Vec<(DocId, Document<Runtime>)>, GatewayError> {
+	let mut out = Vec::new();
+	let mut after: Option<DocId> = None;
+	loop {
+		let page: Vec<(DocId, Document<Runtime>)> =
+			gw.chain.api("DocumentsApi_documents_by_patient", (patient, after, PAGE)).await?;
+		let full = page.len() as u32 == PAGE;
+		after = page.last().map(|(id, _)| *id);
+		out.extend(page.into_iter().filter(|(_, doc)| doc.org == own));
+		if !full {
+			return Ok(out);
+		}
+	}
+}
+
+/// The data key of a document this hospital issued: its own wrap in the envelope's header.
+pub async fn own_data_key(
+	gw: &Gateway,
+	id: DocId,
+	doc: &Document<Runtime>,
+) -> Result<medledger_envelope::DataKey, GatewayError> {
+	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(|_| GatewayError::Internal)?;
+	let envelope = gw.storage.get(&cid, id).await?;
+	let keystore = gw.keystore.read().await;
+	medledger_envelope::unwrap_own(&envelope, keystore.encryption_secret())
+		.map_err(|_| GatewayError::NoKeyWrap(id))
+}
+
+/// A staff key of this hospital to sign `add_wraps` with.
+async fn signer(gw: &Gateway, own: OrgId) -> Result<sp_core::sr25519::Pair, GatewayError> {
+	let keystore = gw.keystore.read().await;
+	keystore
+		.accounts()
+		.iter()
+		.find(|a| matches!(a.role, Role::OrgAdmin(o) | Role::Clinician(o) if o == own))
+		.map(|a| a.pair.clone())
+		.ok_or_else(|| {
+			tracing::error!("no staff key in the keystore to sign key wraps with");
+			GatewayError::Internal
+		})
+}
