@@ -193,17 +193,7 @@ impl Chain {
 			version["transactionVersion"].as_u64().ok_or(GatewayError::Internal)? as u32;
 		let nonce: u32 =
 			self.rpc("system_accountNextIndex", rpc_params![account.to_ss58check()]).await?;
-		let extension = immortal_extension(nonce);
-		let implicit = ((), spec_version, tx_version, genesis, genesis, (), (), ());
-		let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
-		Ok(UncheckedExtrinsic::new_signed(
-			call,
-			MultiAddress::Id(account.clone()),
-			signature.into(),
-			extension,
-		)
-		.encode())
+		Ok(sign_extrinsic(signer, call, nonce, Versions { spec_version, tx_version, genesis }))
 	}
 
 	/// The events of the watched extrinsic in `block`; an `ExtrinsicFailed` becomes
@@ -281,6 +271,35 @@ impl Chain {
 			.await
 			.map_err(rpc_error)
 	}
+}
+
+/// What a signature commits to besides the call and nonce: the chain and its runtime.
+#[derive(Debug, Clone, Copy)]
+pub struct Versions {
+	/// The runtime's `spec_version`.
+	pub spec_version: u32,
+	/// The runtime's `transaction_version`.
+	pub tx_version: u32,
+	/// The chain's genesis hash.
+	pub genesis: H256,
+}
+
+/// An immortal extrinsic calling `call`, signed by `signer` with `nonce`: the encoding the
+/// node accepts. Shared by the gateway (staff keys), patients' tools and the tests.
+pub fn sign_extrinsic(
+	signer: &sr25519::Pair,
+	call: RuntimeCall,
+	nonce: u32,
+	versions: Versions,
+) -> Vec<u8> {
+	let Versions { spec_version, tx_version, genesis } = versions;
+	let extension = immortal_extension(nonce);
+	let implicit = ((), spec_version, tx_version, genesis, genesis, (), (), ());
+	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+	let account: AccountId32 = signer.public().into();
+	UncheckedExtrinsic::new_signed(call, MultiAddress::Id(account), signature.into(), extension)
+		.encode()
 }
 
 /// The number of a block header as the node's JSON-RPC gives it (hex string).

@@ -81,8 +81,7 @@ impl Storage {
 			IpfsConfig::Kubo(url) => Ok(Storage::Kubo(Kubo::new(url))),
 			IpfsConfig::Embedded { listen, peers, swarm_key } => {
 				let dir = data_dir.join("ipfs");
-				std::fs::create_dir_all(&dir)?;
-				let keypair = load_or_create_identity(&dir.join("identity"))?;
+				let keypair = load_or_create_identity(data_dir)?;
 				let key_path = swarm_key.clone().unwrap_or_else(|| dir.join("swarm.key"));
 				let psk = load_or_create_swarm_key(&key_path)?;
 				let ipfs: Ipfs = UninitializedIpfsDefault::new()
@@ -248,12 +247,21 @@ pub fn peer_of(addr: &Multiaddr) -> Option<PeerId> {
 	})
 }
 
-fn load_or_create_identity(path: &Path) -> anyhow::Result<Keypair> {
-	if let Ok(bytes) = std::fs::read(path) {
+/// The embedded node's peer id (what the other hospitals put in their `--ipfs-peer`),
+/// creating its identity under `data_dir` if there is none yet.
+pub fn peer_id(data_dir: &Path) -> anyhow::Result<PeerId> {
+	Ok(load_or_create_identity(data_dir)?.public().to_peer_id())
+}
+
+fn load_or_create_identity(data_dir: &Path) -> anyhow::Result<Keypair> {
+	let dir = data_dir.join("ipfs");
+	std::fs::create_dir_all(&dir)?;
+	let path = dir.join("identity");
+	if let Ok(bytes) = std::fs::read(&path) {
 		return Ok(Keypair::from_protobuf_encoding(&bytes)?);
 	}
 	let keypair = Keypair::generate_ed25519();
-	crate::store::write_atomically(path, &keypair.to_protobuf_encoding()?)?;
+	crate::store::write_atomically(&path, &keypair.to_protobuf_encoding()?)?;
 	Ok(keypair)
 }
 

@@ -72,7 +72,7 @@ fn keys(command: KeysCommand) -> anyhow::Result<()> {
 			if let Some((name, uri)) = dev_account {
 				store.add_account(&name, Role::OrgAdmin(organisation), Some(uri))?;
 			}
-			println!("{}", serde_json::to_string_pretty(&store.describe())?);
+			describe(&store, &dir)?;
 		}
 		KeysCommand::Add { common, name, role, secret_uri } => {
 			let dir = data_dir(&common)?;
@@ -80,13 +80,21 @@ fn keys(command: KeysCommand) -> anyhow::Result<()> {
 			let role = medledger_gateway::keystore::staff_role(&role, store.organisation())
 				.ok_or_else(|| anyhow::anyhow!("role must be clinician or admin"))?;
 			store.add_account(&name, role, secret_uri)?;
-			println!("{}", serde_json::to_string_pretty(&store.describe())?);
+			describe(&store, &dir)?;
 		}
 		KeysCommand::Show { common } => {
-			let store = Keystore::open(&data_dir(&common)?, &common.passphrase()?)?;
-			println!("{}", serde_json::to_string_pretty(&store.describe())?);
+			let dir = data_dir(&common)?;
+			describe(&Keystore::open(&dir, &common.passphrase()?)?, &dir)?;
 		}
 	}
+	Ok(())
+}
+
+/// Prints the public side of the keystore and the embedded IPFS node's peer id.
+fn describe(store: &Keystore, dir: &std::path::Path) -> anyhow::Result<()> {
+	let mut description = store.describe();
+	description["ipfsPeerId"] = medledger_gateway::ipfs::peer_id(dir)?.to_string().into();
+	println!("{}", serde_json::to_string_pretty(&description)?);
 	Ok(())
 }
 

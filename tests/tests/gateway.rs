@@ -1,7 +1,8 @@
 //! The gateway end to end, over real JSON-RPC, against a real dev node and the gateway's
 //! embedded IPFS node: upload → anchored → finalised → read back byte-identical and
 //! audited; bad inputs get their documented errors and change nothing; uploads in flight
-//! survive the node and the gateway going down, and are anchored exactly once.
+//! survive the node and the gateway going down, and are anchored exactly once; a
+//! ciphertext altered in IPFS is reported as tampered.
 
 use medledger_tests::{gateway_admin, tempdir, wait_for, Gateway, Node};
 use serde_json::{json, Value};
@@ -189,4 +190,23 @@ fn upload_read_errors_and_outbox_recovery() {
 			.expect("read");
 		assert!(&content(&read) == bytes);
 	}
+
+	// A ciphertext altered in IPFS's repository is reported as tampered, not served.
+	gw.kill();
+	let blocks = h1.join("ipfs/repo/blockstore");
+	let largest = std::fs::read_dir(&blocks)
+		.expect("the IPFS block store")
+		.map(|entry| entry.unwrap().path())
+		.max_by_key(|path| std::fs::metadata(path).unwrap().len())
+		.unwrap();
+	let mut bytes = std::fs::read(&largest).unwrap();
+	let middle = bytes.len() / 2;
+	bytes[middle] ^= 0x01;
+	std::fs::write(&largest, bytes).unwrap();
+	gw.restart();
+	assert_eq!(
+		code(gw.call(Some(&doc), "document_get", json!({ "id": document, "purpose": "treatment" }))),
+		-32030,
+		"a 256 KiB block of the first document was altered"
+	);
 }

@@ -14,15 +14,13 @@
 //! timestamp + one slot).
 
 use codec::{Decode, Encode};
-use medledger_runtime::{
-	immortal_extension, RuntimeCall, SignedPayload, UncheckedExtrinsic, SLOT_DURATION, VERSION,
-};
+use medledger_gateway::chain::{sign_extrinsic, Versions};
+use medledger_runtime::{RuntimeCall, UncheckedExtrinsic, SLOT_DURATION, VERSION};
 use medledger_tests::{rpc, start_local_net, tempdir, wait_for, Node};
 use pallet_documents::NewDocument;
 use serde_json::json;
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve};
-use sp_runtime::MultiAddress;
 use std::time::{Duration, Instant};
 
 const SENDERS: [Sr25519Keyring; 4] = [Alice, Bob, Charlie, Dave];
@@ -238,20 +236,14 @@ fn document(phase: u8, sender: usize, index: u32, n: u32) -> NewDocument<sp_runt
 	}
 }
 
-/// An immortal extrinsic signed by `who`, with the runtime's transaction extensions.
+/// An immortal extrinsic signed by `who` for the compiled runtime.
 fn sign(who: Sr25519Keyring, nonce: u32, call: RuntimeCall, genesis: H256) -> Vec<u8> {
-	let extension = immortal_extension(nonce);
-	let implicit =
-		((), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), ());
-	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-	let signature = payload.using_encoded(|bytes| who.sign(bytes));
-	UncheckedExtrinsic::new_signed(
-		call,
-		MultiAddress::Id(who.to_account_id()),
-		signature.into(),
-		extension,
-	)
-	.encode()
+	let versions = Versions {
+		spec_version: VERSION.spec_version,
+		tx_version: VERSION.transaction_version,
+		genesis,
+	};
+	sign_extrinsic(&who.pair(), call, nonce, versions)
 }
 
 fn hash_at(node: &Node, number: u64) -> H256 {

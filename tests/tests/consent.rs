@@ -1,0 +1,268 @@
+//! The consent story through two hospitals' gateways, each its own process with its own
+//! keys and its own embedded IPFS node (peered over the consortium's swarm key on
+//! loopback): H1 issues Eve's documents; H2's clinician is refused without consent, after a
+//! pending request, after a denial, after revocation and after expiry — each with its own
+//! error, each refusal audited — and reads byte-identical files (fetched from H1's IPFS
+//! node) under a grant and under break-glass. Eve signs her decisions herself; the gateway
+//! only relays them. Documents anchored after the grant and during break-glass are readable
+//! because H1's gateway wraps their keys for H2.
+
+use medledger_gateway::chain::{sign_extrinsic, Versions};
+use medledger_runtime::RuntimeCall;
+use medledger_tests::{gateway_admin, tempdir, wait_for, Gateway, Node};
+use serde_json::{json, Value};
+use sp_core::Pair;
+use std::time::Duration;
+
+const PATIENCE: Duration = Duration::from_secs(120);
+const EVE: &str = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw";
+const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+const FERDIE: &str = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL";
+
+fn b64(bytes: &[u8]) -> String {
+	use base64::Engine;
+	base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn unb64(value: &Value) -> Vec<u8> {
+	use base64::Engine;
+	base64::engine::general_purpose::STANDARD.decode(value.as_str().expect("base64")).unwrap()
+}
+
+fn token(issued: Value) -> String {
+	issued["token"].as_str().expect("token").to_string()
+}
+
+fn now_ms() -> u64 {
+	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
+}
+
+/// Eve, as her own tools would act: her well-known dev keys, signing locally.
+struct Patient<'a> {
+	node: &'a Node,
+	gateway: &'a Gateway,
+	token: String,
+}
+
+impl Patient<'_> {
+	fn encryption_secret() -> medledger_envelope::StaticSecret {
+		sp_crypto_hashing::blake2_256(b"medledger-dev-encryption//Eve").into()
+	}
+
+	/// Signs `call` with Eve's key and relays it through the gateway.
+	fn relay(&self, call: RuntimeCall) -> Result<Value, (i64, String)> {
+		let nonce = self.node.rpc("system_accountNextIndex", json!([EVE])).unwrap();
+		let version = self.node.rpc("state_getRuntimeVersion", json!([])).unwrap();
+		let genesis = self.node.rpc("chain_getBlockHash", json!([0])).unwrap();
+		let versions = Versions {
+			spec_version: version["specVersion"].as_u64().unwrap() as u32,
+			tx_version: version["transactionVersion"].as_u64().unwrap() as u32,
+			genesis: genesis.as_str().unwrap().parse().unwrap(),
+		};
+		let eve = sp_core::sr25519::Pair::from_string("//Eve", None).unwrap();
+		let xt = sign_extrinsic(&eve, call, nonce.as_u64().unwrap() as u32, versions);
+		self.gateway.call(
+			Some(&self.token),
+			"consent_relay",
+			json!({ "extrinsic": format!("0x{}", hex::encode(xt)) }),
+		)
+	}
+
+	/// Her document's data key, unwrapped from its envelope with her key, wrapped for
+	/// the hospital whose encryption key is `to` (`0x` hex).
+	fn wrap_for(&self, document: u64, to: &str) -> (u64, Vec<u8>) {
+		let envelope = self
+			.gateway
+			.call(Some(&self.token), "document_envelope", json!({ "id": document }))
+			.expect("her own envelope");
+		let key = medledger_envelope::unwrap_own(
+			&unb64(&envelope["envelope"]),
+			&Self::encryption_secret(),
+		)
+		.expect("the envelope carries a wrap for the patient");
+		let to: [u8; 32] = hex::decode(to.trim_start_matches("0x")).unwrap().try_into().unwrap();
+		let wrapped = medledger_envelope::wrap(&key, &to.into()).unwrap();
+		(document, wrapped.to_vec())
+	}
+
+	fn grant(&self, id: u64, wraps: Vec<(u64, Vec<u8>)>) {
+		self.relay(RuntimeCall::Consent(pallet_consent::Call::grant { id, wraps }))
+			.expect("grant relayed");
+	}
+}
+
+fn upload(gw: &Gateway, token: &str, bytes: &[u8]) -> u64 {
+	let accepted = gw
+		.call(
+			Some(token),
+			"document_upload",
+			json!({
+				"patient": EVE,
+				"content": b64(bytes),
+				"mediaType": "application/fhir+json",
+				"documentType": "34133-9",
+			}),
+		)
+		.expect("upload accepted");
+	let id = accepted["id"].as_u64().unwrap();
+	wait_for(PATIENCE, "the upload to be finalised", || {
+		let status = gw.call(Some(token), "upload_status", json!({ "id": id })).ok()?;
+		(status["state"] == "finalised").then(|| status["document"].as_u64().unwrap())
+	})
+}
+
+/// H2's hospital asks Eve for read access to all her documents until `to`; the consent id.
+fn request(gw: &Gateway, token: &str, to: u64) -> u64 {
+	gw.call(
+		Some(token),
+		"consent_request",
+		json!({ "patient": EVE, "scope": { "all": true }, "purpose": "treatment",
+			"read": true, "write": false, "from": now_ms() - 1000, "to": to }),
+	)
+	.expect("consent requested");
+	let consents = gw.call(Some(token), "consent_list", json!({ "organisation": 2 })).unwrap();
+	consents.as_array().unwrap().iter().map(|c| c["id"].as_u64().unwrap()).max().unwrap()
+}
+
+fn read(gw: &Gateway, token: &str, document: u64) -> Result<Vec<u8>, (i64, String)> {
+	gw.call(Some(token), "document_get", json!({ "id": document, "purpose": "treatment" }))
+		.map(|r| unb64(&r["content"]))
+}
+
+#[test]
+fn consent_story_across_two_gateways() {
+	let dir = tempdir();
+	let mut node = Node::start(
+		"dev",
+		&dir.join("node"),
+		&["--dev", "--state-pruning", "archive-canonical", "--blocks-pruning", "archive-canonical"],
+	);
+	node.wait_ready(PATIENCE);
+
+	// H1: Alice's hospital. Eve (patient) and Ferdie (auditor) hold credentials here.
+	let h1_dir = dir.join("h1");
+	gateway_admin(&h1_dir, &["keys", "init", "--organisation", "1", "--dev", "alice"]);
+	let h1_admin = token(gateway_admin(&h1_dir, &["credentials", "issue", "--key", "alice"]));
+	let eve = token(gateway_admin(
+		&h1_dir,
+		&["credentials", "issue", "--account", EVE, "--role", "patient"],
+	));
+	let auditor = token(gateway_admin(
+		&h1_dir,
+		&["credentials", "issue", "--account", FERDIE, "--role", "auditor"],
+	));
+	let h1 = Gateway::start(&h1_dir, node.rpc_port, &[]);
+
+	// H2: Bob's hospital, its own keys and IPFS node, peered with H1's over the shared key.
+	let h2_dir = dir.join("h2");
+	let h1_peer =
+		gateway_admin(&h1_dir, &["keys", "show"])["ipfsPeerId"].as_str().unwrap().to_string();
+	gateway_admin(&h2_dir, &["keys", "init", "--organisation", "2", "--dev", "bob"]);
+	let h2_admin = token(gateway_admin(&h2_dir, &["credentials", "issue", "--key", "bob"]));
+	let h1_ipfs = format!("/ip4/127.0.0.1/tcp/{}/p2p/{h1_peer}", h1.ipfs_port);
+	let swarm_key = h1_dir.join("ipfs/swarm.key");
+	let h2 = Gateway::start(
+		&h2_dir,
+		node.rpc_port,
+		&["--ipfs-peer", &h1_ipfs, "--swarm-key", swarm_key.to_str().unwrap()],
+	);
+	h2.call(Some(&h2_admin), "staff_register", json!({ "name": "carol", "role": "clinician" }))
+		.expect("clinician registered at H2");
+	let carol = token(gateway_admin(&h2_dir, &["credentials", "issue", "--key", "carol"]));
+
+	let patient = Patient { node: &node, gateway: &h1, token: eve };
+	let h2_key = h1.call(Some(&h1_admin), "member_get", json!({ "account": BOB })).unwrap()
+		["encryptionKey"]
+		.as_str()
+		.unwrap()
+		.to_string();
+	let file_a = br#"{"resourceType":"DiagnosticReport","status":"final","id":"a"}"#.repeat(5000);
+	let a = upload(&h1, &h1_admin, &file_a);
+
+	// Refused, each with its reason: no consent, request pending, request denied.
+	assert_eq!(read(&h2, &carol, a).unwrap_err().0, -32021, "no consent");
+	let pending = request(&h2, &h2_admin, now_ms() + 3_600_000);
+	assert_eq!(read(&h2, &carol, a).unwrap_err().0, -32020, "request not decided");
+	patient
+		.relay(RuntimeCall::Consent(pallet_consent::Call::deny { id: pending }))
+		.expect("deny relayed");
+	assert_eq!(read(&h2, &carol, a).unwrap_err().0, -32022, "denied");
+
+	// Granted, with Eve's wrap of A's key for H2: H2 reads A from H1's IPFS node.
+	let granted = request(&h2, &h2_admin, now_ms() + 3_600_000);
+	patient.grant(granted, vec![patient.wrap_for(a, &h2_key)]);
+	assert!(read(&h2, &carol, a).expect("read under the grant") == file_a);
+	// B is anchored after the grant: H1's gateway wraps its key for H2.
+	let file_b = b"progress note after the grant".repeat(100);
+	let b = upload(&h1, &h1_admin, &file_b);
+	let read_b = wait_for(PATIENCE, "H1 to wrap B's key for H2", || read(&h2, &carol, b).ok());
+	assert!(read_b == file_b);
+	// Only the patient relays, and only consent decisions.
+	assert_eq!(
+		h2.call(Some(&carol), "consent_relay", json!({ "extrinsic": "0x00" })).unwrap_err().0,
+		-32002
+	);
+	assert_eq!(
+		patient
+			.relay(RuntimeCall::Documents(pallet_documents::Call::mark_entered_in_error { id: a }))
+			.unwrap_err()
+			.0,
+		-32005
+	);
+
+	// Revoked: refused again.
+	patient
+		.relay(RuntimeCall::Consent(pallet_consent::Call::revoke { id: granted }))
+		.expect("revoke relayed");
+	assert_eq!(read(&h2, &carol, a).unwrap_err().0, -32023, "revoked");
+
+	// A short grant runs out.
+	let until = now_ms() + 15_000;
+	let short = request(&h2, &h2_admin, until);
+	patient.grant(short, vec![patient.wrap_for(a, &h2_key)]);
+	while now_ms() < until + 4_000 {
+		std::thread::sleep(Duration::from_secs(1));
+	}
+	assert_eq!(read(&h2, &carol, a).unwrap_err().0, -32024, "expired");
+
+	// Break-glass: H2's clinician opens emergency access; H1's gateway wraps every one of
+	// Eve's H1 documents for H2, and H2 reads them.
+	h2.call(
+		Some(&carol),
+		"consent_breakGlass",
+		json!({ "patient": EVE, "reason": "unconscious in ER" }),
+	)
+	.expect("break-glass");
+	let read_b =
+		wait_for(PATIENCE, "H1 to wrap B's key for the emergency", || read(&h2, &carol, b).ok());
+	assert!(read_b == file_b);
+	assert!(read(&h2, &carol, a).expect("A under break-glass") == file_a);
+
+	// Every read is in Eve's trail: five refusals and the successful reads, all by H2's
+	// clinician; the trail verifies.
+	let trail = wait_for(PATIENCE, "H2's reads to be audited", || {
+		let trail = h1
+			.call(Some(&auditor), "audit_trail", json!({ "patient": EVE, "limit": 1000 }))
+			.ok()?;
+		let refusals: Vec<String> = trail["entries"]
+			.as_array()?
+			.iter()
+			.filter(|e| e["action"] == "Read" && e["outcome"]["result"] == "refused")
+			.map(|e| e["outcome"]["refusal"].as_str().unwrap().to_string())
+			.collect();
+		(refusals.len() == 5).then_some((trail, refusals))
+	});
+	assert_eq!(
+		trail.1,
+		["NoConsent", "ConsentNotGranted", "ConsentDenied", "ConsentRevoked", "ConsentExpired"]
+	);
+	assert_eq!(trail.0["verified"], true, "{}", trail.0);
+	let statuses: Vec<Value> = [pending, granted, short]
+		.iter()
+		.map(|id| {
+			h1.call(Some(&auditor), "consent_get", json!({ "id": id })).unwrap()["status"].clone()
+		})
+		.collect();
+	assert_eq!(statuses, ["Denied", "Revoked", "Expired"]);
+	node.kill();
+}
