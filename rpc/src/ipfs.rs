@@ -123,29 +123,11 @@ impl Storage {
 
 	/// Fetches document `document`'s envelope by CID, locally or from the peers, and pins it
 	/// here (replication: what this hospital may read stays available to it). Content that
-	/// does not hash to its CID — altered in a repository, on disk or by a peer — is
+	/// does not hash to its CID — altered on disk or by a Kubo node — is
 	/// [`GatewayError::Tampered`], not merely unavailable.
 	pub async fn get(&self, cid: &Cid, document: u64) -> Result<Vec<u8>, GatewayError> {
 		let bytes = match self {
-			Storage::Embedded(node) => {
-				let peers = node.ipfs.connected().await.unwrap_or_default();
-				let bytes = node
-					.ipfs
-					.cat_unixfs(IpfsPath::from(*cid))
-					.providers(&peers)
-					.timeout(FETCH_TIMEOUT)
-					.await
-					.map_err(|error| match hash_mismatch(&error) {
-						true => GatewayError::Tampered(document),
-						false => unavailable(error),
-					})?;
-				if !node.ipfs.is_pinned(cid).await.unwrap_or(false) {
-					if let Err(error) = node.ipfs.insert_pin(cid).recursive().local().await {
-						tracing::warn!(%cid, %error, "could not pin a fetched envelope");
-					}
-				}
-				bytes.to_vec()
-			}
+			Storage::Embedded(node) => node.get(cid, document).await?,
 			Storage::Kubo(kubo) => kubo.cat(cid).await?,
 		};
 		// rust-ipfs checks each block's hash as it loads it; a Kubo endpoint is trusted less.
@@ -175,6 +157,59 @@ impl Storage {
 	}
 }
 
+impl EmbeddedNode {
+	/// Reads from the local repository when the envelope is here (rust-ipfs treats a local
+	/// block that fails its hash check as missing, so a failed local read is examined for
+	/// altered blocks), otherwise from the peers, and pins what it fetched.
+	async fn get(&self, cid: &Cid, document: u64) -> Result<Vec<u8>, GatewayError> {
+		if self.ipfs.repo().contains(cid).await.unwrap_or(false) {
+			match self.ipfs.cat_unixfs(IpfsPath::from(*cid)).local().await {
+				Ok(bytes) => return Ok(bytes.to_vec()),
+				Err(_) if self.altered_locally(cid).await => {
+					tracing::error!(%cid, document, "an envelope's block was altered in the repository");
+					return Err(GatewayError::Tampered(document));
+				}
+				// Partly here (an interrupted fetch): the peers have the rest.
+				Err(error) => tracing::debug!(%cid, %error, "not all blocks are local"),
+			}
+		}
+		let peers = self.ipfs.connected().await.unwrap_or_default();
+		let bytes = self
+			.ipfs
+			.cat_unixfs(IpfsPath::from(*cid))
+			.providers(&peers)
+			.timeout(FETCH_TIMEOUT)
+			.await
+			.map_err(unavailable)?;
+		if !self.ipfs.is_pinned(cid).await.unwrap_or(false) {
+			if let Err(error) = self.ipfs.insert_pin(cid).recursive().local().await {
+				tracing::warn!(%cid, %error, "could not pin a fetched envelope");
+			}
+		}
+		Ok(bytes.to_vec())
+	}
+
+	/// Whether a block of the DAG under `root` is in the repository but does not hash to
+	/// its CID.
+	async fn altered_locally(&self, root: &Cid) -> bool {
+		let mut pending = vec![*root];
+		while let Some(cid) = pending.pop() {
+			match self.ipfs.repo().get_block_now(&cid).await {
+				Ok(Some(block)) => {
+					let _ = block.references(&mut pending);
+				}
+				Ok(None) => {}
+				Err(error) => {
+					if hash_mismatch(error.as_ref()) {
+						return true;
+					}
+				}
+			}
+		}
+		false
+	}
+}
+
 /// The CID kubo's `ipfs add` defaults give `bytes` (see the module docs).
 pub fn cid_of(bytes: &[u8]) -> Cid {
 	let mut adder = FileAdder::builder().build();
@@ -188,7 +223,7 @@ pub fn cid_of(bytes: &[u8]) -> Cid {
 	adder.finish().last().map(|(cid, _)| cid).or(last).expect("an adder always yields a root")
 }
 
-/// Whether a read failed because a block's content does not match its hash (rust-ipfs
+/// Whether a block read failed because its content does not match its hash (rust-ipfs
 /// reports it as an `InvalidData` I/O error somewhere in the chain of causes).
 fn hash_mismatch(error: &(dyn std::error::Error + 'static)) -> bool {
 	let mut cause = Some(error);

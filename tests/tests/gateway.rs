@@ -34,6 +34,19 @@ fn file(len: usize, seed: u64) -> Vec<u8> {
 		.collect()
 }
 
+/// Every file under `dir`, at any depth.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+	let mut files = Vec::new();
+	for entry in std::fs::read_dir(dir).unwrap() {
+		let path = entry.unwrap().path();
+		match path.is_dir() {
+			true => files.extend(files_under(&path)),
+			false => files.push(path),
+		}
+	}
+	files
+}
+
 fn token(issued: &Value) -> String {
 	issued["token"].as_str().expect("token").to_string()
 }
@@ -194,18 +207,21 @@ fn upload_read_errors_and_outbox_recovery() {
 	// A ciphertext altered in IPFS's repository is reported as tampered, not served.
 	gw.kill();
 	let blocks = h1.join("ipfs/repo/blockstore");
-	let largest = std::fs::read_dir(&blocks)
-		.expect("the IPFS block store")
-		.map(|entry| entry.unwrap().path())
+	let largest = files_under(&blocks)
+		.into_iter()
 		.max_by_key(|path| std::fs::metadata(path).unwrap().len())
-		.unwrap();
+		.expect("blocks in the IPFS block store");
 	let mut bytes = std::fs::read(&largest).unwrap();
 	let middle = bytes.len() / 2;
 	bytes[middle] ^= 0x01;
 	std::fs::write(&largest, bytes).unwrap();
 	gw.restart();
 	assert_eq!(
-		code(gw.call(Some(&doc), "document_get", json!({ "id": document, "purpose": "treatment" }))),
+		code(gw.call(
+			Some(&doc),
+			"document_get",
+			json!({ "id": document, "purpose": "treatment" })
+		)),
 		-32030,
 		"a 256 KiB block of the first document was altered"
 	);
