@@ -8,6 +8,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/medledger/target}"
 # One profile for building, running and testing.
 export MEDLEDGER_NODE="${MEDLEDGER_NODE:-$CARGO_TARGET_DIR/release/medledger-node}"
+# The Python that validates FHIR in the tests (scripts/setup creates it).
+export MEDLEDGER_FHIR_PYTHON="${MEDLEDGER_FHIR_PYTHON:-${MEDLEDGER_FHIR_VENV:-$HOME/.cache/medledger/fhir-venv}/bin/python}"
 
 log() { printf '==> %s\n' "$*" >&2; }
 

@@ -8,6 +8,7 @@
 //! - [`server`]: the jsonrpsee server, the method table (names, roles, parameters) from
 //!   which both dispatch and the OpenRPC document (`rpc.discover`) come, and subscriptions.
 //! - [`portal`]: what each method does, as plain async functions over a [`Gateway`].
+//! - [`report`]: a hospital's compliance report as CSV or a FHIR R4 Bundle.
 //! - [`auth`]: bearer credentials bound to a member account and role, stored hashed, with
 //!   a rate limit each.
 //! - [`chain`]: the node client (the runtime's own types over jsonrpsee; the module says
@@ -40,6 +41,7 @@ pub mod keystore;
 pub mod notify;
 pub mod outbox;
 pub mod portal;
+pub mod report;
 pub mod server;
 pub mod store;
 mod views;

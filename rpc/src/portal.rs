@@ -66,6 +66,22 @@ fn caller_account(caller: &Credential) -> Result<AccountId32, GatewayError> {
 	parse_account("credential", &caller.account).map_err(|_| GatewayError::Internal)
 }
 
+/// Patients see their own records only: refuses a patient credential asking about `patient`
+/// unless it is theirs.
+fn ensure_own(
+	caller: &Credential,
+	patient: &AccountId32,
+	method: &str,
+) -> Result<(), GatewayError> {
+	if caller.role == Role::Patient && caller_account(caller)? != *patient {
+		return Err(GatewayError::Forbidden {
+			role: "Patient".into(),
+			method: format!("{method} for another patient"),
+		});
+	}
+	Ok(())
+}
+
 /// The keystore account a staff credential signs with.
 async fn signer_of(
 	gw: &Gateway,
@@ -545,17 +561,63 @@ pub async fn consent_break_glass(
 }
 
 /// `consent_get`: one consent.
-pub async fn consent_get(gw: &Gateway, id: u64) -> Result<Value, GatewayError> {
+pub async fn consent_get(
+	gw: &Gateway,
+	caller: &Credential,
+	id: u64,
+) -> Result<Value, GatewayError> {
 	let consent: Option<Consent<Runtime>> = gw.chain.api("ConsentApi_consent", id).await?;
-	consent.map(|c| views::consent(id, &c)).ok_or(GatewayError::UnknownConsent(id))
+	let consent = consent.ok_or(GatewayError::UnknownConsent(id))?;
+	ensure_own(caller, &consent.patient, "consent_get")?;
+	Ok(views::consent(id, &consent))
+}
+
+/// `consent_history`: a consent and every entry of the patient's trail about it — its
+/// request, decision, end, key wraps — and every read made under it, in order.
+pub async fn consent_history(
+	gw: &Gateway,
+	caller: &Credential,
+	id: u64,
+) -> Result<Value, GatewayError> {
+	let consent: Option<Consent<Runtime>> = gw.chain.api("ConsentApi_consent", id).await?;
+	let consent = consent.ok_or(GatewayError::UnknownConsent(id))?;
+	ensure_own(caller, &consent.patient, "consent_history")?;
+	let mut events = Vec::new();
+	let mut from = 1u64;
+	loop {
+		let page: Vec<(u64, AuditRecord<AccountId32>)> =
+			gw.chain.api("AuditApi_trail", (&consent.patient, from, MAX_PAGE)).await?;
+		let full = page.len() as u32 == MAX_PAGE;
+		for (seq, record) in &page {
+			if record.entry.subject == Subject::Consent(id) || record.entry.consent == Some(id) {
+				events.push(views::audit(*seq, record));
+			}
+		}
+		match page.last() {
+			Some((seq, _)) if full => from = seq + 1,
+			_ => break,
+		}
+	}
+	Ok(json!({ "consent": views::consent(id, &consent), "events": events }))
 }
 
 /// `consent_list`: a patient's consents, or an organisation's.
-pub async fn consent_list(gw: &Gateway, p: Page) -> Result<Value, GatewayError> {
+pub async fn consent_list(
+	gw: &Gateway,
+	caller: &Credential,
+	p: Page,
+) -> Result<Value, GatewayError> {
 	let limit = p.limit.unwrap_or(100).min(MAX_PAGE);
+	if caller.role == Role::Patient && p.patient.is_none() {
+		return Err(GatewayError::Forbidden {
+			role: "Patient".into(),
+			method: "consent_list by organisation".into(),
+		});
+	}
 	let consents: Vec<(u64, Consent<Runtime>)> = match (&p.patient, p.organisation) {
 		(Some(patient), None) => {
 			let who = parse_account("patient", patient)?;
+			ensure_own(caller, &who, "consent_list")?;
 			gw.chain.api("ConsentApi_consents_by_patient", (who, p.after, limit)).await?
 		}
 		(None, Some(org)) => {
@@ -613,8 +675,13 @@ pub struct Trail {
 }
 
 /// `audit_trail`: a patient's trail, with the hash-chain check of the page returned.
-pub async fn audit_trail(gw: &Gateway, p: Trail) -> Result<Value, GatewayError> {
+pub async fn audit_trail(
+	gw: &Gateway,
+	caller: &Credential,
+	p: Trail,
+) -> Result<Value, GatewayError> {
 	let patient = parse_account("patient", &p.patient)?;
+	ensure_own(caller, &patient, "audit_trail")?;
 	let from = p.from.unwrap_or(1).max(1);
 	let limit = p.limit.unwrap_or(100).min(MAX_PAGE);
 	let head: TrailHead = gw.chain.api("AuditApi_trail_head", &patient).await?;
@@ -658,42 +725,146 @@ pub struct AuditQuery {
 type Placed = ((AccountId32, u64), AuditRecord<AccountId32>);
 
 /// `audit_byActor` / `audit_byOrganisation`: entries of an actor or a hospital in a time
-/// range, pages walked on chain until `limit` entries match.
+/// range.
 pub async fn audit_query(gw: &Gateway, p: AuditQuery) -> Result<Value, GatewayError> {
 	let limit = p.limit.unwrap_or(100).min(MAX_PAGE) as usize;
 	let (from, to) = (p.from.unwrap_or(0), p.to.unwrap_or(u64::MAX));
+	let actor = p.actor.as_deref().map(|a| parse_account("actor", a)).transpose()?;
+	let who = match (actor, p.organisation) {
+		(Some(actor), None) => Who::Actor(actor),
+		(None, Some(org)) => Who::Organisation(org),
+		_ => {
+			return Err(GatewayError::invalid("params", "give exactly one of actor, organisation"))
+		}
+	};
+	let entries = audit_entries(gw, &who, from, to, limit).await?;
+	Ok(Value::Array(entries.iter().map(|(seq, r)| views::audit(*seq, r)).collect()))
+}
+
+/// Whose audit entries.
+enum Who {
+	Actor(AccountId32),
+	Organisation(OrgId),
+}
+
+/// Up to `limit` audit entries of `who` with `from ≤ at < to`, pages walked on chain.
+async fn audit_entries(
+	gw: &Gateway,
+	who: &Who,
+	from: u64,
+	to: u64,
+	limit: usize,
+) -> Result<Vec<(u64, AuditRecord<AccountId32>)>, GatewayError> {
 	if from > to {
 		return Err(GatewayError::invalid("from", "after to"));
 	}
-	let actor = p.actor.as_deref().map(|a| parse_account("actor", a)).transpose()?;
 	let mut after: Option<(AccountId32, u64)> = None;
 	let mut out = Vec::new();
 	loop {
-		let page: Vec<Placed> = match (&actor, p.organisation) {
-			(Some(actor), None) => {
+		let page: Vec<Placed> = match who {
+			Who::Actor(actor) => {
 				gw.chain.api("AuditApi_by_actor", (actor, &after, MAX_PAGE)).await?
 			}
-			(None, Some(org)) => {
+			Who::Organisation(org) => {
 				gw.chain.api("AuditApi_by_organisation", (org, &after, MAX_PAGE)).await?
-			}
-			_ => {
-				return Err(GatewayError::invalid(
-					"params",
-					"give exactly one of actor, organisation",
-				))
 			}
 		};
 		let Some((last, _)) = page.last() else { break };
 		after = Some(last.clone());
 		let full = page.len() as u32 == MAX_PAGE;
-		for ((_, seq), record) in &page {
+		for ((_, seq), record) in page {
 			if (from..to).contains(&record.entry.at) && out.len() < limit {
-				out.push(views::audit(*seq, record));
+				out.push((seq, record));
 			}
 		}
 		if !full || out.len() >= limit {
 			break;
 		}
 	}
-	Ok(Value::Array(out))
+	Ok(out)
+}
+
+/// Most audit entries in one compliance report.
+const MAX_REPORT_ENTRIES: usize = 100_000;
+
+/// Parameters of `audit_report`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReportQuery {
+	/// The hospital.
+	pub organisation: OrgId,
+	/// Start of the period (ms, inclusive).
+	pub from: u64,
+	/// End of the period (ms, exclusive).
+	pub to: u64,
+	/// `csv` or `fhir`.
+	pub format: String,
+}
+
+/// `audit_report`: a hospital's compliance report for a period, as CSV (a string) or as a
+/// FHIR R4 Bundle (an object).
+pub async fn audit_report(gw: &Gateway, p: ReportQuery) -> Result<Value, GatewayError> {
+	if !matches!(p.format.as_str(), "csv" | "fhir") {
+		return Err(GatewayError::invalid("format", "csv or fhir"));
+	}
+	let who = Who::Organisation(p.organisation);
+	let entries = audit_entries(gw, &who, p.from, p.to, MAX_REPORT_ENTRIES + 1).await?;
+	if entries.len() > MAX_REPORT_ENTRIES {
+		return Err(GatewayError::invalid(
+			"to",
+			"more than 100000 audit entries: ask for a shorter period",
+		));
+	}
+	let in_period = |at: u64| (p.from..p.to).contains(&at);
+	let documents = all_pages(|after| {
+		gw.chain.api::<Vec<(DocId, Document<Runtime>)>>(
+			"DocumentsApi_documents_by_organisation",
+			(p.organisation, after, MAX_PAGE),
+		)
+	})
+	.await?
+	.into_iter()
+	.filter(|(_, d)| in_period(d.created_at))
+	.collect();
+	let consents = all_pages(|after| {
+		gw.chain.api::<Vec<(u64, Consent<Runtime>)>>(
+			"ConsentApi_consents_by_organisation",
+			(p.organisation, after, MAX_PAGE),
+		)
+	})
+	.await?
+	.into_iter()
+	.filter(|(_, c)| c.requested_at < p.to && c.window.to > p.from)
+	.collect();
+	let report = crate::report::Report {
+		organisation: p.organisation,
+		from: p.from,
+		to: p.to,
+		documents,
+		consents,
+		entries,
+	};
+	Ok(match p.format.as_str() {
+		"csv" => Value::String(report.to_csv()?),
+		_ => report.to_fhir(crate::unix_millis()),
+	})
+}
+
+/// Every item of a paged chain query (`fetch(after)` gives the page after an id).
+async fn all_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<(u64, T)>, GatewayError>
+where
+	F: FnMut(Option<u64>) -> Fut,
+	Fut: std::future::Future<Output = Result<Vec<(u64, T)>, GatewayError>>,
+{
+	let mut out = Vec::new();
+	let mut after = None;
+	loop {
+		let page = fetch(after).await?;
+		let full = page.len() as u32 == MAX_PAGE;
+		after = page.last().map(|(id, _)| *id);
+		out.extend(page);
+		if !full {
+			return Ok(out);
+		}
+	}
 }

@@ -65,11 +65,13 @@ pub const METHODS: &[Method] = &[
 	Method { name: "consent_request", callers: STAFF, summary: "Ask a patient for consent for this hospital.", params: &[("patient", "string", true), ("scope", "object", true), ("purpose", "string", true), ("read", "boolean", true), ("write", "boolean", true), ("from", "integer", true), ("to", "integer", true)] },
 	Method { name: "consent_breakGlass", callers: &[Caller::Clinician], summary: "Open emergency read access to a patient's documents for the break-glass window.", params: &[("patient", "string", true), ("reason", "string", true)] },
 	Method { name: "consent_get", callers: ANY, summary: "One consent and its lifecycle.", params: &[("id", "integer", true)] },
+	Method { name: "consent_history", callers: ANY, summary: "A consent with every audit entry about it (request, decision, end, key wraps) and every read made under it.", params: &[("id", "integer", true)] },
 	Method { name: "consent_list", callers: ANY, summary: "A patient's or an organisation's consents.", params: &[("patient", "string", false), ("organisation", "integer", false), ("after", "integer", false), ("limit", "integer", false)] },
 	Method { name: "consent_relay", callers: &[Caller::Patient], summary: "Submit a consent grant/deny/revoke/addWraps extrinsic the patient signed.", params: &[("extrinsic", "string", true)] },
 	Method { name: "audit_trail", callers: &[Caller::Auditor, Caller::Patient, Caller::Admin], summary: "A patient's audit trail, with its hash-chain check.", params: &[("patient", "string", true), ("from", "integer", false), ("limit", "integer", false)] },
 	Method { name: "audit_byActor", callers: &[Caller::Auditor, Caller::Admin], summary: "Audit entries of an actor in a time range.", params: &[("actor", "string", true), ("from", "integer", false), ("to", "integer", false), ("limit", "integer", false)] },
 	Method { name: "audit_byOrganisation", callers: &[Caller::Auditor, Caller::Admin], summary: "Audit entries of a hospital in a time range.", params: &[("organisation", "integer", true), ("from", "integer", false), ("to", "integer", false), ("limit", "integer", false)] },
+	Method { name: "audit_report", callers: &[Caller::Auditor, Caller::Admin], summary: "A hospital's compliance report for a period (documents anchored, consents asked, audit entries): CSV text, or a FHIR R4 Bundle of DocumentReference, Consent and AuditEvent.", params: &[("organisation", "integer", true), ("from", "integer", true), ("to", "integer", true), ("format", "string", true)] },
 ];
 
 /// The subscription: `subscribe_events` → notifications `events`.
@@ -152,11 +154,13 @@ async fn dispatch(
 		"document_verify" => portal::document_verify(gw, params(p)?).await,
 		"consent_request" => portal::consent_request(gw, caller, params(p)?).await,
 		"consent_breakGlass" => portal::consent_break_glass(gw, caller, params(p)?).await,
-		"consent_get" => portal::consent_get(gw, params::<Id>(p)?.id).await,
-		"consent_list" => portal::consent_list(gw, params(p)?).await,
+		"consent_get" => portal::consent_get(gw, caller, params::<Id>(p)?.id).await,
+		"consent_history" => portal::consent_history(gw, caller, params::<Id>(p)?.id).await,
+		"consent_list" => portal::consent_list(gw, caller, params(p)?).await,
 		"consent_relay" => portal::consent_relay(gw, &params::<Relay>(p)?.extrinsic).await,
-		"audit_trail" => portal::audit_trail(gw, params(p)?).await,
+		"audit_trail" => portal::audit_trail(gw, caller, params(p)?).await,
 		"audit_byActor" | "audit_byOrganisation" => portal::audit_query(gw, params(p)?).await,
+		"audit_report" => portal::audit_report(gw, params(p)?).await,
 		_ => Err(GatewayError::Internal),
 	}
 }

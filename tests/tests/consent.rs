@@ -5,7 +5,8 @@
 //! error, each refusal audited — and reads byte-identical files (fetched from H1's IPFS
 //! node) under a grant and under break-glass. Eve signs her decisions herself; the gateway
 //! only relays them. Documents anchored after the grant and during break-glass are readable
-//! because H1's gateway wraps their keys for H2.
+//! because H1's gateway wraps their keys for H2. A WebSocket subscriber sees the story as
+//! notifications; the compliance reports of both hospitals are valid FHIR R4 and CSV.
 
 use medledger_gateway::chain::{sign_extrinsic, Versions};
 use medledger_runtime::RuntimeCall;
@@ -124,6 +125,29 @@ fn request(gw: &Gateway, token: &str, to: u64) -> u64 {
 	consents.as_array().unwrap().iter().map(|c| c["id"].as_u64().unwrap()).max().unwrap()
 }
 
+/// Subscribes to a gateway's notifications over WebSocket; they collect in the vector.
+fn subscribe(gw: &Gateway, token: &str) -> std::sync::Arc<std::sync::Mutex<Vec<Value>>> {
+	use tungstenite::{client::IntoClientRequest, Message};
+	let mut request = format!("ws://127.0.0.1:{}", gw.port).into_client_request().unwrap();
+	request.headers_mut().insert("Authorization", format!("Bearer {token}").parse().unwrap());
+	let (mut socket, _) = tungstenite::connect(request).expect("WebSocket connection");
+	let subscribe =
+		json!({ "jsonrpc": "2.0", "id": 1, "method": "subscribe_events", "params": [] });
+	socket.send(Message::text(subscribe.to_string())).unwrap();
+	let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+	let sink = seen.clone();
+	std::thread::spawn(move || {
+		while let Ok(message) = socket.read() {
+			let Ok(text) = message.to_text() else { continue };
+			let Ok(value) = serde_json::from_str::<Value>(text) else { continue };
+			if value["method"] == "events" {
+				sink.lock().unwrap().push(value["params"]["result"].clone());
+			}
+		}
+	});
+	seen
+}
+
 fn read(gw: &Gateway, token: &str, document: u64) -> Result<Vec<u8>, (i64, String)> {
 	gw.call(Some(token), "document_get", json!({ "id": document, "purpose": "treatment" }))
 		.map(|r| unb64(&r["content"]))
@@ -152,6 +176,8 @@ fn consent_story_across_two_gateways() {
 		&["credentials", "issue", "--account", FERDIE, "--role", "auditor"],
 	));
 	let h1 = Gateway::start(&h1_dir, node.rpc_port, &[]);
+	let notifications = subscribe(&h1, &auditor);
+	let started = now_ms();
 
 	// H2: Bob's hospital, its own keys and IPFS node, peered with H1's over the shared key.
 	let h2_dir = dir.join("h2");
@@ -264,5 +290,85 @@ fn consent_story_across_two_gateways() {
 		})
 		.collect();
 	assert_eq!(statuses, ["Denied", "Revoked", "Expired"]);
+
+	// A consent's history: its request, grant with Eve's wrap, H1's wrap of B, the reads
+	// under it, its revocation.
+	let history = h1.call(Some(&auditor), "consent_history", json!({ "id": granted })).unwrap();
+	let actions: Vec<&str> = history["events"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|e| e["action"].as_str().unwrap())
+		.collect();
+	assert_eq!(actions.first(), Some(&"Create"), "{history}");
+	assert!(actions.iter().filter(|a| **a == "Read").count() >= 2, "{history}");
+	assert!(actions.iter().filter(|a| **a == "Execute").count() >= 2, "wraps: {history}");
+	// Patients see their own records only.
+	let ferdie_trail = h1.call(Some(&patient.token), "audit_trail", json!({ "patient": FERDIE }));
+	assert_eq!(ferdie_trail.unwrap_err().0, -32002);
+
+	// The subscriber saw the story.
+	let kinds: std::collections::BTreeSet<String> = notifications
+		.lock()
+		.unwrap()
+		.iter()
+		.map(|n| n["kind"].as_str().unwrap().to_string())
+		.collect();
+	for kind in [
+		"consentRequested",
+		"consentGranted",
+		"consentDenied",
+		"consentRevoked",
+		"breakGlass",
+		"documentAdded",
+		"documentAccessed",
+		"finalised",
+	] {
+		assert!(kinds.contains(kind), "no {kind} notification in {kinds:?}");
+	}
+
+	// Compliance reports for the period: H2's consents and reads, H1's documents.
+	let period = json!({ "from": started, "to": now_ms() + 1 });
+	let report = |org: u32, format: &str| {
+		let mut params = period.clone();
+		params["organisation"] = org.into();
+		params["format"] = format.into();
+		h1.call(Some(&auditor), "audit_report", params).expect("report")
+	};
+	let bundle = report(2, "fhir");
+	let counts = validate_fhir(&dir, &bundle);
+	assert_eq!(counts["Consent"], 4, "three requests and the break-glass: {counts}");
+	assert!(counts["AuditEvent"].as_u64().unwrap() >= 9, "{counts}");
+	let counts = validate_fhir(&dir, &report(1, "fhir"));
+	assert_eq!(counts["DocumentReference"], 2, "{counts}");
+	let csv = report(2, "csv");
+	let rows: Vec<&str> = csv.as_str().unwrap().lines().collect();
+	assert!(rows[0].starts_with("record,id,time,patient,actor,organisation,action"));
+	assert_eq!(rows.iter().filter(|r| r.starts_with("consent,")).count(), 4);
+	assert_eq!(
+		rows.iter().filter(|r| r.starts_with("audit,") && r.contains("refused")).count(),
+		5,
+		"{csv}"
+	);
 	node.kill();
+}
+
+/// Validates a FHIR R4 Bundle with Python's fhir.resources (R4 models); the resource counts.
+fn validate_fhir(dir: &std::path::Path, bundle: &Value) -> Value {
+	let path = dir.join("bundle.json");
+	std::fs::write(&path, serde_json::to_vec_pretty(bundle).unwrap()).unwrap();
+	let python = std::env::var("MEDLEDGER_FHIR_PYTHON").unwrap_or_else(|_| {
+		format!("{}/.cache/medledger/fhir-venv/bin/python", std::env::var("HOME").unwrap())
+	});
+	let script = concat!(env!("CARGO_MANIFEST_DIR"), "/fhir/validate.py");
+	let output = std::process::Command::new(&python)
+		.args([script, path.to_str().unwrap()])
+		.output()
+		.unwrap_or_else(|e| panic!("{python} (scripts/setup installs it): {e}"));
+	assert!(
+		output.status.success(),
+		"not valid FHIR R4: {}\n{bundle:#}",
+		String::from_utf8_lossy(&output.stderr)
+	);
+	serde_json::from_slice(&output.stdout).unwrap()
 }

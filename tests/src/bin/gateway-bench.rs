@@ -1,0 +1,142 @@
+//! Gateway benchmark: prints figures, asserts nothing.
+//!
+//! Starts a dev node (archive) and H1's gateway with embedded IPFS on loopback, then
+//! measures, in one run:
+//! - raw AES-256-GCM throughput over a 10 MB buffer (the AEAD the envelope uses), in-process;
+//! - the upload pipeline for a 10 MB file: `document_upload` over HTTP JSON-RPC (base64,
+//!   sealing, spooling, fsync) until acknowledged, and on until the anchor is finalised;
+//! - read latency: 100 concurrent clients each reading a 4 KiB document (`document_get`:
+//!   consent check on chain, audit entry queued, IPFS, unwrap, decrypt, commitment check).
+//!
+//! `cargo run --release --locked -p medledger-tests --bin gateway-bench` (or `scripts/bench`);
+//! `ROUNDS` sets the reads per client (default 20).
+
+use aes_gcm::{aead::AeadInPlace, Aes256Gcm, KeyInit, Nonce};
+use medledger_tests::{gateway_admin, tempdir, wait_for, Gateway, Node};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const EVE: &str = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw";
+const TEN_MB: usize = 10 * 1024 * 1024;
+const CLIENTS: usize = 100;
+
+fn b64(bytes: &[u8]) -> String {
+	use base64::Engine;
+	base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn mb_per_s(bytes: usize, elapsed: Duration) -> f64 {
+	bytes as f64 / (1024.0 * 1024.0) / elapsed.as_secs_f64()
+}
+
+fn raw_aead(buffer: &mut Vec<u8>) -> Duration {
+	let cipher = Aes256Gcm::new(&[7u8; 32].into());
+	let started = Instant::now();
+	cipher.encrypt_in_place(Nonce::from_slice(&[1u8; 12]), b"", buffer).expect("encrypts");
+	started.elapsed()
+}
+
+fn upload(gw: &Gateway, token: &str, bytes: &[u8]) -> (u64, Duration) {
+	let started = Instant::now();
+	let accepted = gw
+		.call(
+			Some(token),
+			"document_upload",
+			json!({ "patient": EVE, "content": b64(bytes), "mediaType": "application/octet-stream", "documentType": "34133-9" }),
+		)
+		.expect("upload accepted");
+	(accepted["id"].as_u64().unwrap(), started.elapsed())
+}
+
+fn finalised(gw: &Gateway, token: &str, upload: u64) -> u64 {
+	wait_for(Duration::from_secs(300), "the upload to be finalised", || {
+		let status = gw.call(Some(token), "upload_status", json!({ "id": upload })).ok()?;
+		(status["state"] == "finalised").then(|| status["document"].as_u64().unwrap())
+	})
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+	sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
+
+fn main() {
+	let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(20);
+	let dir = tempdir();
+	let mut node = Node::start(
+		"dev",
+		&dir.join("node"),
+		&["--dev", "--state-pruning", "archive-canonical", "--blocks-pruning", "archive-canonical"],
+	);
+	node.wait_ready(Duration::from_secs(120));
+	let h1 = dir.join("h1");
+	gateway_admin(&h1, &["keys", "init", "--organisation", "1", "--dev", "alice"]);
+	let token: String = gateway_admin(&h1, &["credentials", "issue", "--key", "alice"])["token"]
+		.as_str()
+		.unwrap()
+		.into();
+	let gw = Gateway::start(&h1, node.rpc_port, &["--rate-limit", "100000"]);
+
+	let file: Vec<u8> = (0..TEN_MB).map(|i| (i * 7919 % 251) as u8).collect();
+	let mut buffer = file.clone();
+	let aead = raw_aead(&mut buffer);
+
+	// Warm-up (connections, first IPFS write), then the measured upload.
+	let (warm, _) = upload(&gw, &token, &file[..1024]);
+	finalised(&gw, &token, warm);
+	let started = Instant::now();
+	let (id, acknowledged) = upload(&gw, &token, &file);
+	let document = finalised(&gw, &token, id);
+	let to_final = started.elapsed();
+
+	let (small, _) = upload(&gw, &token, &file[..4096]);
+	let small = finalised(&gw, &token, small);
+	let latencies = std::sync::Mutex::new(Vec::with_capacity(CLIENTS * rounds));
+	let errors = std::sync::atomic::AtomicUsize::new(0);
+	let reads_started = Instant::now();
+	std::thread::scope(|scope| {
+		for _ in 0..CLIENTS {
+			scope.spawn(|| {
+				for _ in 0..rounds {
+					let started = Instant::now();
+					let result: Result<Value, _> = gw.call(
+						Some(&token),
+						"document_get",
+						json!({ "id": small, "purpose": "treatment" }),
+					);
+					let elapsed = started.elapsed();
+					match result {
+						Ok(_) => latencies.lock().unwrap().push(elapsed),
+						Err(_) => {
+							errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+						}
+					}
+				}
+			});
+		}
+	});
+	let wall = reads_started.elapsed();
+	let mut latencies = latencies.into_inner().unwrap();
+	latencies.sort();
+
+	println!("raw AES-256-GCM, 10 MiB in-process:        {:8.1} MB/s", mb_per_s(TEN_MB, aead));
+	println!(
+		"upload 10 MiB, acknowledged (durable):     {:8.1} MB/s ({:.2} s)",
+		mb_per_s(TEN_MB, acknowledged),
+		acknowledged.as_secs_f64()
+	);
+	println!(
+		"upload 10 MiB, anchor finalised:           {:8.1} MB/s ({:.2} s, document {document})",
+		mb_per_s(TEN_MB, to_final),
+		to_final.as_secs_f64()
+	);
+	println!(
+		"reads of a 4 KiB document, {CLIENTS} clients × {rounds}: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms, {:.0} reads/s, {} errors",
+		percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
+		percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
+		latencies.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
+		latencies.len() as f64 / wall.as_secs_f64(),
+		errors.into_inner(),
+	);
+	drop(gw);
+	node.kill();
+}
