@@ -118,14 +118,14 @@ fn main() {
 	let mut latencies = latencies.into_inner().unwrap();
 	latencies.sort();
 
-	println!("raw AES-256-GCM, 10 MiB in-process:        {:8.1} MB/s", mb_per_s(TEN_MB, aead));
+	println!("raw AES-256-GCM, 10 MiB in-process:        {:8.1} MiB/s", mb_per_s(TEN_MB, aead));
 	println!(
-		"upload 10 MiB, acknowledged (durable):     {:8.1} MB/s ({:.2} s)",
+		"upload 10 MiB, acknowledged (durable):     {:8.1} MiB/s ({:.2} s)",
 		mb_per_s(TEN_MB, acknowledged),
 		acknowledged.as_secs_f64()
 	);
 	println!(
-		"upload 10 MiB, anchor finalised:           {:8.1} MB/s ({:.2} s, document {document})",
+		"upload 10 MiB, anchor finalised:           {:8.1} MiB/s ({:.2} s, document {document})",
 		mb_per_s(TEN_MB, to_final),
 		to_final.as_secs_f64()
 	);
