@@ -566,10 +566,20 @@ pub async fn consent_get(
 	caller: &Credential,
 	id: u64,
 ) -> Result<Value, GatewayError> {
+	Ok(views::consent(id, &visible_consent(gw, caller, id, "consent_get").await?))
+}
+
+/// Consent `id`, if the caller may see it (patients: their own).
+async fn visible_consent(
+	gw: &Gateway,
+	caller: &Credential,
+	id: u64,
+	method: &str,
+) -> Result<Consent<Runtime>, GatewayError> {
 	let consent: Option<Consent<Runtime>> = gw.chain.api("ConsentApi_consent", id).await?;
 	let consent = consent.ok_or(GatewayError::UnknownConsent(id))?;
-	ensure_own(caller, &consent.patient, "consent_get")?;
-	Ok(views::consent(id, &consent))
+	ensure_own(caller, &consent.patient, method)?;
+	Ok(consent)
 }
 
 /// `consent_history`: a consent and every entry of the patient's trail about it — its
@@ -579,9 +589,7 @@ pub async fn consent_history(
 	caller: &Credential,
 	id: u64,
 ) -> Result<Value, GatewayError> {
-	let consent: Option<Consent<Runtime>> = gw.chain.api("ConsentApi_consent", id).await?;
-	let consent = consent.ok_or(GatewayError::UnknownConsent(id))?;
-	ensure_own(caller, &consent.patient, "consent_history")?;
+	let consent = visible_consent(gw, caller, id, "consent_history").await?;
 	let mut events = Vec::new();
 	let mut from = 1u64;
 	loop {
