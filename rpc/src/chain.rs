@@ -102,6 +102,27 @@ impl Chain {
 		self.api_at(method, args, None).await
 	}
 
+	/// Every item of a paged runtime-API list — `method` takes `(key, after, limit)` and
+	/// returns up to `limit` `(id, item)` pairs after `after` — fetched page by page.
+	pub async fn list_all<T: Decode>(
+		&self,
+		method: &str,
+		key: impl Encode,
+	) -> Result<Vec<(u64, T)>, GatewayError> {
+		const PAGE: u32 = 1000;
+		let mut out = Vec::new();
+		let mut after: Option<u64> = None;
+		loop {
+			let page: Vec<(u64, T)> = self.api(method, (&key, after, PAGE)).await?;
+			let full = page.len() as u32 == PAGE;
+			after = page.last().map(|(id, _)| *id);
+			out.extend(page);
+			if !full {
+				return Ok(out);
+			}
+		}
+	}
+
 	/// Calls runtime API `method` at block `at` (the best block if `None`).
 	pub async fn api_at<R: Decode>(
 		&self,

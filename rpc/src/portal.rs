@@ -824,26 +824,15 @@ pub async fn audit_report(gw: &Gateway, p: ReportQuery) -> Result<Value, Gateway
 		));
 	}
 	let in_period = |at: u64| (p.from..p.to).contains(&at);
-	let documents = all_pages(|after| {
-		gw.chain.api::<Vec<(DocId, Document<Runtime>)>>(
-			"DocumentsApi_documents_by_organisation",
-			(p.organisation, after, MAX_PAGE),
-		)
-	})
-	.await?
-	.into_iter()
-	.filter(|(_, d)| in_period(d.created_at))
-	.collect();
-	let consents = all_pages(|after| {
-		gw.chain.api::<Vec<(u64, Consent<Runtime>)>>(
-			"ConsentApi_consents_by_organisation",
-			(p.organisation, after, MAX_PAGE),
-		)
-	})
-	.await?
-	.into_iter()
-	.filter(|(_, c)| c.requested_at < p.to && c.window.to > p.from)
-	.collect();
+	let documents: Vec<(DocId, Document<Runtime>)> =
+		gw.chain.list_all("DocumentsApi_documents_by_organisation", p.organisation).await?;
+	let consents: Vec<(u64, Consent<Runtime>)> =
+		gw.chain.list_all("ConsentApi_consents_by_organisation", p.organisation).await?;
+	let documents = documents.into_iter().filter(|(_, d)| in_period(d.created_at)).collect();
+	let consents = consents
+		.into_iter()
+		.filter(|(_, c)| c.requested_at < p.to && c.window.to > p.from)
+		.collect();
 	let report = crate::report::Report {
 		organisation: p.organisation,
 		from: p.from,
@@ -856,23 +845,4 @@ pub async fn audit_report(gw: &Gateway, p: ReportQuery) -> Result<Value, Gateway
 		"csv" => Value::String(report.to_csv()?),
 		_ => report.to_fhir(crate::unix_millis()),
 	})
-}
-
-/// Every item of a paged chain query (`fetch(after)` gives the page after an id).
-async fn all_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<(u64, T)>, GatewayError>
-where
-	F: FnMut(Option<u64>) -> Fut,
-	Fut: std::future::Future<Output = Result<Vec<(u64, T)>, GatewayError>>,
-{
-	let mut out = Vec::new();
-	let mut after = None;
-	loop {
-		let page = fetch(after).await?;
-		let full = page.len() as u32 == MAX_PAGE;
-		after = page.last().map(|(id, _)| *id);
-		out.extend(page);
-		if !full {
-			return Ok(out);
-		}
-	}
 }

@@ -34,8 +34,6 @@ use std::{
 
 /// Pause between passes.
 const POLL: Duration = Duration::from_secs(2);
-/// Page size of the chain's list queries.
-const PAGE: u32 = 1000;
 
 /// Runs the worker until the gateway stops.
 pub async fn run(gw: Arc<Gateway>) {
@@ -144,24 +142,13 @@ async fn grantees(
 	own: OrgId,
 	patient: &AccountId32,
 ) -> Result<BTreeMap<OrgId, (AccountId32, medledger_envelope::PublicKey)>, GatewayError> {
-	let mut orgs = BTreeSet::new();
-	let mut after: Option<ConsentId> = None;
-	loop {
-		let page: Vec<(ConsentId, Consent<Runtime>)> =
-			gw.chain.api("ConsentApi_consents_by_patient", (patient, after, PAGE)).await?;
-		for (_, consent) in &page {
-			if consent.org != own
-				&& consent.status == ConsentStatus::Granted
-				&& consent.actions.read
-			{
-				orgs.insert(consent.org);
-			}
-		}
-		match page.last() {
-			Some((id, _)) if page.len() as u32 == PAGE => after = Some(*id),
-			_ => break,
-		}
-	}
+	let consents: Vec<(ConsentId, Consent<Runtime>)> =
+		gw.chain.list_all("ConsentApi_consents_by_patient", patient).await?;
+	let orgs: BTreeSet<OrgId> = consents
+		.iter()
+		.filter(|(_, c)| c.org != own && c.status == ConsentStatus::Granted && c.actions.read)
+		.map(|(_, c)| c.org)
+		.collect();
 	let mut out = BTreeMap::new();
 	if orgs.is_empty() {
 		return Ok(out);
@@ -187,18 +174,9 @@ async fn issued_here(
 	own: OrgId,
 	patient: &AccountId32,
 ) -> Result<Vec<(DocId, Document<Runtime>)>, GatewayError> {
-	let mut out = Vec::new();
-	let mut after: Option<DocId> = None;
-	loop {
-		let page: Vec<(DocId, Document<Runtime>)> =
-			gw.chain.api("DocumentsApi_documents_by_patient", (patient, after, PAGE)).await?;
-		let full = page.len() as u32 == PAGE;
-		after = page.last().map(|(id, _)| *id);
-		out.extend(page.into_iter().filter(|(_, doc)| doc.org == own));
-		if !full {
-			return Ok(out);
-		}
-	}
+	let documents: Vec<(DocId, Document<Runtime>)> =
+		gw.chain.list_all("DocumentsApi_documents_by_patient", patient).await?;
+	Ok(documents.into_iter().filter(|(_, doc)| doc.org == own).collect())
 }
 
 /// The data key of a document this hospital issued: its own wrap in the envelope's header.
