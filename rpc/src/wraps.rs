@@ -80,11 +80,7 @@ async fn pass(gw: &Gateway) -> Result<(), GatewayError> {
 }
 
 /// Adds the wraps this hospital owes for `patient`'s documents.
-pub async fn reconcile(
-	gw: &Gateway,
-	own: OrgId,
-	patient: &AccountId32,
-) -> Result<(), GatewayError> {
+async fn reconcile(gw: &Gateway, own: OrgId, patient: &AccountId32) -> Result<(), GatewayError> {
 	let grantees = grantees(gw, own, patient).await?;
 	if grantees.is_empty() {
 		return Ok(());
@@ -125,9 +121,10 @@ pub async fn reconcile(
 				tracing::info!(consent, count, "wrapped data keys for a grantee hospital");
 				gw.watch_finality(watch);
 			}
-			// Revoked or expired meanwhile: nothing is owed any more.
+			// Revoked or expired meanwhile (nothing is owed any more), or past the pallet's
+			// `MaxWraps` per consent (retrying cannot help): said in the log, not retried.
 			Err(GatewayError::ChainRejected(error)) => {
-				tracing::info!(consent, %error, "the chain no longer wants these wraps")
+				tracing::warn!(consent, count, %error, "the chain refused these key wraps")
 			}
 			Err(other) => return Err(other),
 		}
