@@ -218,6 +218,23 @@ pub fn wait_for<T>(within: Duration, what: &str, mut check: impl FnMut() -> Opti
 /// The passphrase test gateways' keystores use (never a real one).
 pub const TEST_PASSPHRASE: &str = "test passphrase";
 
+/// `bytes` in standard base64, as the portal takes and returns files.
+pub fn base64(bytes: &[u8]) -> String {
+	use base64::Engine;
+	base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The bytes of a base64 string in a portal result.
+pub fn unbase64(value: &Value) -> Vec<u8> {
+	use base64::Engine;
+	base64::engine::general_purpose::STANDARD.decode(value.as_str().expect("base64")).unwrap()
+}
+
+/// The token printed by `medledger-gateway credentials issue`.
+pub fn token(issued: &Value) -> String {
+	issued["token"].as_str().expect("token").to_string()
+}
+
 /// The gateway binary next to the node binary.
 pub fn gateway_binary() -> PathBuf {
 	node_binary().with_file_name("medledger-gateway")
@@ -302,6 +319,16 @@ impl Gateway {
 	pub fn restart(&mut self) {
 		assert!(self.child.is_none(), "the gateway is still running");
 		self.spawn();
+	}
+
+	/// Waits until upload `id` is finalised on chain; its document id. Fails at once if the
+	/// chain rejected it.
+	pub fn finalised(&self, token: &str, upload: u64) -> u64 {
+		wait_for(Duration::from_secs(300), &format!("upload {upload} to be finalised"), || {
+			let status = self.call(Some(token), "upload_status", json!({ "id": upload })).ok()?;
+			assert_ne!(status["state"], "rejected", "{status}");
+			(status["state"] == "finalised").then(|| status["document"].as_u64().unwrap())
+		})
 	}
 
 	/// Calls a portal method with a bearer token; an error comes back as (code, message).

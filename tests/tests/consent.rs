@@ -10,7 +10,7 @@
 
 use medledger_gateway::chain::{sign_extrinsic, Versions};
 use medledger_runtime::RuntimeCall;
-use medledger_tests::{gateway_admin, tempdir, wait_for, Gateway, Node};
+use medledger_tests::{base64, gateway_admin, tempdir, token, unbase64, wait_for, Gateway, Node};
 use serde_json::{json, Value};
 use sp_core::Pair;
 use std::time::Duration;
@@ -19,20 +19,6 @@ const PATIENCE: Duration = Duration::from_secs(120);
 const EVE: &str = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw";
 const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
 const FERDIE: &str = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL";
-
-fn b64(bytes: &[u8]) -> String {
-	use base64::Engine;
-	base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-fn unb64(value: &Value) -> Vec<u8> {
-	use base64::Engine;
-	base64::engine::general_purpose::STANDARD.decode(value.as_str().expect("base64")).unwrap()
-}
-
-fn token(issued: Value) -> String {
-	issued["token"].as_str().expect("token").to_string()
-}
 
 fn now_ms() -> u64 {
 	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
@@ -77,7 +63,7 @@ impl Patient<'_> {
 			.call(Some(&self.token), "document_envelope", json!({ "id": document }))
 			.expect("her own envelope");
 		let key = medledger_envelope::unwrap_own(
-			&unb64(&envelope["envelope"]),
+			&unbase64(&envelope["envelope"]),
 			&Self::encryption_secret(),
 		)
 		.expect("the envelope carries a wrap for the patient");
@@ -99,17 +85,13 @@ fn upload(gw: &Gateway, token: &str, bytes: &[u8]) -> u64 {
 			"document_upload",
 			json!({
 				"patient": EVE,
-				"content": b64(bytes),
+				"content": base64(bytes),
 				"mediaType": "application/fhir+json",
 				"documentType": "34133-9",
 			}),
 		)
 		.expect("upload accepted");
-	let id = accepted["id"].as_u64().unwrap();
-	wait_for(PATIENCE, "the upload to be finalised", || {
-		let status = gw.call(Some(token), "upload_status", json!({ "id": id })).ok()?;
-		(status["state"] == "finalised").then(|| status["document"].as_u64().unwrap())
-	})
+	gw.finalised(token, accepted["id"].as_u64().unwrap())
 }
 
 /// H2's hospital asks Eve for read access to all her documents until `to`; the consent id.
@@ -150,7 +132,7 @@ fn subscribe(gw: &Gateway, token: &str) -> std::sync::Arc<std::sync::Mutex<Vec<V
 
 fn read(gw: &Gateway, token: &str, document: u64) -> Result<Vec<u8>, (i64, String)> {
 	gw.call(Some(token), "document_get", json!({ "id": document, "purpose": "treatment" }))
-		.map(|r| unb64(&r["content"]))
+		.map(|r| unbase64(&r["content"]))
 }
 
 #[test]
@@ -166,12 +148,12 @@ fn consent_story_across_two_gateways() {
 	// H1: Alice's hospital. Eve (patient) and Ferdie (auditor) hold credentials here.
 	let h1_dir = dir.join("h1");
 	gateway_admin(&h1_dir, &["keys", "init", "--organisation", "1", "--dev", "alice"]);
-	let h1_admin = token(gateway_admin(&h1_dir, &["credentials", "issue", "--key", "alice"]));
-	let eve = token(gateway_admin(
+	let h1_admin = token(&gateway_admin(&h1_dir, &["credentials", "issue", "--key", "alice"]));
+	let eve = token(&gateway_admin(
 		&h1_dir,
 		&["credentials", "issue", "--account", EVE, "--role", "patient"],
 	));
-	let auditor = token(gateway_admin(
+	let auditor = token(&gateway_admin(
 		&h1_dir,
 		&["credentials", "issue", "--account", FERDIE, "--role", "auditor"],
 	));
@@ -184,7 +166,7 @@ fn consent_story_across_two_gateways() {
 	let h1_peer =
 		gateway_admin(&h1_dir, &["keys", "show"])["ipfsPeerId"].as_str().unwrap().to_string();
 	gateway_admin(&h2_dir, &["keys", "init", "--organisation", "2", "--dev", "bob"]);
-	let h2_admin = token(gateway_admin(&h2_dir, &["credentials", "issue", "--key", "bob"]));
+	let h2_admin = token(&gateway_admin(&h2_dir, &["credentials", "issue", "--key", "bob"]));
 	let h1_ipfs = format!("/ip4/127.0.0.1/tcp/{}/p2p/{h1_peer}", h1.ipfs_port);
 	let swarm_key = h1_dir.join("ipfs/swarm.key");
 	let h2 = Gateway::start(
@@ -194,7 +176,7 @@ fn consent_story_across_two_gateways() {
 	);
 	h2.call(Some(&h2_admin), "staff_register", json!({ "name": "carol", "role": "clinician" }))
 		.expect("clinician registered at H2");
-	let carol = token(gateway_admin(&h2_dir, &["credentials", "issue", "--key", "carol"]));
+	let carol = token(&gateway_admin(&h2_dir, &["credentials", "issue", "--key", "carol"]));
 
 	let patient = Patient { node: &node, gateway: &h1, token: eve };
 	let h2_key = h1.call(Some(&h1_admin), "member_get", json!({ "account": BOB })).unwrap()

@@ -4,24 +4,13 @@
 //! survive the node and the gateway going down, and are anchored exactly once; a
 //! ciphertext altered in IPFS is reported as tampered.
 
-use medledger_tests::{gateway_admin, tempdir, wait_for, Gateway, Node};
+use medledger_tests::{base64, gateway_admin, tempdir, token, unbase64, wait_for, Gateway, Node};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 const PATIENCE: Duration = Duration::from_secs(120);
 const EVE: &str = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw";
 const FERDIE: &str = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL";
-
-fn base64(bytes: &[u8]) -> String {
-	use base64::Engine;
-	base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-/// The file a `document_get` result carries.
-fn content(read: &Value) -> Vec<u8> {
-	use base64::Engine;
-	base64::engine::general_purpose::STANDARD.decode(read["content"].as_str().unwrap()).unwrap()
-}
 
 /// Deterministic, incompressible-looking bytes (several IPFS chunks for large `len`).
 fn file(len: usize, seed: u64) -> Vec<u8> {
@@ -47,10 +36,6 @@ fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 	files
 }
 
-fn token(issued: &Value) -> String {
-	issued["token"].as_str().expect("token").to_string()
-}
-
 fn upload(gw: &Gateway, token: &str, patient: &str, bytes: &[u8]) -> Result<Value, (i64, String)> {
 	gw.call(
 		Some(token),
@@ -62,14 +47,6 @@ fn upload(gw: &Gateway, token: &str, patient: &str, bytes: &[u8]) -> Result<Valu
 			"documentType": "34133-9",
 		}),
 	)
-}
-
-fn finalised(gw: &Gateway, token: &str, upload: u64) -> u64 {
-	wait_for(PATIENCE, &format!("upload {upload} to be finalised"), || {
-		let status = gw.call(Some(token), "upload_status", json!({ "id": upload })).ok()?;
-		assert_ne!(status["state"], "rejected", "{status}");
-		(status["state"] == "finalised").then(|| status["document"].as_u64().unwrap())
-	})
 }
 
 fn code(result: Result<Value, (i64, String)>) -> i64 {
@@ -114,11 +91,11 @@ fn upload_read_errors_and_outbox_recovery() {
 	let accepted = upload(&gw, &doc, EVE, &original).expect("upload accepted");
 	assert_eq!(accepted["state"], "accepted");
 	assert!(accepted["cid"].as_str().unwrap().starts_with("Qm"), "CIDv0, kubo's default");
-	let document = finalised(&gw, &doc, accepted["id"].as_u64().unwrap());
+	let document = gw.finalised(&doc, accepted["id"].as_u64().unwrap());
 	let read = gw
 		.call(Some(&doc), "document_get", json!({ "id": document, "purpose": "treatment" }))
 		.expect("read");
-	assert!(content(&read) == original, "the file read back differs from the upload");
+	assert!(unbase64(&read["content"]) == original, "the file read back differs from the upload");
 	assert_eq!(read["document"]["commitment"], accepted["commitment"]);
 
 	// The read is in Eve's audit trail, recorded on chain through the audit queue, and the
@@ -193,7 +170,7 @@ fn upload_read_errors_and_outbox_recovery() {
 	assert_ne!(waiting["state"], "finalised", "the node is down: {waiting}");
 	node.restart(&node_base);
 	node.wait_ready(PATIENCE);
-	let documents: Vec<u64> = ids.iter().map(|id| finalised(&gw, &doc, *id)).collect();
+	let documents: Vec<u64> = ids.iter().map(|id| gw.finalised(&doc, *id)).collect();
 	let listed = gw.call(Some(&auditor), "document_list", json!({ "patient": EVE })).unwrap();
 	let listed = listed.as_array().unwrap();
 	assert_eq!(listed.len(), 4, "the first document and three from the outbox, none twice");
@@ -201,7 +178,7 @@ fn upload_read_errors_and_outbox_recovery() {
 		let read = gw
 			.call(Some(&doc), "document_get", json!({ "id": document, "purpose": "treatment" }))
 			.expect("read");
-		assert!(&content(&read) == bytes);
+		assert!(&unbase64(&read["content"]) == bytes);
 	}
 
 	// A ciphertext altered in IPFS's repository is reported as tampered, not served.

@@ -12,18 +12,13 @@
 //! `ROUNDS` sets the reads per client (default 20).
 
 use aes_gcm::{aead::AeadInPlace, Aes256Gcm, KeyInit, Nonce};
-use medledger_tests::{gateway_admin, tempdir, wait_for, Gateway, Node};
+use medledger_tests::{base64, gateway_admin, tempdir, token, Gateway, Node};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 const EVE: &str = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw";
 const TEN_MB: usize = 10 * 1024 * 1024;
 const CLIENTS: usize = 100;
-
-fn b64(bytes: &[u8]) -> String {
-	use base64::Engine;
-	base64::engine::general_purpose::STANDARD.encode(bytes)
-}
 
 fn mb_per_s(bytes: usize, elapsed: Duration) -> f64 {
 	bytes as f64 / (1024.0 * 1024.0) / elapsed.as_secs_f64()
@@ -42,17 +37,10 @@ fn upload(gw: &Gateway, token: &str, bytes: &[u8]) -> (u64, Duration) {
 		.call(
 			Some(token),
 			"document_upload",
-			json!({ "patient": EVE, "content": b64(bytes), "mediaType": "application/octet-stream", "documentType": "34133-9" }),
+			json!({ "patient": EVE, "content": base64(bytes), "mediaType": "application/octet-stream", "documentType": "34133-9" }),
 		)
 		.expect("upload accepted");
 	(accepted["id"].as_u64().unwrap(), started.elapsed())
-}
-
-fn finalised(gw: &Gateway, token: &str, upload: u64) -> u64 {
-	wait_for(Duration::from_secs(300), "the upload to be finalised", || {
-		let status = gw.call(Some(token), "upload_status", json!({ "id": upload })).ok()?;
-		(status["state"] == "finalised").then(|| status["document"].as_u64().unwrap())
-	})
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -70,10 +58,7 @@ fn main() {
 	node.wait_ready(Duration::from_secs(120));
 	let h1 = dir.join("h1");
 	gateway_admin(&h1, &["keys", "init", "--organisation", "1", "--dev", "alice"]);
-	let token: String = gateway_admin(&h1, &["credentials", "issue", "--key", "alice"])["token"]
-		.as_str()
-		.unwrap()
-		.into();
+	let token = token(&gateway_admin(&h1, &["credentials", "issue", "--key", "alice"]));
 	let gw = Gateway::start(&h1, node.rpc_port, &["--rate-limit", "100000"]);
 
 	let file: Vec<u8> = (0..TEN_MB).map(|i| (i * 7919 % 251) as u8).collect();
@@ -82,14 +67,14 @@ fn main() {
 
 	// Warm-up (connections, first IPFS write), then the measured upload.
 	let (warm, _) = upload(&gw, &token, &file[..1024]);
-	finalised(&gw, &token, warm);
+	gw.finalised(&token, warm);
 	let started = Instant::now();
 	let (id, acknowledged) = upload(&gw, &token, &file);
-	let document = finalised(&gw, &token, id);
+	let document = gw.finalised(&token, id);
 	let to_final = started.elapsed();
 
 	let (small, _) = upload(&gw, &token, &file[..4096]);
-	let small = finalised(&gw, &token, small);
+	let small = gw.finalised(&token, small);
 	let latencies = std::sync::Mutex::new(Vec::with_capacity(CLIENTS * rounds));
 	let errors = std::sync::atomic::AtomicUsize::new(0);
 	let reads_started = Instant::now();
