@@ -1,0 +1,304 @@
+//! The tampering matrix over a synthetic chain: four authorities, a state trie holding one
+//! document record, a block proving it and two headers up to the finalised block.
+
+use super::*;
+use crate::finality::{DigestItem, Header, Justification, SignedPrecommit};
+use codec::Encode;
+use ed25519_dalek::{Signer, SigningKey};
+use finality_grandpa::{Message, Precommit};
+use sp_core::Blake2Hasher;
+use sp_trie::{trie_types::TrieDBMutBuilderV1, TrieMut};
+
+const DOC: u64 = 7;
+const SALT: [u8; 32] = [9; 32];
+const FILE: &[u8] = b"{\"resourceType\":\"DiagnosticReport\",\"status\":\"final\"}";
+const GENESIS: [u8; 32] = [1; 32];
+const ROUND: u64 = 42;
+
+fn key(seed: u8) -> SigningKey {
+	SigningKey::from_bytes(&[seed; 32])
+}
+
+fn trusted() -> TrustedSet {
+	TrustedSet {
+		format: TRUST_FORMAT.into(),
+		genesis_hash: GENESIS,
+		set_id: 0,
+		authorities: (1..=4)
+			.map(|seed| trust::Authority { id: key(seed).verifying_key().to_bytes(), weight: 1 })
+			.collect(),
+	}
+}
+
+fn record() -> DocumentRecord {
+	DocumentRecord {
+		patient: [5; 32],
+		org: 1,
+		author: [6; 32],
+		commitment: medledger_primitives::commitment(&SALT, FILE),
+		cid: vec![1, 0x55, 0x12, 0x20, 3, 3, 3],
+		size: FILE.len() as u64,
+		media_type: b"application/fhir+json".to_vec(),
+		document_type: b"11502-2".to_vec(),
+		created_at: 1_700_000_000_000,
+		status: RecordStatus::Current,
+		previous: None,
+	}
+}
+
+/// A state trie with the record and some other entries; its root and the read proof.
+fn state() -> ([u8; 32], Vec<Vec<u8>>) {
+	let mut db = sp_trie::MemoryDB::<Blake2Hasher>::default();
+	let mut root = Default::default();
+	{
+		let mut trie = TrieDBMutBuilderV1::<Blake2Hasher>::new(&mut db, &mut root).build();
+		trie.insert(&record::storage_key(DOC), &record().encode()).unwrap();
+		for other in 0..64u64 {
+			trie.insert(&record::storage_key(100 + other), &[other as u8; 48]).unwrap();
+		}
+	}
+	let recorder = sp_trie::recorder::Recorder::<Blake2Hasher>::default();
+	{
+		let mut trie_recorder = recorder.as_trie_recorder(root);
+		sp_trie::read_trie_value::<LayoutV1<Blake2Hasher>, _>(
+			&db,
+			&root,
+			&record::storage_key(DOC),
+			Some(&mut trie_recorder),
+			None,
+		)
+		.unwrap()
+		.unwrap();
+	}
+	(root.into(), recorder.drain_storage_proof().into_iter_nodes().collect())
+}
+
+fn header(parent: [u8; 32], number: u32, state_root: [u8; 32]) -> Header {
+	Header {
+		parent_hash: parent,
+		number: number.into(),
+		state_root,
+		extrinsics_root: [0; 32],
+		digest: vec![DigestItem::PreRuntime(*b"aura", number.encode())],
+	}
+}
+
+fn sign(by: &SigningKey, target: &Header, set_id: u64) -> SignedPrecommit {
+	let precommit = Precommit { target_hash: target.hash(), target_number: target.number() };
+	let payload = (Message::<[u8; 32], u32>::Precommit(precommit.clone()), ROUND, set_id).encode();
+	SignedPrecommit {
+		precommit,
+		signature: by.sign(&payload).to_bytes(),
+		id: by.verifying_key().to_bytes(),
+	}
+}
+
+fn justification(target: &Header, signers: &[u8]) -> Justification {
+	Justification {
+		round: ROUND,
+		commit: finality_grandpa::Commit {
+			target_hash: target.hash(),
+			target_number: target.number(),
+			precommits: signers.iter().map(|seed| sign(&key(*seed), target, 0)).collect(),
+		},
+		votes_ancestries: Vec::new(),
+	}
+}
+
+/// A valid bundle: the record proved at block 10, headers 11 and 12, block 12 finalised by
+/// three of the four authorities (exactly the threshold).
+fn bundle() -> ProofBundle {
+	let (root, proof) = state();
+	let block = header([3; 32], 10, root);
+	let h11 = header(block.hash(), 11, [0; 32]);
+	let h12 = header(h11.hash(), 12, [0; 32]);
+	ProofBundle {
+		format: BUNDLE_FORMAT.into(),
+		genesis_hash: GENESIS,
+		document: bundle::DocumentPart { id: DOC, record: record().encode(), salt: Some(SALT) },
+		block: bundle::BlockPart { number: 10, hash: block.hash(), header: block.encode() },
+		storage_proof: proof,
+		headers: vec![h11.encode(), h12.encode()],
+		finality: bundle::FinalityPart {
+			set_id: 0,
+			justification: justification(&h12, &[1, 2, 3]).encode(),
+		},
+	}
+}
+
+fn with_justification(edit: impl FnOnce(&mut Justification)) -> ProofBundle {
+	let mut b = bundle();
+	let mut j = Justification::decode(&mut &b.finality.justification[..]).unwrap();
+	edit(&mut j);
+	b.finality.justification = j.encode();
+	b
+}
+
+fn check(b: &ProofBundle, file: &[u8]) -> Result<Verified, Failure> {
+	verify(b, &trusted(), Some(file))
+}
+
+#[test]
+fn a_valid_bundle_and_file_verify() {
+	let verified = check(&bundle(), FILE).unwrap();
+	assert_eq!(verified.record, record());
+	assert_eq!(verified.block.1, 10);
+	assert_eq!(verified.finalised.1, 12);
+	assert!(verified.file_matches);
+	// Through the file format too.
+	let reread = ProofBundle::from_json(&bundle().to_json()).unwrap();
+	assert_eq!(reread, bundle());
+	// Without a file, the anchor alone verifies.
+	assert!(!verify(&bundle(), &trusted(), None).unwrap().file_matches);
+}
+
+#[test]
+fn an_altered_file_or_wrong_salt_is_refused() {
+	let mut altered = FILE.to_vec();
+	altered[3] ^= 1;
+	assert_eq!(check(&bundle(), &altered), Err(Failure::CommitmentMismatch(DOC)));
+	let mut b = bundle();
+	b.document.salt = Some([8; 32]);
+	assert_eq!(check(&b, FILE), Err(Failure::CommitmentMismatch(DOC)));
+	b.document.salt = None;
+	assert_eq!(check(&b, FILE), Err(Failure::SaltMissing));
+}
+
+#[test]
+fn an_altered_record_field_is_refused() {
+	let mut b = bundle();
+	let mut altered = record();
+	altered.org = 2;
+	b.document.record = altered.encode();
+	assert_eq!(check(&b, FILE), Err(Failure::RecordMismatch(DOC)));
+}
+
+#[test]
+fn an_altered_trie_node_is_refused() {
+	for node in 0..bundle().storage_proof.len() {
+		let mut b = bundle();
+		let last = b.storage_proof[node].len() - 1;
+		b.storage_proof[node][last] ^= 1;
+		assert_eq!(check(&b, FILE), Err(Failure::StorageProofInvalid { block: 10 }), "node {node}");
+	}
+	let mut b = bundle();
+	b.storage_proof.pop();
+	assert_eq!(check(&b, FILE), Err(Failure::StorageProofInvalid { block: 10 }));
+}
+
+#[test]
+fn a_header_of_another_block_is_refused() {
+	let mut b = bundle();
+	let other = b.headers[0].clone();
+	b.block.header = other;
+	assert!(matches!(check(&b, FILE), Err(Failure::HeaderMismatch { number: 11, .. })));
+}
+
+#[test]
+fn a_broken_header_chain_is_refused() {
+	let mut b = bundle();
+	let mut h11 = finality::decode_header(&b.headers[0]).unwrap();
+	h11.parent_hash[0] ^= 1;
+	b.headers[0] = h11.encode();
+	assert_eq!(check(&b, FILE), Err(Failure::HeaderChainBroken { after: 10 }));
+	// Dropping the last header leaves the chain short of the finalised block.
+	let mut b = bundle();
+	b.headers.pop();
+	assert!(matches!(
+		check(&b, FILE),
+		Err(Failure::NotFinalised { number: 11, finalised_number: 12, .. })
+	));
+}
+
+#[test]
+fn a_removed_signature_or_too_few_signatures_are_refused() {
+	let removed = with_justification(|j| {
+		j.commit.precommits.pop();
+	});
+	let too_few = TooFew { signed: 2, needed: 3, total: 4 };
+	assert_eq!(check(&removed, FILE), Err(too_few.clone().into()));
+	let b = bundle();
+	let h12 = finality::decode_header(&b.headers[1]).unwrap();
+	let one = with_justification(|j| *j = justification(&h12, &[4]));
+	assert_eq!(check(&one, FILE), Err(TooFew { signed: 1, ..too_few }.into()));
+}
+
+#[derive(Clone)]
+struct TooFew {
+	signed: u64,
+	needed: u64,
+	total: u64,
+}
+
+impl From<TooFew> for Failure {
+	fn from(t: TooFew) -> Self {
+		Failure::TooFewSignatures { signed: t.signed, needed: t.needed, total: t.total }
+	}
+}
+
+#[test]
+fn a_forged_signature_is_refused() {
+	let forged = with_justification(|j| j.commit.precommits[1].signature[10] ^= 1);
+	let by = key(2).verifying_key().to_bytes();
+	assert_eq!(check(&forged, FILE), Err(Failure::BadSignature { authority: by }));
+	// A signature made for another round does not count either.
+	let replayed = with_justification(|j| j.round += 1);
+	assert!(matches!(check(&replayed, FILE), Err(Failure::BadSignature { .. })));
+}
+
+#[test]
+fn a_duplicated_signature_is_refused() {
+	// Three signatures, two of them the same authority's: not a supermajority of four, and
+	// named as the duplicate it is.
+	let duplicated = with_justification(|j| {
+		let first = j.commit.precommits[0].clone();
+		j.commit.precommits[2] = first;
+	});
+	let by = key(1).verifying_key().to_bytes();
+	assert_eq!(check(&duplicated, FILE), Err(Failure::DuplicateSignature { authority: by }));
+}
+
+#[test]
+fn an_authority_outside_the_trusted_set_is_refused() {
+	let b = bundle();
+	let h12 = finality::decode_header(&b.headers[1]).unwrap();
+	let outsider = with_justification(|j| *j = justification(&h12, &[1, 2, 9]));
+	let by = key(9).verifying_key().to_bytes();
+	assert_eq!(check(&outsider, FILE), Err(Failure::AuthorityOutsideSet { authority: by }));
+}
+
+#[test]
+fn another_chain_or_authority_set_is_refused() {
+	let mut b = bundle();
+	b.genesis_hash = [2; 32];
+	assert!(matches!(check(&b, FILE), Err(Failure::WrongChain { .. })));
+	let mut b = bundle();
+	b.finality.set_id = 1;
+	assert_eq!(check(&b, FILE), Err(Failure::WrongAuthoritySet { bundle: 1, trusted: 0 }));
+}
+
+#[test]
+fn unused_vote_ancestries_are_refused() {
+	let extra = with_justification(|j| j.votes_ancestries.push(header([4; 32], 99, [0; 32])));
+	assert!(matches!(check(&extra, FILE), Err(Failure::CommitInvalid(_))));
+}
+
+#[test]
+fn failures_have_distinct_documented_exit_codes() {
+	assert_eq!(Failure::Malformed(String::new()).exit_code(), 3);
+	assert_eq!(Failure::SaltMissing.exit_code(), 8);
+	assert_eq!(Failure::RecordMismatch(1).exit_code(), 7);
+	assert_eq!(Failure::HeaderChainBroken { after: 1 }.exit_code(), 6);
+}
+
+#[test]
+fn the_trust_file_roundtrips_and_a_raw_chain_spec_gives_its_authorities() {
+	let json = serde_json::to_string(&trusted()).unwrap();
+	assert_eq!(TrustedSet::from_json(&json).unwrap(), trusted());
+	let spec = include_str!("../../chain-spec/local-raw.json");
+	let set = TrustedSet::from_json(spec).unwrap();
+	assert_eq!(set.set_id, 0);
+	assert_eq!(set.authorities.len(), 4);
+	assert!(set.authorities.iter().all(|a| a.weight == 1));
+	assert!(matches!(TrustedSet::from_json("{}"), Err(Failure::Malformed(_))));
+}
