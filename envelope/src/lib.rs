@@ -37,6 +37,8 @@
 //! fresh and used for one message, so 96-bit random nonces are safe, and the hospitals'
 //! servers have AES-NI, which makes it the faster of the two for large files.
 
+pub mod at_rest;
+
 use aes_gcm::{
 	aead::{Aead, AeadInPlace, KeyInit, Payload},
 	Aes256Gcm, Nonce,

@@ -22,12 +22,12 @@ use jsonrpsee::{
 	ws_client::{WsClient, WsClientBuilder},
 };
 use medledger_runtime::{
-	immortal_extension, RuntimeCall, RuntimeError, RuntimeEvent, SignedPayload, UncheckedExtrinsic,
+	immortal_extension, Header, RuntimeCall, RuntimeError, RuntimeEvent, SignedPayload, UncheckedExtrinsic,
 };
 use serde_json::Value;
 use sp_core::{crypto::Ss58Codec, sr25519, Pair, H256};
 use sp_crypto_hashing::{blake2_256, twox_128};
-use sp_runtime::{AccountId32, MultiAddress};
+use sp_runtime::{traits::IdentifyAccount, AccountId32, MultiAddress, MultiSignature, MultiSigner};
 use std::{collections::HashMap, sync::Arc, time::Duration};
 use tokio::sync::{Mutex, RwLock};
 
@@ -207,6 +207,16 @@ impl Chain {
 		account: &AccountId32,
 		call: RuntimeCall,
 	) -> Result<Vec<u8>, GatewayError> {
+		let (nonce, versions) = self.signing_context(account).await?;
+		Ok(sign_extrinsic(signer, call, nonce, versions))
+	}
+
+	/// What `account` signs an extrinsic with besides the call: its next nonce (counting
+	/// its transactions in the pool) and the chain's versions.
+	pub async fn signing_context(
+		&self,
+		account: &AccountId32,
+	) -> Result<(u32, Versions), GatewayError> {
 		let genesis: H256 = self.rpc("chain_getBlockHash", rpc_params![0]).await?;
 		let version: Value = self.rpc("state_getRuntimeVersion", rpc_params![]).await?;
 		let spec_version = version["specVersion"].as_u64().ok_or(GatewayError::Internal)? as u32;
@@ -214,7 +224,7 @@ impl Chain {
 			version["transactionVersion"].as_u64().ok_or(GatewayError::Internal)? as u32;
 		let nonce: u32 =
 			self.rpc("system_accountNextIndex", rpc_params![account.to_ss58check()]).await?;
-		Ok(sign_extrinsic(signer, call, nonce, Versions { spec_version, tx_version, genesis }))
+		Ok((nonce, Versions { spec_version, tx_version, genesis }))
 	}
 
 	/// The events of the watched extrinsic in `block`; an `ExtrinsicFailed` becomes
@@ -280,6 +290,51 @@ impl Chain {
 		header_number(&header).ok_or_else(|| GatewayError::ChainUnavailable("no header".into()))
 	}
 
+	/// The header of block `hash`.
+	pub async fn header(&self, hash: H256) -> Result<Header, GatewayError> {
+		let header: Option<Header> = self.rpc("chain_getHeader", rpc_params![hash]).await?;
+		header.ok_or_else(|| GatewayError::ChainUnavailable(format!("no header for {hash:?}")))
+	}
+
+	/// The raw value at storage `key` in the state of block `at`.
+	pub async fn storage_at(&self, key: &[u8], at: H256) -> Result<Option<Vec<u8>>, GatewayError> {
+		let value: Option<String> =
+			self.rpc("state_getStorage", rpc_params![format!("0x{}", hex::encode(key)), at]).await?;
+		value.map(|v| decode_hex(&v)).transpose()
+	}
+
+	/// The trie nodes proving storage `key` in the state of block `at` (`state_getReadProof`;
+	/// the node keeps archive state, so old blocks can be proved).
+	pub async fn read_proof(&self, key: &[u8], at: H256) -> Result<Vec<Vec<u8>>, GatewayError> {
+		let proof: Value = self
+			.rpc("state_getReadProof", rpc_params![[format!("0x{}", hex::encode(key))], at])
+			.await?;
+		let nodes = proof["proof"].as_array().ok_or(GatewayError::Internal)?;
+		nodes.iter().map(|n| decode_hex(n.as_str().unwrap_or_default())).collect()
+	}
+
+	/// GRANDPA's finality proof for block `number` (`grandpa_proveFinality`): the finalised
+	/// block it justifies (`number` or a later one), the SCALE justification and the headers
+	/// after `number` up to that block. `None` if the node has no justification for it yet.
+	pub async fn finality_proof(
+		&self,
+		number: u32,
+	) -> Result<Option<(H256, Vec<u8>, Vec<Header>)>, GatewayError> {
+		let proof: Option<String> =
+			match self.rpc("grandpa_proveFinality", rpc_params![number]).await {
+				Ok(proof) => proof,
+				// The node answers "not yet finalised" as an error.
+				Err(GatewayError::ChainRejected(_)) => None,
+				Err(e) => return Err(e),
+			};
+		let Some(proof) = proof else { return Ok(None) };
+		let bytes = decode_hex(&proof)?;
+		<(H256, Vec<u8>, Vec<Header>)>::decode(&mut &bytes[..]).map(Some).map_err(|e| {
+			tracing::error!(%e, "finality proof does not decode");
+			GatewayError::Internal
+		})
+	}
+
 	/// Subscribes to finalised block headers.
 	pub async fn finalised_heads(&self) -> Result<Subscription<Value>, GatewayError> {
 		self.client()
@@ -305,20 +360,25 @@ pub struct Versions {
 	pub genesis: H256,
 }
 
-/// An immortal extrinsic calling `call`, signed by `signer` with `nonce`: the encoding the
-/// node accepts. Shared by the gateway (staff keys), patients' tools and the tests.
-pub fn sign_extrinsic(
-	signer: &sr25519::Pair,
+/// An immortal extrinsic calling `call`, signed by `signer` (sr25519 staff keys, ed25519
+/// patient keys) with `nonce`: the encoding the node accepts. Shared by the gateway, the
+/// patient CLI and the tests.
+pub fn sign_extrinsic<P: Pair>(
+	signer: &P,
 	call: RuntimeCall,
 	nonce: u32,
 	versions: Versions,
-) -> Vec<u8> {
+) -> Vec<u8>
+where
+	P::Signature: Into<MultiSignature>,
+	P::Public: Into<MultiSigner>,
+{
 	let Versions { spec_version, tx_version, genesis } = versions;
 	let extension = immortal_extension(nonce);
 	let implicit = ((), spec_version, tx_version, genesis, genesis, (), (), ());
 	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
 	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
-	let account: AccountId32 = signer.public().into();
+	let account = signer.public().into().into_account();
 	UncheckedExtrinsic::new_signed(call, MultiAddress::Id(account), signature.into(), extension)
 		.encode()
 }

@@ -74,6 +74,10 @@ pub enum GatewayError {
 	/// IPFS cannot be reached or does not have the content.
 	#[error("document storage is unavailable: {0}")]
 	StorageUnavailable(String),
+	/// No finality proof covers the block yet (the node has not finalised it, or holds no
+	/// justification yet); retry shortly.
+	#[error("no finality proof for block {0} yet; retry shortly")]
+	ProofNotReady(u64),
 	/// Something failed inside the gateway (details are in its log).
 	#[error("internal error")]
 	Internal,
@@ -103,6 +107,7 @@ pub const CODES: &[(i32, &str, &str)] = &[
 	(-32040, "ChainRejected", "the chain refused the transaction; data.error names it"),
 	(-32041, "ChainUnavailable", "the node cannot be reached"),
 	(-32042, "StorageUnavailable", "IPFS cannot be reached or lacks the content"),
+	(-32043, "ProofNotReady", "the block is not finalised or not yet covered by a justification; retry"),
 	(-32099, "Internal", "internal gateway error"),
 ];
 
@@ -135,6 +140,7 @@ impl GatewayError {
 			ChainRejected(_) => -32040,
 			ChainUnavailable(_) => -32041,
 			StorageUnavailable(_) => -32042,
+			ProofNotReady(_) => -32043,
 			Internal => -32099,
 		}
 	}

@@ -10,11 +10,10 @@
 //! written atomically (temporary file, fsync, rename) with mode 0600. Nothing from it is
 //! ever logged; [`Keystore`]'s `Debug` shows public keys only.
 
-use aes_gcm::{
-	aead::{Aead, KeyInit},
-	Aes256Gcm, Nonce,
+use medledger_envelope::{
+	at_rest::{AtRestError, Kdf, Sealed},
+	PublicKey, StaticSecret,
 };
-use medledger_envelope::{PublicKey, StaticSecret};
 use medledger_primitives::OrgId;
 use pallet_consortium::Role;
 use rand::RngCore;
@@ -26,6 +25,15 @@ use zeroize::{Zeroize, Zeroizing};
 
 /// File name of the keystore inside the data directory.
 pub const FILE_NAME: &str = "keystore.json";
+
+impl From<AtRestError> for KeystoreError {
+	fn from(e: AtRestError) -> Self {
+		match e {
+			AtRestError::WrongPassphrase => KeystoreError::WrongPassphrase,
+			AtRestError::Malformed(why) => KeystoreError::Malformed(why),
+		}
+	}
+}
 
 /// Why the keystore could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -48,31 +56,6 @@ pub enum KeystoreError {
 	/// Reading or writing the file failed.
 	#[error("keystore file: {0}")]
 	Io(#[from] std::io::Error),
-}
-
-/// What the file stores on disk.
-#[derive(Serialize, Deserialize)]
-struct SealedFile {
-	version: u32,
-	kdf: KdfParams,
-	nonce: String,
-	ciphertext: String,
-}
-
-#[derive(Serialize, Deserialize, Clone, Copy)]
-struct KdfParams {
-	algorithm: KdfAlgorithm,
-	m_cost_kib: u32,
-	t_cost: u32,
-	p_cost: u32,
-	#[serde(with = "hex_array")]
-	salt: [u8; 16],
-}
-
-#[derive(Serialize, Deserialize, Clone, Copy)]
-#[serde(rename_all = "lowercase")]
-enum KdfAlgorithm {
-	Argon2id,
 }
 
 /// The decrypted contents.
@@ -125,7 +108,7 @@ impl Account {
 /// The opened keystore.
 pub struct Keystore {
 	path: PathBuf,
-	kdf: KdfParams,
+	kdf: Kdf,
 	key: Zeroizing<[u8; 32]>,
 	organisation: OrgId,
 	encryption_secret: StaticSecret,
@@ -160,15 +143,7 @@ impl Keystore {
 				format!("{} already exists", path.display()),
 			)));
 		}
-		let mut salt = [0u8; 16];
-		rand::rngs::OsRng.fill_bytes(&mut salt);
-		let kdf = KdfParams {
-			algorithm: KdfAlgorithm::Argon2id,
-			m_cost_kib: 19 * 1024,
-			t_cost: 2,
-			p_cost: 1,
-			salt,
-		};
+		let kdf = Kdf::fresh();
 		let secret = match encryption_secret {
 			Some(bytes) => StaticSecret::from(bytes),
 			None => StaticSecret::random_from_rng(rand::rngs::OsRng),
@@ -176,7 +151,7 @@ impl Keystore {
 		let store = Keystore {
 			path,
 			kdf,
-			key: derive_key(passphrase, &kdf)?,
+			key: kdf.derive(passphrase)?,
 			organisation,
 			encryption_secret: secret,
 			accounts: Vec::new(),
@@ -196,13 +171,11 @@ impl Keystore {
 			}
 			Err(e) => return Err(e.into()),
 		};
-		let file: SealedFile =
+		let file: Sealed =
 			serde_json::from_str(&text).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
-		if file.version != 1 {
-			return Err(KeystoreError::Malformed(format!("version {}", file.version)));
-		}
-		let key = derive_key(passphrase, &file.kdf)?;
-		let mut contents = unseal(&file, &key)?;
+		let key = file.kdf.derive(passphrase)?;
+		let mut contents: Contents = serde_json::from_slice(&file.open(&key)?)
+			.map_err(|_| KeystoreError::Malformed("contents".into()))?;
 		let encryption_secret = StaticSecret::from(parse_secret32(&contents.encryption_secret)?);
 		let accounts = contents
 			.accounts
@@ -300,39 +273,13 @@ impl Keystore {
 			accounts: self.stored.clone(),
 		};
 		let plaintext = Zeroizing::new(serde_json::to_vec(&contents).expect("serialisable"));
-		let mut nonce = [0u8; 12];
-		rand::rngs::OsRng.fill_bytes(&mut nonce);
-		let ciphertext = Aes256Gcm::new((&*self.key).into())
-			.encrypt(Nonce::from_slice(&nonce), plaintext.as_slice())
-			.expect("in-memory AES-GCM encryption of a small buffer cannot fail");
-		let file = SealedFile {
-			version: 1,
-			kdf: self.kdf,
-			nonce: hex::encode(nonce),
-			ciphertext: hex::encode(ciphertext),
-		};
+		let file = Sealed::seal(&self.key, self.kdf, &plaintext);
 		crate::store::write_atomically(
 			&self.path,
 			serde_json::to_string_pretty(&file).expect("serialisable").as_bytes(),
 		)?;
 		Ok(())
 	}
-}
-
-/// Decrypts a keystore file's contents with the passphrase-derived key.
-fn unseal(file: &SealedFile, key: &[u8; 32]) -> Result<Contents, KeystoreError> {
-	let nonce = hex::decode(&file.nonce).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
-	let ciphertext =
-		hex::decode(&file.ciphertext).map_err(|e| KeystoreError::Malformed(e.to_string()))?;
-	if nonce.len() != 12 {
-		return Err(KeystoreError::Malformed("nonce length".into()));
-	}
-	let plaintext = Zeroizing::new(
-		Aes256Gcm::new(key.into())
-			.decrypt(Nonce::from_slice(&nonce), ciphertext.as_slice())
-			.map_err(|_| KeystoreError::WrongPassphrase)?,
-	);
-	serde_json::from_slice(&plaintext).map_err(|_| KeystoreError::Malformed("contents".into()))
 }
 
 /// The staff role named `clinician` or `admin` in organisation `org`.
@@ -351,37 +298,11 @@ pub fn generate_pair() -> (sr25519::Pair, Zeroizing<String>) {
 	(sr25519::Pair::from_seed(&seed), Zeroizing::new(format!("0x{}", hex::encode(*seed))))
 }
 
-fn derive_key(passphrase: &str, kdf: &KdfParams) -> Result<Zeroizing<[u8; 32]>, KeystoreError> {
-	let KdfAlgorithm::Argon2id = kdf.algorithm;
-	let params = argon2::Params::new(kdf.m_cost_kib, kdf.t_cost, kdf.p_cost, Some(32))
-		.map_err(|e| KeystoreError::Malformed(format!("argon2 parameters: {e}")))?;
-	let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
-	let mut key = Zeroizing::new([0u8; 32]);
-	argon
-		.hash_password_into(passphrase.as_bytes(), &kdf.salt, &mut *key)
-		.map_err(|e| KeystoreError::Malformed(format!("argon2: {e}")))?;
-	Ok(key)
-}
-
 /// Parses 32 bytes of hex, with or without `0x`.
 pub fn parse_secret32(text: &str) -> Result<[u8; 32], KeystoreError> {
 	let bytes = hex::decode(text.trim_start_matches("0x"))
 		.map_err(|_| KeystoreError::Malformed("expected 32 bytes of hex".into()))?;
 	bytes.try_into().map_err(|_| KeystoreError::Malformed("expected 32 bytes of hex".into()))
-}
-
-mod hex_array {
-	use serde::{Deserialize, Deserializer, Serializer};
-
-	pub fn serialize<S: Serializer>(bytes: &[u8; 16], s: S) -> Result<S::Ok, S::Error> {
-		s.serialize_str(&hex::encode(bytes))
-	}
-
-	pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 16], D::Error> {
-		let text = String::deserialize(d)?;
-		let bytes = hex::decode(text).map_err(serde::de::Error::custom)?;
-		bytes.try_into().map_err(|_| serde::de::Error::custom("expected 16 bytes"))
-	}
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@
 //! - [`server`]: the jsonrpsee server, the method table (names, roles, parameters) from
 //!   which both dispatch and the OpenRPC document (`rpc.discover`) come, and subscriptions.
 //! - [`portal`]: what each method does, as plain async functions over a [`Gateway`].
+//! - [`proof`]: proof bundles of documents' anchors, for offline verification
+//!   (`medledger-verifier`).
 //! - [`report`]: a hospital's compliance report as CSV or a FHIR R4 Bundle.
 //! - [`auth`]: bearer credentials bound to a member account and role, stored hashed, with
 //!   a rate limit each.
@@ -41,6 +43,7 @@ pub mod keystore;
 pub mod notify;
 pub mod outbox;
 pub mod portal;
+pub mod proof;
 pub mod report;
 pub mod server;
 pub mod store;

@@ -68,7 +68,7 @@ fn caller_account(caller: &Credential) -> Result<AccountId32, GatewayError> {
 
 /// Patients see their own records only: refuses a patient credential asking about `patient`
 /// unless it is theirs.
-fn ensure_own(
+pub(crate) fn ensure_own(
 	caller: &Credential,
 	patient: &AccountId32,
 	method: &str,
@@ -104,7 +104,7 @@ async fn active_patient(gw: &Gateway, patient: &AccountId32) -> Result<PublicKey
 	}
 }
 
-async fn document_record(gw: &Gateway, id: DocId) -> Result<Document<Runtime>, GatewayError> {
+pub(crate) async fn document_record(gw: &Gateway, id: DocId) -> Result<Document<Runtime>, GatewayError> {
 	let doc: Option<Document<Runtime>> = gw.chain.api("DocumentsApi_document", id).await?;
 	doc.ok_or(GatewayError::UnknownDocument(id))
 }
@@ -335,12 +335,23 @@ pub struct Page {
 }
 
 /// `document_list`: a patient's documents, or an organisation's.
-pub async fn document_list(gw: &Gateway, p: Page) -> Result<Value, GatewayError> {
+pub async fn document_list(
+	gw: &Gateway,
+	caller: &Credential,
+	p: Page,
+) -> Result<Value, GatewayError> {
 	let limit = p.limit.unwrap_or(100).min(MAX_PAGE);
 	let docs: Vec<(DocId, Document<Runtime>)> = match (&p.patient, p.organisation) {
 		(Some(patient), None) => {
 			let who = parse_account("patient", patient)?;
+			ensure_own(caller, &who, "document_list")?;
 			gw.chain.api("DocumentsApi_documents_by_patient", (who, p.after, limit)).await?
+		}
+		(None, Some(_)) if caller.role == Role::Patient => {
+			return Err(GatewayError::Forbidden {
+				role: "Patient".into(),
+				method: "document_list by organisation".into(),
+			})
 		}
 		(None, Some(org)) => {
 			gw.chain.api("DocumentsApi_documents_by_organisation", (org, p.after, limit)).await?
@@ -378,6 +389,20 @@ pub async fn document_get(
 	caller: &Credential,
 	p: GetDocument,
 ) -> Result<Value, GatewayError> {
+	let (doc, opened) = read_document(gw, caller, &p).await?;
+	Ok(json!({
+		"document": views::document(p.id, &doc),
+		"content": base64::engine::general_purpose::STANDARD.encode(&opened.plaintext),
+	}))
+}
+
+/// The read pipeline of [`document_get`] (also how a proof bundle gets its salt): the
+/// record and the opened, commitment-checked file.
+pub(crate) async fn read_document(
+	gw: &Gateway,
+	caller: &Credential,
+	p: &GetDocument,
+) -> Result<(Document<Runtime>, medledger_envelope::Opened), GatewayError> {
 	let purpose = parse_purpose(&p.purpose)?;
 	let reporter = caller.key_name.clone().ok_or(GatewayError::Internal)?;
 	let reader = caller_account(caller)?;
@@ -431,10 +456,7 @@ pub async fn document_get(
 	if opened.commitment() != doc.commitment {
 		return Err(GatewayError::CommitmentMismatch(id));
 	}
-	Ok(json!({
-		"document": views::document(id, &doc),
-		"content": base64::engine::general_purpose::STANDARD.encode(&opened.plaintext),
-	}))
+	Ok((doc, opened))
 }
 
 /// `document_envelope`: a patient's own document, still encrypted, with the anchor record.
@@ -668,6 +690,21 @@ pub async fn consent_relay(gw: &Gateway, extrinsic: &str) -> Result<Value, Gatew
 	Ok(json!({ "block": format!("{:?}", included.block), "events": events }))
 }
 
+/// `consent_relayContext`: what the calling patient signs a relayed extrinsic with besides
+/// the call — the next nonce of their account and the chain's versions.
+pub async fn consent_relay_context(
+	gw: &Gateway,
+	caller: &Credential,
+) -> Result<Value, GatewayError> {
+	let (nonce, versions) = gw.chain.signing_context(&caller_account(caller)?).await?;
+	Ok(json!({
+		"nonce": nonce,
+		"specVersion": versions.spec_version,
+		"transactionVersion": versions.tx_version,
+		"genesisHash": views::hex0x(versions.genesis.as_bytes()),
+	}))
+}
+
 // ---------------------------------------------------------------- audit
 
 /// Parameters of `audit_trail`.
@@ -708,7 +745,15 @@ pub async fn audit_trail(
 		medledger_primitives::audit::verify_trail(&patient, start, &records, end.unwrap_or(start));
 	Ok(json!({
 		"head": { "seq": head.seq, "head": views::hex0x(&head.head) },
-		"entries": records.iter().map(|(seq, r)| views::audit(*seq, r)).collect::<Vec<_>>(),
+		// Each entry also as stored (SCALE), so a patient's tools can check the chain again.
+		"entries": records
+			.iter()
+			.map(|(seq, r)| {
+				let mut entry = views::audit(*seq, r);
+				entry["record"] = views::hex0x(&r.encode()).into();
+				entry
+			})
+			.collect::<Vec<_>>(),
 		"verified": check.is_ok(),
 		"problem": check.err().map(|e| format!("{e:?}")),
 	}))

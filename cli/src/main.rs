@@ -1,0 +1,338 @@
+//! `medledger`: the patient's command line. See the crate docs and the README.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use medledger_cli::{
+	gateway::Gateway,
+	keys::{self, PatientKeys},
+	patient::{self, Decision},
+};
+use medledger_verifier::{Failure, ProofBundle, TrustedSet};
+use serde_json::{json, Value};
+use sp_core::crypto::Ss58Codec;
+use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
+
+#[derive(Parser)]
+#[command(name = "medledger", version, about = "A patient's keys, records, consent and proofs on MedLedger.")]
+struct Cli {
+	/// Print results as JSON (for scripts).
+	#[arg(long, global = true)]
+	json: bool,
+	/// The key file.
+	#[arg(long, global = true, env = "MEDLEDGER_KEY_FILE", default_value = "medledger-key.json")]
+	key_file: PathBuf,
+	/// The gateway of the patient's hospital.
+	#[arg(long, global = true, env = "MEDLEDGER_GATEWAY", default_value = "http://127.0.0.1:8545")]
+	gateway: String,
+	/// The patient credential the hospital issued.
+	#[arg(long, global = true, env = "MEDLEDGER_TOKEN", hide_env_values = true)]
+	token: Option<String>,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Create or show the patient's keys.
+	#[command(subcommand)]
+	Keys(KeysCommand),
+	/// List my documents.
+	Documents,
+	/// Fetch and decrypt one of my documents.
+	Fetch {
+		/// The document id.
+		id: u64,
+		/// Where to write the file.
+		#[arg(long)]
+		out: PathBuf,
+	},
+	/// Show who accessed my records, and check the trail is complete.
+	Trail,
+	/// List consent requests waiting for my decision.
+	Requests,
+	/// Grant a consent request (wrapping the covered documents' keys for the hospital).
+	Grant {
+		/// The consent id.
+		id: u64,
+	},
+	/// Deny a consent request.
+	Deny {
+		/// The consent id.
+		id: u64,
+	},
+	/// Revoke a consent I granted.
+	Revoke {
+		/// The consent id.
+		id: u64,
+	},
+	/// Get a proof bundle of one of my documents (with the salt, for verifying the file).
+	Proof {
+		/// The document id.
+		id: u64,
+		/// Where to write the bundle.
+		#[arg(long)]
+		out: PathBuf,
+	},
+	/// Verify a file against a proof bundle, offline. Exit codes: 0 verified, 2 usage or
+	/// unreadable file, 3 malformed bundle or trust file, 4 another chain or authority set,
+	/// 5 finality (justification), 6 header or header chain, 7 storage proof or record,
+	/// 8 the file or salt does not match.
+	Verify {
+		/// The document file.
+		file: PathBuf,
+		/// The proof bundle.
+		#[arg(long)]
+		proof: PathBuf,
+		/// The consortium's raw chain spec, or a trust file.
+		#[arg(long)]
+		trust: PathBuf,
+	},
+	/// Write a trust file (the genesis authority set) from the consortium's raw chain spec.
+	Trust {
+		/// The raw chain spec (`medledger-node build-spec --chain … --raw`).
+		#[arg(long)]
+		chain_spec: PathBuf,
+		/// Where to write the trust file.
+		#[arg(long)]
+		out: PathBuf,
+	},
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+	/// Create new keys in the key file (asks for a passphrase, or MEDLEDGER_PASSPHRASE).
+	Init,
+	/// Show my account and the public keys a hospital admin registers for me.
+	Show,
+}
+
+fn main() -> ExitCode {
+	let cli = Cli::parse();
+	match run(&cli) {
+		Ok(code) => code,
+		Err(error) => {
+			if cli.json {
+				println!("{}", json!({ "ok": false, "error": format!("{error:#}") }));
+			} else {
+				eprintln!("error: {error:#}");
+			}
+			ExitCode::from(1)
+		}
+	}
+}
+
+fn passphrase(confirm: bool) -> anyhow::Result<String> {
+	if let Ok(passphrase) = std::env::var("MEDLEDGER_PASSPHRASE") {
+		return Ok(passphrase);
+	}
+	let first = rpassword::prompt_password("Passphrase: ")?;
+	if confirm && rpassword::prompt_password("Again: ")? != first {
+		anyhow::bail!("the passphrases differ");
+	}
+	Ok(first)
+}
+
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+	let show = |value: Value, human: &dyn Fn(&Value)| {
+		if cli.json {
+			println!("{}", serde_json::to_string_pretty(&value).expect("JSON"));
+		} else {
+			human(&value);
+		}
+	};
+	let gateway = || -> anyhow::Result<Gateway> {
+		let token = cli.token.as_deref().context("no credential: pass --token or set MEDLEDGER_TOKEN")?;
+		let mut gw = Gateway::new(&cli.gateway, token);
+		gw.progress = !cli.json && std::io::stderr().is_terminal();
+		Ok(gw)
+	};
+	let open_keys = || PatientKeys::open(&cli.key_file, &passphrase(false)?);
+	let me = || -> anyhow::Result<sp_runtime::AccountId32> {
+		let identity = keys::identity(&cli.key_file)?;
+		sp_runtime::AccountId32::from_ss58check(&identity.account)
+			.map_err(|_| anyhow::anyhow!("the key file's account is malformed"))
+	};
+	match &cli.command {
+		Command::Keys(KeysCommand::Init) => {
+			let keys = PatientKeys::generate();
+			keys.save(&cli.key_file, &passphrase(true)?)?;
+			show(serde_json::to_value(keys.identity())?, &|v| {
+				println!("Keys created in {}.", cli.key_file.display());
+				print_identity(v);
+			});
+		}
+		Command::Keys(KeysCommand::Show) => {
+			show(serde_json::to_value(keys::identity(&cli.key_file)?)?, &print_identity);
+		}
+		Command::Documents => {
+			let docs = patient::documents(&gateway()?, &me()?)?;
+			show(Value::Array(docs), &|v| {
+				for d in v.as_array().into_iter().flatten() {
+					println!(
+						"{:>6}  {}  hospital {}  {}  {} bytes  {}",
+						d["id"], d["documentType"].as_str().unwrap_or(""), d["organisation"],
+						d["mediaType"].as_str().unwrap_or(""), d["size"],
+						d["status"]["state"].as_str().unwrap_or("")
+					);
+				}
+			});
+		}
+		Command::Fetch { id, out } => {
+			let (opened, record) = patient::fetch(&gateway()?, &open_keys()?, *id)?;
+			std::fs::write(out, &opened.plaintext)
+				.with_context(|| format!("writing {}", out.display()))?;
+			show(json!({ "ok": true, "document": record, "out": out }), &|_| {
+				println!(
+					"Document {id} decrypted and checked against its anchor: {} bytes written to {}.",
+					opened.plaintext.len(),
+					out.display()
+				)
+			});
+		}
+		Command::Trail => {
+			let trail = patient::trail(&gateway()?, &me()?)?;
+			let problem = trail.check.as_ref().err().map(|e| format!("{e:?}"));
+			let value = json!({
+				"entries": trail.entries,
+				"head": { "seq": trail.head.seq, "head": format!("0x{}", hex::encode(trail.head.head)) },
+				"complete": trail.check.is_ok(),
+				"problem": problem,
+			});
+			show(value, &|v| {
+				for e in v["entries"].as_array().into_iter().flatten() {
+					println!(
+						"{:>5}  {}  {}  hospital {}  {} {}  {}",
+						e["seq"], e["at"], e["actor"].as_str().unwrap_or(""), e["organisation"],
+						e["action"].as_str().unwrap_or(""), e["subject"], e["outcome"]["result"].as_str().unwrap_or("")
+					);
+				}
+				match &problem {
+					None => println!("Trail complete: {} entries, hash chain verified up to the chain's head.", trail.head.seq),
+					Some(p) => println!("TRAIL BROKEN: {p}"),
+				}
+			});
+			if trail.check.is_err() {
+				return Ok(ExitCode::from(9));
+			}
+		}
+		Command::Requests => {
+			let requests = patient::requests(&gateway()?, &me()?)?;
+			show(Value::Array(requests), &|v| {
+				for c in v.as_array().into_iter().flatten() {
+					println!(
+						"{:>5}  hospital {}  purpose {}  scope {}  until {}",
+						c["id"], c["organisation"], c["purpose"].as_str().unwrap_or(""), c["scope"], c["window"]["to"]
+					);
+				}
+			});
+		}
+		Command::Grant { id } | Command::Deny { id } | Command::Revoke { id } => {
+			let decision = match &cli.command {
+				Command::Grant { .. } => Decision::Grant,
+				Command::Deny { .. } => Decision::Deny,
+				_ => Decision::Revoke,
+			};
+			let reply = patient::decide(&gateway()?, &open_keys()?, *id, decision)?;
+			show(json!({ "ok": true, "consent": id, "decision": format!("{decision:?}"), "relayed": reply }), &|_| {
+				println!("{decision:?} of consent {id} signed and included in a block.")
+			});
+		}
+		Command::Proof { id, out } => {
+			let bundle = patient::proof(&gateway()?, &open_keys()?, *id)?;
+			std::fs::write(out, bundle.to_json()).with_context(|| format!("writing {}", out.display()))?;
+			show(json!({ "ok": true, "out": out, "block": bundle.block.number }), &|_| {
+				println!("Proof bundle of document {id} (block #{}) written to {}.", bundle.block.number, out.display())
+			});
+		}
+		Command::Verify { file, proof, trust } => return Ok(verify(cli.json, file, proof, trust)),
+		Command::Trust { chain_spec, out } => {
+			let spec = std::fs::read_to_string(chain_spec)
+				.with_context(|| format!("reading {}", chain_spec.display()))?;
+			let set = TrustedSet::from_json(&spec)?;
+			std::fs::write(out, serde_json::to_string_pretty(&set)?)?;
+			show(serde_json::to_value(&set)?, &|_| {
+				println!(
+					"Trust file for chain 0x{} (authority set {}, {} authorities) written to {}.",
+					hex::encode(set.genesis_hash), set.set_id, set.authorities.len(), out.display()
+				)
+			});
+		}
+	}
+	Ok(ExitCode::SUCCESS)
+}
+
+fn print_identity(v: &Value) {
+	println!("Account:        {}", v["account"].as_str().unwrap_or(""));
+	println!("Signing key:    {}", v["signingKey"].as_str().unwrap_or(""));
+	println!("Encryption key: {}", v["encryptionKey"].as_str().unwrap_or(""));
+}
+
+/// `medledger verify`: reads the three files, verifies, prints the verdict; the exit code.
+fn verify(json: bool, file: &PathBuf, proof: &PathBuf, trust: &PathBuf) -> ExitCode {
+	let read = |path: &PathBuf| std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()));
+	let inputs = (|| Ok::<_, String>((read(file)?, read(proof)?, read(trust)?)))();
+	let (file, proof, trust) = match inputs {
+		Ok(inputs) => inputs,
+		Err(error) => {
+			report(json, Err((2, "unreadable".into(), error)));
+			return ExitCode::from(2);
+		}
+	};
+	let outcome = (|| {
+		let bundle = ProofBundle::from_json(&String::from_utf8_lossy(&proof))?;
+		let trusted = TrustedSet::from_json(&String::from_utf8_lossy(&trust))?;
+		medledger_verifier::verify(&bundle, &trusted, Some(&file))
+	})();
+	match outcome {
+		Ok(v) => {
+			let record = &v.record;
+			report(
+				json,
+				Ok(json!({
+					"document": v.document,
+					"patient": sp_runtime::AccountId32::from(record.patient).to_ss58check(),
+					"organisation": record.org,
+					"author": sp_runtime::AccountId32::from(record.author).to_ss58check(),
+					"commitment": format!("0x{}", hex::encode(record.commitment)),
+					"documentType": String::from_utf8_lossy(&record.document_type),
+					"createdAt": record.created_at,
+					"status": format!("{:?}", record.status),
+					"block": v.block.1,
+					"finalisedBlock": v.finalised.1,
+					"finalisedHash": format!("0x{}", hex::encode(v.finalised.0)),
+				})),
+			);
+			ExitCode::SUCCESS
+		}
+		Err(failure) => {
+			let code = failure.exit_code();
+			report(json, Err((code, failure.kind().into(), failure_message(&failure))));
+			ExitCode::from(code as u8)
+		}
+	}
+}
+
+fn failure_message(failure: &Failure) -> String {
+	failure.to_string()
+}
+
+fn report(json: bool, outcome: Result<Value, (i32, String, String)>) {
+	match (json, outcome) {
+		(true, Ok(v)) => println!("{}", json!({ "verified": true, "anchor": v })),
+		(true, Err((code, kind, message))) => {
+			println!("{}", json!({ "verified": false, "exitCode": code, "failure": kind, "message": message }))
+		}
+		(false, Ok(v)) => {
+			println!("VERIFIED: the file is document {} as anchored on chain.", v["document"]);
+			println!(
+				"  patient {}, hospital {}, type {}, anchored at {} ms, status {}",
+				v["patient"].as_str().unwrap_or(""), v["organisation"], v["documentType"].as_str().unwrap_or(""), v["createdAt"], v["status"].as_str().unwrap_or("")
+			);
+			println!(
+				"  proved in block #{}, finalised by GRANDPA at #{} {}",
+				v["block"], v["finalisedBlock"], v["finalisedHash"].as_str().unwrap_or("")
+			);
+		}
+		(false, Err((_, _, message))) => println!("NOT VERIFIED: {message}"),
+	}
+}

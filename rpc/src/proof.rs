@@ -1,0 +1,122 @@
+//! `document_proof`: a [proof bundle](medledger_verifier::bundle) for a document, which the
+//! patient's CLI (and anyone with the consortium's trust file) verifies offline.
+//!
+//! The record is proved in the state of a finalised block B — by default the last finalised
+//! block, so the bundle shows the document's current status; `atBlock` proves an older state
+//! (the node keeps archive state). `grandpa_proveFinality(B)` gives the justification of a
+//! block F ≥ B and the headers after B up to F, which the bundle carries so the verifier can
+//! link B to F. The set id is read at F's parent: a block that enacts a new authority set is
+//! still justified by the old one.
+
+use crate::{
+	auth::Credential,
+	error::GatewayError,
+	portal::{self, GetDocument},
+	Gateway,
+};
+use codec::Encode;
+use medledger_primitives::DocId;
+use medledger_verifier::bundle::{BlockPart, DocumentPart, FinalityPart, ProofBundle};
+use pallet_consortium::Role;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Parameters of `document_proof`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProofParams {
+	/// The document.
+	pub id: DocId,
+	/// Prove the record as of this finalised block (default: the last finalised block).
+	pub at_block: Option<u32>,
+	/// Staff only: include the salt, read through `document_get`'s pipeline (consent
+	/// checked, read audited with this purpose). Patients recover it with their own key.
+	pub purpose: Option<String>,
+}
+
+/// `document_proof`: the proof bundle of document `id`. Patients get their own documents'
+/// bundles, without the salt (their CLI adds it from the envelope).
+pub async fn document_proof(
+	gw: &Gateway,
+	caller: &Credential,
+	p: ProofParams,
+) -> Result<Value, GatewayError> {
+	let doc = portal::document_record(gw, p.id).await?;
+	portal::ensure_own(caller, &doc.patient, "document_proof")?;
+	let salt = match (&p.purpose, caller.role) {
+		(None, _) => None,
+		(Some(purpose), Role::Clinician(_) | Role::OrgAdmin(_)) => {
+			let read = GetDocument { id: p.id, purpose: purpose.clone() };
+			Some(portal::read_document(gw, caller, &read).await?.1.salt)
+		}
+		(Some(_), _) => {
+			return Err(GatewayError::invalid("purpose", "only staff read the salt through a proof"))
+		}
+	};
+	let mut bundle = bundle(gw, p.id, p.at_block).await?;
+	bundle.document.salt = salt;
+	serde_json::to_value(&bundle).map_err(|_| GatewayError::Internal)
+}
+
+/// The bundle proving document `id`'s record at block `at` (default: the last finalised).
+pub async fn bundle(gw: &Gateway, id: DocId, at: Option<u32>) -> Result<ProofBundle, GatewayError> {
+	let chain = &gw.chain;
+	let at = match at {
+		Some(at) => at,
+		None => chain.block_number(chain.finalised_head().await?).await? as u32,
+	};
+	let (finalised, justification, headers) =
+		chain.finality_proof(at).await?.ok_or(GatewayError::ProofNotReady(at.into()))?;
+	let block = chain.block_hash(at.into()).await?.ok_or(GatewayError::ProofNotReady(at.into()))?;
+	let header = chain.header(block).await?;
+	let key = medledger_verifier::record::storage_key(id);
+	let record = chain.storage_at(&key, block).await?.ok_or(GatewayError::invalid(
+		"atBlock",
+		format!("document {id} is not anchored yet at block {at}"),
+	))?;
+	let storage_proof = chain.read_proof(&key, block).await?;
+	let finalised_parent = chain.header(finalised).await?.parent_hash;
+	let set_id: u64 =
+		chain.api_at("GrandpaApi_current_set_id", (), Some(finalised_parent)).await?;
+	let genesis = chain.block_hash(0).await?.ok_or(GatewayError::Internal)?;
+	Ok(ProofBundle {
+		format: medledger_verifier::BUNDLE_FORMAT.into(),
+		genesis_hash: genesis.0,
+		document: DocumentPart { id, record, salt: None },
+		block: BlockPart { number: at, hash: block.0, header: header.encode() },
+		storage_proof,
+		headers: headers.iter().map(Encode::encode).collect(),
+		finality: FinalityPart { set_id, justification },
+	})
+}
+
+#[cfg(test)]
+mod tests {
+	use medledger_runtime::Runtime;
+	use pallet_documents::{Document, DocumentStatus};
+
+	/// The verifier declares the record's layout itself (it has no FRAME); it must decode
+	/// exactly what the pallet stores.
+	#[test]
+	fn the_verifier_decodes_the_pallets_record() {
+		use codec::{Decode, Encode};
+		let doc = Document::<Runtime> {
+			patient: [1; 32].into(),
+			org: 3,
+			author: [2; 32].into(),
+			commitment: [4; 32],
+			cid: vec![1, 0x55, 0x12, 0x20].try_into().unwrap(),
+			size: 1234,
+			media_type: b"application/pdf".to_vec().try_into().unwrap(),
+			document_type: b"11502-2".to_vec().try_into().unwrap(),
+			created_at: 99,
+			status: DocumentStatus::Superseded { by: 8 },
+			previous: Some(5),
+		};
+		let bytes = doc.encode();
+		let record = medledger_verifier::DocumentRecord::decode(&mut &bytes[..]).unwrap();
+		assert_eq!(record.encode(), bytes);
+		assert_eq!(record.status, medledger_verifier::RecordStatus::Superseded { by: 8 });
+		assert_eq!((record.org, record.size, record.previous), (3, 1234, Some(5)));
+	}
+}
