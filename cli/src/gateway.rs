@@ -76,8 +76,10 @@ impl Gateway {
 			Some(label) => {
 				let bar = ProgressBar::new(length.unwrap_or(0)).with_message(label.to_string());
 				bar.set_style(
-					ProgressStyle::with_template("{msg} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}")
-						.expect("a valid template"),
+					ProgressStyle::with_template(
+						"{msg} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}",
+					)
+					.expect("a valid template"),
 				);
 				let reply = serde_json::from_reader(bar.wrap_read(reader));
 				bar.finish_and_clear();

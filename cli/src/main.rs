@@ -13,7 +13,11 @@ use sp_core::crypto::Ss58Codec;
 use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
 
 #[derive(Parser)]
-#[command(name = "medledger", version, about = "A patient's keys, records, consent and proofs on MedLedger.")]
+#[command(
+	name = "medledger",
+	version,
+	about = "A patient's keys, records, consent and proofs on MedLedger."
+)]
 struct Cli {
 	/// Print results as JSON (for scripts).
 	#[arg(long, global = true)]
@@ -141,7 +145,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 		}
 	};
 	let gateway = || -> anyhow::Result<Gateway> {
-		let token = cli.token.as_deref().context("no credential: pass --token or set MEDLEDGER_TOKEN")?;
+		let token =
+			cli.token.as_deref().context("no credential: pass --token or set MEDLEDGER_TOKEN")?;
 		let mut gw = Gateway::new(&cli.gateway, token);
 		gw.progress = !cli.json && std::io::stderr().is_terminal();
 		Ok(gw)
@@ -170,8 +175,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 				for d in v.as_array().into_iter().flatten() {
 					println!(
 						"{:>6}  {}  hospital {}  {}  {} bytes  {}",
-						d["id"], d["documentType"].as_str().unwrap_or(""), d["organisation"],
-						d["mediaType"].as_str().unwrap_or(""), d["size"],
+						d["id"],
+						d["documentType"].as_str().unwrap_or(""),
+						d["organisation"],
+						d["mediaType"].as_str().unwrap_or(""),
+						d["size"],
 						d["status"]["state"].as_str().unwrap_or("")
 					);
 				}
@@ -202,12 +210,20 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 				for e in v["entries"].as_array().into_iter().flatten() {
 					println!(
 						"{:>5}  {}  {}  hospital {}  {} {}  {}",
-						e["seq"], e["at"], e["actor"].as_str().unwrap_or(""), e["organisation"],
-						e["action"].as_str().unwrap_or(""), e["subject"], e["outcome"]["result"].as_str().unwrap_or("")
+						e["seq"],
+						e["at"],
+						e["actor"].as_str().unwrap_or(""),
+						e["organisation"],
+						e["action"].as_str().unwrap_or(""),
+						e["subject"],
+						e["outcome"]["result"].as_str().unwrap_or("")
 					);
 				}
 				match &problem {
-					None => println!("Trail complete: {} entries, hash chain verified up to the chain's head.", trail.head.seq),
+					None => println!(
+						"Trail complete: {} entries, hash chain verified up to the chain's head.",
+						trail.head.seq
+					),
 					Some(p) => println!("TRAIL BROKEN: {p}"),
 				}
 			});
@@ -221,7 +237,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 				for c in v.as_array().into_iter().flatten() {
 					println!(
 						"{:>5}  hospital {}  purpose {}  scope {}  until {}",
-						c["id"], c["organisation"], c["purpose"].as_str().unwrap_or(""), c["scope"], c["window"]["to"]
+						c["id"],
+						c["organisation"],
+						c["purpose"].as_str().unwrap_or(""),
+						c["scope"],
+						c["window"]["to"]
 					);
 				}
 			});
@@ -233,15 +253,21 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 				_ => Decision::Revoke,
 			};
 			let reply = patient::decide(&gateway()?, &open_keys()?, *id, decision)?;
-			show(json!({ "ok": true, "consent": id, "decision": format!("{decision:?}"), "relayed": reply }), &|_| {
-				println!("{decision:?} of consent {id} signed and included in a block.")
-			});
+			show(
+				json!({ "ok": true, "consent": id, "decision": format!("{decision:?}"), "relayed": reply }),
+				&|_| println!("{decision:?} of consent {id} signed and included in a block."),
+			);
 		}
 		Command::Proof { id, out } => {
 			let bundle = patient::proof(&gateway()?, &open_keys()?, *id)?;
-			std::fs::write(out, bundle.to_json()).with_context(|| format!("writing {}", out.display()))?;
+			std::fs::write(out, bundle.to_json())
+				.with_context(|| format!("writing {}", out.display()))?;
 			show(json!({ "ok": true, "out": out, "block": bundle.block.number }), &|_| {
-				println!("Proof bundle of document {id} (block #{}) written to {}.", bundle.block.number, out.display())
+				println!(
+					"Proof bundle of document {id} (block #{}) written to {}.",
+					bundle.block.number,
+					out.display()
+				)
 			});
 		}
 		Command::Verify { file, proof, trust } => return Ok(verify(cli.json, file, proof, trust)),
@@ -253,7 +279,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 			show(serde_json::to_value(&set)?, &|_| {
 				println!(
 					"Trust file for chain 0x{} (authority set {}, {} authorities) written to {}.",
-					hex::encode(set.genesis_hash), set.set_id, set.authorities.len(), out.display()
+					hex::encode(set.genesis_hash),
+					set.set_id,
+					set.authorities.len(),
+					out.display()
 				)
 			});
 		}
@@ -320,17 +349,26 @@ fn report(json: bool, outcome: Result<Value, (i32, String, String)>) {
 	match (json, outcome) {
 		(true, Ok(v)) => println!("{}", json!({ "verified": true, "anchor": v })),
 		(true, Err((code, kind, message))) => {
-			println!("{}", json!({ "verified": false, "exitCode": code, "failure": kind, "message": message }))
+			println!(
+				"{}",
+				json!({ "verified": false, "exitCode": code, "failure": kind, "message": message })
+			)
 		}
 		(false, Ok(v)) => {
 			println!("VERIFIED: the file is document {} as anchored on chain.", v["document"]);
 			println!(
 				"  patient {}, hospital {}, type {}, anchored at {} ms, status {}",
-				v["patient"].as_str().unwrap_or(""), v["organisation"], v["documentType"].as_str().unwrap_or(""), v["createdAt"], v["status"].as_str().unwrap_or("")
+				v["patient"].as_str().unwrap_or(""),
+				v["organisation"],
+				v["documentType"].as_str().unwrap_or(""),
+				v["createdAt"],
+				v["status"].as_str().unwrap_or("")
 			);
 			println!(
 				"  proved in block #{}, finalised by GRANDPA at #{} {}",
-				v["block"], v["finalisedBlock"], v["finalisedHash"].as_str().unwrap_or("")
+				v["block"],
+				v["finalisedBlock"],
+				v["finalisedHash"].as_str().unwrap_or("")
 			);
 		}
 		(false, Err((_, _, message))) => println!("NOT VERIFIED: {message}"),

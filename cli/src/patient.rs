@@ -2,7 +2,10 @@
 //! fetch and decrypt one, read and check the audit trail, decide consent requests, get a
 //! proof bundle. Secrets stay here: the gateway gets signed extrinsics and key wraps only.
 
-use crate::{gateway::Gateway, keys::PatientKeys};
+use crate::{
+	gateway::{CallError, Gateway},
+	keys::PatientKeys,
+};
 use anyhow::{anyhow, bail, Context};
 use base64::Engine;
 use codec::Decode;
@@ -17,6 +20,10 @@ use sp_runtime::AccountId32;
 
 /// Largest page the gateway returns.
 const PAGE: u64 = 1000;
+/// The gateway's code for "no finality proof covers the document yet".
+const PROOF_NOT_READY: i64 = -32043;
+/// How long `proof` waits for the next justification (16 blocks of 2 s, and margin).
+const PROOF_WAIT: std::time::Duration = std::time::Duration::from_secs(90);
 
 /// Every document of `patient`, oldest id first.
 pub fn documents(gw: &Gateway, patient: &AccountId32) -> anyhow::Result<Vec<Value>> {
@@ -45,8 +52,7 @@ fn own_key(
 	keys: &PatientKeys,
 	id: u64,
 ) -> anyhow::Result<(medledger_envelope::DataKey, Vec<u8>, Value)> {
-	let reply =
-		gw.call_with_progress("document_envelope", json!({ "id": id }), "downloading")?;
+	let reply = gw.call_with_progress("document_envelope", json!({ "id": id }), "downloading")?;
 	let envelope = base64::engine::general_purpose::STANDARD
 		.decode(reply["envelope"].as_str().unwrap_or_default())
 		.context("the gateway's envelope is not base64")?;
@@ -63,8 +69,9 @@ pub fn fetch(
 	id: u64,
 ) -> anyhow::Result<(medledger_envelope::Opened, Value)> {
 	let (key, envelope, record) = own_key(gw, keys, id)?;
-	let opened = medledger_envelope::open(&envelope, &key)
-		.map_err(|_| anyhow!("document {id}'s ciphertext was altered (it does not authenticate)"))?;
+	let opened = medledger_envelope::open(&envelope, &key).map_err(|_| {
+		anyhow!("document {id}'s ciphertext was altered (it does not authenticate)")
+	})?;
 	let anchored = record["commitment"].as_str().unwrap_or_default();
 	if format!("0x{}", hex::encode(opened.commitment())) != anchored {
 		bail!("document {id} does not match its anchored commitment");
@@ -106,8 +113,9 @@ pub fn trail(gw: &Gateway, patient: &AccountId32) -> anyhow::Result<Trail> {
 			if seq > head.seq {
 				break;
 			}
-			let bytes = hex::decode(entry["record"].as_str().unwrap_or_default().trim_start_matches("0x"))
-				.context("an audit entry is not hex")?;
+			let bytes =
+				hex::decode(entry["record"].as_str().unwrap_or_default().trim_start_matches("0x"))
+					.context("an audit entry is not hex")?;
 			let record = AuditRecord::<AccountId32>::decode(&mut &bytes[..])
 				.context("an audit entry does not decode")?;
 			records.push((seq, record));
@@ -168,7 +176,9 @@ pub fn decide(
 /// The data keys of the documents consent `id` covers, wrapped for its hospital.
 fn grant_wraps(gw: &Gateway, keys: &PatientKeys, id: u64) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
 	let consent = gw.call("consent_get", json!({ "id": id }))?;
-	let org = consent["organisation"].as_u64().ok_or_else(|| anyhow!("consent {id} names no hospital"))?;
+	let org = consent["organisation"]
+		.as_u64()
+		.ok_or_else(|| anyhow!("consent {id} names no hospital"))?;
 	let orgs = gw.call("organisation_list", json!({}))?;
 	let delegate = orgs
 		.as_array()
@@ -186,7 +196,8 @@ fn grant_wraps(gw: &Gateway, keys: &PatientKeys, id: u64) -> anyhow::Result<Vec<
 		.filter(|d| covers(&consent["scope"], d))
 		.filter_map(|d| d["id"].as_u64())
 		.collect();
-	let bar = if gw.progress { ProgressBar::new(covered.len() as u64) } else { ProgressBar::hidden() };
+	let bar =
+		if gw.progress { ProgressBar::new(covered.len() as u64) } else { ProgressBar::hidden() };
 	let mut wraps = Vec::with_capacity(covered.len());
 	for document in covered {
 		let (key, _, _) = own_key(gw, keys, document)?;
@@ -218,7 +229,10 @@ fn covers(scope: &Value, doc: &Value) -> bool {
 fn relay(gw: &Gateway, keys: &PatientKeys, call: RuntimeCall) -> anyhow::Result<Value> {
 	let context = gw.call("consent_relayContext", json!({}))?;
 	let number = |field: &str| {
-		context[field].as_u64().map(|n| n as u32).ok_or_else(|| anyhow!("relay context lacks {field}"))
+		context[field]
+			.as_u64()
+			.map(|n| n as u32)
+			.ok_or_else(|| anyhow!("relay context lacks {field}"))
 	};
 	let versions = Versions {
 		spec_version: number("specVersion")?,
@@ -232,7 +246,19 @@ fn relay(gw: &Gateway, keys: &PatientKeys, call: RuntimeCall) -> anyhow::Result<
 /// The proof bundle of the patient's document `id`, with the salt recovered from the
 /// envelope with their key (the gateway cannot give a patient the salt).
 pub fn proof(gw: &Gateway, keys: &PatientKeys, id: u64) -> anyhow::Result<ProofBundle> {
-	let reply = gw.call("document_proof", json!({ "id": id }))?;
+	// A document anchored moments ago waits for the chain's next stored justification (at
+	// most 16 blocks).
+	let deadline = std::time::Instant::now() + PROOF_WAIT;
+	let reply = loop {
+		match gw.call("document_proof", json!({ "id": id })) {
+			Err(CallError::Refused { code: PROOF_NOT_READY, .. })
+				if std::time::Instant::now() < deadline =>
+			{
+				std::thread::sleep(std::time::Duration::from_secs(3))
+			}
+			reply => break reply?,
+		}
+	};
 	let mut bundle: ProofBundle =
 		serde_json::from_value(reply).context("the gateway's proof bundle is malformed")?;
 	let (opened, _) = fetch(gw, keys, id)?;

@@ -123,8 +123,12 @@ mod tests {
 	fn only_the_right_passphrase_opens() {
 		let kdf = Kdf::fresh();
 		let sealed = Sealed::seal(&kdf.derive("correct horse").unwrap(), kdf, b"secret");
-		let reread: Sealed = serde_json::from_str(&serde_json::to_string(&sealed).unwrap()).unwrap();
-		assert_eq!(&**reread.open(&reread.kdf.derive("correct horse").unwrap()).unwrap(), b"secret");
+		let reread: Sealed =
+			serde_json::from_str(&serde_json::to_string(&sealed).unwrap()).unwrap();
+		assert_eq!(
+			&**reread.open(&reread.kdf.derive("correct horse").unwrap()).unwrap(),
+			b"secret"
+		);
 		assert_eq!(
 			reread.open(&reread.kdf.derive("wrong").unwrap()),
 			Err(AtRestError::WrongPassphrase)

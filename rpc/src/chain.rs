@@ -22,7 +22,8 @@ use jsonrpsee::{
 	ws_client::{WsClient, WsClientBuilder},
 };
 use medledger_runtime::{
-	immortal_extension, Header, RuntimeCall, RuntimeError, RuntimeEvent, SignedPayload, UncheckedExtrinsic,
+	immortal_extension, Header, RuntimeCall, RuntimeError, RuntimeEvent, SignedPayload,
+	UncheckedExtrinsic,
 };
 use serde_json::Value;
 use sp_core::{crypto::Ss58Codec, sr25519, Pair, H256};
@@ -298,8 +299,9 @@ impl Chain {
 
 	/// The raw value at storage `key` in the state of block `at`.
 	pub async fn storage_at(&self, key: &[u8], at: H256) -> Result<Option<Vec<u8>>, GatewayError> {
-		let value: Option<String> =
-			self.rpc("state_getStorage", rpc_params![format!("0x{}", hex::encode(key)), at]).await?;
+		let value: Option<String> = self
+			.rpc("state_getStorage", rpc_params![format!("0x{}", hex::encode(key)), at])
+			.await?;
 		value.map(|v| decode_hex(&v)).transpose()
 	}
 
@@ -313,26 +315,17 @@ impl Chain {
 		nodes.iter().map(|n| decode_hex(n.as_str().unwrap_or_default())).collect()
 	}
 
-	/// GRANDPA's finality proof for block `number` (`grandpa_proveFinality`): the finalised
-	/// block it justifies (`number` or a later one), the SCALE justification and the headers
-	/// after `number` up to that block. `None` if the node has no justification for it yet.
-	pub async fn finality_proof(
-		&self,
-		number: u32,
-	) -> Result<Option<(H256, Vec<u8>, Vec<Header>)>, GatewayError> {
-		let proof: Option<String> =
-			match self.rpc("grandpa_proveFinality", rpc_params![number]).await {
-				Ok(proof) => proof,
-				// The node answers "not yet finalised" as an error.
-				Err(GatewayError::ChainRejected(_)) => None,
-				Err(e) => return Err(e),
-			};
-		let Some(proof) = proof else { return Ok(None) };
-		let bytes = decode_hex(&proof)?;
-		<(H256, Vec<u8>, Vec<Header>)>::decode(&mut &bytes[..]).map(Some).map_err(|e| {
-			tracing::error!(%e, "finality proof does not decode");
-			GatewayError::Internal
-		})
+	/// The GRANDPA justification the node stored with block `hash`, if any (the node keeps
+	/// one every `GRANDPA_JUSTIFICATION_PERIOD` blocks and at every authority-set change).
+	pub async fn justification(&self, hash: H256) -> Result<Option<Vec<u8>>, GatewayError> {
+		#[derive(serde::Deserialize)]
+		struct Stored {
+			justifications: Option<sp_runtime::Justifications>,
+		}
+		let block: Option<Stored> = self.rpc("chain_getBlock", rpc_params![hash]).await?;
+		Ok(block
+			.and_then(|b| b.justifications)
+			.and_then(|j| j.into_justification(sp_consensus_grandpa::GRANDPA_ENGINE_ID)))
 	}
 
 	/// Subscribes to finalised block headers.

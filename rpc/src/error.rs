@@ -107,7 +107,11 @@ pub const CODES: &[(i32, &str, &str)] = &[
 	(-32040, "ChainRejected", "the chain refused the transaction; data.error names it"),
 	(-32041, "ChainUnavailable", "the node cannot be reached"),
 	(-32042, "StorageUnavailable", "IPFS cannot be reached or lacks the content"),
-	(-32043, "ProofNotReady", "the block is not finalised or not yet covered by a justification; retry"),
+	(
+		-32043,
+		"ProofNotReady",
+		"the block is not finalised or not yet covered by a justification; retry",
+	),
 	(-32099, "Internal", "internal gateway error"),
 ];
 

@@ -104,7 +104,10 @@ async fn active_patient(gw: &Gateway, patient: &AccountId32) -> Result<PublicKey
 	}
 }
 
-pub(crate) async fn document_record(gw: &Gateway, id: DocId) -> Result<Document<Runtime>, GatewayError> {
+pub(crate) async fn document_record(
+	gw: &Gateway,
+	id: DocId,
+) -> Result<Document<Runtime>, GatewayError> {
 	let doc: Option<Document<Runtime>> = gw.chain.api("DocumentsApi_document", id).await?;
 	doc.ok_or(GatewayError::UnknownDocument(id))
 }

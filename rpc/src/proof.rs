@@ -1,12 +1,15 @@
 //! `document_proof`: a [proof bundle](medledger_verifier::bundle) for a document, which the
 //! patient's CLI (and anyone with the consortium's trust file) verifies offline.
 //!
-//! The record is proved in the state of a finalised block B — by default the last finalised
-//! block, so the bundle shows the document's current status; `atBlock` proves an older state
-//! (the node keeps archive state). `grandpa_proveFinality(B)` gives the justification of a
-//! block F ≥ B and the headers after B up to F, which the bundle carries so the verifier can
-//! link B to F. The set id is read at F's parent: a block that enacts a new authority set is
-//! still justified by the old one.
+//! The finality proof is a GRANDPA justification the node stored with a block F (one every
+//! `GRANDPA_JUSTIFICATION_PERIOD` = 16 blocks, and at each authority-set change; the node's
+//! `grandpa_proveFinality` is not used because it refuses every block of a chain whose
+//! authority set never changed). By default the record is proved in F's own state, F being
+//! the last justified block, so the bundle shows the document's current status; a document
+//! anchored after F gets `ProofNotReady` until the next justification (≤ 16 blocks).
+//! `atBlock` proves the state of an older block B (the node keeps archive state) and carries
+//! the headers after B up to the first justified block F ≥ B. The set id is read at F's
+//! parent: a block that enacts a new authority set is still justified by the old one.
 
 use crate::{
 	auth::Credential,
@@ -50,7 +53,10 @@ pub async fn document_proof(
 			Some(portal::read_document(gw, caller, &read).await?.1.salt)
 		}
 		(Some(_), _) => {
-			return Err(GatewayError::invalid("purpose", "only staff read the salt through a proof"))
+			return Err(GatewayError::invalid(
+				"purpose",
+				"only staff read the salt through a proof",
+			))
 		}
 	};
 	let mut bundle = bundle(gw, p.id, p.at_block).await?;
@@ -58,26 +64,52 @@ pub async fn document_proof(
 	serde_json::to_value(&bundle).map_err(|_| GatewayError::Internal)
 }
 
-/// The bundle proving document `id`'s record at block `at` (default: the last finalised).
+/// How far below the finalised head the last justification is looked for: four periods.
+const JUSTIFIED_SEARCH: u32 = 64;
+
+/// The bundle proving document `id`'s record at block `at` (default: the last justified
+/// block).
 pub async fn bundle(gw: &Gateway, id: DocId, at: Option<u32>) -> Result<ProofBundle, GatewayError> {
 	let chain = &gw.chain;
-	let at = match at {
-		Some(at) => at,
-		None => chain.block_number(chain.finalised_head().await?).await? as u32,
+	let explicit = at.is_some();
+	let finalised = chain.block_number(chain.finalised_head().await?).await? as u32;
+	let not_ready = |n: u32| GatewayError::ProofNotReady(n.into());
+	let (at, justified, justification) = match at {
+		Some(at) if at > finalised => return Err(not_ready(at)),
+		Some(at) => {
+			let (f, hash, justification) =
+				justified_block(gw, at..=finalised).await?.ok_or(not_ready(at))?;
+			(at, (f, hash), justification)
+		}
+		None => {
+			let recent = finalised.saturating_sub(JUSTIFIED_SEARCH)..=finalised;
+			let (f, hash, justification) =
+				justified_block(gw, recent.rev()).await?.ok_or(not_ready(finalised))?;
+			(f, (f, hash), justification)
+		}
 	};
-	let (finalised, justification, headers) =
-		chain.finality_proof(at).await?.ok_or(GatewayError::ProofNotReady(at.into()))?;
-	let block = chain.block_hash(at.into()).await?.ok_or(GatewayError::ProofNotReady(at.into()))?;
+	let block = chain.block_hash(at.into()).await?.ok_or(not_ready(at))?;
 	let header = chain.header(block).await?;
 	let key = medledger_verifier::record::storage_key(id);
-	let record = chain.storage_at(&key, block).await?.ok_or(GatewayError::invalid(
-		"atBlock",
-		format!("document {id} is not anchored yet at block {at}"),
-	))?;
+	let record = match chain.storage_at(&key, block).await? {
+		Some(record) => record,
+		None if explicit => {
+			return Err(GatewayError::invalid(
+				"atBlock",
+				format!("document {id} is not anchored at that block"),
+			))
+		}
+		// Anchored after the last justified block: the next justification will cover it.
+		None => return Err(not_ready(at)),
+	};
 	let storage_proof = chain.read_proof(&key, block).await?;
-	let finalised_parent = chain.header(finalised).await?.parent_hash;
-	let set_id: u64 =
-		chain.api_at("GrandpaApi_current_set_id", (), Some(finalised_parent)).await?;
+	let mut headers = Vec::new();
+	for n in at + 1..=justified.0 {
+		let hash = chain.block_hash(n.into()).await?.ok_or(GatewayError::Internal)?;
+		headers.push(chain.header(hash).await?.encode());
+	}
+	let justified_parent = chain.header(justified.1).await?.parent_hash;
+	let set_id: u64 = chain.api_at("GrandpaApi_current_set_id", (), Some(justified_parent)).await?;
 	let genesis = chain.block_hash(0).await?.ok_or(GatewayError::Internal)?;
 	Ok(ProofBundle {
 		format: medledger_verifier::BUNDLE_FORMAT.into(),
@@ -85,9 +117,24 @@ pub async fn bundle(gw: &Gateway, id: DocId, at: Option<u32>) -> Result<ProofBun
 		document: DocumentPart { id, record, salt: None },
 		block: BlockPart { number: at, hash: block.0, header: header.encode() },
 		storage_proof,
-		headers: headers.iter().map(Encode::encode).collect(),
+		headers,
 		finality: FinalityPart { set_id, justification },
 	})
+}
+
+/// The first block of `numbers` with a stored GRANDPA justification: its number, hash and
+/// justification.
+async fn justified_block(
+	gw: &Gateway,
+	numbers: impl Iterator<Item = u32>,
+) -> Result<Option<(u32, sp_core::H256, Vec<u8>)>, GatewayError> {
+	for n in numbers {
+		let Some(hash) = gw.chain.block_hash(n.into()).await? else { continue };
+		if let Some(justification) = gw.chain.justification(hash).await? {
+			return Ok(Some((n, hash, justification)));
+		}
+	}
+	Ok(None)
 }
 
 #[cfg(test)]

@@ -1,0 +1,241 @@
+//! The patient's story through the `medledger` CLI, against a dev node and two gateways on
+//! loopback: keys made by the patient and registered by H1's admin; a document anchored by
+//! H1, listed, fetched and decrypted with the patient's key; a proof bundle verified offline
+//! against the chain spec (and a trust file made from it), with tampered inputs refused by
+//! exit code; H2's request granted (the CLI wraps the key for H2, which then reads the
+//! document), another denied, the grant revoked; the audit trail complete.
+
+use medledger_tests::{
+	base64, gateway_admin, node_binary, tempdir, token, unbase64, Gateway, Node,
+};
+use serde_json::{json, Value};
+use std::{path::Path, process::Command, time::Duration};
+
+const PATIENCE: Duration = Duration::from_secs(120);
+const PASSPHRASE: &str = "patient passphrase";
+
+fn now_ms() -> u64 {
+	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
+}
+
+/// The patient's command line, with their key file, gateway and credential.
+struct Cli<'a> {
+	key_file: &'a Path,
+	gateway: String,
+	token: String,
+}
+
+impl Cli<'_> {
+	/// Runs `medledger --json ARGS`; its exit code and JSON output.
+	fn run(&self, args: &[&str]) -> (i32, Value) {
+		let output = Command::new(node_binary().with_file_name("medledger"))
+			.arg("--json")
+			.args(args)
+			.env("MEDLEDGER_KEY_FILE", self.key_file)
+			.env("MEDLEDGER_GATEWAY", &self.gateway)
+			.env("MEDLEDGER_TOKEN", &self.token)
+			.env("MEDLEDGER_PASSPHRASE", PASSPHRASE)
+			.output()
+			.expect("run medledger");
+		let stdout = String::from_utf8_lossy(&output.stdout);
+		let value = serde_json::from_str(&stdout).unwrap_or_else(|_| {
+			panic!("{args:?}: not JSON: {stdout} / {}", String::from_utf8_lossy(&output.stderr))
+		});
+		(output.status.code().unwrap_or(-1), value)
+	}
+
+	fn ok(&self, args: &[&str]) -> Value {
+		let (code, value) = self.run(args);
+		assert_eq!(code, 0, "{args:?}: {value}");
+		value
+	}
+}
+
+#[test]
+fn patient_story_with_the_cli() {
+	let dir = tempdir();
+	let mut node = Node::start(
+		"dev",
+		&dir.join("node"),
+		&["--dev", "--state-pruning", "archive-canonical", "--blocks-pruning", "archive-canonical"],
+	);
+	node.wait_ready(PATIENCE);
+
+	// H1 (Alice's hospital) and H2 (Bob's), H2's IPFS node peered with H1's.
+	let h1_dir = dir.join("h1");
+	gateway_admin(&h1_dir, &["keys", "init", "--organisation", "1", "--dev", "alice"]);
+	let h1_admin = token(&gateway_admin(&h1_dir, &["credentials", "issue", "--key", "alice"]));
+	let h1 = Gateway::start(&h1_dir, node.rpc_port, &[]);
+	let h1_peer =
+		gateway_admin(&h1_dir, &["keys", "show"])["ipfsPeerId"].as_str().unwrap().to_string();
+	let h2_dir = dir.join("h2");
+	gateway_admin(&h2_dir, &["keys", "init", "--organisation", "2", "--dev", "bob"]);
+	let h2_admin = token(&gateway_admin(&h2_dir, &["credentials", "issue", "--key", "bob"]));
+	let h1_ipfs = format!("/ip4/127.0.0.1/tcp/{}/p2p/{h1_peer}", h1.ipfs_port);
+	let swarm_key = h1_dir.join("ipfs/swarm.key");
+	let h2 = Gateway::start(
+		&h2_dir,
+		node.rpc_port,
+		&["--ipfs-peer", &h1_ipfs, "--swarm-key", swarm_key.to_str().unwrap()],
+	);
+
+	// The patient makes her keys; H1's admin registers her public keys and issues her
+	// credential. The key file holds no secret in the clear; `keys show` needs no passphrase.
+	let key_file = dir.join("patient/key.json");
+	let mut cli = Cli { key_file: &key_file, gateway: h1.url(), token: String::new() };
+	let identity = cli.ok(&["keys", "init"]);
+	assert_eq!(cli.ok(&["keys", "show"]), identity);
+	let account = identity["account"].as_str().unwrap().to_string();
+	h1.call(
+		Some(&h1_admin),
+		"patient_register",
+		json!({ "account": account, "encryptionKey": identity["encryptionKey"] }),
+	)
+	.expect("patient registered");
+	cli.token = token(&gateway_admin(
+		&h1_dir,
+		&["credentials", "issue", "--account", &account, "--role", "patient"],
+	));
+
+	// H1 anchors her discharge summary; she lists and fetches it, decrypted with her key.
+	let file = br#"{"resourceType":"Composition","title":"Discharge summary"}"#.repeat(3000);
+	let accepted = h1
+		.call(
+			Some(&h1_admin),
+			"document_upload",
+			json!({ "patient": account, "content": base64(&file),
+				"mediaType": "application/fhir+json", "documentType": "18842-5" }),
+		)
+		.expect("upload accepted");
+	let doc = h1.finalised(&h1_admin, accepted["id"].as_u64().unwrap());
+	let listed = cli.ok(&["documents"]);
+	assert_eq!(listed.as_array().unwrap().len(), 1);
+	assert_eq!(listed[0]["id"], doc);
+	let fetched = dir.join("patient/summary.json");
+	cli.ok(&["fetch", &doc.to_string(), "--out", fetched.to_str().unwrap()]);
+	assert_eq!(std::fs::read(&fetched).unwrap(), file);
+
+	// Her proof bundle verifies offline against the chain spec and a trust file from it.
+	let bundle = dir.join("patient/proof.json");
+	cli.ok(&["proof", &doc.to_string(), "--out", bundle.to_str().unwrap()]);
+	let spec = dir.join("spec.json");
+	let built = Command::new(node_binary())
+		.args(["build-spec", "--chain", "dev", "--raw"])
+		.output()
+		.expect("build-spec");
+	std::fs::write(&spec, &built.stdout).unwrap();
+	let trust = dir.join("patient/trust.json");
+	cli.ok(&["trust", "--chain-spec", spec.to_str().unwrap(), "--out", trust.to_str().unwrap()]);
+	let (f, b) = (fetched.to_str().unwrap(), bundle.to_str().unwrap());
+	for trusted in [&spec, &trust] {
+		let verdict = cli.ok(&["verify", f, "--proof", b, "--trust", trusted.to_str().unwrap()]);
+		assert_eq!(verdict["verified"], true);
+		assert_eq!(verdict["anchor"]["patient"], account.as_str());
+		assert_eq!(verdict["anchor"]["organisation"], 1);
+	}
+	let t = trust.to_str().unwrap();
+	// Refused, each with its reason and exit code: an altered file, an altered record, the
+	// local testnet's spec (another chain), an unreadable file.
+	let altered = dir.join("patient/altered.json");
+	let mut bytes = file.clone();
+	bytes[10] ^= 1;
+	std::fs::write(&altered, &bytes).unwrap();
+	let (code, verdict) =
+		cli.run(&["verify", altered.to_str().unwrap(), "--proof", b, "--trust", t]);
+	assert_eq!((code, verdict["failure"].as_str()), (8, Some("commitmentMismatch")));
+	let mut tampered: Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+	let record = tampered["document"]["record"].as_str().unwrap().to_string();
+	let flipped = if record.ends_with('0') { "1" } else { "0" };
+	tampered["document"]["record"] = format!("{}{flipped}", &record[..record.len() - 1]).into();
+	let tampered_path = dir.join("patient/tampered.json");
+	std::fs::write(&tampered_path, tampered.to_string()).unwrap();
+	let (code, verdict) =
+		cli.run(&["verify", f, "--proof", tampered_path.to_str().unwrap(), "--trust", t]);
+	assert_eq!((code, verdict["failure"].as_str()), (7, Some("recordMismatch")));
+	let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../chain-spec/local-raw.json");
+	let (code, verdict) = cli.run(&["verify", f, "--proof", b, "--trust", local.to_str().unwrap()]);
+	assert_eq!((code, verdict["failure"].as_str()), (4, Some("wrongChain")));
+	let (code, _) = cli.run(&["verify", "/nonexistent", "--proof", b, "--trust", t]);
+	assert_eq!(code, 2);
+
+	// Staff giving a purpose get the salt in the bundle (an audited read); it verifies too.
+	let staff_bundle = h1
+		.call(Some(&h1_admin), "document_proof", json!({ "id": doc, "purpose": "treatment" }))
+		.expect("staff proof");
+	assert!(staff_bundle["document"]["salt"].is_string());
+	let no_salt = h1.call(Some(&h1_admin), "document_proof", json!({ "id": doc })).unwrap();
+	assert!(no_salt["document"].get("salt").is_none());
+
+	// H2 asks twice. She denies one and grants the other: the CLI wraps the document's key
+	// for H2, whose clinician then reads the document from H1's IPFS node.
+	let request = |purpose: &str| {
+		h2.call(
+			Some(&h2_admin),
+			"consent_request",
+			json!({ "patient": account, "scope": { "all": true }, "purpose": purpose,
+				"read": true, "write": false, "from": now_ms() - 1000, "to": now_ms() + 3_600_000 }),
+		)
+		.expect("consent requested");
+	};
+	request("treatment");
+	request("research");
+	let pending = cli.ok(&["requests"]);
+	assert_eq!(pending.as_array().unwrap().len(), 2, "{pending}");
+	let by_purpose = |purpose: &str| {
+		pending.as_array().unwrap().iter().find(|c| c["purpose"] == purpose).unwrap()["id"]
+			.as_u64()
+			.unwrap()
+			.to_string()
+	};
+	let (treatment, research) = (by_purpose("Treatment"), by_purpose("Research"));
+	cli.ok(&["deny", &research]);
+	cli.ok(&["grant", &treatment]);
+	assert!(cli.ok(&["requests"]).as_array().unwrap().is_empty());
+	let granted = h1
+		.call(Some(&cli.token), "consent_get", json!({ "id": treatment.parse::<u64>().unwrap() }))
+		.unwrap();
+	assert_eq!(granted["status"], "Granted");
+	assert_eq!(granted["wraps"], 1);
+	let read = h2
+		.call(Some(&h2_admin), "document_get", json!({ "id": doc, "purpose": "treatment" }))
+		.expect("H2 reads under the grant, with the patient's wrap");
+	assert_eq!(unbase64(&read["content"]), file);
+
+	// She revokes; H2 is refused.
+	cli.ok(&["revoke", &treatment]);
+	let refused = h2
+		.call(Some(&h2_admin), "document_get", json!({ "id": doc, "purpose": "treatment" }))
+		.unwrap_err();
+	assert_eq!(refused.0, -32023);
+
+	// Her trail holds every step — anchoring, requests, decisions, wraps, H2's reads —
+	// and the CLI checks the hash chain itself.
+	let trail = medledger_tests::wait_for(PATIENCE, "H2's reads in the trail", || {
+		let trail = cli.ok(&["trail"]);
+		let reads = trail["entries"]
+			.as_array()
+			.unwrap()
+			.iter()
+			.filter(|e| e["organisation"] == 2 && e["action"] == "Read")
+			.count();
+		(reads >= 2).then_some(trail)
+	});
+	assert_eq!(trail["complete"], true, "{trail}");
+	assert_eq!(
+		trail["entries"].as_array().unwrap().len() as u64,
+		trail["head"]["seq"].as_u64().unwrap()
+	);
+
+	// A wrong passphrase opens nothing and signs nothing.
+	let output = Command::new(node_binary().with_file_name("medledger"))
+		.args(["--json", "revoke", &treatment])
+		.env("MEDLEDGER_KEY_FILE", &key_file)
+		.env("MEDLEDGER_GATEWAY", h1.url())
+		.env("MEDLEDGER_TOKEN", &cli.token)
+		.env("MEDLEDGER_PASSPHRASE", "wrong")
+		.output()
+		.unwrap();
+	assert_eq!(output.status.code(), Some(1));
+	assert!(String::from_utf8_lossy(&output.stdout).contains("passphrase"));
+	node.kill();
+}
