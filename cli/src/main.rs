@@ -7,7 +7,7 @@ use medledger_cli::{
 	keys::{self, PatientKeys},
 	patient::{self, Decision},
 };
-use medledger_verifier::{Failure, ProofBundle, TrustedSet};
+use medledger_verifier::{ProofBundle, TrustedSet};
 use serde_json::{json, Value};
 use sp_core::crypto::Ss58Codec;
 use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
@@ -335,14 +335,10 @@ fn verify(json: bool, file: &PathBuf, proof: &PathBuf, trust: &PathBuf) -> ExitC
 		}
 		Err(failure) => {
 			let code = failure.exit_code();
-			report(json, Err((code, failure.kind().into(), failure_message(&failure))));
+			report(json, Err((code, failure.kind().into(), failure.to_string())));
 			ExitCode::from(code as u8)
 		}
 	}
-}
-
-fn failure_message(failure: &Failure) -> String {
-	failure.to_string()
 }
 
 fn report(json: bool, outcome: Result<Value, (i32, String, String)>) {
