@@ -142,11 +142,42 @@ impl Chain {
 
 	/// The chain's time at the best block (ms): the last block's timestamp.
 	pub async fn now(&self) -> Result<u64, GatewayError> {
+		self.time_at(None).await
+	}
+
+	/// The timestamp (ms) of block `at` (the best block if `None`).
+	pub async fn time_at(&self, at: Option<H256>) -> Result<u64, GatewayError> {
 		let key = [twox_128(b"Timestamp"), twox_128(b"Now")].concat();
-		let value: Option<String> =
-			self.rpc("state_getStorage", rpc_params![format!("0x{}", hex::encode(key))]).await?;
+		let value: Option<String> = self
+			.rpc("state_getStorage", rpc_params![format!("0x{}", hex::encode(key)), at])
+			.await?;
 		let bytes = decode_hex(&value.unwrap_or_default())?;
 		Ok(u64::decode(&mut &bytes[..]).unwrap_or(0))
+	}
+
+	/// The best block's hash and number.
+	pub async fn best_head(&self) -> Result<(H256, u64), GatewayError> {
+		let header: Header = self
+			.rpc::<Option<Header>>("chain_getHeader", rpc_params![])
+			.await?
+			.ok_or_else(|| GatewayError::ChainUnavailable("no best header".into()))?;
+		Ok((header.hash(), header.number.into()))
+	}
+
+	/// Block `hash`: its header and its extrinsics (encoded), or `None` if the node has no
+	/// such block.
+	pub async fn block(&self, hash: H256) -> Result<Option<(Header, Vec<Vec<u8>>)>, GatewayError> {
+		#[derive(serde::Deserialize)]
+		struct Body {
+			header: Header,
+			extrinsics: Vec<sp_core::Bytes>,
+		}
+		#[derive(serde::Deserialize)]
+		struct Signed {
+			block: Body,
+		}
+		let block: Option<Signed> = self.rpc("chain_getBlock", rpc_params![hash]).await?;
+		Ok(block.map(|b| (b.block.header, b.block.extrinsics.into_iter().map(|x| x.0).collect())))
 	}
 
 	/// The hash of the last finalised block.
@@ -273,7 +304,9 @@ impl Chain {
 		let raw: Option<String> = self
 			.rpc("state_getStorage", rpc_params![format!("0x{}", hex::encode(key)), block])
 			.await?;
-		let bytes = decode_hex(&raw.unwrap_or_default())?;
+		// Genesis has no events at all (the key is absent, not an empty list).
+		let Some(raw) = raw else { return Ok(Vec::new()) };
+		let bytes = decode_hex(&raw)?;
 		Vec::<frame_system::EventRecord<RuntimeEvent, H256>>::decode(&mut &bytes[..]).map_err(|e| {
 			tracing::error!(%e, "events do not decode: gateway and runtime differ");
 			GatewayError::Internal

@@ -10,6 +10,8 @@
 //! - [`portal`]: what each method does, as plain async functions over a [`Gateway`].
 //! - [`proof`]: proof bundles of documents' anchors, for offline verification
 //!   (`medledger-verifier`).
+//! - [`explorer`]: the auditors' block explorer — its pages, served under `/explorer`, and
+//!   the `explorer_*` methods that read blocks, events and history from the archive node.
 //! - [`report`]: a hospital's compliance report as CSV or a FHIR R4 Bundle.
 //! - [`auth`]: bearer credentials bound to a member account and role, stored hashed, with
 //!   a rate limit each.
@@ -38,6 +40,7 @@ pub mod auth;
 pub mod chain;
 pub mod config;
 pub mod error;
+pub mod explorer;
 pub mod ipfs;
 pub mod keystore;
 pub mod notify;

@@ -13,7 +13,7 @@ use base64::Engine;
 use codec::Encode;
 use medledger_envelope::PublicKey;
 use medledger_primitives::{
-	audit::{AuditRecord, Outcome, Refusal, Subject, TrailHead},
+	audit::{AuditEntry, AuditRecord, Outcome, Refusal, Subject, TrailHead},
 	Action, DocId, OrgId, Purpose,
 };
 use medledger_runtime::{Runtime, RuntimeCall};
@@ -615,23 +615,35 @@ pub async fn consent_history(
 	id: u64,
 ) -> Result<Value, GatewayError> {
 	let consent = visible_consent(gw, caller, id, "consent_history").await?;
-	let mut events = Vec::new();
+	let events = trail_matching(gw, &consent.patient, |entry| {
+		entry.subject == Subject::Consent(id) || entry.consent == Some(id)
+	})
+	.await?;
+	Ok(json!({ "consent": views::consent(id, &consent), "events": events }))
+}
+
+/// Every entry of `patient`'s trail that `wanted` picks, in order, as the portal shows them.
+pub(crate) async fn trail_matching(
+	gw: &Gateway,
+	patient: &AccountId32,
+	wanted: impl Fn(&AuditEntry<AccountId32>) -> bool,
+) -> Result<Vec<Value>, GatewayError> {
+	let mut matching = Vec::new();
 	let mut from = 1u64;
 	loop {
 		let page: Vec<(u64, AuditRecord<AccountId32>)> =
-			gw.chain.api("AuditApi_trail", (&consent.patient, from, MAX_PAGE)).await?;
+			gw.chain.api("AuditApi_trail", (patient, from, MAX_PAGE)).await?;
 		let full = page.len() as u32 == MAX_PAGE;
 		for (seq, record) in &page {
-			if record.entry.subject == Subject::Consent(id) || record.entry.consent == Some(id) {
-				events.push(views::audit(*seq, record));
+			if wanted(&record.entry) {
+				matching.push(views::audit(*seq, record));
 			}
 		}
 		match page.last() {
 			Some((seq, _)) if full => from = seq + 1,
-			_ => break,
+			_ => return Ok(matching),
 		}
 	}
-	Ok(json!({ "consent": views::consent(id, &consent), "events": events }))
 }
 
 /// `consent_list`: a patient's consents, or an organisation's.
@@ -732,15 +744,18 @@ pub async fn audit_trail(
 	ensure_own(caller, &patient, "audit_trail")?;
 	let from = p.from.unwrap_or(1).max(1);
 	let limit = p.limit.unwrap_or(100).min(MAX_PAGE);
-	let head: TrailHead = gw.chain.api("AuditApi_trail_head", &patient).await?;
+	// Head and entries from one block, so a check of the whole trail against this head
+	// cannot race a new entry.
+	let (at, at_number) = gw.chain.best_head().await?;
+	let head: TrailHead = gw.chain.api_at("AuditApi_trail_head", &patient, Some(at)).await?;
 	let records: Vec<(u64, AuditRecord<AccountId32>)> =
-		gw.chain.api("AuditApi_trail", (&patient, from, limit)).await?;
+		gw.chain.api_at("AuditApi_trail", (&patient, from, limit), Some(at)).await?;
 	// The page verifies from the head before it (genesis for the first page).
 	let start = if from == 1 {
 		TrailHead::default()
 	} else {
 		let before: Vec<(u64, AuditRecord<AccountId32>)> =
-			gw.chain.api("AuditApi_trail", (&patient, from - 1, 1u32)).await?;
+			gw.chain.api_at("AuditApi_trail", (&patient, from - 1, 1u32), Some(at)).await?;
 		before.first().map(|(seq, r)| TrailHead { seq: *seq, head: r.head }).unwrap_or_default()
 	};
 	let end = records.last().map(|(seq, r)| TrailHead { seq: *seq, head: r.head });
@@ -748,6 +763,7 @@ pub async fn audit_trail(
 		medledger_primitives::audit::verify_trail(&patient, start, &records, end.unwrap_or(start));
 	Ok(json!({
 		"head": { "seq": head.seq, "head": views::hex0x(&head.head) },
+		"at": { "number": at_number, "hash": views::hex0x(at.as_bytes()) },
 		// Each entry also as stored (SCALE), so a patient's tools can check the chain again.
 		"entries": records
 			.iter()

@@ -124,7 +124,7 @@ pub async fn bundle(gw: &Gateway, id: DocId, at: Option<u32>) -> Result<ProofBun
 
 /// The first block of `numbers` with a stored GRANDPA justification: its number, hash and
 /// justification.
-async fn justified_block(
+pub(crate) async fn justified_block(
 	gw: &Gateway,
 	numbers: impl Iterator<Item = u32>,
 ) -> Result<Option<(u32, sp_core::H256, Vec<u8>)>, GatewayError> {

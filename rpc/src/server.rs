@@ -3,12 +3,12 @@
 //!
 //! Methods are named `noun_verb`. Parameters are passed by name (one JSON object). Every
 //! method but `rpc.discover` needs `Authorization: Bearer <token>` (on the HTTP request,
-//! or on the WebSocket upgrade request).
+//! or on the WebSocket upgrade request). `GET /explorer/…` serves the explorer's files.
 
 use crate::{
 	auth::Credential,
 	error::{GatewayError, CODES},
-	portal, Gateway,
+	explorer, portal, Gateway,
 };
 use jsonrpsee::{
 	server::{HttpRequest, Server, ServerHandle},
@@ -35,6 +35,8 @@ pub enum Caller {
 
 const STAFF: &[Caller] = &[Caller::Clinician, Caller::Admin];
 const READERS: &[Caller] = &[Caller::Clinician, Caller::Admin, Caller::Auditor];
+/// The explorer is the auditors' (read-only) view.
+const EXPLORER: &[Caller] = &[Caller::Auditor];
 const ANY: &[Caller] = &[Caller::Clinician, Caller::Admin, Caller::Auditor, Caller::Patient];
 
 /// A portal method.
@@ -74,6 +76,11 @@ pub const METHODS: &[Method] = &[
 	Method { name: "audit_byActor", callers: &[Caller::Auditor, Caller::Admin], summary: "Audit entries of an actor in a time range.", params: &[("actor", "string", true), ("from", "integer", false), ("to", "integer", false), ("limit", "integer", false)] },
 	Method { name: "audit_byOrganisation", callers: &[Caller::Auditor, Caller::Admin], summary: "Audit entries of a hospital in a time range.", params: &[("organisation", "integer", true), ("from", "integer", false), ("to", "integer", false), ("limit", "integer", false)] },
 	Method { name: "audit_report", callers: &[Caller::Auditor, Caller::Admin], summary: "A hospital's compliance report for a period (documents anchored, consents asked, audit entries): CSV text, or a FHIR R4 Bundle of DocumentReference, Consent and AuditEvent.", params: &[("organisation", "integer", true), ("from", "integer", true), ("to", "integer", true), ("format", "string", true)] },
+	Method { name: "explorer_status", callers: EXPLORER, summary: "Explorer: best and finalised heads; each hospital's validator and whether it is authoring and voting.", params: &[] },
+	Method { name: "explorer_blocks", callers: EXPLORER, summary: "Explorer: the latest blocks (or those before a number), newest first.", params: &[("before", "integer", false), ("limit", "integer", false)] },
+	Method { name: "explorer_block", callers: EXPLORER, summary: "Explorer: one block with its extrinsics and events told in domain language.", params: &[("number", "integer", false), ("hash", "string", false)] },
+	Method { name: "explorer_document", callers: EXPLORER, summary: "Explorer: a document with its anchoring block, versions, covering consents and access history.", params: &[("id", "integer", true)] },
+	Method { name: "explorer_search", callers: EXPLORER, summary: "Explorer: what a block number or hash, document or consent id, commitment, organisation or account names.", params: &[("query", "string", true)] },
 ];
 
 /// The subscription: `subscribe_events` → notifications `events`.
@@ -131,6 +138,12 @@ struct AccountParam {
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+struct Query {
+	query: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Relay {
 	extrinsic: String,
 }
@@ -165,6 +178,11 @@ async fn dispatch(
 		"audit_trail" => portal::audit_trail(gw, caller, params(p)?).await,
 		"audit_byActor" | "audit_byOrganisation" => portal::audit_query(gw, params(p)?).await,
 		"audit_report" => portal::audit_report(gw, params(p)?).await,
+		"explorer_status" => explorer::status(gw).await,
+		"explorer_blocks" => explorer::blocks(gw, params(p)?).await,
+		"explorer_block" => explorer::block(gw, params(p)?).await,
+		"explorer_document" => explorer::document(gw, params::<Id>(p)?.id).await,
+		"explorer_search" => explorer::search(gw, &params::<Query>(p)?.query).await,
 		_ => Err(GatewayError::Internal),
 	}
 }
@@ -257,20 +275,22 @@ pub async fn serve(
 	addr: SocketAddr,
 	max_request: u32,
 ) -> anyhow::Result<(SocketAddr, ServerHandle)> {
-	let bearer = tower::ServiceBuilder::new().map_request(|mut request: HttpRequest| {
-		let token = request
-			.headers()
-			.get(http::header::AUTHORIZATION)
-			.and_then(|v| v.to_str().ok())
-			.and_then(|v| v.strip_prefix("Bearer "))
-			.map(str::to_string);
-		request.extensions_mut().insert(Bearer(token));
-		request
-	});
+	let middleware = tower::ServiceBuilder::new().layer(explorer::assets::Layer).map_request(
+		|mut request: HttpRequest| {
+			let token = request
+				.headers()
+				.get(http::header::AUTHORIZATION)
+				.and_then(|v| v.to_str().ok())
+				.and_then(|v| v.strip_prefix("Bearer "))
+				.map(str::to_string);
+			request.extensions_mut().insert(Bearer(token));
+			request
+		},
+	);
 	let server = Server::builder()
 		.max_request_body_size(max_request)
 		.max_response_body_size(max_request)
-		.set_http_middleware(bearer)
+		.set_http_middleware(middleware)
 		.build(addr)
 		.await?;
 	let local = server.local_addr()?;

@@ -362,3 +362,136 @@ impl Drop for Gateway {
 		self.kill();
 	}
 }
+
+/// A hospital's gateway in a test, with its data directory and administrator credential.
+pub struct Hospital {
+	/// The running gateway.
+	pub gateway: Gateway,
+	/// Its data directory (for `gateway_admin`).
+	pub dir: PathBuf,
+	/// Its delegate's (administrator's) token.
+	pub admin: String,
+}
+
+/// A dev node (archive state) and two hospitals' gateways on loopback: H1 (Alice's,
+/// organisation 1) and H2 (Bob's, organisation 2), H2's IPFS node peered with H1's over
+/// H1's swarm key, so H2 fetches H1's ciphertexts.
+pub struct TwoHospitals {
+	/// The dev node.
+	pub node: Node,
+	/// Alice's hospital.
+	pub h1: Hospital,
+	/// Bob's hospital.
+	pub h2: Hospital,
+}
+
+impl TwoHospitals {
+	/// Starts the node and both gateways under `dir`.
+	pub fn start(dir: &std::path::Path) -> TwoHospitals {
+		let node = Node::start(
+			"dev",
+			&dir.join("node"),
+			&[
+				"--dev",
+				"--state-pruning",
+				"archive-canonical",
+				"--blocks-pruning",
+				"archive-canonical",
+			],
+		);
+		node.wait_ready(Duration::from_secs(120));
+		let hospital_dir = |name: &str, org: &str, key: &str| {
+			let dir = dir.join(name);
+			gateway_admin(&dir, &["keys", "init", "--organisation", org, "--dev", key]);
+			let admin = token(&gateway_admin(&dir, &["credentials", "issue", "--key", key]));
+			(dir, admin)
+		};
+		let (h1_dir, h1_admin) = hospital_dir("h1", "1", "alice");
+		let h1 = Gateway::start(&h1_dir, node.rpc_port, &[]);
+		let h1_peer = gateway_admin(&h1_dir, &["keys", "show"])["ipfsPeerId"]
+			.as_str()
+			.expect("peer id")
+			.to_string();
+		let (h2_dir, h2_admin) = hospital_dir("h2", "2", "bob");
+		let h1_ipfs = format!("/ip4/127.0.0.1/tcp/{}/p2p/{h1_peer}", h1.ipfs_port);
+		let swarm_key = h1_dir.join("ipfs/swarm.key");
+		let h2 = Gateway::start(
+			&h2_dir,
+			node.rpc_port,
+			&["--ipfs-peer", &h1_ipfs, "--swarm-key", swarm_key.to_str().unwrap()],
+		);
+		TwoHospitals {
+			node,
+			h1: Hospital { gateway: h1, dir: h1_dir, admin: h1_admin },
+			h2: Hospital { gateway: h2, dir: h2_dir, admin: h2_admin },
+		}
+	}
+
+	/// A patient whose keys the CLI makes in `key_file`, registered by H1's administrator,
+	/// with a patient credential at H1.
+	pub fn register_patient(&self, key_file: &std::path::Path) -> PatientCli {
+		let mut cli = PatientCli {
+			key_file: key_file.into(),
+			gateway: self.h1.gateway.url(),
+			token: String::new(),
+			account: String::new(),
+		};
+		let identity = cli.ok(&["keys", "init"]);
+		cli.account = identity["account"].as_str().expect("account").to_string();
+		self.h1
+			.gateway
+			.call(
+				Some(&self.h1.admin),
+				"patient_register",
+				json!({ "account": cli.account, "encryptionKey": identity["encryptionKey"] }),
+			)
+			.expect("patient registered");
+		cli.token = token(&gateway_admin(
+			&self.h1.dir,
+			&["credentials", "issue", "--account", &cli.account, "--role", "patient"],
+		));
+		cli
+	}
+}
+
+/// The passphrase of test patients' key files.
+pub const PATIENT_PASSPHRASE: &str = "patient passphrase";
+
+/// A patient's `medledger` command line, with their key file, gateway and credential.
+pub struct PatientCli {
+	/// The key file (`MEDLEDGER_KEY_FILE`).
+	pub key_file: PathBuf,
+	/// The gateway URL.
+	pub gateway: String,
+	/// The patient's credential at that gateway.
+	pub token: String,
+	/// The patient's account (SS58).
+	pub account: String,
+}
+
+impl PatientCli {
+	/// Runs `medledger --json ARGS`; its exit code and JSON output.
+	pub fn run(&self, args: &[&str]) -> (i32, Value) {
+		let output = Command::new(node_binary().with_file_name("medledger"))
+			.arg("--json")
+			.args(args)
+			.env("MEDLEDGER_KEY_FILE", &self.key_file)
+			.env("MEDLEDGER_GATEWAY", &self.gateway)
+			.env("MEDLEDGER_TOKEN", &self.token)
+			.env("MEDLEDGER_PASSPHRASE", PATIENT_PASSPHRASE)
+			.output()
+			.expect("run medledger");
+		let stdout = String::from_utf8_lossy(&output.stdout);
+		let value = serde_json::from_str(&stdout).unwrap_or_else(|_| {
+			panic!("{args:?}: not JSON: {stdout} / {}", String::from_utf8_lossy(&output.stderr))
+		});
+		(output.status.code().unwrap_or(-1), value)
+	}
+
+	/// Runs `medledger --json ARGS`, which must succeed; its JSON output.
+	pub fn ok(&self, args: &[&str]) -> Value {
+		let (code, value) = self.run(args);
+		assert_eq!(code, 0, "{args:?}: {value}");
+		value
+	}
+}

@@ -5,97 +5,30 @@
 //! exit code; H2's request granted (the CLI wraps the key for H2, which then reads the
 //! document), another denied, the grant revoked; the audit trail complete.
 
-use medledger_tests::{
-	base64, gateway_admin, node_binary, tempdir, token, unbase64, Gateway, Node,
-};
+use medledger_tests::{base64, node_binary, unbase64, TwoHospitals};
 use serde_json::{json, Value};
 use std::{path::Path, process::Command, time::Duration};
 
 const PATIENCE: Duration = Duration::from_secs(120);
-const PASSPHRASE: &str = "patient passphrase";
 
 fn now_ms() -> u64 {
 	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
 }
 
-/// The patient's command line, with their key file, gateway and credential.
-struct Cli<'a> {
-	key_file: &'a Path,
-	gateway: String,
-	token: String,
-}
-
-impl Cli<'_> {
-	/// Runs `medledger --json ARGS`; its exit code and JSON output.
-	fn run(&self, args: &[&str]) -> (i32, Value) {
-		let output = Command::new(node_binary().with_file_name("medledger"))
-			.arg("--json")
-			.args(args)
-			.env("MEDLEDGER_KEY_FILE", self.key_file)
-			.env("MEDLEDGER_GATEWAY", &self.gateway)
-			.env("MEDLEDGER_TOKEN", &self.token)
-			.env("MEDLEDGER_PASSPHRASE", PASSPHRASE)
-			.output()
-			.expect("run medledger");
-		let stdout = String::from_utf8_lossy(&output.stdout);
-		let value = serde_json::from_str(&stdout).unwrap_or_else(|_| {
-			panic!("{args:?}: not JSON: {stdout} / {}", String::from_utf8_lossy(&output.stderr))
-		});
-		(output.status.code().unwrap_or(-1), value)
-	}
-
-	fn ok(&self, args: &[&str]) -> Value {
-		let (code, value) = self.run(args);
-		assert_eq!(code, 0, "{args:?}: {value}");
-		value
-	}
-}
-
 #[test]
 fn patient_story_with_the_cli() {
-	let dir = tempdir();
-	let mut node = Node::start(
-		"dev",
-		&dir.join("node"),
-		&["--dev", "--state-pruning", "archive-canonical", "--blocks-pruning", "archive-canonical"],
-	);
-	node.wait_ready(PATIENCE);
+	let dir = medledger_tests::tempdir();
+	let hospitals = TwoHospitals::start(&dir);
 
-	// H1 (Alice's hospital) and H2 (Bob's), H2's IPFS node peered with H1's.
-	let h1_dir = dir.join("h1");
-	gateway_admin(&h1_dir, &["keys", "init", "--organisation", "1", "--dev", "alice"]);
-	let h1_admin = token(&gateway_admin(&h1_dir, &["credentials", "issue", "--key", "alice"]));
-	let h1 = Gateway::start(&h1_dir, node.rpc_port, &[]);
-	let h1_peer =
-		gateway_admin(&h1_dir, &["keys", "show"])["ipfsPeerId"].as_str().unwrap().to_string();
-	let h2_dir = dir.join("h2");
-	gateway_admin(&h2_dir, &["keys", "init", "--organisation", "2", "--dev", "bob"]);
-	let h2_admin = token(&gateway_admin(&h2_dir, &["credentials", "issue", "--key", "bob"]));
-	let h1_ipfs = format!("/ip4/127.0.0.1/tcp/{}/p2p/{h1_peer}", h1.ipfs_port);
-	let swarm_key = h1_dir.join("ipfs/swarm.key");
-	let h2 = Gateway::start(
-		&h2_dir,
-		node.rpc_port,
-		&["--ipfs-peer", &h1_ipfs, "--swarm-key", swarm_key.to_str().unwrap()],
-	);
-
-	// The patient makes her keys; H1's admin registers her public keys and issues her
-	// credential. The key file holds no secret in the clear; `keys show` needs no passphrase.
+	// The patient makes her keys (the key file holds no secret in the clear; `keys show`
+	// needs no passphrase); H1's admin registers her public keys and issues her credential.
 	let key_file = dir.join("patient/key.json");
-	let mut cli = Cli { key_file: &key_file, gateway: h1.url(), token: String::new() };
-	let identity = cli.ok(&["keys", "init"]);
-	assert_eq!(cli.ok(&["keys", "show"]), identity);
-	let account = identity["account"].as_str().unwrap().to_string();
-	h1.call(
-		Some(&h1_admin),
-		"patient_register",
-		json!({ "account": account, "encryptionKey": identity["encryptionKey"] }),
-	)
-	.expect("patient registered");
-	cli.token = token(&gateway_admin(
-		&h1_dir,
-		&["credentials", "issue", "--account", &account, "--role", "patient"],
-	));
+	let cli = hospitals.register_patient(&key_file);
+	let account = cli.account.clone();
+	assert_eq!(cli.ok(&["keys", "show"])["account"], account.as_str());
+	let TwoHospitals { mut node, h1, h2 } = hospitals;
+	let (h1_admin, h2_admin) = (h1.admin, h2.admin);
+	let (h1, h2) = (h1.gateway, h2.gateway);
 
 	// H1 anchors her discharge summary; she lists and fetches it, decrypted with her key.
 	let file = br#"{"resourceType":"Composition","title":"Discharge summary"}"#.repeat(3000);

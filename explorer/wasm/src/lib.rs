@@ -1,0 +1,346 @@
+//! # The explorer's trail check, run in the auditor's browser
+//!
+//! An auditor should not have to take the gateway's word that a patient's audit trail is
+//! complete. The explorer page therefore fetches the trail's entries *as stored on chain*
+//! (each `AuditRecord` in SCALE) and the trail's head, and runs this crate — compiled to
+//! WebAssembly and served by the gateway with the page — to recompute the hash chain with
+//! [`medledger_primitives::audit::verify_trail`], the very function that defines it. What
+//! the page shows of each entry is what this crate decoded from those bytes, not the
+//! gateway's JSON about them, so a list with an entry dropped, reordered or altered shows as
+//! broken at that entry.
+//!
+//! [`check`] is the whole logic (tested natively); the `wasm32` exports below only move
+//! bytes across the boundary: the page writes the request JSON into memory from
+//! `trail_alloc`, calls `trail_check`, reads the answer JSON and releases both with
+//! `trail_free`.
+
+use codec::Decode;
+use medledger_primitives::audit::{
+	verify_trail, AuditAction, AuditRecord, Outcome, SequencedRecord, Subject, TrailError,
+	TrailHead,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// The chain's SS58 address prefix (the runtime's `SS58Prefix`).
+const SS58_PREFIX: u8 = 42;
+
+/// What the page asks: whose trail, the head to check it against, the entries as stored.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+	/// The patient, in SS58 (as the auditor asked for them).
+	pub patient: String,
+	/// The trail's head at a block: the last sequence number and the hash after it.
+	pub trusted: Head,
+	/// The entries from sequence number 1, each with its SCALE-encoded `AuditRecord`.
+	pub entries: Vec<Entry>,
+}
+
+/// A trail head as the gateway reports it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Head {
+	/// Sequence number of the last entry.
+	pub seq: u64,
+	/// The head hash, `0x` hex.
+	pub head: String,
+}
+
+/// One entry as the gateway returns it; only its number and stored bytes are used.
+#[derive(Deserialize)]
+pub struct Entry {
+	/// Its sequence number.
+	pub seq: u64,
+	/// `AuditRecord` (entry and head after it), SCALE, `0x` hex.
+	pub record: String,
+}
+
+/// Checks a trail. The answer: `verified`, and if not, `brokenAt` (the first entry number
+/// that is missing, altered or misplaced, when one can be named) and `problem` (what was
+/// found); `entries` are the records decoded, for display.
+pub fn check(request: &str) -> Value {
+	match check_request(request) {
+		Ok(answer) => answer,
+		Err(message) => {
+			json!({ "verified": false, "brokenAt": null, "problem": message, "entries": [] })
+		}
+	}
+}
+
+fn check_request(request: &str) -> Result<Value, String> {
+	let request: Request =
+		serde_json::from_str(request).map_err(|e| format!("unreadable request: {e}"))?;
+	let patient = ss58_decode(&request.patient).ok_or("the patient is not an SS58 account")?;
+	let trusted_head = bytes32(&request.trusted.head).ok_or("the trusted head is not 32 bytes")?;
+	let trusted = TrailHead { seq: request.trusted.seq, head: trusted_head };
+
+	let mut records: Vec<SequencedRecord<[u8; 32]>> = Vec::new();
+	for entry in &request.entries {
+		let decoded = hex::decode(entry.record.trim_start_matches("0x"))
+			.ok()
+			.and_then(|bytes| AuditRecord::<[u8; 32]>::decode(&mut &bytes[..]).ok());
+		match decoded {
+			Some(record) => records.push((entry.seq, record)),
+			None => {
+				let shown: Vec<Value> = records.iter().map(view).collect();
+				return Ok(json!({
+					"verified": false,
+					"brokenAt": entry.seq,
+					"problem": format!("entry {} is not an audit record of this chain", entry.seq),
+					"entries": shown,
+				}));
+			}
+		}
+	}
+	let shown: Vec<Value> = records.iter().map(view).collect();
+	let outcome = verify_trail(&patient, TrailHead::default(), &records, trusted);
+	let (broken_at, problem) = match outcome {
+		Ok(()) => (None, None),
+		Err(error) => {
+			let (at, text) = explain(error);
+			(at, Some(text))
+		}
+	};
+	Ok(json!({
+		"verified": problem.is_none(),
+		"brokenAt": broken_at,
+		"problem": problem,
+		"entries": shown,
+	}))
+}
+
+/// The entry number a trail error points at, and what it means.
+fn explain(error: TrailError) -> (Option<u64>, String) {
+	match error {
+		TrailError::OutOfSequence { expected, found, .. } => (
+			Some(expected),
+			format!(
+				"entry {expected} is missing or out of order: entry {found} comes in its place"
+			),
+		),
+		TrailError::WrongPatient { seq } => {
+			(Some(seq), format!("entry {seq} belongs to another patient's trail"))
+		}
+		TrailError::Altered { seq } => {
+			(Some(seq), format!("entry {seq} does not hash to the head recorded with it: altered"))
+		}
+		TrailError::Incomplete { last, trusted } => (
+			Some(last + 1),
+			format!("the list ends at entry {last} but the chain's head is at entry {trusted}"),
+		),
+		TrailError::BeyondTrusted { trusted } => {
+			(Some(trusted + 1), format!("the list goes past the chain's head at entry {trusted}"))
+		}
+		TrailError::HeadMismatch => (
+			None,
+			"every entry matches its recorded head, but the chain does not end at the trusted \
+			 head: entries were altered and their heads recomputed"
+				.into(),
+		),
+	}
+}
+
+/// An entry decoded from its stored bytes, in the gateway's JSON shape.
+fn view((seq, record): &SequencedRecord<[u8; 32]>) -> Value {
+	let e = &record.entry;
+	let subject = match e.subject {
+		Subject::Document(id) => json!({ "document": id }),
+		Subject::Consent(id) => json!({ "consent": id }),
+		Subject::Patient => json!({ "patient": true }),
+	};
+	let outcome = match e.outcome {
+		Outcome::Success => json!({ "result": "success" }),
+		Outcome::Refused(refusal) => {
+			json!({ "result": "refused", "refusal": format!("{refusal:?}") })
+		}
+	};
+	let action = match e.action {
+		AuditAction::Create => "Create",
+		AuditAction::Read => "Read",
+		AuditAction::Update => "Update",
+		AuditAction::Delete => "Delete",
+		AuditAction::Execute => "Execute",
+	};
+	json!({
+		"seq": seq,
+		"actor": ss58_encode(&e.actor),
+		"organisation": e.org,
+		"action": action,
+		"subject": subject,
+		"consent": e.consent,
+		"purpose": e.purpose.map(|p| format!("{p:?}")),
+		"outcome": outcome,
+		"at": e.at,
+		"head": format!("0x{}", hex::encode(record.head)),
+	})
+}
+
+fn bytes32(text: &str) -> Option<[u8; 32]> {
+	hex::decode(text.trim_start_matches("0x")).ok()?.try_into().ok()
+}
+
+/// SS58's checksum: the first two bytes of BLAKE2b-512("SS58PRE" ‖ prefix ‖ key).
+fn ss58_checksum(body: &[u8]) -> [u8; 2] {
+	let hash = blake2b_simd::Params::new()
+		.hash_length(64)
+		.to_state()
+		.update(b"SS58PRE")
+		.update(body)
+		.finalize();
+	[hash.as_bytes()[0], hash.as_bytes()[1]]
+}
+
+/// The 32-byte account of an SS58 address with this chain's prefix and a valid checksum.
+pub fn ss58_decode(text: &str) -> Option<[u8; 32]> {
+	let bytes = bs58::decode(text).into_vec().ok()?;
+	let (body, checksum) = bytes.split_at_checked(33)?;
+	if body[0] != SS58_PREFIX || checksum != ss58_checksum(body) {
+		return None;
+	}
+	body[1..].try_into().ok()
+}
+
+/// The SS58 address of an account, with this chain's prefix.
+pub fn ss58_encode(account: &[u8; 32]) -> String {
+	let mut bytes = Vec::with_capacity(35);
+	bytes.push(SS58_PREFIX);
+	bytes.extend_from_slice(account);
+	let checksum = ss58_checksum(&bytes);
+	bytes.extend_from_slice(&checksum);
+	bs58::encode(bytes).into_string()
+}
+
+/// The boundary with JavaScript: plain memory in, plain memory out (no bindings generator).
+#[cfg(target_arch = "wasm32")]
+mod abi {
+	/// Memory for `len` bytes the page writes its request into.
+	#[no_mangle]
+	pub extern "C" fn trail_alloc(len: usize) -> *mut u8 {
+		let mut buffer = Vec::<u8>::with_capacity(len);
+		let ptr = buffer.as_mut_ptr();
+		core::mem::forget(buffer);
+		ptr
+	}
+
+	/// Releases memory from `trail_alloc` or an answer of `trail_check`.
+	///
+	/// # Safety
+	/// `ptr` and `len` must be exactly a buffer this module handed out, released once.
+	#[no_mangle]
+	pub unsafe extern "C" fn trail_free(ptr: *mut u8, len: usize) {
+		// SAFETY: the caller returns a buffer of capacity `len` allocated by this module.
+		drop(unsafe { Vec::from_raw_parts(ptr, 0, len) });
+	}
+
+	/// Checks the request of `len` bytes at `ptr` (released here); returns the answer's
+	/// address in the high 32 bits and its length in the low 32 bits.
+	///
+	/// # Safety
+	/// `ptr` must come from `trail_alloc(len)` with `len` bytes written.
+	#[no_mangle]
+	pub unsafe extern "C" fn trail_check(ptr: *mut u8, len: usize) -> u64 {
+		// SAFETY: the page wrote `len` bytes into the buffer `trail_alloc(len)` gave it.
+		let request = unsafe { Vec::from_raw_parts(ptr, len, len) };
+		let answer = super::check(&String::from_utf8_lossy(&request)).to_string().into_bytes();
+		let answer = answer.into_boxed_slice();
+		let (out, out_len) = (answer.as_ptr() as u64, answer.len() as u64);
+		core::mem::forget(answer);
+		(out << 32) | out_len
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use codec::Encode;
+	use medledger_primitives::audit::AuditEntry;
+
+	const PATIENT: [u8; 32] = [7; 32];
+
+	/// A patient's trail of `n` entries as stored, and the request the page would send.
+	fn request(n: u64) -> Value {
+		let mut head = TrailHead::default();
+		let mut entries = Vec::new();
+		for seq in 1..=n {
+			let entry = AuditEntry {
+				patient: PATIENT,
+				actor: [9; 32],
+				org: Some(1),
+				action: AuditAction::Read,
+				subject: Subject::Document(seq),
+				consent: None,
+				purpose: None,
+				outcome: Outcome::Success,
+				at: seq * 1000,
+			};
+			head = head.append(&entry);
+			let record = AuditRecord { entry, head: head.head };
+			entries.push(
+				json!({ "seq": seq, "record": format!("0x{}", hex::encode(record.encode())) }),
+			);
+		}
+		json!({
+			"patient": ss58_encode(&PATIENT),
+			"trusted": { "seq": head.seq, "head": format!("0x{}", hex::encode(head.head)) },
+			"entries": entries,
+		})
+	}
+
+	#[test]
+	fn a_whole_trail_is_verified_and_decoded() {
+		let answer = check(&request(4).to_string());
+		assert_eq!(answer["verified"], true, "{answer}");
+		assert_eq!(answer["entries"].as_array().unwrap().len(), 4);
+		assert_eq!(answer["entries"][2]["subject"]["document"], 3);
+		assert_eq!(answer["entries"][2]["actor"], ss58_encode(&[9; 32]));
+	}
+
+	#[test]
+	fn a_missing_entry_breaks_the_trail_at_it() {
+		let mut request = request(4);
+		request["entries"].as_array_mut().unwrap().remove(1);
+		let answer = check(&request.to_string());
+		assert_eq!(answer["verified"], false);
+		assert_eq!(answer["brokenAt"], 2);
+	}
+
+	#[test]
+	fn an_altered_entry_breaks_the_trail_at_it() {
+		let mut request = request(4);
+		let record = request["entries"][2]["record"].as_str().unwrap().to_string();
+		// The last byte of the entry before the 32-byte head: a byte of its time.
+		let mut bytes = hex::decode(&record[2..]).unwrap();
+		let at = bytes.len() - 33;
+		bytes[at] ^= 1;
+		request["entries"][2]["record"] = format!("0x{}", hex::encode(bytes)).into();
+		let answer = check(&request.to_string());
+		assert_eq!(
+			(answer["verified"].clone(), answer["brokenAt"].clone()),
+			(json!(false), json!(3))
+		);
+	}
+
+	#[test]
+	fn a_short_list_or_another_patient_is_not_verified() {
+		let mut short = request(4);
+		short["entries"].as_array_mut().unwrap().pop();
+		assert_eq!(check(&short.to_string())["brokenAt"], 4);
+		let mut other = request(2);
+		other["patient"] = ss58_encode(&[8; 32]).into();
+		assert_eq!(check(&other.to_string())["brokenAt"], 1);
+	}
+
+	#[test]
+	fn ss58_round_trips_and_refuses_bad_checksums() {
+		let text = ss58_encode(&[3; 32]);
+		assert_eq!(ss58_decode(&text), Some([3; 32]));
+		// Alice's well-known dev account.
+		assert!(ss58_decode("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY").is_some());
+		let mut broken = text.into_bytes();
+		let last = broken.len() - 1;
+		broken[last] = if broken[last] == b'1' { b'2' } else { b'1' };
+		assert_eq!(ss58_decode(&String::from_utf8(broken).unwrap()), None);
+		assert!(check("not json")["problem"].as_str().unwrap().contains("unreadable"));
+	}
+}

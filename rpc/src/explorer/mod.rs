@@ -1,0 +1,480 @@
+//! The block explorer for auditors: read-only pages served by the gateway under
+//! `/explorer` ([`assets`]) and the `explorer_*` methods they call (auditor credential
+//! only), alongside the portal's own read methods (`consent_history`, `audit_trail`,
+//! `audit_report`, `document_proof`, …).
+//!
+//! Everything here is read from the gateway's node, which keeps archive state: a block is
+//! described with the state *of that block* ([`describe`]), and a document's anchoring
+//! block is found by searching old states. Nothing here writes to the chain or the outbox.
+//!
+//! The trail completeness check is not done here: the page runs it itself, in WebAssembly
+//! built from `explorer/wasm`, over the records as stored on chain.
+
+pub mod assets;
+pub mod describe;
+
+use crate::{error::GatewayError, portal, proof, views, Gateway};
+use codec::Decode;
+use describe::{Names, Sentence};
+use frame_support::traits::GetCallMetadata;
+use medledger_primitives::{audit::Subject, DocId, OrgId};
+use medledger_runtime::{Header, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
+use pallet_consent::{Consent, KeyWrap, Scope};
+use pallet_documents::{Document, DocumentStatus};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sp_core::{crypto::Ss58Codec, H256};
+use sp_crypto_hashing::{blake2_256, twox_128, twox_64};
+use sp_runtime::{generic::Preamble, AccountId32, DigestItem, MultiAddress};
+use std::collections::HashMap;
+
+/// How many recent blocks the status page counts authorship over.
+const AUTHORSHIP_WINDOW: u64 = 32;
+/// Most blocks in one `explorer_blocks` page.
+const MAX_BLOCKS: u32 = 50;
+
+/// `explorer_status`: the best and finalised heads, and each validator — a hospital's
+/// node — with whether it is authoring (blocks in the last [`AUTHORSHIP_WINDOW`]) and
+/// voting (a precommit in the last stored GRANDPA justification).
+pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
+	let chain = &gw.chain;
+	let (best, best_number) = chain.best_head().await?;
+	let finalised = chain.finalised_head().await?;
+	let finalised_number = chain.block_number(finalised).await?;
+	let aura: Vec<[u8; 32]> = chain.api_at("AuraApi_authorities", (), Some(best)).await?;
+	let grandpa: Vec<([u8; 32], u64)> =
+		chain.api_at("GrandpaApi_grandpa_authorities", (), Some(best)).await?;
+	let set_id: u64 = chain.api_at("GrandpaApi_current_set_id", (), Some(best)).await?;
+
+	// Authorship: Aura's author of a block is authority `slot mod n`.
+	let mut authored: HashMap<[u8; 32], (u64, u64)> = HashMap::new();
+	let first = best_number.saturating_sub(AUTHORSHIP_WINDOW - 1).max(1);
+	for number in (first..=best_number).rev() {
+		let Some(hash) = chain.block_hash(number).await? else { continue };
+		let Some(key) = author(&chain.header(hash).await?, &aura) else { continue };
+		let entry = authored.entry(key).or_insert((0, number));
+		entry.0 += 1;
+	}
+
+	// Voting: who signed the last justification the node stored.
+	let recent = finalised_number.saturating_sub(64) as u32..=finalised_number as u32;
+	let justified = proof::justified_block(gw, recent.rev()).await?;
+	let (justified_number, voters) = match &justified {
+		Some((number, _, bytes)) => {
+			let justification =
+				medledger_verifier::finality::Justification::decode(&mut &bytes[..])
+					.map_err(|_| GatewayError::Internal)?;
+			let voters: Vec<[u8; 32]> =
+				justification.commit.precommits.iter().map(|p| p.id).collect();
+			(Some(*number), voters)
+		}
+		None => (None, Vec::new()),
+	};
+
+	let orgs: Vec<(OrgId, pallet_consortium::OrganisationOf<Runtime>)> =
+		chain.api_at("ConsortiumApi_organisations", (), Some(best)).await?;
+	let mut validators = Vec::new();
+	for (id, org) in &orgs {
+		let Some(validator) = &org.validator else { continue };
+		let keys = session_keys(gw, validator, best).await?;
+		let (aura_key, grandpa_key) = keys.unzip();
+		let (blocks, last) = aura_key.and_then(|k| authored.get(&k).copied()).unwrap_or((0, 0));
+		validators.push(json!({
+			"organisation": id,
+			"name": String::from_utf8_lossy(&org.name),
+			"status": format!("{:?}", org.status),
+			"account": views::account(validator),
+			"auraKey": aura_key.map(|k| views::hex0x(&k)),
+			"grandpaKey": grandpa_key.map(|k| views::hex0x(&k)),
+			"inAuthoringSet": aura_key.is_some_and(|k| aura.contains(&k)),
+			"inFinalitySet": grandpa_key.is_some_and(|k| grandpa.iter().any(|(g, _)| *g == k)),
+			"blocksAuthored": blocks,
+			"lastAuthored": (blocks > 0).then_some(last),
+			"authoring": blocks > 0,
+			"voting": grandpa_key.is_some_and(|k| voters.contains(&k)),
+		}));
+	}
+	Ok(json!({
+		"best": { "number": best_number, "hash": views::hex0x(best.as_bytes()) },
+		"finalised": { "number": finalised_number, "hash": views::hex0x(finalised.as_bytes()) },
+		"authorshipWindow": AUTHORSHIP_WINDOW,
+		"lastJustified": justified_number,
+		"finalitySetId": set_id,
+		"authoringSetSize": aura.len(),
+		"finalitySetSize": grandpa.len(),
+		"validators": validators,
+	}))
+}
+
+/// The Aura key that authored a block, from the slot in its pre-runtime digest.
+fn author(header: &Header, authorities: &[[u8; 32]]) -> Option<[u8; 32]> {
+	let slot = header.digest.logs.iter().find_map(|log| match log {
+		DigestItem::PreRuntime(engine, data) if engine == b"aura" => {
+			u64::decode(&mut &data[..]).ok()
+		}
+		_ => None,
+	})?;
+	if authorities.is_empty() {
+		return None;
+	}
+	authorities.get((slot % authorities.len() as u64) as usize).copied()
+}
+
+/// A validator account's session keys (Aura, GRANDPA) as `Session.NextKeys` holds them.
+async fn session_keys(
+	gw: &Gateway,
+	validator: &AccountId32,
+	at: H256,
+) -> Result<Option<([u8; 32], [u8; 32])>, GatewayError> {
+	let account = codec::Encode::encode(validator);
+	let key =
+		[&twox_128(b"Session")[..], &twox_128(b"NextKeys"), &twox_64(&account), &account].concat();
+	Ok(gw
+		.chain
+		.storage_at(&key, at)
+		.await?
+		.and_then(|bytes| <([u8; 32], [u8; 32])>::decode(&mut &bytes[..]).ok()))
+}
+
+/// Parameters of `explorer_blocks`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BlocksQuery {
+	/// Blocks below this number (default: from the best block down).
+	pub before: Option<u64>,
+	/// At most this many (≤ 50, default 20).
+	pub limit: Option<u32>,
+}
+
+/// `explorer_blocks`: the latest blocks (or those before `before`), newest first, each with
+/// its time, author's hospital, signed extrinsics and domain events counted, and whether
+/// it is finalised.
+pub async fn blocks(gw: &Gateway, p: BlocksQuery) -> Result<Value, GatewayError> {
+	let chain = &gw.chain;
+	let (best, best_number) = chain.best_head().await?;
+	let finalised_number = chain.block_number(chain.finalised_head().await?).await?;
+	let top = match p.before {
+		Some(before) => before.saturating_sub(1).min(best_number),
+		None => best_number,
+	};
+	let limit = p.limit.unwrap_or(20).clamp(1, MAX_BLOCKS) as u64;
+	let aura: Vec<[u8; 32]> = chain.api_at("AuraApi_authorities", (), Some(best)).await?;
+	let producers = producers(gw, best).await?;
+	let mut out = Vec::new();
+	for number in (top.saturating_sub(limit - 1)..=top).rev() {
+		let Some(hash) = chain.block_hash(number).await? else { continue };
+		let Some((header, extrinsics)) = chain.block(hash).await? else { continue };
+		let signed = extrinsics
+			.iter()
+			.filter_map(|x| UncheckedExtrinsic::decode(&mut &x[..]).ok())
+			.filter(|x| matches!(x.preamble, Preamble::Signed(..)))
+			.count();
+		let events = chain.events_at(hash).await?;
+		let domain = events.iter().filter(|r| is_domain(&r.event)).count();
+		let author = author(&header, &aura).and_then(|k| producers.get(&k));
+		out.push(json!({
+			"number": number,
+			"hash": views::hex0x(hash.as_bytes()),
+			"time": chain.time_at(Some(hash)).await?,
+			"author": author.map(|(id, name)| json!({ "organisation": id, "name": name })),
+			"extrinsics": signed,
+			"events": domain,
+			"finalised": number <= finalised_number,
+		}));
+	}
+	Ok(json!({ "best": best_number, "finalised": finalised_number, "blocks": out }))
+}
+
+/// Which hospital each Aura key belongs to (through its validator's session keys).
+async fn producers(
+	gw: &Gateway,
+	at: H256,
+) -> Result<HashMap<[u8; 32], (OrgId, String)>, GatewayError> {
+	let orgs: Vec<(OrgId, pallet_consortium::OrganisationOf<Runtime>)> =
+		gw.chain.api_at("ConsortiumApi_organisations", (), Some(at)).await?;
+	let mut out = HashMap::new();
+	for (id, org) in orgs {
+		let Some(validator) = &org.validator else { continue };
+		if let Some((aura, _)) = session_keys(gw, validator, at).await? {
+			out.insert(aura, (id, String::from_utf8_lossy(&org.name).into_owned()));
+		}
+	}
+	Ok(out)
+}
+
+/// Events of MedLedger's own pallets and the consortium's governance.
+fn is_domain(event: &RuntimeEvent) -> bool {
+	matches!(
+		event,
+		RuntimeEvent::Documents(_)
+			| RuntimeEvent::Consent(_)
+			| RuntimeEvent::Audit(_)
+			| RuntimeEvent::Consortium(_)
+			| RuntimeEvent::Council(_)
+			| RuntimeEvent::Session(_)
+			| RuntimeEvent::Grandpa(_)
+	)
+}
+
+/// Parameters of `explorer_block`: a number or a hash.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BlockQuery {
+	/// Block number on the best chain.
+	pub number: Option<u64>,
+	/// Block hash, `0x` hex.
+	pub hash: Option<String>,
+}
+
+/// `explorer_block`: one block — header, author, time, finality — with each extrinsic (its
+/// call, signer, outcome) and every event told in domain language.
+pub async fn block(gw: &Gateway, p: BlockQuery) -> Result<Value, GatewayError> {
+	let chain = &gw.chain;
+	let hash = match (p.number, &p.hash) {
+		(Some(number), None) => chain
+			.block_hash(number)
+			.await?
+			.ok_or_else(|| GatewayError::invalid("number", format!("no block {number} yet")))?,
+		(None, Some(text)) => parse_hash("hash", text)?,
+		_ => return Err(GatewayError::invalid("params", "give exactly one of number, hash")),
+	};
+	let (header, extrinsics) = chain
+		.block(hash)
+		.await?
+		.ok_or_else(|| GatewayError::invalid("hash", "no such block on this chain"))?;
+	let number = u64::from(header.number);
+	let finalised_number = chain.block_number(chain.finalised_head().await?).await?;
+	let aura: Vec<[u8; 32]> = chain.api_at("AuraApi_authorities", (), Some(hash)).await?;
+	let author = author(&header, &aura);
+	let producers = producers(gw, hash).await?;
+	let records = chain.events_at(hash).await?;
+	let mut names = Names::at(gw, hash).await?;
+
+	let mut described = Vec::new();
+	for (index, bytes) in extrinsics.iter().enumerate() {
+		let phase = frame_system::Phase::ApplyExtrinsic(index as u32);
+		let mut events = Vec::new();
+		let mut failure = None;
+		for record in records.iter().filter(|r| r.phase == phase) {
+			if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+				dispatch_error,
+				..
+			}) = &record.event
+			{
+				failure = Some(crate::chain::dispatch_error_name(*dispatch_error));
+			}
+			if let Some(sentence) = describe::event(&mut names, &record.event).await? {
+				events.push(sentence);
+			}
+		}
+		let Ok(xt) = UncheckedExtrinsic::decode(&mut &bytes[..]) else {
+			described.push(json!({ "index": index, "call": "undecodable", "events": events }));
+			continue;
+		};
+		let meta = xt.function.get_call_metadata();
+		let call = format!("{}.{}", meta.pallet_name, meta.function_name);
+		let signer = match &xt.preamble {
+			Preamble::Signed(MultiAddress::Id(who), ..) => Some(who.clone()),
+			_ => None,
+		};
+		let summary = match (&signer, &xt.function) {
+			(_, RuntimeCall::Timestamp(pallet_timestamp::Call::set { now })) => Sentence::default()
+				.text(format!("block time set to {}", crate::report::rfc3339(*now))),
+			(Some(who), _) => {
+				let s = names.add_account(Sentence::default(), who).await?;
+				s.text(format!(" called {call}"))
+			}
+			(None, _) => Sentence::default().text(format!("inherent {call}")),
+		};
+		described.push(json!({
+			"index": index,
+			"hash": views::hex0x(&blake2_256(bytes)),
+			"call": call,
+			"signer": signer.as_ref().map(views::account),
+			"summary": summary.into_value(),
+			"success": failure.is_none(),
+			"error": failure,
+			"events": events,
+		}));
+	}
+	let mut block_events = Vec::new();
+	for record in
+		records.iter().filter(|r| !matches!(r.phase, frame_system::Phase::ApplyExtrinsic(_)))
+	{
+		if let Some(sentence) = describe::event(&mut names, &record.event).await? {
+			block_events.push(sentence);
+		}
+	}
+	Ok(json!({
+		"number": number,
+		"hash": views::hex0x(hash.as_bytes()),
+		"parent": views::hex0x(header.parent_hash.as_bytes()),
+		"stateRoot": views::hex0x(header.state_root.as_bytes()),
+		"extrinsicsRoot": views::hex0x(header.extrinsics_root.as_bytes()),
+		"time": chain.time_at(Some(hash)).await?,
+		"author": author.and_then(|k| producers.get(&k)).map(|(id, name)| json!({ "organisation": id, "name": name })),
+		"finalised": number <= finalised_number,
+		"justified": chain.justification(hash).await?.is_some(),
+		"extrinsics": described,
+		"events": block_events,
+	}))
+}
+
+fn parse_hash(field: &'static str, text: &str) -> Result<H256, GatewayError> {
+	let bytes = hex::decode(text.trim_start_matches("0x"))
+		.map_err(|_| GatewayError::invalid(field, "not hex"))?;
+	let bytes: [u8; 32] =
+		bytes.try_into().map_err(|_| GatewayError::invalid(field, "not 32 bytes"))?;
+	Ok(H256(bytes))
+}
+
+/// `explorer_document`: a document with the block that anchored it, its versions, the
+/// consents whose scope covers it (and whether its key was released to each), and every
+/// access to it in the patient's trail.
+pub async fn document(gw: &Gateway, id: DocId) -> Result<Value, GatewayError> {
+	let doc = portal::document_record(gw, id).await?;
+	let anchored = anchoring_block(gw, id).await?;
+
+	// Versions: back through `previous`, forward through `superseded by`.
+	let mut versions = vec![(id, doc.clone())];
+	let mut earlier = doc.previous;
+	while let Some(previous) = earlier {
+		let record = portal::document_record(gw, previous).await?;
+		earlier = record.previous;
+		versions.insert(0, (previous, record));
+	}
+	let mut later = doc.status.clone();
+	while let DocumentStatus::Superseded { by } = later {
+		let record = portal::document_record(gw, by).await?;
+		later = record.status.clone();
+		versions.push((by, record));
+	}
+
+	let consents: Vec<(u64, Consent<Runtime>)> =
+		gw.chain.list_all("ConsentApi_consents_by_patient", &doc.patient).await?;
+	let mut coverage = Vec::new();
+	for (consent_id, consent) in consents.iter().filter(|(_, c)| scope_covers(c, id, &doc)) {
+		let wrap: Option<KeyWrap<Runtime>> =
+			gw.chain.api("ConsentApi_key_wrap", (id, consent.org)).await?;
+		let mut view = views::consent(*consent_id, consent);
+		view["keyReleased"] = wrap.is_some().into();
+		coverage.push(view);
+	}
+	let access =
+		portal::trail_matching(gw, &doc.patient, |entry| entry.subject == Subject::Document(id))
+			.await?;
+	Ok(json!({
+		"document": views::document(id, &doc),
+		"anchoredIn": anchored.map(|(number, hash)| json!({ "number": number, "hash": views::hex0x(hash.as_bytes()) })),
+		"versions": versions.iter().map(|(v, d)| views::document(*v, d)).collect::<Vec<_>>(),
+		"consents": coverage,
+		"access": access,
+	}))
+}
+
+fn scope_covers(consent: &Consent<Runtime>, id: DocId, doc: &Document<Runtime>) -> bool {
+	match &consent.scope {
+		Scope::All => true,
+		Scope::DocumentTypes(types) => types.iter().any(|t| t[..] == doc.document_type[..]),
+		Scope::Documents(ids) => ids.contains(&id),
+	}
+}
+
+/// The first block whose state holds document `id`: a binary search over the archive
+/// node's states (records are never deleted, so presence is monotonic).
+async fn anchoring_block(gw: &Gateway, id: DocId) -> Result<Option<(u64, H256)>, GatewayError> {
+	let key = medledger_verifier::record::storage_key(id);
+	let (_, best) = gw.chain.best_head().await?;
+	let (mut low, mut high) = (0u64, best);
+	let present = |number: u64| {
+		let key = &key;
+		async move {
+			let Some(hash) = gw.chain.block_hash(number).await? else {
+				return Ok::<_, GatewayError>(None);
+			};
+			Ok(gw.chain.storage_at(key, hash).await?.map(|_| hash))
+		}
+	};
+	let Some(mut found) = present(high).await? else { return Ok(None) };
+	while low < high {
+		let middle = low + (high - low) / 2;
+		match present(middle).await? {
+			Some(hash) => {
+				high = middle;
+				found = hash;
+			}
+			None => low = middle + 1,
+		}
+	}
+	Ok(Some((high, found)))
+}
+
+/// `explorer_search`: what a query names — a block number or hash, a document (id or
+/// commitment), a consent, an organisation (id or name), an account (SS58) — each with
+/// the explorer page that shows it.
+pub async fn search(gw: &Gateway, query: &str) -> Result<Value, GatewayError> {
+	let query = query.trim().trim_start_matches('#');
+	if query.is_empty() || query.len() > 128 {
+		return Err(GatewayError::invalid("query", "give a number, a 0x hash or an account"));
+	}
+	let chain = &gw.chain;
+	let mut found = Vec::new();
+	let mut hit = |kind: &str, label: String, href: String| {
+		found.push(json!({ "kind": kind, "label": label, "href": href }));
+	};
+	if let Ok(number) = query.parse::<u64>() {
+		if chain.block_hash(number).await?.is_some() {
+			hit("block", format!("block {number}"), format!("#/block/{number}"));
+		}
+		let doc: Option<Document<Runtime>> = chain.api("DocumentsApi_document", number).await?;
+		if doc.is_some() {
+			hit("document", format!("document {number}"), format!("#/document/{number}"));
+		}
+		let consent: Option<Consent<Runtime>> = chain.api("ConsentApi_consent", number).await?;
+		if consent.is_some() {
+			hit("consent", format!("consent {number}"), format!("#/consent/{number}"));
+		}
+	}
+	let orgs: Vec<(OrgId, pallet_consortium::OrganisationOf<Runtime>)> =
+		chain.api("ConsortiumApi_organisations", ()).await?;
+	for (id, org) in &orgs {
+		let name = String::from_utf8_lossy(&org.name).into_owned();
+		let by_id = query.parse::<OrgId>() == Ok(*id);
+		if by_id || name.to_lowercase().contains(&query.to_lowercase()) {
+			hit("organisation", name, format!("#/organisation/{id}"));
+		}
+	}
+	if let Ok(hash) = parse_hash("query", query) {
+		if chain.block(hash).await?.is_some() {
+			hit("block", format!("block {hash:?}"), format!("#/block/{hash:?}"));
+		}
+		let by_commitment: Option<DocId> =
+			chain.api("DocumentsApi_document_by_commitment", hash.0).await?;
+		if let Some(id) = by_commitment {
+			hit(
+				"document",
+				format!("document {id} (by its commitment)"),
+				format!("#/document/{id}"),
+			);
+		}
+	}
+	if let Ok(account) = AccountId32::from_ss58check(query) {
+		let member: Option<pallet_consortium::Member<u32>> =
+			chain.api("ConsortiumApi_member", &account).await?;
+		let address = views::account(&account);
+		match member.map(|m| m.role) {
+			Some(pallet_consortium::Role::Patient) => {
+				hit("patient", format!("patient {address}"), format!("#/patient/{address}"))
+			}
+			Some(role) => {
+				hit("account", format!("{role:?} {address}"), format!("#/account/{address}"))
+			}
+			None => hit(
+				"account",
+				format!("account {address} (not a member)"),
+				format!("#/account/{address}"),
+			),
+		}
+	}
+	Ok(Value::Array(found))
+}
