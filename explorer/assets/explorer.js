@@ -259,10 +259,16 @@ const pages = {
     const [history, names] = await Promise.all([rpc('consent_history', { id: Number(id) }), organisationNames()]);
     const c = history.consent;
     const scope = c.scope.all ? 'all documents' : c.scope.documentTypes ? `document types ${c.scope.documentTypes.join(', ')}` : `documents ${c.scope.documents.join(', ')}`;
-    // Lifecycle steps: the entries about the consent itself, each signed by its actor.
+    // Lifecycle steps: the entries about the consent itself, each signed by its actor. The
+    // first update is the patient's decision, a second one its end.
     const steps = history.events.filter((e) => e.subject.consent === c.id);
+    const decision = c.status === 'Denied' ? 'denied' : 'granted';
+    const ending = c.status.toLowerCase();
+    let updates = 0;
     const step = (e) => {
-      const what = { Create: c.breakGlassReason ? 'emergency access opened' : 'requested', Update: 'decided / ended', Execute: 'keys released', Read: 'read', Delete: 'deleted' }[e.action];
+      const what = e.action === 'Create'
+        ? (c.breakGlassReason ? 'emergency access opened' : 'requested')
+        : e.action === 'Update' ? (++updates === 1 ? decision : ending) : e.action.toLowerCase();
       return el('li', { 'data-testid': 'step' }, `${time(e.at)} — ${what} by `, accountLink(e.actor), e.organisation ? [' of ', orgLink(e.organisation, names)] : '', ` (audit entry ${e.seq})`);
     };
     return [

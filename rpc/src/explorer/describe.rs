@@ -160,11 +160,8 @@ fn terms(consent: &Consent<Runtime>) -> String {
 			format!("documents {}", ids.iter().map(u64::to_string).collect::<Vec<_>>().join(", "))
 		}
 	};
-	format!(
-		"{actions} for {} ({scope}) until {}",
-		format!("{:?}", consent.purpose).to_lowercase(),
-		rfc3339(consent.window.to)
-	)
+	let purpose = format!("{:?}", consent.purpose).to_lowercase();
+	format!("{actions} for {purpose} ({scope}) until {}", rfc3339(consent.window.to))
 }
 
 /// The sentence for a domain event; `None` for bookkeeping events (fees, nonces, an
