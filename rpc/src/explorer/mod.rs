@@ -106,12 +106,13 @@ pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 	}))
 }
 
+/// Aura's consensus engine id in header digests.
+const AURA_ENGINE: [u8; 4] = *b"aura";
+
 /// The Aura key that authored a block, from the slot in its pre-runtime digest.
 fn author(header: &Header, authorities: &[[u8; 32]]) -> Option<[u8; 32]> {
 	let slot = header.digest.logs.iter().find_map(|log| match log {
-		DigestItem::PreRuntime(engine, data) if engine == b"aura" => {
-			u64::decode(&mut &data[..]).ok()
-		}
+		DigestItem::PreRuntime(AURA_ENGINE, data) => u64::decode(&mut &data[..]).ok(),
 		_ => None,
 	})?;
 	if authorities.is_empty() {
@@ -343,10 +344,10 @@ pub async fn document(gw: &Gateway, id: DocId) -> Result<Value, GatewayError> {
 		earlier = record.previous;
 		versions.insert(0, (previous, record));
 	}
-	let mut later = doc.status.clone();
+	let mut later = doc.status;
 	while let DocumentStatus::Superseded { by } = later {
 		let record = portal::document_record(gw, by).await?;
-		later = record.status.clone();
+		later = record.status;
 		versions.push((by, record));
 	}
 
