@@ -233,6 +233,16 @@ try {
   assert.match(results, new RegExp(`document ${documents.summary}`));
   assert.match(results, new RegExp(`block ${documents.summary}`));
   await screenshot('search');
+  // A block hash and a document's commitment each name one thing: straight to its page.
+  const search = async (query, expected) => {
+    await page.fill('#search input', query);
+    await page.press('#search input', 'Enter');
+    await page.waitForFunction((wanted) => document.getElementById('page').dataset.page === wanted, expected);
+  };
+  await search(view.anchoredIn.hash, 'block');
+  assert.match(await page.locator('h1').innerText(), new RegExp(`Block #${view.anchoredIn.number}`));
+  await search(view.document.commitment, 'document');
+  assert.match(await page.locator('h1').innerText(), new RegExp(`Document ${documents.summary}`));
   await page.fill('#search input', patient);
   await page.press('#search input', 'Enter');
   await page.waitForFunction(() => document.getElementById('page').dataset.page === 'patient');
