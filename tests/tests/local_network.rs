@@ -1,9 +1,18 @@
 //! The 4-validator `local` network on loopback, started by hand the way an operator would:
 //! finality advances, survives one validator being SIGKILLed, and the restarted validator
-//! catches up with the others' finalised head.
+//! catches up with the others' finalised head. The explorer's chain status, through H1's
+//! gateway, shows the four hospitals authoring and voting, then H4 neither while its node
+//! is down.
 
-use medledger_tests::{start_local_net, tempdir, wait_for, Node, ALICE_PEER_ID, LOCAL_VALIDATORS};
+use medledger_tests::{
+	gateway_admin, start_local_net, tempdir, token, wait_for, Gateway, Node, ALICE_PEER_ID,
+	LOCAL_VALIDATORS,
+};
+use serde_json::{json, Value};
 use std::time::Duration;
+
+/// Ferdie, the auditor of the development presets.
+const FERDIE: &str = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL";
 
 /// How long a liveness condition may take before the test gives up (not a timing goal:
 /// finality normally moves every few seconds).
@@ -27,10 +36,37 @@ fn four_validators_finalise_lose_one_and_recover() {
 	let all: Vec<&Node> = nodes.iter().collect();
 	let start = finality_advances_beyond(&all, 2, "all four to finalise block 3");
 
+	// An auditor looks at the chain through H1's gateway (Alice's node).
+	let h1_dir = dir.join("h1");
+	gateway_admin(&h1_dir, &["keys", "init", "--organisation", "1", "--dev", "alice"]);
+	let auditor = token(&gateway_admin(
+		&h1_dir,
+		&["credentials", "issue", "--account", FERDIE, "--role", "auditor"],
+	));
+	let h1 = Gateway::start(&h1_dir, nodes[0].rpc_port, &[]);
+	let validators = || -> Option<Vec<Value>> {
+		let status = h1.call(Some(&auditor), "explorer_status", json!({})).ok()?;
+		status["validators"].as_array().cloned()
+	};
+	let flag = |v: &Value, name: &str| v[name] == true;
+	// Every hospital authors in turn; a justification needs three of the four precommits.
+	wait_for(PATIENCE, "the explorer to show four hospitals authoring and voting", || {
+		let all = validators()?;
+		let voting = all.iter().filter(|v| flag(v, "voting")).count();
+		(all.len() == 4 && all.iter().all(|v| flag(v, "authoring")) && voting >= 3).then_some(())
+	});
+
 	// One of four may fail: GRANDPA needs 3.
 	nodes[3].kill();
 	let survivors: Vec<&Node> = nodes[..3].iter().collect();
 	let while_down = finality_advances_beyond(&survivors, start + 3, "finality without Dave");
+	wait_for(PATIENCE, "the explorer to show H4 neither authoring nor voting", || {
+		let all = validators()?;
+		let h4 = all.iter().find(|v| v["organisation"] == 4)?;
+		let others_author =
+			all.iter().filter(|v| v["organisation"] != 4).all(|v| flag(v, "authoring"));
+		(!flag(h4, "authoring") && !flag(h4, "voting") && others_author).then_some(())
+	});
 
 	nodes[3].restart(&bases[3]);
 	let dave = &nodes[3];

@@ -28,13 +28,16 @@ use sp_crypto_hashing::{blake2_256, twox_128, twox_64};
 use sp_runtime::{generic::Preamble, AccountId32, DigestItem, MultiAddress};
 use std::collections::HashMap;
 
-/// How many recent blocks the status page counts authorship over.
-const AUTHORSHIP_WINDOW: u64 = 32;
+/// Aura rounds the status page counts authorship over: a validator that authored no block
+/// in the last four rounds (one slot each per round) is "not authoring".
+const AUTHORSHIP_ROUNDS: u64 = 4;
+/// The fewest recent blocks counted, for small sets.
+const MIN_AUTHORSHIP_WINDOW: u64 = 16;
 /// Most blocks in one `explorer_blocks` page.
 const MAX_BLOCKS: u32 = 50;
 
 /// `explorer_status`: the best and finalised heads, and each validator — a hospital's
-/// node — with whether it is authoring (blocks in the last [`AUTHORSHIP_WINDOW`]) and
+/// node — with whether it is authoring (blocks in the last [`AUTHORSHIP_ROUNDS`] rounds) and
 /// voting (a precommit in the last stored GRANDPA justification).
 pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 	let chain = &gw.chain;
@@ -48,7 +51,8 @@ pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 
 	// Authorship: Aura's author of a block is authority `slot mod n`.
 	let mut authored: HashMap<[u8; 32], (u64, u64)> = HashMap::new();
-	let first = best_number.saturating_sub(AUTHORSHIP_WINDOW - 1).max(1);
+	let window = (AUTHORSHIP_ROUNDS * aura.len() as u64).max(MIN_AUTHORSHIP_WINDOW);
+	let first = best_number.saturating_sub(window - 1).max(1);
 	for number in (first..=best_number).rev() {
 		let Some(hash) = chain.block_hash(number).await? else { continue };
 		let Some(key) = author(&chain.header(hash).await?, &aura) else { continue };
@@ -97,7 +101,7 @@ pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 	Ok(json!({
 		"best": { "number": best_number, "hash": views::hex0x(best.as_bytes()) },
 		"finalised": { "number": finalised_number, "hash": views::hex0x(finalised.as_bytes()) },
-		"authorshipWindow": AUTHORSHIP_WINDOW,
+		"authorshipWindow": window,
 		"lastJustified": justified_number,
 		"finalitySetId": set_id,
 		"authoringSetSize": aura.len(),
