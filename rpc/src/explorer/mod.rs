@@ -75,6 +75,13 @@ pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 		None => (None, Vec::new()),
 	};
 
+	// The explorer describes old blocks with their own state: that needs an archive node. A
+	// pruned node has discarded block 1's state.
+	let archive = match chain.block_hash(1).await? {
+		Some(first) => chain.time_at(Some(first)).await.is_ok(),
+		None => true,
+	};
+
 	let orgs: Vec<(OrgId, pallet_consortium::OrganisationOf<Runtime>)> =
 		chain.api_at("ConsortiumApi_organisations", (), Some(best)).await?;
 	let mut validators = Vec::new();
@@ -101,6 +108,7 @@ pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 	Ok(json!({
 		"best": { "number": best_number, "hash": views::hex0x(best.as_bytes()) },
 		"finalised": { "number": finalised_number, "hash": views::hex0x(finalised.as_bytes()) },
+		"archive": archive,
 		"authorshipWindow": window,
 		"lastJustified": justified_number,
 		"finalitySetId": set_id,

@@ -78,6 +78,7 @@ try {
   const best = Number((await text('[data-testid=best] .value')).replace('#', ''));
   const finalised = Number((await text('[data-testid=finalised] .value')).replace('#', ''));
   assert.ok(best >= finalised && finalised > 0, `best ${best}, finalised ${finalised}`);
+  assert.match(await text('[data-testid=history]'), /archive node/);
   await screenshot('status');
 
   // ---- blocks, live: a newer block appears without reloading.
