@@ -175,18 +175,20 @@ const pages = {
 
   async blocks(_, query) {
     const before = query.get('before');
+    const shown = location.hash;
     const [list, names] = await Promise.all([rpc('explorer_blocks', before ? { before: Number(before) } : {}), organisationNames()]);
     const rows = list.blocks.map((b) => el('tr', { 'data-number': b.number },
       el('td', {}, blockLink(b.number)), el('td', {}, time(b.time)), el('td', {}, b.author ? orgLink(b.author.organisation, names) : '—'),
       el('td', {}, b.extrinsics), el('td', {}, b.events), el('td', {}, b.finalised ? tag('finalised', 'success') : tag('not yet final', 'Requested'))));
     const oldest = list.blocks.at(-1)?.number;
-    if (!before) refresh = setTimeout(route, 2000);
+    // Live only while the auditor is still here (they may have moved on while it loaded).
+    if (!before && location.hash === shown) refresh = setTimeout(route, 2000);
     return [
       el('h1', {}, 'Blocks'),
       el('p', {}, before ? 'Older blocks. ' : el('span', { class: 'live' }, '● live — refreshes every 2 s. '),
         `Best #${list.best}, finalised #${list.finalised}.`),
       table(['Block', 'Time', 'Authored by', 'Signed extrinsics', 'Domain events', 'Finality'], rows, 'No blocks.', 'blocks'),
-      el('div', { class: 'actions' }, oldest > 1 ? el('a', { href: `#/blocks?before=${oldest}` }, 'Older blocks →') : null),
+      el('div', { class: 'actions' }, oldest > 0 ? el('a', { href: `#/blocks?before=${oldest}` }, 'Older blocks →') : null),
     ];
   },
 
@@ -350,7 +352,7 @@ const pages = {
     const [documents, consents, entries] = await Promise.all([
       rpc('document_list', { organisation: org.id, limit: 1000 }),
       rpc('consent_list', { organisation: org.id, limit: 1000 }),
-      rpc('audit_byOrganisation', { organisation: org.id, limit: 200 }),
+      rpc('audit_byOrganisation', { organisation: org.id, limit: 1000 }),
     ]);
     const day = 24 * 3600 * 1000;
     const from = el('input', { type: 'date', name: 'from', value: new Date(Date.now() - 30 * day).toISOString().slice(0, 10) });
@@ -382,7 +384,7 @@ const pages = {
       table(documentHeadings, documents.sort((a, b) => a.id - b.id).map((d) => documentRow(d, names)), 'No documents.', 'org-documents'),
       el('h2', {}, 'Consents asked'),
       table(consentHeadings, consents.sort((a, b) => a.id - b.id).map((c) => consentRow(c, names)), 'No consents.', 'org-consents'),
-      el('h2', {}, 'Latest audit entries of its staff'),
+      el('h2', {}, `Audit entries of its staff (${entries.length}${entries.length === 1000 ? ', the first thousand: export the period for all' : ''}), newest first`),
       auditTable(entries, names, { testid: 'org-audit' }),
     ];
   },
@@ -438,7 +440,7 @@ async function route() {
   document.getElementById('sign-out').hidden = false;
   const [path, search = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const [name, ...args] = path.split('/');
-  const render = pages[name || 'status'];
+  const render = Object.hasOwn(pages, name || 'status') ? pages[name || 'status'] : null;
   const wanted = location.hash;
   page.setAttribute('aria-busy', 'true');
   try {

@@ -164,20 +164,27 @@ impl Chain {
 		Ok((header.hash(), header.number.into()))
 	}
 
-	/// Block `hash`: its header and its extrinsics (encoded), or `None` if the node has no
-	/// such block.
-	pub async fn block(&self, hash: H256) -> Result<Option<(Header, Vec<Vec<u8>>)>, GatewayError> {
+	/// Block `hash` — header, extrinsics, stored GRANDPA justification — or `None` if the
+	/// node has no such block.
+	pub async fn block(&self, hash: H256) -> Result<Option<Block>, GatewayError> {
 		#[derive(serde::Deserialize)]
 		struct Body {
 			header: Header,
 			extrinsics: Vec<sp_core::Bytes>,
 		}
 		#[derive(serde::Deserialize)]
-		struct Signed {
+		struct Stored {
 			block: Body,
+			justifications: Option<sp_runtime::Justifications>,
 		}
-		let block: Option<Signed> = self.rpc("chain_getBlock", rpc_params![hash]).await?;
-		Ok(block.map(|b| (b.block.header, b.block.extrinsics.into_iter().map(|x| x.0).collect())))
+		let stored: Option<Stored> = self.rpc("chain_getBlock", rpc_params![hash]).await?;
+		Ok(stored.map(|s| Block {
+			header: s.block.header,
+			extrinsics: s.block.extrinsics.into_iter().map(|x| x.0).collect(),
+			justification: s
+				.justifications
+				.and_then(|j| j.into_justification(sp_consensus_grandpa::GRANDPA_ENGINE_ID)),
+		}))
 	}
 
 	/// The hash of the last finalised block.
@@ -351,14 +358,7 @@ impl Chain {
 	/// The GRANDPA justification the node stored with block `hash`, if any (the node keeps
 	/// one every `GRANDPA_JUSTIFICATION_PERIOD` blocks and at every authority-set change).
 	pub async fn justification(&self, hash: H256) -> Result<Option<Vec<u8>>, GatewayError> {
-		#[derive(serde::Deserialize)]
-		struct Stored {
-			justifications: Option<sp_runtime::Justifications>,
-		}
-		let block: Option<Stored> = self.rpc("chain_getBlock", rpc_params![hash]).await?;
-		Ok(block
-			.and_then(|b| b.justifications)
-			.and_then(|j| j.into_justification(sp_consensus_grandpa::GRANDPA_ENGINE_ID)))
+		Ok(self.block(hash).await?.and_then(|b| b.justification))
 	}
 
 	/// Subscribes to finalised block headers.
@@ -373,6 +373,17 @@ impl Chain {
 			.await
 			.map_err(rpc_error)
 	}
+}
+
+/// A block as the node stores it.
+#[derive(Debug, Clone)]
+pub struct Block {
+	/// Its header.
+	pub header: Header,
+	/// Its extrinsics, SCALE-encoded.
+	pub extrinsics: Vec<Vec<u8>>,
+	/// The GRANDPA justification stored with it, if any (SCALE).
+	pub justification: Option<Vec<u8>>,
 }
 
 /// What a signature commits to besides the call and nonce: the chain and its runtime.

@@ -11,10 +11,10 @@
 //!
 //! [`check`] is the whole logic (tested natively); the `wasm32` exports below only move
 //! bytes across the boundary: the page writes the request JSON into memory from
-//! `trail_alloc`, calls `trail_check`, reads the answer JSON and releases both with
-//! `trail_free`.
+//! `trail_alloc`, calls `trail_check` (which takes the request buffer back), reads the
+//! answer JSON and releases it with `trail_free`.
 
-use codec::Decode;
+use codec::DecodeAll;
 use medledger_primitives::audit::{
 	verify_trail, AuditAction, AuditRecord, Outcome, SequencedRecord, Subject, TrailError,
 	TrailHead,
@@ -79,7 +79,8 @@ fn check_request(request: &str) -> Result<Value, String> {
 	for entry in &request.entries {
 		let decoded = hex::decode(entry.record.trim_start_matches("0x"))
 			.ok()
-			.and_then(|bytes| AuditRecord::<[u8; 32]>::decode(&mut &bytes[..]).ok());
+			// Nothing may follow the record: appended bytes are an alteration too.
+			.and_then(|bytes| AuditRecord::<[u8; 32]>::decode_all(&mut &bytes[..]).ok());
 		match decoded {
 			Some(record) => records.push((entry.seq, record)),
 			None => {

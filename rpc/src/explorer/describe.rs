@@ -67,11 +67,6 @@ impl<'a> Names<'a> {
 		Ok(Names { gw, at, orgs, roles: HashMap::new() })
 	}
 
-	/// The block whose state is read.
-	pub fn block(&self) -> H256 {
-		self.at
-	}
-
 	/// An organisation's name (or `organisation N` if it is not admitted at this block).
 	pub fn org(&self, org: OrgId) -> String {
 		self.orgs.get(&org).cloned().unwrap_or_else(|| format!("organisation {org}"))

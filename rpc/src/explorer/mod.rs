@@ -49,15 +49,15 @@ pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 		chain.api_at("GrandpaApi_grandpa_authorities", (), Some(best)).await?;
 	let set_id: u64 = chain.api_at("GrandpaApi_current_set_id", (), Some(best)).await?;
 
-	// Authorship: Aura's author of a block is authority `slot mod n`.
+	// Authorship: blocks per Aura key in the window, with the newest block of each.
 	let mut authored: HashMap<[u8; 32], (u64, u64)> = HashMap::new();
 	let window = (AUTHORSHIP_ROUNDS * aura.len() as u64).max(MIN_AUTHORSHIP_WINDOW);
 	let first = best_number.saturating_sub(window - 1).max(1);
+	let mut authors = Authors::new(gw);
 	for number in (first..=best_number).rev() {
 		let Some(hash) = chain.block_hash(number).await? else { continue };
-		let Some(key) = author(&chain.header(hash).await?, &aura) else { continue };
-		let entry = authored.entry(key).or_insert((0, number));
-		entry.0 += 1;
+		let Some((key, _)) = authors.of(&chain.header(hash).await?).await? else { continue };
+		authored.entry(key).or_insert((0, number)).0 += 1;
 	}
 
 	// Voting: who signed the last justification the node stored.
@@ -82,19 +82,15 @@ pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 		None => true,
 	};
 
-	let orgs: Vec<(OrgId, pallet_consortium::OrganisationOf<Runtime>)> =
-		chain.api_at("ConsortiumApi_organisations", (), Some(best)).await?;
 	let mut validators = Vec::new();
-	for (id, org) in &orgs {
-		let Some(validator) = &org.validator else { continue };
-		let keys = session_keys(gw, validator, best).await?;
-		let (aura_key, grandpa_key) = keys.unzip();
+	for v in hospital_validators(gw, best).await? {
+		let (aura_key, grandpa_key) = v.keys.unzip();
 		let (blocks, last) = aura_key.and_then(|k| authored.get(&k).copied()).unwrap_or((0, 0));
 		validators.push(json!({
-			"organisation": id,
-			"name": String::from_utf8_lossy(&org.name),
-			"status": format!("{:?}", org.status),
-			"account": views::account(validator),
+			"organisation": v.org,
+			"name": v.name,
+			"status": v.status,
+			"account": views::account(&v.account),
 			"auraKey": aura_key.map(|k| views::hex0x(&k)),
 			"grandpaKey": grandpa_key.map(|k| views::hex0x(&k)),
 			"inAuthoringSet": aura_key.is_some_and(|k| aura.contains(&k)),
@@ -164,27 +160,31 @@ pub struct BlocksQuery {
 /// it is finalised.
 pub async fn blocks(gw: &Gateway, p: BlocksQuery) -> Result<Value, GatewayError> {
 	let chain = &gw.chain;
-	let (best, best_number) = chain.best_head().await?;
+	let (_, best_number) = chain.best_head().await?;
 	let finalised_number = chain.block_number(chain.finalised_head().await?).await?;
 	let top = match p.before {
-		Some(before) => before.saturating_sub(1).min(best_number),
+		Some(0) => return Err(GatewayError::invalid("before", "there is no block before 0")),
+		Some(before) => (before - 1).min(best_number),
 		None => best_number,
 	};
-	let limit = p.limit.unwrap_or(20).clamp(1, MAX_BLOCKS) as u64;
-	let aura: Vec<[u8; 32]> = chain.api_at("AuraApi_authorities", (), Some(best)).await?;
-	let producers = producers(gw, best).await?;
+	let limit = p.limit.unwrap_or(20);
+	if !(1..=MAX_BLOCKS).contains(&limit) {
+		return Err(GatewayError::invalid("limit", format!("1 to {MAX_BLOCKS}")));
+	}
+	let mut authors = Authors::new(gw);
 	let mut out = Vec::new();
-	for number in (top.saturating_sub(limit - 1)..=top).rev() {
+	for number in (top.saturating_sub(limit as u64 - 1)..=top).rev() {
 		let Some(hash) = chain.block_hash(number).await? else { continue };
-		let Some((header, extrinsics)) = chain.block(hash).await? else { continue };
-		let signed = extrinsics
+		let Some(block) = chain.block(hash).await? else { continue };
+		let signed = block
+			.extrinsics
 			.iter()
 			.filter_map(|x| UncheckedExtrinsic::decode(&mut &x[..]).ok())
 			.filter(|x| matches!(x.preamble, Preamble::Signed(..)))
 			.count();
 		let events = chain.events_at(hash).await?;
 		let domain = events.iter().filter(|r| is_domain(&r.event)).count();
-		let author = author(&header, &aura).and_then(|k| producers.get(&k));
+		let author = authors.of(&block.header).await?.and_then(|(_, hospital)| hospital);
 		out.push(json!({
 			"number": number,
 			"hash": views::hex0x(hash.as_bytes()),
@@ -198,24 +198,78 @@ pub async fn blocks(gw: &Gateway, p: BlocksQuery) -> Result<Value, GatewayError>
 	Ok(json!({ "best": best_number, "finalised": finalised_number, "blocks": out }))
 }
 
-/// Which hospital each Aura key belongs to (through its validator's session keys).
-async fn producers(
+/// A hospital's validator as of a block: its validator account and the session keys
+/// (Aura, GRANDPA) that account registered.
+struct HospitalValidator {
+	org: OrgId,
+	name: String,
+	status: String,
+	account: AccountId32,
+	keys: Option<([u8; 32], [u8; 32])>,
+}
+
+/// The hospitals that run a validator, in the state of block `at`.
+async fn hospital_validators(
 	gw: &Gateway,
 	at: H256,
-) -> Result<HashMap<[u8; 32], (OrgId, String)>, GatewayError> {
+) -> Result<Vec<HospitalValidator>, GatewayError> {
 	let orgs: Vec<(OrgId, pallet_consortium::OrganisationOf<Runtime>)> =
 		gw.chain.api_at("ConsortiumApi_organisations", (), Some(at)).await?;
-	let mut out = HashMap::new();
-	for (id, org) in orgs {
-		let Some(validator) = &org.validator else { continue };
-		if let Some((aura, _)) = session_keys(gw, validator, at).await? {
-			out.insert(aura, (id, String::from_utf8_lossy(&org.name).into_owned()));
-		}
+	let mut out = Vec::new();
+	for (org, o) in orgs {
+		let Some(account) = o.validator else { continue };
+		out.push(HospitalValidator {
+			org,
+			name: String::from_utf8_lossy(&o.name).into_owned(),
+			status: format!("{:?}", o.status),
+			keys: session_keys(gw, &account, at).await?,
+			account,
+		});
 	}
 	Ok(out)
 }
 
-/// Events of MedLedger's own pallets and the consortium's governance.
+/// Finds blocks' authors: a block's slot picks from the Aura set in its *parent's* state
+/// (the set it was authored under); the hospitals' keys are read again only when that set
+/// changes from one block to the next.
+struct Authors<'a> {
+	gw: &'a Gateway,
+	set: Option<Vec<[u8; 32]>>,
+	hospitals: HashMap<[u8; 32], (OrgId, String)>,
+}
+
+impl<'a> Authors<'a> {
+	fn new(gw: &'a Gateway) -> Self {
+		Authors { gw, set: None, hospitals: HashMap::new() }
+	}
+
+	/// The Aura key that authored `header`, and its hospital if one holds that key; `None`
+	/// for genesis.
+	async fn of(
+		&mut self,
+		header: &Header,
+	) -> Result<Option<([u8; 32], Option<(OrgId, String)>)>, GatewayError> {
+		if header.number == 0 {
+			return Ok(None);
+		}
+		let parent = header.parent_hash;
+		let set: Vec<[u8; 32]> =
+			self.gw.chain.api_at("AuraApi_authorities", (), Some(parent)).await?;
+		if self.set.as_ref() != Some(&set) {
+			self.hospitals = hospital_validators(self.gw, parent)
+				.await?
+				.into_iter()
+				.filter_map(|v| Some((v.keys?.0, (v.org, v.name))))
+				.collect();
+			self.set = Some(set);
+		}
+		let set = self.set.as_deref().unwrap_or_default();
+		Ok(author(header, set).map(|key| (key, self.hospitals.get(&key).cloned())))
+	}
+}
+
+/// The events `describe::event` tells (MedLedger's pallets, governance, validator set,
+/// runtime upgrades), counted on the blocks list.
 fn is_domain(event: &RuntimeEvent) -> bool {
 	matches!(
 		event,
@@ -226,6 +280,8 @@ fn is_domain(event: &RuntimeEvent) -> bool {
 			| RuntimeEvent::Council(_)
 			| RuntimeEvent::Session(_)
 			| RuntimeEvent::Grandpa(_)
+			| RuntimeEvent::Sudo(_)
+			| RuntimeEvent::System(frame_system::Event::CodeUpdated { .. })
 	)
 }
 
@@ -251,15 +307,13 @@ pub async fn block(gw: &Gateway, p: BlockQuery) -> Result<Value, GatewayError> {
 		(None, Some(text)) => parse_hash("hash", text)?,
 		_ => return Err(GatewayError::invalid("params", "give exactly one of number, hash")),
 	};
-	let (header, extrinsics) = chain
+	let crate::chain::Block { header, extrinsics, justification } = chain
 		.block(hash)
 		.await?
 		.ok_or_else(|| GatewayError::invalid("hash", "no such block on this chain"))?;
 	let number = u64::from(header.number);
 	let finalised_number = chain.block_number(chain.finalised_head().await?).await?;
-	let aura: Vec<[u8; 32]> = chain.api_at("AuraApi_authorities", (), Some(hash)).await?;
-	let author = author(&header, &aura);
-	let producers = producers(gw, hash).await?;
+	let author = Authors::new(gw).of(&header).await?.and_then(|(_, hospital)| hospital);
 	let records = chain.events_at(hash).await?;
 	let mut names = Names::at(gw, hash).await?;
 
@@ -325,9 +379,9 @@ pub async fn block(gw: &Gateway, p: BlockQuery) -> Result<Value, GatewayError> {
 		"stateRoot": views::hex0x(header.state_root.as_bytes()),
 		"extrinsicsRoot": views::hex0x(header.extrinsics_root.as_bytes()),
 		"time": chain.time_at(Some(hash)).await?,
-		"author": author.and_then(|k| producers.get(&k)).map(|(id, name)| json!({ "organisation": id, "name": name })),
+		"author": author.map(|(id, name)| json!({ "organisation": id, "name": name })),
 		"finalised": number <= finalised_number,
-		"justified": chain.justification(hash).await?.is_some(),
+		"justified": justification.is_some(),
 		"extrinsics": described,
 		"events": block_events,
 	}))
@@ -370,7 +424,8 @@ pub async fn document(gw: &Gateway, id: DocId) -> Result<Value, GatewayError> {
 		let wrap: Option<KeyWrap<Runtime>> =
 			gw.chain.api("ConsentApi_key_wrap", (id, consent.org)).await?;
 		let mut view = views::consent(*consent_id, consent);
-		view["keyReleased"] = wrap.is_some().into();
+		// Wraps are kept per (document, hospital); this consent's, if it made the one there.
+		view["keyReleased"] = wrap.is_some_and(|w| w.consent == *consent_id).into();
 		coverage.push(view);
 	}
 	let access =

@@ -127,7 +127,7 @@ try {
   assert.match(anchor, /Salted commitment\s+0x[0-9a-f]{64}/);
   const coverage = await text('[data-testid=coverage]');
   assert.match(coverage, new RegExp(`consent ${consents.granted}[\\s\\S]*Treatment[\\s\\S]*Revoked`));
-  assert.match(coverage, new RegExp(`consent ${consents.denied}[\\s\\S]*Denied`));
+  assert.match(coverage, new RegExp(`consent ${consents.denied}[\\s\\S]*Denied[\\s\\S]*no`));
   const access = await text('[data-testid=access]');
   assert.match(access, /Read[\s\S]*success/);
   assert.match(access, /refused: ConsentRevoked/);
@@ -166,6 +166,7 @@ try {
   const rows = await page.locator('[data-testid=trail] tbody tr').count();
   assert.ok(rows >= scenario.trailLength, `${rows} rows, trail of ${scenario.trailLength}`);
   assert.equal(await page.locator('[data-testid=patient-documents] tbody tr').count(), 2);
+  assert.match(await text('[data-testid=patient-documents]'), new RegExp(`document ${documents.lab}[\\s\\S]*11502-2`));
   await screenshot('patient');
 
   // ---- the completeness check flags a tampered list: the gateway's answer is altered on
@@ -192,7 +193,7 @@ try {
   assert.match(dropped.text, /entry 3 is missing/);
   await screenshot('trail-broken-missing');
   const altered = await tamper((entries) => {
-    // The entry's last byte before its 32-byte head: part of its time.
+    // The second-to-last byte of the entry before its 32-byte head: part of its time.
     const record = entries[3].record;
     const at = record.length - 66;
     const flipped = (parseInt(record.slice(at - 2, at), 16) ^ 1).toString(16).padStart(2, '0');
