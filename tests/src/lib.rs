@@ -495,3 +495,11 @@ impl PatientCli {
 		value
 	}
 }
+
+/// Milliseconds since the Unix epoch (consent windows are in chain time, which follows it).
+pub fn now_ms() -> u64 {
+	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
+}
+
+/// Ferdie, the auditor of the development presets (`dev` and `local`).
+pub const FERDIE: &str = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL";

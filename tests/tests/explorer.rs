@@ -10,16 +10,9 @@
 //! check tampered lists, downloads a proof and both compliance exports, and saves a
 //! screenshot of each page under `tests/output/explorer/`.
 
-use medledger_tests::{base64, gateway_admin, token, wait_for, TwoHospitals};
+use medledger_tests::{base64, gateway_admin, now_ms, token, wait_for, TwoHospitals, FERDIE};
 use serde_json::json;
 use std::{path::Path, process::Command, time::Duration};
-
-/// Ferdie, the dev chain's auditor.
-const FERDIE: &str = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL";
-
-fn now_ms() -> u64 {
-	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
-}
 
 #[test]
 fn auditors_browse_the_explorer_in_chromium() {

@@ -5,14 +5,11 @@
 //! is down.
 
 use medledger_tests::{
-	gateway_admin, start_local_net, tempdir, token, wait_for, Gateway, Node, ALICE_PEER_ID,
+	gateway_admin, start_local_net, tempdir, token, wait_for, Gateway, Node, ALICE_PEER_ID, FERDIE,
 	LOCAL_VALIDATORS,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
-
-/// Ferdie, the auditor of the development presets.
-const FERDIE: &str = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL";
 
 /// How long a liveness condition may take before the test gives up (not a timing goal:
 /// finality normally moves every few seconds).

@@ -5,15 +5,11 @@
 //! exit code; H2's request granted (the CLI wraps the key for H2, which then reads the
 //! document), another denied, the grant revoked; the audit trail complete.
 
-use medledger_tests::{base64, node_binary, unbase64, TwoHospitals};
+use medledger_tests::{base64, node_binary, now_ms, unbase64, TwoHospitals};
 use serde_json::{json, Value};
 use std::{path::Path, process::Command, time::Duration};
 
 const PATIENCE: Duration = Duration::from_secs(120);
-
-fn now_ms() -> u64 {
-	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
-}
 
 #[test]
 fn patient_story_with_the_cli() {
