@@ -23,8 +23,9 @@
 //! The gateway computes each envelope's CID itself before storing it ([`cid_of`]) and checks
 //! the store returned the same one. The settings are kubo's defaults for `ipfs add`:
 //! CIDv0, UnixFS file nodes in dag-pb (no raw leaves), 256 KiB fixed-size chunks, balanced
-//! layout with up to 174 links per node — what rust-ipfs 0.14's importer writes, and what
-//! the Kubo client asks for explicitly (`cid-version=0&raw-leaves=false&chunker=size-262144`).
+//! layout with up to 174 links per node — what rust-ipfs 0.14's importer makes (the
+//! embedded node writes those blocks itself), and what the Kubo client asks for explicitly
+//! (`cid-version=0&raw-leaves=false&chunker=size-262144`).
 
 use crate::error::GatewayError;
 use cid::Cid;
@@ -34,7 +35,9 @@ use libp2p::{
 	identity::Keypair,
 	noise, pnet, tcp, yamux, Multiaddr, PeerId, Transport,
 };
-use rust_ipfs::{unixfs::ll::file::adder::FileAdder, Ipfs, IpfsPath, UninitializedIpfsDefault};
+use rust_ipfs::{
+	unixfs::ll::file::adder::FileAdder, Block, Ipfs, IpfsPath, UninitializedIpfsDefault,
+};
 use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
 
 /// How long a read waits for content (from the local repo or the peers).
@@ -103,22 +106,20 @@ impl Storage {
 		}
 	}
 
-	/// Stores an envelope (pinned) and checks the store names it `expected`.
+	/// Stores an envelope (pinned) and checks the store names it `expected`. When this
+	/// returns `Ok`, the envelope reads back intact from the store (so the caller may drop
+	/// its own copy).
 	pub async fn put(&self, bytes: Vec<u8>, expected: &Cid) -> Result<(), GatewayError> {
-		let cid = match self {
-			Storage::Embedded(node) => {
-				let path = node.ipfs.add_unixfs(bytes).pin(true).await.map_err(unavailable)?;
-				path.root().cid().copied().ok_or_else(|| unavailable("no root CID"))?
+		match self {
+			Storage::Embedded(node) => node.put(&bytes, expected).await,
+			Storage::Kubo(kubo) => {
+				let cid = kubo.add(bytes).await?;
+				if &cid != expected {
+					return Err(other_cid_settings(&cid, expected));
+				}
+				Ok(())
 			}
-			Storage::Kubo(kubo) => kubo.add(bytes).await?,
-		};
-		if &cid != expected {
-			tracing::error!(%cid, %expected, "IPFS computed another CID than the gateway");
-			return Err(GatewayError::StorageUnavailable(
-				"the IPFS store uses other CID settings than the gateway".into(),
-			));
 		}
-		Ok(())
 	}
 
 	/// Fetches document `document`'s envelope by CID, locally or from the peers, and pins it
@@ -158,6 +159,48 @@ impl Storage {
 }
 
 impl EmbeddedNode {
+	/// Writes the envelope's blocks, pins its root, then reads it back.
+	///
+	/// Why not `add_unixfs`: rust-ipfs's block store creates a block's file empty, then
+	/// renames a fully written temporary file over it. A gateway killed in between leaves an
+	/// empty file under the block's name, and every later write of that block is skipped as
+	/// "already there" — the envelope would be reported stored while its bytes are gone.
+	/// So each block already in the repository is checked first and a damaged one replaced.
+	async fn put(&self, bytes: &[u8], expected: &Cid) -> Result<(), GatewayError> {
+		let blocks = dag_of(bytes);
+		let root = blocks.last().map(|block| *block.cid()).expect("a DAG has a root");
+		if &root != expected {
+			return Err(other_cid_settings(&root, expected));
+		}
+		for block in &blocks {
+			self.remove_if_damaged(block.cid()).await?;
+			self.ipfs.put_block(block).await.map_err(unavailable)?;
+		}
+		if !self.ipfs.is_pinned(&root).await.map_err(unavailable)? {
+			self.ipfs.insert_pin(&root).recursive().local().await.map_err(unavailable)?;
+		}
+		let stored = self.ipfs.cat_unixfs(IpfsPath::from(root)).local().await;
+		if stored.map_err(unavailable)?.as_ref() != bytes {
+			return Err(unavailable("the envelope did not read back intact"));
+		}
+		Ok(())
+	}
+
+	/// Removes block `cid` from the repository if it is there but does not hash to its CID.
+	/// A damaged block under a pin (only a power loss after the pin can leave one) cannot be
+	/// removed through rust-ipfs; the upload then stays in the outbox with the error shown.
+	async fn remove_if_damaged(&self, cid: &Cid) -> Result<(), GatewayError> {
+		match self.ipfs.repo().get_block_now(cid).await {
+			Err(error) if hash_mismatch(error.as_ref()) => {
+				tracing::warn!(%cid, "replacing a damaged block left by an interrupted write");
+				self.ipfs.remove_block(cid, false).await.map_err(unavailable)?;
+				Ok(())
+			}
+			Err(error) => Err(unavailable(error)),
+			Ok(_) => Ok(()),
+		}
+	}
+
 	/// Reads from the local repository when the envelope is here (rust-ipfs treats a local
 	/// block that fails its hash check as missing, so a failed local read is examined for
 	/// altered blocks), otherwise from the peers, and pins what it fetched.
@@ -210,17 +253,23 @@ impl EmbeddedNode {
 	}
 }
 
-/// The CID kubo's `ipfs add` defaults give `bytes` (see the module docs).
-pub fn cid_of(bytes: &[u8]) -> Cid {
+/// The blocks kubo's `ipfs add` defaults make of `bytes`, root last (see the module docs).
+fn dag_of(bytes: &[u8]) -> Vec<Block> {
 	let mut adder = FileAdder::builder().build();
-	let mut last = None;
+	let mut blocks = Vec::new();
 	let mut offset = 0;
 	while offset < bytes.len() {
-		let (blocks, consumed) = adder.push(&bytes[offset..]);
-		last = blocks.last().map(|(cid, _)| cid).or(last);
+		let (pushed, consumed) = adder.push(&bytes[offset..]);
+		blocks.extend(pushed);
 		offset += consumed;
 	}
-	adder.finish().last().map(|(cid, _)| cid).or(last).expect("an adder always yields a root")
+	blocks.extend(adder.finish());
+	blocks.into_iter().map(|(cid, data)| Block::new_unchecked(cid, data)).collect()
+}
+
+/// The CID kubo's `ipfs add` defaults give `bytes` (see the module docs).
+pub fn cid_of(bytes: &[u8]) -> Cid {
+	*dag_of(bytes).last().expect("an adder always yields a root").cid()
 }
 
 /// Whether a block read failed because its content does not match its hash (rust-ipfs
@@ -237,6 +286,13 @@ fn hash_mismatch(error: &(dyn std::error::Error + 'static)) -> bool {
 		cause = error.source();
 	}
 	false
+}
+
+fn other_cid_settings(cid: &Cid, expected: &Cid) -> GatewayError {
+	tracing::error!(%cid, %expected, "IPFS computed another CID than the gateway");
+	GatewayError::StorageUnavailable(
+		"the IPFS store uses other CID settings than the gateway".into(),
+	)
 }
 
 fn unavailable(error: impl std::fmt::Display) -> GatewayError {
@@ -364,5 +420,66 @@ impl Kubo {
 		// Pin on the node we read through, as the embedded node does.
 		let _ = self.http.post(format!("{}/api/v0/pin/add?arg={cid}", self.base)).send().await;
 		Ok(out)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn loopback_node() -> IpfsConfig {
+		IpfsConfig::Embedded {
+			listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
+			peers: vec![],
+			swarm_key: None,
+		}
+	}
+
+	/// Where the repository keeps `cid`'s block: a file named for its CIDv1, in a shard
+	/// directory.
+	fn block_file(dir: &Path, cid: &Cid) -> std::path::PathBuf {
+		let name = format!("{}.data", Cid::new_v1(cid.codec(), *cid.hash()));
+		let mut pending = vec![dir.join("ipfs/repo/blockstore")];
+		while let Some(dir) = pending.pop() {
+			for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+				if entry.file_type().unwrap().is_dir() {
+					pending.push(entry.path());
+				} else if entry.file_name().to_str() == Some(name.as_str()) {
+					return entry.path();
+				}
+			}
+		}
+		panic!("no file for block {cid}");
+	}
+
+	/// A gateway killed while rust-ipfs writes a block leaves the block's file empty. Storing
+	/// the envelope again (what the outbox does after a restart) must rewrite it, so the
+	/// envelope reads back instead of being lost.
+	#[tokio::test(flavor = "multi_thread")]
+	async fn blocks_emptied_by_an_interrupted_write_are_rewritten() {
+		let dir = tempfile::tempdir().unwrap();
+		// Two 256 KiB chunks and a root: a leaf and the root get damaged.
+		let envelope: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+		let blocks = dag_of(&envelope);
+		assert_eq!(blocks.len(), 3);
+		let root = *blocks[2].cid();
+		assert_eq!(cid_of(&envelope), root);
+
+		let storage = Storage::start(&loopback_node(), dir.path()).await.unwrap();
+		let Storage::Embedded(node) = &storage else { unreachable!("embedded") };
+		for block in [&blocks[0], &blocks[2]] {
+			node.ipfs.put_block(block).await.unwrap();
+		}
+		storage.stop().await;
+		drop(storage);
+		for block in [&blocks[0], &blocks[2]] {
+			std::fs::write(block_file(dir.path(), block.cid()), b"").unwrap();
+		}
+
+		let storage = Storage::start(&loopback_node(), dir.path()).await.unwrap();
+		storage.put(envelope.clone(), &root).await.expect("stored again");
+		assert_eq!(storage.get(&root, 1).await.expect("read back"), envelope);
+		assert_eq!(std::fs::read(block_file(dir.path(), &root)).unwrap(), blocks[2].data());
+		storage.stop().await;
 	}
 }

@@ -307,12 +307,12 @@ impl Gateway {
 		});
 	}
 
-	/// SIGKILLs the gateway and waits for it to exit.
 	/// The gateway's HTTP endpoint.
 	pub fn url(&self) -> String {
 		format!("http://127.0.0.1:{}", self.port)
 	}
 
+	/// SIGKILLs the gateway and waits for it to exit.
 	pub fn kill(&mut self) {
 		if let Some(mut child) = self.child.take() {
 			let _ = child.kill();
