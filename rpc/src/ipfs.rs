@@ -159,6 +159,51 @@ impl Storage {
 }
 
 impl EmbeddedNode {
+	/// Reads from the local repository when the envelope is here, otherwise from the peers,
+	/// and pins what it fetched.
+	///
+	/// rust-ipfs treats a local block that fails its hash check as missing, so a failed local
+	/// read is examined for damaged blocks. Under a pin (this hospital's own upload, or a
+	/// completed fetch) a damaged block means the repository was altered. Without one it is
+	/// what a gateway killed during a fetch leaves (see [`EmbeddedNode::put`]): it is
+	/// removed and fetched again.
+	async fn get(&self, cid: &Cid, document: u64) -> Result<Vec<u8>, GatewayError> {
+		if self.ipfs.repo().contains(cid).await.unwrap_or(false) {
+			match self.ipfs.cat_unixfs(IpfsPath::from(*cid)).local().await {
+				Ok(bytes) => return Ok(bytes.to_vec()),
+				Err(error) => {
+					let damaged = self.damaged_blocks(cid).await;
+					if damaged.is_empty() {
+						// Partly here (an interrupted fetch): the peers have the rest.
+						tracing::debug!(%cid, %error, "not all blocks are local");
+					} else if self.ipfs.is_pinned(cid).await.unwrap_or(true) {
+						tracing::error!(%cid, document, "an envelope's block was altered in the repository");
+						return Err(GatewayError::Tampered(document));
+					} else {
+						for block in damaged {
+							tracing::warn!(%block, "removing a damaged block left by an interrupted fetch");
+							self.ipfs.remove_block(block, false).await.map_err(unavailable)?;
+						}
+					}
+				}
+			}
+		}
+		let peers = self.ipfs.connected().await.unwrap_or_default();
+		let bytes = self
+			.ipfs
+			.cat_unixfs(IpfsPath::from(*cid))
+			.providers(&peers)
+			.timeout(FETCH_TIMEOUT)
+			.await
+			.map_err(unavailable)?;
+		if !self.ipfs.is_pinned(cid).await.unwrap_or(false) {
+			if let Err(error) = self.ipfs.insert_pin(cid).recursive().local().await {
+				tracing::warn!(%cid, %error, "could not pin a fetched envelope");
+			}
+		}
+		Ok(bytes.to_vec())
+	}
+
 	/// Writes the envelope's blocks, pins its root, then reads it back.
 	///
 	/// Why not `add_unixfs`: rust-ipfs's block store creates a block's file empty, then
@@ -201,40 +246,10 @@ impl EmbeddedNode {
 		}
 	}
 
-	/// Reads from the local repository when the envelope is here (rust-ipfs treats a local
-	/// block that fails its hash check as missing, so a failed local read is examined for
-	/// altered blocks), otherwise from the peers, and pins what it fetched.
-	async fn get(&self, cid: &Cid, document: u64) -> Result<Vec<u8>, GatewayError> {
-		if self.ipfs.repo().contains(cid).await.unwrap_or(false) {
-			match self.ipfs.cat_unixfs(IpfsPath::from(*cid)).local().await {
-				Ok(bytes) => return Ok(bytes.to_vec()),
-				Err(_) if self.altered_locally(cid).await => {
-					tracing::error!(%cid, document, "an envelope's block was altered in the repository");
-					return Err(GatewayError::Tampered(document));
-				}
-				// Partly here (an interrupted fetch): the peers have the rest.
-				Err(error) => tracing::debug!(%cid, %error, "not all blocks are local"),
-			}
-		}
-		let peers = self.ipfs.connected().await.unwrap_or_default();
-		let bytes = self
-			.ipfs
-			.cat_unixfs(IpfsPath::from(*cid))
-			.providers(&peers)
-			.timeout(FETCH_TIMEOUT)
-			.await
-			.map_err(unavailable)?;
-		if !self.ipfs.is_pinned(cid).await.unwrap_or(false) {
-			if let Err(error) = self.ipfs.insert_pin(cid).recursive().local().await {
-				tracing::warn!(%cid, %error, "could not pin a fetched envelope");
-			}
-		}
-		Ok(bytes.to_vec())
-	}
-
-	/// Whether a block of the DAG under `root` is in the repository but does not hash to
-	/// its CID.
-	async fn altered_locally(&self, root: &Cid) -> bool {
+	/// The blocks of the DAG under `root` that are in the repository but do not hash to
+	/// their CID.
+	async fn damaged_blocks(&self, root: &Cid) -> Vec<Cid> {
+		let mut damaged = Vec::new();
 		let mut pending = vec![*root];
 		while let Some(cid) = pending.pop() {
 			match self.ipfs.repo().get_block_now(&cid).await {
@@ -242,14 +257,11 @@ impl EmbeddedNode {
 					let _ = block.references(&mut pending);
 				}
 				Ok(None) => {}
-				Err(error) => {
-					if hash_mismatch(error.as_ref()) {
-						return true;
-					}
-				}
+				Err(error) if hash_mismatch(error.as_ref()) => damaged.push(cid),
+				Err(_) => {}
 			}
 		}
-		false
+		damaged
 	}
 }
 
@@ -435,6 +447,11 @@ mod tests {
 		}
 	}
 
+	/// Two 256 KiB chunks and a root.
+	fn envelope() -> Vec<u8> {
+		(0..300_000u32).map(|i| (i % 251) as u8).collect()
+	}
+
 	/// Where the repository keeps `cid`'s block: a file named for its CIDv1, in a shard
 	/// directory.
 	fn block_file(dir: &Path, cid: &Cid) -> std::path::PathBuf {
@@ -458,8 +475,8 @@ mod tests {
 	#[tokio::test(flavor = "multi_thread")]
 	async fn blocks_emptied_by_an_interrupted_write_are_rewritten() {
 		let dir = tempfile::tempdir().unwrap();
-		// Two 256 KiB chunks and a root: a leaf and the root get damaged.
-		let envelope: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+		// A leaf and the root get damaged.
+		let envelope = envelope();
 		let blocks = dag_of(&envelope);
 		assert_eq!(blocks.len(), 3);
 		let root = *blocks[2].cid();
@@ -481,5 +498,55 @@ mod tests {
 		assert_eq!(storage.get(&root, 1).await.expect("read back"), envelope);
 		assert_eq!(std::fs::read(block_file(dir.path(), &root)).unwrap(), blocks[2].data());
 		storage.stop().await;
+	}
+
+	/// H2's gateway killed while fetching H1's envelope leaves an empty, unpinned block: the
+	/// next read fetches it again instead of reporting H1's document as tampered.
+	#[tokio::test(flavor = "multi_thread")]
+	async fn a_fetch_interrupted_by_a_kill_is_fetched_again() {
+		let (h1_dir, h2_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+		let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+		let h1_config = IpfsConfig::Embedded {
+			listen: vec![format!("/ip4/127.0.0.1/tcp/{port}").parse().unwrap()],
+			peers: vec![],
+			swarm_key: None,
+		};
+		let h1 = Storage::start(&h1_config, h1_dir.path()).await.unwrap();
+		let envelope = envelope();
+		let blocks = dag_of(&envelope);
+		let root = *blocks[2].cid();
+		h1.put(envelope.clone(), &root).await.unwrap();
+
+		// What the interrupted fetch left at H2: the root, empty.
+		let h2_config = IpfsConfig::Embedded {
+			listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
+			peers: vec![format!(
+				"/ip4/127.0.0.1/tcp/{port}/p2p/{}",
+				peer_id(h1_dir.path()).unwrap()
+			)
+			.parse()
+			.unwrap()],
+			swarm_key: Some(h1_dir.path().join("ipfs/swarm.key")),
+		};
+		let h2 = Storage::start(&h2_config, h2_dir.path()).await.unwrap();
+		let Storage::Embedded(node) = &h2 else { unreachable!("embedded") };
+		node.ipfs.put_block(&blocks[2]).await.unwrap();
+		h2.stop().await;
+		drop(h2);
+		std::fs::write(block_file(h2_dir.path(), &root), b"").unwrap();
+
+		let h2 = Storage::start(&h2_config, h2_dir.path()).await.unwrap();
+		let Storage::Embedded(node) = &h2 else { unreachable!("embedded") };
+		let h1_peer = peer_id(h1_dir.path()).unwrap();
+		for _ in 0..100 {
+			if node.ipfs.is_connected(h1_peer).await.unwrap_or(false) {
+				break;
+			}
+			tokio::time::sleep(Duration::from_millis(100)).await;
+		}
+		assert_eq!(h2.get(&root, 1).await.expect("fetched again from H1"), envelope);
+		assert!(node.ipfs.is_pinned(&root).await.unwrap(), "kept at H2 from now on");
+		h2.stop().await;
+		h1.stop().await;
 	}
 }
