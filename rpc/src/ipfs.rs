@@ -222,7 +222,7 @@ impl EmbeddedNode {
 			self.ipfs.put_block(block).await.map_err(unavailable)?;
 		}
 		if !self.ipfs.is_pinned(&root).await.map_err(unavailable)? {
-			self.ipfs.insert_pin(&root).recursive().local().await.map_err(unavailable)?;
+			self.ipfs.insert_pin(root).recursive().local().await.map_err(unavailable)?;
 		}
 		let stored = self.ipfs.cat_unixfs(IpfsPath::from(root)).local().await;
 		if stored.map_err(unavailable)?.as_ref() != bytes {
