@@ -8,7 +8,8 @@
 //! that landed while the gateway was down is found, not repeated — and the chain refuses a
 //! second anchor of the same commitment anyway. Stored uploads of one signer go in one
 //! `anchor_batch`; if the chain refuses the batch, each is tried alone so only the faulty one
-//! is marked rejected. An upload is final when the anchor is in the state of the finalised
+//! is marked rejected. An amendment (an upload that `supersedes` a document) goes alone in
+//! an `amend`. An upload is final when the anchor is in the state of the finalised
 //! head; if it vanished from the best chain (a reorganisation), it is anchored again.
 //!
 //! **Reads' audit entries** are sent in `record_access` batches (≤ 1,000) per reporting
@@ -86,6 +87,12 @@ pub async fn uploads_pass(gw: &Gateway) -> Duration {
 				Ok(Some(document)) => {
 					upload.state = UploadState::Anchored { document, block: String::new() };
 					Ok(())
+				}
+				// An amendment is its own extrinsic (`amend`), so it is not batched.
+				Ok(None) if upload.supersedes.is_some() => {
+					let signer = upload.signer.clone();
+					wait = wait.min(anchor(gw, &signer, vec![upload]).await);
+					continue;
 				}
 				Ok(None) => {
 					to_anchor.entry(upload.signer.clone()).or_default().push(upload.clone());
@@ -195,8 +202,12 @@ async fn anchor_together(
 ) -> Result<(), GatewayError> {
 	let pair = gw.signing_pair(signer).await?;
 	let documents = batch.iter().map(new_document).collect::<Result<Vec<_>, _>>()?;
-	let call = match documents.len() {
-		1 => RuntimeCall::Documents(pallet_documents::Call::anchor {
+	let call = match (documents.len(), batch[0].supersedes) {
+		(1, Some(previous)) => RuntimeCall::Documents(pallet_documents::Call::amend {
+			previous,
+			document: documents.into_iter().next().expect("one"),
+		}),
+		(1, None) => RuntimeCall::Documents(pallet_documents::Call::anchor {
 			document: documents.into_iter().next().expect("one"),
 		}),
 		_ => RuntimeCall::Documents(pallet_documents::Call::anchor_batch { documents }),

@@ -20,7 +20,7 @@ use medledger_runtime::{Runtime, RuntimeCall};
 use pallet_audit::AccessRecord;
 use pallet_consent::{Access, Actions, Consent, KeyWrap, ScopeRequest, Window};
 use pallet_consortium::{Member, MemberStatus, Role};
-use pallet_documents::Document;
+use pallet_documents::{Document, DocumentStatus};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sp_core::crypto::Ss58Codec;
@@ -248,10 +248,14 @@ pub struct UploadDocument {
 	pub media_type: String,
 	/// Document type code, e.g. LOINC `34133-9`.
 	pub document_type: String,
+	/// The document this one corrects (amend): once the new version is anchored, the old
+	/// one is superseded by it and stays on chain.
+	pub supersedes: Option<DocId>,
 }
 
-/// `document_upload`: encrypts, stores durably and queues the anchor. Returns once the
-/// upload is on the gateway's disk; `upload_status` follows it to finality.
+/// `document_upload`: encrypts, stores durably and queues the anchor (or, with
+/// `supersedes`, the amendment). Returns once the upload is on the gateway's disk;
+/// `upload_status` follows it to finality.
 pub async fn document_upload(
 	gw: &Gateway,
 	caller: &Credential,
@@ -274,6 +278,9 @@ pub async fn document_upload(
 	check_text("mediaType", &p.media_type, 128)?;
 	check_text("documentType", &p.document_type, 64)?;
 	let patient_key = active_patient(gw, &patient).await?;
+	if let Some(previous) = p.supersedes {
+		check_amendable(gw, caller, &patient, previous).await?;
+	}
 	let org_key = gw.keystore.read().await.encryption_public();
 
 	let upload = Upload {
@@ -286,6 +293,7 @@ pub async fn document_upload(
 		media_type: p.media_type,
 		document_type: p.document_type,
 		accepted_at: crate::unix_millis(),
+		supersedes: p.supersedes,
 		state: UploadState::Accepted,
 		attempts: 0,
 		last_error: None,
@@ -305,6 +313,53 @@ pub async fn document_upload(
 	.map_err(|_| GatewayError::Internal)??;
 	gw.outbox.notify_one();
 	Ok(serde_json::to_value(&upload).expect("serialisable"))
+}
+
+/// Refuses now, before anything is accepted, what the chain would refuse in the amendment
+/// of `previous`: it must exist, be current, be `patient`'s, not be amended by an upload
+/// still in this gateway's outbox, and be the caller's hospital's document or covered by
+/// the patient's write consent.
+async fn check_amendable(
+	gw: &Gateway,
+	caller: &Credential,
+	patient: &AccountId32,
+	previous: DocId,
+) -> Result<(), GatewayError> {
+	let doc = document_record(gw, previous).await?;
+	let refuse = |reason: String| Err(GatewayError::invalid("supersedes", reason));
+	match doc.status {
+		DocumentStatus::Current => {}
+		DocumentStatus::Superseded { by } => {
+			return refuse(format!("document {previous} is already superseded by {by}"))
+		}
+		DocumentStatus::EnteredInError => {
+			return refuse(format!("document {previous} was entered in error"))
+		}
+	}
+	if &doc.patient != patient {
+		return refuse(format!("document {previous} belongs to another patient"));
+	}
+	if let Some(pending) = gw.store.outbox()?.iter().find(|u| {
+		u.supersedes == Some(previous) && !matches!(u.state, UploadState::Rejected { .. })
+	}) {
+		return refuse(format!("upload {} already amends document {previous}", pending.id));
+	}
+	let writer = caller_account(caller)?;
+	let access: Result<Access, Refusal> =
+		gw.chain.api("ConsentApi_can_access", (&writer, previous, Action::Write)).await?;
+	access.map(|_| ()).map_err(GatewayError::AccessRefused)
+}
+
+/// `document_markEnteredInError`: the issuing hospital marks a document entered in error.
+/// It stays on chain, readable, with that status.
+pub async fn document_mark_entered_in_error(
+	gw: &Gateway,
+	caller: &Credential,
+	id: DocId,
+) -> Result<Value, GatewayError> {
+	document_record(gw, id).await?;
+	let call = RuntimeCall::Documents(pallet_documents::Call::mark_entered_in_error { id });
+	write(gw, caller, call).await
 }
 
 fn check_text(field: &'static str, text: &str, max: usize) -> Result<(), GatewayError> {

@@ -57,7 +57,8 @@ pub const METHODS: &[Method] = &[
 	Method { name: "member_get", callers: ANY, summary: "A member's role, status and encryption key.", params: &[("account", "string", true)] },
 	Method { name: "patient_register", callers: &[Caller::Admin], summary: "Register a patient with the public keys they made.", params: &[("account", "string", true), ("encryptionKey", "string", true)] },
 	Method { name: "staff_register", callers: &[Caller::Admin], summary: "Create a staff key at this gateway and register it on chain.", params: &[("name", "string", true), ("role", "string", true)] },
-	Method { name: "document_upload", callers: STAFF, summary: "Encrypt, store and queue the anchor of a patient's document; returns the upload once durably accepted.", params: &[("patient", "string", true), ("content", "string", true), ("mediaType", "string", true), ("documentType", "string", true)] },
+	Method { name: "document_upload", callers: STAFF, summary: "Encrypt, store and queue the anchor of a patient's document — with supersedes, a new version of it (amend) — and return the upload once durably accepted.", params: &[("patient", "string", true), ("content", "string", true), ("mediaType", "string", true), ("documentType", "string", true), ("supersedes", "integer", false)] },
+	Method { name: "document_markEnteredInError", callers: STAFF, summary: "The issuing hospital marks a document entered in error (it stays on chain with that status).", params: &[("id", "integer", true)] },
 	Method { name: "upload_status", callers: STAFF, summary: "Where an accepted upload stands (accepted, stored, anchored, finalised, rejected).", params: &[("id", "integer", true)] },
 	Method { name: "document_list", callers: ANY, summary: "A patient's or an organisation's documents (patients: their own).", params: &[("patient", "string", false), ("organisation", "integer", false), ("after", "integer", false), ("limit", "integer", false)] },
 	Method { name: "document_status", callers: READERS, summary: "A document's anchor record and status.", params: &[("id", "integer", true)] },
@@ -161,6 +162,9 @@ async fn dispatch(
 		"patient_register" => portal::patient_register(gw, caller, params(p)?).await,
 		"staff_register" => portal::staff_register(gw, caller, params(p)?).await,
 		"document_upload" => portal::document_upload(gw, caller, params(p)?).await,
+		"document_markEnteredInError" => {
+			portal::document_mark_entered_in_error(gw, caller, params::<Id>(p)?.id).await
+		}
 		"upload_status" => portal::upload_status(gw, params::<Id>(p)?.id).await,
 		"document_list" => portal::document_list(gw, caller, params(p)?).await,
 		"document_status" => portal::document_status(gw, params::<Id>(p)?.id).await,

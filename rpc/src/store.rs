@@ -74,6 +74,9 @@ pub struct Upload {
 	pub document_type: String,
 	/// When the gateway accepted it (ms since the Unix epoch).
 	pub accepted_at: u64,
+	/// The document this upload amends, if it is a new version.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub supersedes: Option<u64>,
 	/// Progress.
 	#[serde(flatten)]
 	pub state: UploadState,
@@ -312,6 +315,7 @@ mod tests {
 			media_type: "text/plain".into(),
 			document_type: "34133-9".into(),
 			accepted_at: 1,
+			supersedes: None,
 			state: UploadState::Accepted,
 			attempts: 0,
 			last_error: None,

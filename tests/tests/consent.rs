@@ -6,7 +6,8 @@
 //! node) under a grant and under break-glass. Eve signs her decisions herself; the gateway
 //! only relays them. Documents anchored after the grant and during break-glass are readable
 //! because H1's gateway wraps their keys for H2. A WebSocket subscriber sees the story as
-//! notifications; the compliance reports of both hospitals are valid FHIR R4 and CSV.
+//! notifications; the compliance reports of both hospitals are valid FHIR R4 and CSV. H2
+//! corrects (amends) H1's document only once Eve grants it write access.
 
 use medledger_gateway::chain::{sign_extrinsic, Versions};
 use medledger_runtime::RuntimeCall;
@@ -328,6 +329,47 @@ fn consent_story_across_two_gateways() {
 		rows.iter().filter(|r| r.starts_with("audit,") && r.contains("refused")).count(),
 		5,
 		"{csv}"
+	);
+
+	// Another hospital corrects a document only under the patient's write consent: H2's
+	// amendment of A is refused under read-only grants, then anchored under a write grant.
+	let amend = || {
+		h2.call(
+			Some(&carol),
+			"document_upload",
+			json!({ "patient": EVE, "content": base64(b"corrected at H2"),
+				"mediaType": "text/plain", "documentType": "34133-9", "supersedes": a }),
+		)
+	};
+	let refused = amend().unwrap_err().0;
+	assert!((-32029..=-32020).contains(&refused), "no write consent: {refused}");
+	h2.call(
+		Some(&h2_admin),
+		"consent_request",
+		json!({ "patient": EVE, "scope": { "documents": [a] }, "purpose": "treatment",
+			"read": false, "write": true, "from": now_ms() - 1000, "to": now_ms() + 3_600_000 }),
+	)
+	.expect("write consent requested");
+	let consents = h2.call(Some(&carol), "consent_list", json!({ "organisation": 2 })).unwrap();
+	let write =
+		consents.as_array().unwrap().iter().map(|c| c["id"].as_u64().unwrap()).max().unwrap();
+	patient.grant(write, vec![]);
+	let upload = amend().expect("amendment accepted under the write grant");
+	let corrected = h2.finalised(&carol, upload["id"].as_u64().unwrap());
+	let status = |id: u64| h1.call(Some(&auditor), "document_status", json!({ "id": id })).unwrap();
+	assert_eq!(status(a)["status"], json!({ "state": "superseded", "by": corrected }));
+	assert_eq!(status(corrected)["organisation"], 2);
+	let trail = h1.call(Some(&auditor), "audit_trail", json!({ "patient": EVE, "limit": 1000 }));
+	let update = trail.unwrap()["entries"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.find(|e| e["action"] == "Update" && e["subject"]["document"] == a)
+		.cloned()
+		.expect("the amendment is audited");
+	assert_eq!(
+		(update["organisation"].as_u64(), update["consent"].as_u64()),
+		(Some(2), Some(write))
 	);
 	node.kill();
 }

@@ -1,8 +1,9 @@
 //! The gateway end to end, over real JSON-RPC, against a real dev node and the gateway's
 //! embedded IPFS node: upload → anchored → finalised → read back byte-identical and
 //! audited; bad inputs get their documented errors and change nothing; uploads in flight
-//! survive the node and the gateway going down, and are anchored exactly once; a
-//! ciphertext altered in IPFS is reported as tampered.
+//! survive the node and the gateway going down, and are anchored exactly once; a new
+//! version supersedes a document and a version is marked entered in error; a ciphertext
+//! altered in IPFS is reported as tampered.
 
 use medledger_tests::{base64, gateway_admin, tempdir, token, unbase64, wait_for, Gateway, Node};
 use serde_json::{json, Value};
@@ -180,6 +181,54 @@ fn upload_read_errors_and_outbox_recovery() {
 			.expect("read");
 		assert!(&unbase64(&read["content"]) == bytes);
 	}
+
+	// A correction: a new version supersedes the first document, which stays readable; the
+	// version chain and the audit trail show both.
+	let corrected = file(2_000, 20);
+	let amend = |previous: u64| {
+		gw.call(
+			Some(&doc),
+			"document_upload",
+			json!({
+				"patient": EVE,
+				"content": base64(&corrected),
+				"mediaType": "application/octet-stream",
+				"documentType": "34133-9",
+				"supersedes": previous,
+			}),
+		)
+	};
+	let second =
+		gw.finalised(&doc, amend(document).expect("amendment accepted")["id"].as_u64().unwrap());
+	let status = |id: u64| gw.call(Some(&auditor), "document_status", json!({ "id": id })).unwrap();
+	assert_eq!(status(document)["status"], json!({ "state": "superseded", "by": second }));
+	assert_eq!(status(second)["previous"], document);
+	let read = |id: u64| {
+		let read = gw.call(Some(&doc), "document_get", json!({ "id": id, "purpose": "treatment" }));
+		unbase64(&read.expect("read")["content"])
+	};
+	assert!(read(second) == corrected && read(document) == original);
+	assert_eq!(code(amend(document)), -32005, "already superseded");
+	assert_eq!(code(amend(999)), -32011);
+	// Entered in error: the status changes, the record stays; neither can be done twice.
+	let mark = |id: u64| gw.call(Some(&doc), "document_markEnteredInError", json!({ "id": id }));
+	mark(second).expect("marked entered in error");
+	assert_eq!(status(second)["status"]["state"], "enteredInError");
+	assert_eq!(code(mark(second)), -32040, "already entered in error");
+	assert_eq!(code(amend(second)), -32005, "an entry in error is not amended");
+	let explorer = gw.call(Some(&auditor), "explorer_document", json!({ "id": second })).unwrap();
+	let versions: Vec<&Value> =
+		explorer["versions"].as_array().unwrap().iter().map(|v| &v["id"]).collect();
+	assert_eq!(versions, [&json!(document), &json!(second)]);
+	let trail = gw.call(Some(&auditor), "audit_trail", json!({ "patient": EVE })).unwrap();
+	let updates = trail["entries"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.filter(|e| e["action"] == "Update")
+		.map(|e| e["subject"]["document"].as_u64().unwrap())
+		.collect::<Vec<_>>();
+	assert_eq!(updates, [document, second], "the amendment and the mark are audited");
 
 	// A ciphertext altered in IPFS's repository is reported as tampered, not served.
 	gw.kill();
