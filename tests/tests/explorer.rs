@@ -2,7 +2,7 @@
 //! gateways on loopback.
 //!
 //! This test scripts the scenario through the portal and the patient's CLI — H1 anchors two
-//! documents for a patient; H2 asks for consent twice; the patient denies one request,
+//! documents for a patient and corrects one (a new version); H2 asks for consent twice; the patient denies one request,
 //! grants the other (the CLI wraps the key for H2); H2 reads; the patient revokes; H2's
 //! next read is refused — then hands the explorer's address, Ferdie's auditor credential
 //! and the scenario's ids to `tests/js/explorer/browse.mjs`, which drives Chromium through
@@ -26,21 +26,28 @@ fn auditors_browse_the_explorer_in_chromium() {
 	));
 
 	// H1 anchors a discharge summary and a lab report for the patient.
-	let upload = |content: &[u8], document_type: &str| {
+	// The lab report is then corrected: a new version supersedes it.
+	let upload = |content: &[u8], document_type: &str, supersedes: Option<u64>| {
 		let accepted = h1
 			.gateway
 			.call(
 				Some(&h1.admin),
 				"document_upload",
 				json!({ "patient": cli.account, "content": base64(content),
-					"mediaType": "application/fhir+json", "documentType": document_type }),
+					"mediaType": "application/fhir+json", "documentType": document_type,
+					"supersedes": supersedes }),
 			)
 			.expect("upload accepted");
 		h1.gateway.finalised(&h1.admin, accepted["id"].as_u64().unwrap())
 	};
 	let summary =
-		upload(br#"{"resourceType":"Composition","title":"Discharge summary"}"#, "18842-5");
-	let lab = upload(br#"{"resourceType":"DiagnosticReport","code":"2345-7"}"#, "11502-2");
+		upload(br#"{"resourceType":"Composition","title":"Discharge summary"}"#, "18842-5", None);
+	let lab = upload(br#"{"resourceType":"DiagnosticReport","code":"2345-7"}"#, "11502-2", None);
+	let corrected_lab = upload(
+		br#"{"resourceType":"DiagnosticReport","code":"2345-7","status":"corrected"}"#,
+		"11502-2",
+		Some(lab),
+	);
 
 	// H2 asks twice; she denies the research request and grants treatment; H2 reads;
 	// she revokes; H2's next read is refused (and audited as refused).
@@ -101,7 +108,7 @@ fn auditors_browse_the_explorer_in_chromium() {
 		"url": format!("{}/explorer/", h1.gateway.url()),
 		"token": auditor,
 		"patient": cli.account,
-		"documents": { "summary": summary, "lab": lab },
+		"documents": { "summary": summary, "lab": lab, "correctedLab": corrected_lab },
 		"consents": { "granted": granted, "denied": denied },
 		"trailLength": trail_length,
 		"staff": { "h2Admin": "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty" },

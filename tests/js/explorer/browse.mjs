@@ -145,6 +145,18 @@ try {
   assert.equal(bundle.format, 'medledger-proof/1');
   assert.equal(bundle.document.id, documents.summary);
   await screenshot('document');
+  // The corrected lab report: both versions, the first superseded; its block tells it.
+  await open(`document/${documents.correctedLab}`, 'document');
+  const versions = await page.locator('[data-testid=versions] tbody tr').allInnerTexts();
+  assert.equal(versions.length, 2, `versions: ${versions}`);
+  assert.match(versions[0], new RegExp(`document ${documents.lab}[\\s\\S]*superseded`));
+  assert.match(versions[1], new RegExp(`document ${documents.correctedLab}[\\s\\S]*current`));
+  await screenshot('document-versions');
+  const amendedIn = (await rpc('explorer_document', { id: documents.correctedLab })).anchoredIn.number;
+  await open(`block/${amendedIn}`, 'block');
+  assert.match(await text('[data-testid=extrinsics]'),
+    new RegExp(`document ${documents.correctedLab} amends document ${documents.lab}, which is now superseded`));
+  await screenshot('block-amend');
 
   // ---- consent: its lifecycle with times and signers.
   step('consent');
@@ -165,7 +177,7 @@ try {
   assert.match(await check.innerText(), /Trail complete: \d+ entries verified/);
   const rows = await page.locator('[data-testid=trail] tbody tr').count();
   assert.ok(rows >= scenario.trailLength, `${rows} rows, trail of ${scenario.trailLength}`);
-  assert.equal(await page.locator('[data-testid=patient-documents] tbody tr').count(), 2);
+  assert.equal(await page.locator('[data-testid=patient-documents] tbody tr').count(), 3);
   assert.match(await text('[data-testid=patient-documents]'), new RegExp(`document ${documents.lab}[\\s\\S]*11502-2`));
   await screenshot('patient');
 
