@@ -1,7 +1,7 @@
 //! JSON shapes of chain records as the portal returns them: accounts in SS58, hashes in
 //! `0x` hex, CIDs in their text form, times in ms since the Unix epoch.
 
-use medledger_primitives::audit::{AuditRecord, Outcome, Subject};
+use medledger_primitives::audit::AuditRecord;
 use medledger_runtime::Runtime;
 use pallet_consent::{Consent, Scope};
 use pallet_documents::{Document, DocumentStatus};
@@ -74,31 +74,8 @@ pub fn consent(id: u64, c: &Consent<Runtime>) -> Value {
 	})
 }
 
-/// An audit entry with its place in the patient's trail.
+/// An audit entry with its place in the patient's trail (the shape the explorer's trail
+/// check gives the entries it decodes).
 pub fn audit(seq: u64, record: &AuditRecord<AccountId32>) -> Value {
-	let e = &record.entry;
-	let subject = match e.subject {
-		Subject::Document(id) => json!({ "document": id }),
-		Subject::Consent(id) => json!({ "consent": id }),
-		Subject::Patient => json!({ "patient": true }),
-	};
-	let outcome = match e.outcome {
-		Outcome::Success => json!({ "result": "success" }),
-		Outcome::Refused(refusal) => {
-			json!({ "result": "refused", "refusal": format!("{refusal:?}") })
-		}
-	};
-	json!({
-		"patient": account(&e.patient),
-		"seq": seq,
-		"actor": account(&e.actor),
-		"organisation": e.org,
-		"action": format!("{:?}", e.action),
-		"subject": subject,
-		"consent": e.consent,
-		"purpose": e.purpose.map(|p| format!("{p:?}")),
-		"outcome": outcome,
-		"at": e.at,
-		"head": hex0x(&record.head),
-	})
+	medledger_explorer_wasm::entry_view(seq, record, account)
 }

@@ -142,8 +142,10 @@ fn explain(error: TrailError) -> (Option<u64>, String) {
 	}
 }
 
-/// An entry decoded from its stored bytes, in the gateway's JSON shape.
-fn view((seq, record): &SequencedRecord<[u8; 32]>) -> Value {
+/// An audit entry with its place in the patient's trail, as JSON. The gateway's answers
+/// and this check's decoded entries both have this shape, so the page shows either with one
+/// table; `account` writes an account (SS58).
+pub fn entry_view<A>(seq: u64, record: &AuditRecord<A>, account: impl Fn(&A) -> String) -> Value {
 	let e = &record.entry;
 	let subject = match e.subject {
 		Subject::Document(id) => json!({ "document": id }),
@@ -164,8 +166,9 @@ fn view((seq, record): &SequencedRecord<[u8; 32]>) -> Value {
 		AuditAction::Execute => "Execute",
 	};
 	json!({
+		"patient": account(&e.patient),
 		"seq": seq,
-		"actor": ss58_encode(&e.actor),
+		"actor": account(&e.actor),
 		"organisation": e.org,
 		"action": action,
 		"subject": subject,
@@ -175,6 +178,11 @@ fn view((seq, record): &SequencedRecord<[u8; 32]>) -> Value {
 		"at": e.at,
 		"head": format!("0x{}", hex::encode(record.head)),
 	})
+}
+
+/// An entry decoded from its stored bytes.
+fn view((seq, record): &SequencedRecord<[u8; 32]>) -> Value {
+	entry_view(*seq, record, ss58_encode)
 }
 
 fn bytes32(text: &str) -> Option<[u8; 32]> {
