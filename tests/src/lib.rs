@@ -503,3 +503,7 @@ pub fn now_ms() -> u64 {
 
 /// Ferdie, the auditor of the development presets (`dev` and `local`).
 pub const FERDIE: &str = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL";
+/// Eve, a patient of the development presets.
+pub const EVE: &str = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw";
+/// Bob, H2's delegate (administrator) in the development presets.
+pub const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";

@@ -12,15 +12,14 @@
 use medledger_gateway::chain::{sign_extrinsic, Versions};
 use medledger_runtime::RuntimeCall;
 use medledger_tests::{
-	base64, gateway_admin, now_ms, tempdir, token, unbase64, wait_for, Gateway, Node, FERDIE,
+	base64, gateway_admin, now_ms, tempdir, token, unbase64, wait_for, Gateway, Node, BOB, EVE,
+	FERDIE,
 };
 use serde_json::{json, Value};
 use sp_core::Pair;
 use std::time::Duration;
 
 const PATIENCE: Duration = Duration::from_secs(120);
-const EVE: &str = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw";
-const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
 
 /// Eve, as her own tools would act: her well-known dev keys, signing locally.
 struct Patient<'a> {

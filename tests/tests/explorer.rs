@@ -10,7 +10,7 @@
 //! check tampered lists, downloads a proof and both compliance exports, and saves a
 //! screenshot of each page under `tests/output/explorer/`.
 
-use medledger_tests::{base64, gateway_admin, now_ms, token, wait_for, TwoHospitals, FERDIE};
+use medledger_tests::{base64, gateway_admin, now_ms, token, wait_for, TwoHospitals, BOB, FERDIE};
 use serde_json::json;
 use std::{path::Path, process::Command, time::Duration};
 
@@ -111,7 +111,7 @@ fn auditors_browse_the_explorer_in_chromium() {
 		"documents": { "summary": summary, "lab": lab, "correctedLab": corrected_lab },
 		"consents": { "granted": granted, "denied": denied },
 		"trailLength": trail_length,
-		"staff": { "h2Admin": "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty" },
+		"staff": { "h2Admin": BOB },
 		"output": output,
 	});
 	let status = Command::new("node")

@@ -5,13 +5,13 @@
 //! version supersedes a document and a version is marked entered in error; a ciphertext
 //! altered in IPFS is reported as tampered.
 
-use medledger_tests::{base64, gateway_admin, tempdir, token, unbase64, wait_for, Gateway, Node};
+use medledger_tests::{
+	base64, gateway_admin, tempdir, token, unbase64, wait_for, Gateway, Node, EVE, FERDIE,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 const PATIENCE: Duration = Duration::from_secs(120);
-const EVE: &str = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw";
-const FERDIE: &str = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL";
 
 /// Deterministic, incompressible-looking bytes (several IPFS chunks for large `len`).
 fn file(len: usize, seed: u64) -> Vec<u8> {

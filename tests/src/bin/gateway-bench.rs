@@ -15,11 +15,10 @@
 //! `ROUNDS` sets the reads per client (default 20).
 
 use aes_gcm::{aead::AeadInPlace, Aes256Gcm, KeyInit, Nonce};
-use medledger_tests::{base64, gateway_admin, tempdir, token, Gateway, Node};
+use medledger_tests::{base64, gateway_admin, tempdir, token, Gateway, Node, EVE};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
-const EVE: &str = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw";
 const TEN_MB: usize = 10 * 1024 * 1024;
 const CLIENTS: usize = 100;
 
