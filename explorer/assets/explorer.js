@@ -170,6 +170,14 @@ const pages = {
           el('td', {}, v.lastAuthored ? [`${v.blocksAuthored}, last `, blockLink(v.lastAuthored)] : '0'),
           el('td', {}, yesNo(v.voting, 'voting', 'not voting')))),
         'No hospital runs a validator.', 'validators'),
+      ...(status.unclaimedAuthorities.length
+        ? [el('h2', { class: 'no' }, 'Authorities no hospital claims'),
+          el('p', {}, 'These keys are in the current validator sets but are no hospital\'s session keys: the consortium does not know who runs them.'),
+          table(['Set', 'Key', 'Activity'], status.unclaimedAuthorities.map((a) => el('tr', {},
+            el('td', {}, a.set), el('td', { class: 'mono' }, a.key),
+            el('td', {}, a.set === 'authoring' ? `${a.blocksAuthored} blocks of last ${status.authorshipWindow}` : yesNo(a.voting, 'voting', 'not voting')))),
+          'None.', 'unclaimed')]
+        : []),
     ];
   },
 

@@ -52,6 +52,9 @@ fn four_validators_finalise_lose_one_and_recover() {
 		let voting = all.iter().filter(|v| flag(v, "voting")).count();
 		(all.len() == 4 && all.iter().all(|v| flag(v, "authoring")) && voting >= 3).then_some(())
 	});
+	// Every authority of both sets is a hospital's.
+	let status = h1.call(Some(&auditor), "explorer_status", json!({})).unwrap();
+	assert_eq!(status["unclaimedAuthorities"], json!([]), "{status}");
 
 	// One of four may fail: GRANDPA needs 3.
 	nodes[3].kill();

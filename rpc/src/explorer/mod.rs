@@ -38,7 +38,8 @@ const MAX_BLOCKS: u32 = 50;
 
 /// `explorer_status`: the best and finalised heads, and each validator — a hospital's
 /// node — with whether it is authoring (blocks in the last [`AUTHORSHIP_ROUNDS`] rounds) and
-/// voting (a precommit in the last stored GRANDPA justification).
+/// voting (a precommit in the last stored GRANDPA justification); and any authority no
+/// hospital claims.
 pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 	let chain = &gw.chain;
 	let (best, best_number) = chain.best_head().await?;
@@ -82,8 +83,11 @@ pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 		None => true,
 	};
 
+	let hospitals = hospital_validators(gw, best).await?;
+	let grandpa: Vec<[u8; 32]> = grandpa.into_iter().map(|(key, _)| key).collect();
+	let unclaimed = unclaimed_authorities(&hospitals, &aura, &grandpa, &authored, &voters);
 	let mut validators = Vec::new();
-	for v in hospital_validators(gw, best).await? {
+	for v in hospitals {
 		let (aura_key, grandpa_key) = v.keys.unzip();
 		let (blocks, last) = aura_key.and_then(|k| authored.get(&k).copied()).unwrap_or((0, 0));
 		validators.push(json!({
@@ -94,7 +98,7 @@ pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 			"auraKey": aura_key.map(|k| views::hex0x(&k)),
 			"grandpaKey": grandpa_key.map(|k| views::hex0x(&k)),
 			"inAuthoringSet": aura_key.is_some_and(|k| aura.contains(&k)),
-			"inFinalitySet": grandpa_key.is_some_and(|k| grandpa.iter().any(|(g, _)| *g == k)),
+			"inFinalitySet": grandpa_key.is_some_and(|k| grandpa.contains(&k)),
 			"blocksAuthored": blocks,
 			"lastAuthored": (blocks > 0).then_some(last),
 			"authoring": blocks > 0,
@@ -111,7 +115,34 @@ pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 		"authoringSetSize": aura.len(),
 		"finalitySetSize": grandpa.len(),
 		"validators": validators,
+		"unclaimedAuthorities": unclaimed,
 	}))
+}
+
+/// Authorities in the current sets that are no hospital's validator's session keys: the
+/// consortium does not know who runs them, which an auditor must see. Each with what it
+/// did (blocks authored in the window; a precommit in the last justification).
+fn unclaimed_authorities(
+	hospitals: &[HospitalValidator],
+	aura: &[[u8; 32]],
+	grandpa: &[[u8; 32]],
+	authored: &HashMap<[u8; 32], (u64, u64)>,
+	voters: &[[u8; 32]],
+) -> Vec<Value> {
+	let claimed = |key: &[u8; 32], grandpa_key: bool| {
+		hospitals
+			.iter()
+			.filter_map(|v| v.keys)
+			.any(|(a, g)| *key == if grandpa_key { g } else { a })
+	};
+	let authoring = aura.iter().filter(|k| !claimed(k, false)).map(|key| {
+		let blocks = authored.get(key).map_or(0, |(blocks, _)| *blocks);
+		json!({ "set": "authoring", "key": views::hex0x(key), "blocksAuthored": blocks })
+	});
+	let finality = grandpa.iter().filter(|k| !claimed(k, true)).map(
+		|key| json!({ "set": "finality", "key": views::hex0x(key), "voting": voters.contains(key) }),
+	);
+	authoring.chain(finality).collect()
 }
 
 /// Aura's consensus engine id in header digests.
@@ -545,4 +576,41 @@ pub async fn search(gw: &Gateway, query: &str) -> Result<Value, GatewayError> {
 		}
 	}
 	Ok(Value::Array(found))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn hospital(org: OrgId, keys: Option<([u8; 32], [u8; 32])>) -> HospitalValidator {
+		HospitalValidator {
+			org,
+			name: format!("H{org}"),
+			status: "Active".into(),
+			account: AccountId32::new([org as u8; 32]),
+			keys,
+		}
+	}
+
+	#[test]
+	fn authorities_no_hospital_claims_are_listed_with_what_they_did() {
+		let hospitals = [hospital(1, Some(([1; 32], [11; 32]))), hospital(2, None)];
+		let authored = HashMap::from([([1; 32], (3, 40)), ([9; 32], (2, 41))]);
+		let unclaimed = unclaimed_authorities(
+			&hospitals,
+			&[[1; 32], [9; 32]],
+			&[[11; 32], [19; 32], [29; 32]],
+			&authored,
+			&[[11; 32], [19; 32]],
+		);
+		let key = |byte: u8| views::hex0x(&[byte; 32]);
+		assert_eq!(
+			unclaimed,
+			[
+				json!({ "set": "authoring", "key": key(9), "blocksAuthored": 2 }),
+				json!({ "set": "finality", "key": key(19), "voting": true }),
+				json!({ "set": "finality", "key": key(29), "voting": false }),
+			]
+		);
+	}
 }

@@ -79,6 +79,7 @@ try {
   const finalised = Number((await text('[data-testid=finalised] .value')).replace('#', ''));
   assert.ok(best >= finalised && finalised > 0, `best ${best}, finalised ${finalised}`);
   assert.match(await text('[data-testid=history]'), /archive node/);
+  assert.equal(await page.locator('[data-testid=unclaimed]').count(), 0, 'Alice\'s keys are H1\'s');
   await screenshot('status');
 
   // ---- blocks, live: a newer block appears without reloading.
