@@ -447,6 +447,19 @@ mod tests {
 		}
 	}
 
+	/// Starts a node on a repository a stopped node used. rust-ipfs releases the repository's
+	/// lock from its own task after `exit_daemon`, so a restart in the same process (a killed
+	/// gateway's restart is a new process) waits for it.
+	async fn start_again(config: &IpfsConfig, dir: &Path) -> Storage {
+		for _ in 0..100 {
+			match Storage::start(config, dir).await {
+				Ok(storage) => return storage,
+				Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+			}
+		}
+		Storage::start(config, dir).await.expect("the repository is released")
+	}
+
 	/// Two 256 KiB chunks and a root.
 	fn envelope() -> Vec<u8> {
 		(0..300_000u32).map(|i| (i % 251) as u8).collect()
@@ -493,7 +506,7 @@ mod tests {
 			std::fs::write(block_file(dir.path(), block.cid()), b"").unwrap();
 		}
 
-		let storage = Storage::start(&loopback_node(), dir.path()).await.unwrap();
+		let storage = start_again(&loopback_node(), dir.path()).await;
 		storage.put(envelope.clone(), &root).await.expect("stored again");
 		assert_eq!(storage.get(&root, 1).await.expect("read back"), envelope);
 		assert_eq!(std::fs::read(block_file(dir.path(), &root)).unwrap(), blocks[2].data());
@@ -535,7 +548,7 @@ mod tests {
 		drop(h2);
 		std::fs::write(block_file(h2_dir.path(), &root), b"").unwrap();
 
-		let h2 = Storage::start(&h2_config, h2_dir.path()).await.unwrap();
+		let h2 = start_again(&h2_config, h2_dir.path()).await;
 		let Storage::Embedded(node) = &h2 else { unreachable!("embedded") };
 		let h1_peer = peer_id(h1_dir.path()).unwrap();
 		for _ in 0..100 {
