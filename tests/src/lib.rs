@@ -373,6 +373,48 @@ pub struct Hospital {
 	pub admin: String,
 }
 
+impl Hospital {
+	/// Hospital `organisation`, whose delegate (administrator) is the dev key `delegate`: its
+	/// keystore under `dir`, its administrator's credential, and its gateway against the node
+	/// at `node_rpc_port` with `extra` arguments.
+	pub fn start(
+		dir: &std::path::Path,
+		organisation: &str,
+		delegate: &str,
+		node_rpc_port: u16,
+		extra: &[&str],
+	) -> Hospital {
+		gateway_admin(dir, &["keys", "init", "--organisation", organisation, "--dev", delegate]);
+		let admin = token(&gateway_admin(dir, &["credentials", "issue", "--key", delegate]));
+		let gateway = Gateway::start(dir, node_rpc_port, extra);
+		Hospital { gateway, dir: dir.into(), admin }
+	}
+
+	/// A credential at this gateway for `account` (SS58) in `role` (patient or auditor).
+	pub fn credential(&self, account: &str, role: &str) -> String {
+		token(&gateway_admin(
+			&self.dir,
+			&["credentials", "issue", "--account", account, "--role", role],
+		))
+	}
+
+	/// What another hospital's gateway needs to peer with this one's IPFS node: its address
+	/// (`/ip4/127.0.0.1/tcp/…/p2p/…`) and the swarm key file.
+	pub fn ipfs_peering(&self) -> (String, PathBuf) {
+		let peer = gateway_admin(&self.dir, &["keys", "show"])["ipfsPeerId"]
+			.as_str()
+			.expect("peer id")
+			.to_string();
+		let address = format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer}", self.gateway.ipfs_port);
+		(address, self.dir.join("ipfs/swarm.key"))
+	}
+}
+
+/// Gateway arguments that peer its IPFS node with `peer` over the swarm key `swarm_key`.
+pub fn peer_args<'a>(peer: &'a str, swarm_key: &'a std::path::Path) -> [&'a str; 4] {
+	["--ipfs-peer", peer, "--swarm-key", swarm_key.to_str().expect("UTF-8 path")]
+}
+
 /// A dev node (archive state) and two hospitals' gateways on loopback: H1 (Alice's,
 /// organisation 1) and H2 (Bob's, organisation 2), H2's IPFS node peered with H1's over
 /// H1's swarm key, so H2 fetches H1's ciphertexts.
@@ -400,31 +442,16 @@ impl TwoHospitals {
 			],
 		);
 		node.wait_ready(Duration::from_secs(120));
-		let hospital_dir = |name: &str, org: &str, key: &str| {
-			let dir = dir.join(name);
-			gateway_admin(&dir, &["keys", "init", "--organisation", org, "--dev", key]);
-			let admin = token(&gateway_admin(&dir, &["credentials", "issue", "--key", key]));
-			(dir, admin)
-		};
-		let (h1_dir, h1_admin) = hospital_dir("h1", "1", "alice");
-		let h1 = Gateway::start(&h1_dir, node.rpc_port, &[]);
-		let h1_peer = gateway_admin(&h1_dir, &["keys", "show"])["ipfsPeerId"]
-			.as_str()
-			.expect("peer id")
-			.to_string();
-		let (h2_dir, h2_admin) = hospital_dir("h2", "2", "bob");
-		let h1_ipfs = format!("/ip4/127.0.0.1/tcp/{}/p2p/{h1_peer}", h1.ipfs_port);
-		let swarm_key = h1_dir.join("ipfs/swarm.key");
-		let h2 = Gateway::start(
-			&h2_dir,
+		let h1 = Hospital::start(&dir.join("h1"), "1", "alice", node.rpc_port, &[]);
+		let (peer, swarm_key) = h1.ipfs_peering();
+		let h2 = Hospital::start(
+			&dir.join("h2"),
+			"2",
+			"bob",
 			node.rpc_port,
-			&["--ipfs-peer", &h1_ipfs, "--swarm-key", swarm_key.to_str().unwrap()],
+			&peer_args(&peer, &swarm_key),
 		);
-		TwoHospitals {
-			node,
-			h1: Hospital { gateway: h1, dir: h1_dir, admin: h1_admin },
-			h2: Hospital { gateway: h2, dir: h2_dir, admin: h2_admin },
-		}
+		TwoHospitals { node, h1, h2 }
 	}
 
 	/// A patient whose keys the CLI makes in `key_file`, registered by H1's administrator,
@@ -446,10 +473,7 @@ impl TwoHospitals {
 				json!({ "account": cli.account, "encryptionKey": identity["encryptionKey"] }),
 			)
 			.expect("patient registered");
-		cli.token = token(&gateway_admin(
-			&self.h1.dir,
-			&["credentials", "issue", "--account", &cli.account, "--role", "patient"],
-		));
+		cli.token = self.h1.credential(&cli.account, "patient");
 		cli
 	}
 }

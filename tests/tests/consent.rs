@@ -12,8 +12,8 @@
 use medledger_gateway::chain::{sign_extrinsic, Versions};
 use medledger_runtime::RuntimeCall;
 use medledger_tests::{
-	base64, gateway_admin, now_ms, tempdir, token, unbase64, wait_for, Gateway, Node, BOB, EVE,
-	FERDIE,
+	base64, gateway_admin, now_ms, tempdir, token, unbase64, wait_for, Gateway, Node, TwoHospitals,
+	BOB, EVE, FERDIE,
 };
 use serde_json::{json, Value};
 use sp_core::Pair;
@@ -135,72 +135,46 @@ fn read(gw: &Gateway, token: &str, document: u64) -> Result<Vec<u8>, (i64, Strin
 #[test]
 fn consent_story_across_two_gateways() {
 	let dir = tempdir();
-	let mut node = Node::start(
-		"dev",
-		&dir.join("node"),
-		&["--dev", "--state-pruning", "archive-canonical", "--blocks-pruning", "archive-canonical"],
-	);
-	node.wait_ready(PATIENCE);
-
-	// H1: Alice's hospital. Eve (patient) and Ferdie (auditor) hold credentials here.
-	let h1_dir = dir.join("h1");
-	gateway_admin(&h1_dir, &["keys", "init", "--organisation", "1", "--dev", "alice"]);
-	let h1_admin = token(&gateway_admin(&h1_dir, &["credentials", "issue", "--key", "alice"]));
-	let eve = token(&gateway_admin(
-		&h1_dir,
-		&["credentials", "issue", "--account", EVE, "--role", "patient"],
-	));
-	let auditor = token(&gateway_admin(
-		&h1_dir,
-		&["credentials", "issue", "--account", FERDIE, "--role", "auditor"],
-	));
-	let h1 = Gateway::start(&h1_dir, node.rpc_port, &[]);
-	let notifications = subscribe(&h1, &auditor);
+	// H1 (Alice's hospital) and H2 (Bob's), each with its own keys and IPFS node, H2's peered
+	// with H1's over the shared key. Eve (patient) and Ferdie (auditor) hold credentials at H1.
+	let hospitals = TwoHospitals::start(&dir);
+	let (h1, h2) = (&hospitals.h1.gateway, &hospitals.h2.gateway);
+	let (h1_admin, h2_admin) = (&hospitals.h1.admin, &hospitals.h2.admin);
+	let eve = hospitals.h1.credential(EVE, "patient");
+	let auditor = hospitals.h1.credential(FERDIE, "auditor");
+	let notifications = subscribe(h1, &auditor);
 	let started = now_ms();
-
-	// H2: Bob's hospital, its own keys and IPFS node, peered with H1's over the shared key.
-	let h2_dir = dir.join("h2");
-	let h1_peer =
-		gateway_admin(&h1_dir, &["keys", "show"])["ipfsPeerId"].as_str().unwrap().to_string();
-	gateway_admin(&h2_dir, &["keys", "init", "--organisation", "2", "--dev", "bob"]);
-	let h2_admin = token(&gateway_admin(&h2_dir, &["credentials", "issue", "--key", "bob"]));
-	let h1_ipfs = format!("/ip4/127.0.0.1/tcp/{}/p2p/{h1_peer}", h1.ipfs_port);
-	let swarm_key = h1_dir.join("ipfs/swarm.key");
-	let h2 = Gateway::start(
-		&h2_dir,
-		node.rpc_port,
-		&["--ipfs-peer", &h1_ipfs, "--swarm-key", swarm_key.to_str().unwrap()],
-	);
-	h2.call(Some(&h2_admin), "staff_register", json!({ "name": "carol", "role": "clinician" }))
+	h2.call(Some(h2_admin), "staff_register", json!({ "name": "carol", "role": "clinician" }))
 		.expect("clinician registered at H2");
-	let carol = token(&gateway_admin(&h2_dir, &["credentials", "issue", "--key", "carol"]));
+	let carol =
+		token(&gateway_admin(&hospitals.h2.dir, &["credentials", "issue", "--key", "carol"]));
 
-	let patient = Patient { node: &node, gateway: &h1, token: eve };
-	let h2_key = h1.call(Some(&h1_admin), "member_get", json!({ "account": BOB })).unwrap()
+	let patient = Patient { node: &hospitals.node, gateway: h1, token: eve };
+	let h2_key = h1.call(Some(h1_admin), "member_get", json!({ "account": BOB })).unwrap()
 		["encryptionKey"]
 		.as_str()
 		.unwrap()
 		.to_string();
 	let file_a = br#"{"resourceType":"DiagnosticReport","status":"final","id":"a"}"#.repeat(5000);
-	let a = upload(&h1, &h1_admin, &file_a);
+	let a = upload(h1, h1_admin, &file_a);
 
 	// Refused, each with its reason: no consent, request pending, request denied.
-	assert_eq!(read(&h2, &carol, a).unwrap_err().0, -32021, "no consent");
-	let pending = request(&h2, &h2_admin, now_ms() + 3_600_000);
-	assert_eq!(read(&h2, &carol, a).unwrap_err().0, -32020, "request not decided");
+	assert_eq!(read(h2, &carol, a).unwrap_err().0, -32021, "no consent");
+	let pending = request(h2, h2_admin, now_ms() + 3_600_000);
+	assert_eq!(read(h2, &carol, a).unwrap_err().0, -32020, "request not decided");
 	patient
 		.relay(RuntimeCall::Consent(pallet_consent::Call::deny { id: pending }))
 		.expect("deny relayed");
-	assert_eq!(read(&h2, &carol, a).unwrap_err().0, -32022, "denied");
+	assert_eq!(read(h2, &carol, a).unwrap_err().0, -32022, "denied");
 
 	// Granted, with Eve's wrap of A's key for H2: H2 reads A from H1's IPFS node.
-	let granted = request(&h2, &h2_admin, now_ms() + 3_600_000);
+	let granted = request(h2, h2_admin, now_ms() + 3_600_000);
 	patient.grant(granted, vec![patient.wrap_for(a, &h2_key)]);
-	assert!(read(&h2, &carol, a).expect("read under the grant") == file_a);
+	assert!(read(h2, &carol, a).expect("read under the grant") == file_a);
 	// B is anchored after the grant: H1's gateway wraps its key for H2.
 	let file_b = b"progress note after the grant".repeat(100);
-	let b = upload(&h1, &h1_admin, &file_b);
-	let read_b = wait_for(PATIENCE, "H1 to wrap B's key for H2", || read(&h2, &carol, b).ok());
+	let b = upload(h1, h1_admin, &file_b);
+	let read_b = wait_for(PATIENCE, "H1 to wrap B's key for H2", || read(h2, &carol, b).ok());
 	assert!(read_b == file_b);
 	// Only the patient relays, and only consent decisions.
 	assert_eq!(
@@ -219,16 +193,16 @@ fn consent_story_across_two_gateways() {
 	patient
 		.relay(RuntimeCall::Consent(pallet_consent::Call::revoke { id: granted }))
 		.expect("revoke relayed");
-	assert_eq!(read(&h2, &carol, a).unwrap_err().0, -32023, "revoked");
+	assert_eq!(read(h2, &carol, a).unwrap_err().0, -32023, "revoked");
 
 	// A short grant runs out.
 	let until = now_ms() + 15_000;
-	let short = request(&h2, &h2_admin, until);
+	let short = request(h2, h2_admin, until);
 	patient.grant(short, vec![patient.wrap_for(a, &h2_key)]);
 	while now_ms() < until + 4_000 {
 		std::thread::sleep(Duration::from_secs(1));
 	}
-	assert_eq!(read(&h2, &carol, a).unwrap_err().0, -32024, "expired");
+	assert_eq!(read(h2, &carol, a).unwrap_err().0, -32024, "expired");
 
 	// Break-glass: H2's clinician opens emergency access; H1's gateway wraps every one of
 	// Eve's H1 documents for H2, and H2 reads them.
@@ -239,9 +213,9 @@ fn consent_story_across_two_gateways() {
 	)
 	.expect("break-glass");
 	let read_b =
-		wait_for(PATIENCE, "H1 to wrap B's key for the emergency", || read(&h2, &carol, b).ok());
+		wait_for(PATIENCE, "H1 to wrap B's key for the emergency", || read(h2, &carol, b).ok());
 	assert!(read_b == file_b);
-	assert!(read(&h2, &carol, a).expect("A under break-glass") == file_a);
+	assert!(read(h2, &carol, a).expect("A under break-glass") == file_a);
 
 	// Every read is in Eve's trail: five refusals and the successful reads, all by H2's
 	// clinician; the trail verifies.
@@ -343,7 +317,7 @@ fn consent_story_across_two_gateways() {
 	let refused = amend().unwrap_err().0;
 	assert!((-32029..=-32020).contains(&refused), "no write consent: {refused}");
 	h2.call(
-		Some(&h2_admin),
+		Some(h2_admin),
 		"consent_request",
 		json!({ "patient": EVE, "scope": { "documents": [a] }, "purpose": "treatment",
 			"read": false, "write": true, "from": now_ms() - 1000, "to": now_ms() + 3_600_000 }),
@@ -370,7 +344,6 @@ fn consent_story_across_two_gateways() {
 		(update["organisation"].as_u64(), update["consent"].as_u64()),
 		(Some(2), Some(write))
 	);
-	node.kill();
 }
 
 /// Validates a FHIR R4 Bundle with Python's fhir.resources (R4 models); the resource counts.

@@ -10,7 +10,7 @@
 //! check tampered lists, downloads a proof and both compliance exports, and saves a
 //! screenshot of each page under `tests/output/explorer/`.
 
-use medledger_tests::{base64, gateway_admin, now_ms, token, wait_for, TwoHospitals, BOB, FERDIE};
+use medledger_tests::{base64, now_ms, wait_for, TwoHospitals, BOB, FERDIE};
 use serde_json::json;
 use std::{path::Path, process::Command, time::Duration};
 
@@ -20,10 +20,7 @@ fn auditors_browse_the_explorer_in_chromium() {
 	let hospitals = TwoHospitals::start(&dir);
 	let cli = hospitals.register_patient(&dir.join("patient/key.json"));
 	let (h1, h2) = (&hospitals.h1, &hospitals.h2);
-	let auditor = token(&gateway_admin(
-		&h1.dir,
-		&["credentials", "issue", "--account", FERDIE, "--role", "auditor", "--label", "ferdie"],
-	));
+	let auditor = h1.credential(FERDIE, "auditor");
 
 	// H1 anchors a discharge summary and a lab report for the patient.
 	// The lab report is then corrected: a new version supersedes it.

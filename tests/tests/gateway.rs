@@ -6,7 +6,7 @@
 //! altered in IPFS is reported as tampered.
 
 use medledger_tests::{
-	base64, gateway_admin, tempdir, token, unbase64, wait_for, Gateway, Node, EVE, FERDIE,
+	base64, gateway_admin, tempdir, token, unbase64, wait_for, Gateway, Hospital, Node, EVE, FERDIE,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -66,19 +66,16 @@ fn upload_read_errors_and_outbox_recovery() {
 	node.wait_ready(PATIENCE);
 
 	// H1's gateway: Alice (H1's delegate) as administrator, from the dev keys.
-	let h1 = dir.join("h1");
-	gateway_admin(&h1, &["keys", "init", "--organisation", "1", "--dev", "alice"]);
-	let admin = token(&gateway_admin(&h1, &["credentials", "issue", "--key", "alice"]));
-	let auditor = token(&gateway_admin(
-		&h1,
-		&["credentials", "issue", "--account", FERDIE, "--role", "auditor"],
-	));
-	let spammer = token(&gateway_admin(
-		&h1,
-		&["credentials", "issue", "--account", FERDIE, "--role", "auditor"],
-	));
-	let mut gw =
-		Gateway::start(&h1, node.rpc_port, &["--max-file-size", "1048576", "--rate-limit", "20"]);
+	let hospital = Hospital::start(
+		&dir.join("h1"),
+		"1",
+		"alice",
+		node.rpc_port,
+		&["--max-file-size", "1048576", "--rate-limit", "20"],
+	);
+	let (auditor, spammer) =
+		(hospital.credential(FERDIE, "auditor"), hospital.credential(FERDIE, "auditor"));
+	let Hospital { gateway: mut gw, dir: h1, admin } = hospital;
 
 	// The administrator registers a clinician, whose key stays at the gateway.
 	let registered = gw

@@ -5,8 +5,7 @@
 //! is down.
 
 use medledger_tests::{
-	gateway_admin, start_local_net, tempdir, token, wait_for, Gateway, Node, ALICE_PEER_ID, FERDIE,
-	LOCAL_VALIDATORS,
+	start_local_net, tempdir, wait_for, Hospital, Node, ALICE_PEER_ID, FERDIE, LOCAL_VALIDATORS,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -34,13 +33,9 @@ fn four_validators_finalise_lose_one_and_recover() {
 	let start = finality_advances_beyond(&all, 2, "all four to finalise block 3");
 
 	// An auditor looks at the chain through H1's gateway (Alice's node).
-	let h1_dir = dir.join("h1");
-	gateway_admin(&h1_dir, &["keys", "init", "--organisation", "1", "--dev", "alice"]);
-	let auditor = token(&gateway_admin(
-		&h1_dir,
-		&["credentials", "issue", "--account", FERDIE, "--role", "auditor"],
-	));
-	let h1 = Gateway::start(&h1_dir, nodes[0].rpc_port, &[]);
+	let hospital = Hospital::start(&dir.join("h1"), "1", "alice", nodes[0].rpc_port, &[]);
+	let auditor = hospital.credential(FERDIE, "auditor");
+	let h1 = &hospital.gateway;
 	let validators = || -> Option<Vec<Value>> {
 		let status = h1.call(Some(&auditor), "explorer_status", json!({})).ok()?;
 		status["validators"].as_array().cloned()
