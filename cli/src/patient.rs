@@ -10,7 +10,7 @@ use anyhow::{anyhow, bail, Context};
 use base64::Engine;
 use codec::Decode;
 use indicatif::ProgressBar;
-use medledger_gateway::chain::{sign_extrinsic, Versions};
+use medledger_chain_client::{sign_extrinsic, Versions};
 use medledger_primitives::audit::{verify_trail, AuditRecord, TrailError, TrailHead};
 use medledger_runtime::RuntimeCall;
 use medledger_verifier::ProofBundle;

@@ -75,6 +75,7 @@ pub enum Subject {
 	TypeInfo,
 	Debug,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Refusal {
 	/// The account is not an active member.
 	NotAMember,

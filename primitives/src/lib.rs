@@ -31,6 +31,11 @@ pub type DocId = u64;
 /// Identifies a consent (a request, and the grant it may become). Starting at 1.
 pub type ConsentId = u64;
 
+/// The most items one page of a list holds — the runtime APIs' lists of documents,
+/// consents and audit entries, and the gateway's list methods — so no query walks an
+/// unbounded index.
+pub const MAX_PAGE: u32 = 1_000;
+
 /// Milliseconds since the Unix epoch, as the chain's timestamp gives it.
 pub type Moment = u64;
 

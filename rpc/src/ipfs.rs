@@ -27,7 +27,7 @@
 //! embedded node writes those blocks itself), and what the Kubo client asks for explicitly
 //! (`cid-version=0&raw-leaves=false&chunker=size-262144`).
 
-use crate::error::GatewayError;
+use medledger_gateway_api::GatewayError;
 use cid::Cid;
 use futures::StreamExt;
 use libp2p::{

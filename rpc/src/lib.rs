@@ -13,10 +13,10 @@
 //! - [`explorer`]: the auditors' block explorer — its pages, served under `/explorer`, and
 //!   the `explorer_*` methods that read blocks, events and history from the archive node.
 //! - [`report`]: a hospital's compliance report as CSV or a FHIR R4 Bundle.
+//! - [`access`]: who may call which method, and which notifications each subscriber
+//!   receives.
 //! - [`auth`]: bearer credentials bound to a member account and role, stored hashed, with
 //!   a rate limit each.
-//! - [`chain`]: the node client (the runtime's own types over jsonrpsee; the module says
-//!   why not subxt).
 //! - [`ipfs`]: the embedded IPFS node on a private swarm, or a Kubo RPC endpoint.
 //! - [`store`] and [`outbox`]: the durable outbox — uploads and audit entries are on disk
 //!   before they are acknowledged, and workers carry them to IPFS and the chain, exactly
@@ -36,10 +36,9 @@
 //! `core2 0.4.0`, which its author yanked (every core2 release is yanked); Cargo.lock
 //! records it, as Cargo allows for yanked versions already locked.
 
+pub mod access;
 pub mod auth;
-pub mod chain;
 pub mod config;
-pub mod error;
 pub mod explorer;
 pub mod ipfs;
 pub mod keystore;
@@ -53,9 +52,9 @@ pub mod store;
 mod views;
 pub mod wraps;
 
-use chain::{Chain, Watch};
-use error::GatewayError;
+use medledger_gateway_api::GatewayError;
 use keystore::Keystore;
+use medledger_chain_client::{Chain, Watch};
 use std::sync::Arc;
 use tokio::sync::{broadcast, Notify, RwLock};
 
@@ -84,18 +83,20 @@ pub struct Gateway {
 	pub outbox: Notify,
 	/// Wakes the audit worker.
 	pub audit: Notify,
-	/// Notifications for WebSocket subscribers.
-	pub notifications: broadcast::Sender<serde_json::Value>,
+	/// Notifications for WebSocket subscribers, each with who may receive it.
+	pub notifications: broadcast::Sender<(notify::Audience, notify::Notification)>,
+	/// The hospital this gateway serves.
+	pub organisation: pallet_consortium::OrgId,
 }
 
 impl Gateway {
 	/// The signing key of keystore account `name`.
 	pub async fn signing_pair(&self, name: &str) -> Result<sp_core::sr25519::Pair, GatewayError> {
 		let keystore = self.keystore.read().await;
-		keystore.account(name).map(|a| a.pair.clone()).ok_or_else(|| {
-			tracing::error!(name, "no such keystore account");
-			GatewayError::Internal
-		})
+		keystore
+			.account(name)
+			.map(|a| a.pair.clone())
+			.ok_or_else(|| GatewayError::internal(format!("no keystore account {name}")))
 	}
 
 	/// The document id anchored with this upload's commitment, at the best block or (with
@@ -106,24 +107,24 @@ impl Gateway {
 		finalised: bool,
 	) -> Result<Option<u64>, GatewayError> {
 		let commitment =
-			keystore::parse_secret32(&upload.commitment).map_err(|_| GatewayError::Internal)?;
-		let at = match finalised {
-			true => Some(self.chain.finalised_head().await?),
-			false => None,
+			keystore::parse_secret32(&upload.commitment).map_err(GatewayError::internal)?;
+		let api = match finalised {
+			true => self.chain.api_at(self.chain.finalised_head().await?),
+			false => self.chain.api(),
 		};
-		self.chain.api_at("DocumentsApi_document_by_commitment", commitment, at).await
+		Ok(api.document_by_commitment(commitment).await?)
 	}
 
-	/// Follows a submitted extrinsic to finality and tells subscribers.
-	pub fn watch_finality(&self, watch: Watch) {
+	/// Follows a submitted extrinsic to finality and tells subscribers: this hospital's
+	/// staff, and the patient who signed it if a patient did.
+	pub fn watch_finality(&self, watch: Watch, patient: Option<sp_runtime::AccountId32>) {
 		let notifications = self.notifications.clone();
+		let audience = notify::Audience { patient, organisations: vec![self.organisation] };
 		tokio::spawn(async move {
 			match watch.finalised().await {
 				Ok(block) => {
-					let _ = notifications.send(serde_json::json!({
-						"kind": "finalised",
-						"block": format!("{block:?}"),
-					}));
+					let written = notify::Notification::Written(notify::Written { block });
+					let _ = notifications.send((audience, written));
 				}
 				Err(error) => tracing::warn!(%error, "a submitted extrinsic was not finalised"),
 			}
@@ -152,6 +153,7 @@ pub struct Running {
 /// Opens the stores, starts IPFS, the server and the workers.
 pub async fn start(settings: &config::Settings, passphrase: &str) -> anyhow::Result<Running> {
 	let keystore = Keystore::open(&settings.data_dir, passphrase)?;
+	let organisation = keystore.organisation();
 	tracing::info!(
 		organisation = keystore.organisation(),
 		accounts = keystore.accounts().len(),
@@ -173,6 +175,7 @@ pub async fn start(settings: &config::Settings, passphrase: &str) -> anyhow::Res
 		outbox: Notify::new(),
 		audit: Notify::new(),
 		notifications,
+		organisation,
 	});
 	// base64 inflates by 4/3. Bodies up to twice the file limit reach `document_upload`,
 	// which answers FileTooLarge (-32004); larger ones get HTTP 413 from the server.

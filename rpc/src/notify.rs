@@ -1,16 +1,51 @@
-//! Notifications for WebSocket subscribers, from the events of finalised blocks.
+//! Notifications for WebSocket subscribers, from the events of finalised blocks, each with
+//! the audience allowed to receive it ([`crate::access::may_see`] decides per subscriber).
 //!
-//! Each finalised block's events are read once and turned into domain notifications:
-//! consent requested / granted / denied / revoked / expired / break-glass, document added,
-//! document accessed (an audited read). Finality of the gateway's own writes is sent by
+//! Each finalised block's events are read once and turned into [`DomainEvent`]s: consent
+//! requested / granted / denied / revoked / expired / break-glass, document added, document
+//! accessed (an audited read). Finality of the gateway's own writes is sent by
 //! [`crate::Gateway::watch_finality`].
 
-use crate::{views, Gateway};
-use medledger_primitives::audit::{AuditAction, Subject};
-use medledger_runtime::RuntimeEvent;
-use pallet_consent::Event as ConsentEvent;
-use serde_json::{json, Value};
+use medledger_gateway_api::GatewayError;
+use crate::{Gateway};
+use medledger_chain_client::{DomainEvent, H256};
+use pallet_consortium::{OrgId, Role};
+use serde::Serialize;
+use sp_runtime::AccountId32;
 use std::{sync::Arc, time::Duration};
+
+/// What a subscriber receives (JSON, with `kind` naming the variant).
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Notification {
+	/// A domain event in a finalised block.
+	Event {
+		/// The event.
+		#[serde(flatten)]
+		event: DomainEvent,
+		/// The finalised block it is in.
+		block: u64,
+	},
+	/// One of this gateway's writes was finalised.
+	Written(Written),
+}
+
+/// One of this gateway's writes was finalised (`kind: "finalised"`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename = "finalised")]
+pub struct Written {
+	/// The block it is in.
+	pub block: H256,
+}
+
+/// Who may receive a notification, besides auditors (who see every event on chain).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Audience {
+	/// The patient it is about.
+	pub patient: Option<AccountId32>,
+	/// The hospitals it concerns: their staff receive it.
+	pub organisations: Vec<OrgId>,
+}
 
 /// Follows finalised heads until the gateway stops, reconnecting after node outages.
 pub async fn run(gw: Arc<Gateway>) {
@@ -23,19 +58,18 @@ pub async fn run(gw: Arc<Gateway>) {
 	}
 }
 
-async fn follow(gw: &Gateway, next: &mut Option<u64>) -> Result<(), crate::error::GatewayError> {
+async fn follow(gw: &Gateway, next: &mut Option<u64>) -> Result<(), GatewayError> {
 	let mut heads = gw.chain.finalised_heads().await?;
 	while let Some(Ok(header)) = heads.next().await {
-		let number = crate::chain::header_number(&header).unwrap_or(0);
+		let number = u64::from(header.number);
 		// Finality can jump several blocks: notify for each, in order.
 		let first = next.unwrap_or(number);
 		for n in first..=number {
 			let Some(hash) = gw.chain.block_hash(n).await? else { continue };
 			for record in gw.chain.events_at(hash).await? {
-				if let Some(mut note) = notification(&record.event) {
-					note["block"] = json!(n);
-					let _ = gw.notifications.send(note);
-				}
+				let Ok(event) = DomainEvent::try_from(&record.event) else { continue };
+				let audience = audience(gw, &event, hash).await?;
+				let _ = gw.notifications.send((audience, Notification::Event { event, block: n }));
 			}
 		}
 		*next = Some(number + 1);
@@ -43,48 +77,20 @@ async fn follow(gw: &Gateway, next: &mut Option<u64>) -> Result<(), crate::error
 	Ok(())
 }
 
-/// The notification for an event, if subscribers care about it.
-pub fn notification(event: &RuntimeEvent) -> Option<Value> {
-	Some(match event {
-		RuntimeEvent::Consent(e) => match e {
-			ConsentEvent::Requested { id, patient, org, .. } => {
-				json!({ "kind": "consentRequested", "consent": id, "patient": views::account(patient), "organisation": org })
-			}
-			ConsentEvent::Granted { id, patient, org } => {
-				json!({ "kind": "consentGranted", "consent": id, "patient": views::account(patient), "organisation": org })
-			}
-			ConsentEvent::Denied { id, patient, org } => {
-				json!({ "kind": "consentDenied", "consent": id, "patient": views::account(patient), "organisation": org })
-			}
-			ConsentEvent::Revoked { id, patient, org } => {
-				json!({ "kind": "consentRevoked", "consent": id, "patient": views::account(patient), "organisation": org })
-			}
-			ConsentEvent::Expired { id, patient, org } => {
-				json!({ "kind": "consentExpired", "consent": id, "patient": views::account(patient), "organisation": org })
-			}
-			ConsentEvent::BreakGlass { id, patient, org, until, .. } => {
-				json!({ "kind": "breakGlass", "consent": id, "patient": views::account(patient), "organisation": org, "until": until })
-			}
-			_ => return None,
-		},
-		RuntimeEvent::Documents(pallet_documents::Event::Anchored { id, patient, org, .. }) => {
-			json!({ "kind": "documentAdded", "document": id, "patient": views::account(patient), "organisation": org })
+/// The patient an event is about and the hospitals it concerns: the hospital it names, or
+/// for a read, the hospital that issued the document and the reader's hospital.
+async fn audience(gw: &Gateway, event: &DomainEvent, at: H256) -> Result<Audience, GatewayError> {
+	let mut organisations: Vec<OrgId> = event.organisation().into_iter().collect();
+	if let DomainEvent::DocumentAccessed { document, actor, .. } = event {
+		let api = gw.chain.api_at(at);
+		if let Some(doc) = api.document(*document).await? {
+			organisations.push(doc.org);
 		}
-		RuntimeEvent::Audit(pallet_audit::Event::Recorded {
-			patient,
-			seq,
-			actor,
-			action: AuditAction::Read,
-			subject: Subject::Document(document),
-			outcome,
-		}) => json!({
-			"kind": "documentAccessed",
-			"document": document,
-			"patient": views::account(patient),
-			"actor": views::account(actor),
-			"seq": seq,
-			"granted": matches!(outcome, medledger_primitives::audit::Outcome::Success),
-		}),
-		_ => return None,
-	})
+		if let Some(member) = api.member(actor).await? {
+			if let Role::Clinician(org) | Role::OrgAdmin(org) = member.role {
+				organisations.push(org);
+			}
+		}
+	}
+	Ok(Audience { patient: Some(event.patient().clone()), organisations })
 }

@@ -16,8 +16,9 @@
 //! account and leave the queue once included. Entries the chain refuses (they cannot become
 //! valid by waiting) are logged in full and dropped.
 
+use medledger_chain_client::ChainError;
+use medledger_gateway_api::GatewayError;
 use crate::{
-	error::GatewayError,
 	store::{QueuedAccess, Upload, UploadState},
 	Gateway,
 };
@@ -144,11 +145,8 @@ fn settle(gw: &Gateway, upload: &mut Upload, result: Result<(), GatewayError>) -
 
 async fn store(gw: &Gateway, upload: &mut Upload) -> Result<(), GatewayError> {
 	let path = gw.store.spool_path(upload.id);
-	let bytes = tokio::fs::read(&path).await.map_err(|e| {
-		tracing::error!(upload = upload.id, %e, "spooled envelope missing");
-		GatewayError::Internal
-	})?;
-	let cid: cid::Cid = upload.cid.parse().map_err(|_| GatewayError::Internal)?;
+	let bytes = tokio::fs::read(&path).await.map_err(|e| GatewayError::internal(format!("spooled envelope missing: {e}")))?;
+	let cid: cid::Cid = upload.cid.parse().map_err(GatewayError::internal)?;
 	gw.storage.put(bytes, &cid).await?;
 	upload.state = UploadState::Stored;
 	gw.store.update(upload)?;
@@ -159,11 +157,12 @@ async fn store(gw: &Gateway, upload: &mut Upload) -> Result<(), GatewayError> {
 
 fn new_document(upload: &Upload) -> Result<NewDocument<AccountId32>, GatewayError> {
 	let commitment =
-		crate::keystore::parse_secret32(&upload.commitment).map_err(|_| GatewayError::Internal)?;
-	let cid: cid::Cid = upload.cid.parse().map_err(|_| GatewayError::Internal)?;
+		crate::keystore::parse_secret32(&upload.commitment).map_err(GatewayError::internal)?;
+	let cid: cid::Cid = upload.cid.parse().map_err(GatewayError::internal)?;
 	Ok(NewDocument {
-		patient: AccountId32::from_ss58check(&upload.patient)
-			.map_err(|_| GatewayError::Internal)?,
+		patient: AccountId32::from_ss58check(&upload.patient).map_err(|e| {
+			GatewayError::internal(format!("stored patient of upload {}: {e}", upload.id))
+		})?,
 		commitment,
 		cid: cid.to_bytes(),
 		size: upload.size,
@@ -213,7 +212,7 @@ async fn anchor_together(
 		_ => RuntimeCall::Documents(pallet_documents::Call::anchor_batch { documents }),
 	};
 	let (included, watch) = gw.chain.submit(&pair, call).await?;
-	gw.watch_finality(watch);
+	gw.watch_finality(watch, None);
 	// The pallet emits one `Anchored` per document, in the batch's order.
 	let ids = included.events.iter().filter_map(|event| match event {
 		RuntimeEvent::Documents(pallet_documents::Event::Anchored { id, .. }) => Some(*id),
@@ -258,11 +257,11 @@ async fn audit_pass(gw: &Gateway) -> Result<bool, GatewayError> {
 			.collect::<Vec<_>>();
 		let call = RuntimeCall::Audit(pallet_audit::Call::record_access { reads: records });
 		match gw.chain.submit(&pair, call).await {
-			Ok((_, watch)) => gw.watch_finality(watch),
-			Err(GatewayError::ChainRejected(error)) => {
+			Ok((_, watch)) => gw.watch_finality(watch, None),
+			Err(ChainError::Rejected(error)) => {
 				tracing::error!(%error, ?entries, "the chain refused audit entries; dropped");
 			}
-			Err(other) => return Err(other),
+			Err(other) => return Err(other.into()),
 		}
 		let ids: Vec<u64> = entries.iter().map(|(id, _)| *id).collect();
 		gw.store.dequeue_access(&ids)?;

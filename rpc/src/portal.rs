@@ -2,9 +2,9 @@
 //! method does, callable by tests without a server. `server.rs` maps methods onto these,
 //! after authentication and the role check.
 
+use medledger_gateway_api::GatewayError;
 use crate::{
 	auth::Credential,
-	error::GatewayError,
 	ipfs,
 	store::{QueuedAccess, Upload, UploadState},
 	views, Gateway,
@@ -14,7 +14,7 @@ use codec::Encode;
 use medledger_envelope::PublicKey;
 use medledger_primitives::{
 	audit::{AuditEntry, AuditRecord, Outcome, Refusal, Subject, TrailHead},
-	Action, DocId, OrgId, Purpose,
+	Action, DocId, OrgId, Purpose, MAX_PAGE,
 };
 use medledger_runtime::{Runtime, RuntimeCall};
 use pallet_audit::AccessRecord;
@@ -27,8 +27,6 @@ use sp_core::crypto::Ss58Codec;
 use sp_runtime::AccountId32;
 
 type BlockNumber = u32;
-/// Largest page a list method returns.
-const MAX_PAGE: u32 = 1000;
 
 /// Parses an account given as SS58 or `0x` + 32 bytes of hex.
 pub fn parse_account(field: &'static str, text: &str) -> Result<AccountId32, GatewayError> {
@@ -63,7 +61,7 @@ fn decode_base64(field: &'static str, text: &str) -> Result<Vec<u8>, GatewayErro
 
 /// The caller's account id.
 fn caller_account(caller: &Credential) -> Result<AccountId32, GatewayError> {
-	parse_account("credential", &caller.account).map_err(|_| GatewayError::Internal)
+	parse_account("credential", &caller.account).map_err(GatewayError::internal)
 }
 
 /// Patients see their own records only: refuses a patient credential asking about `patient`
@@ -95,7 +93,7 @@ async fn signer_of(
 }
 
 async fn active_patient(gw: &Gateway, patient: &AccountId32) -> Result<PublicKey, GatewayError> {
-	let member: Option<Member<BlockNumber>> = gw.chain.api("ConsortiumApi_member", patient).await?;
+	let member: Option<Member<BlockNumber>> = gw.chain.api().member(patient).await?;
 	match member {
 		Some(m) if m.role == Role::Patient && m.status == MemberStatus::Active => {
 			Ok(PublicKey::from(m.encryption_key))
@@ -108,7 +106,7 @@ pub(crate) async fn document_record(
 	gw: &Gateway,
 	id: DocId,
 ) -> Result<Document<Runtime>, GatewayError> {
-	let doc: Option<Document<Runtime>> = gw.chain.api("DocumentsApi_document", id).await?;
+	let doc: Option<Document<Runtime>> = gw.chain.api().document(id).await?;
 	doc.ok_or(GatewayError::UnknownDocument(id))
 }
 
@@ -121,7 +119,7 @@ async fn write(
 	let signer = signer_of(gw, caller).await?;
 	let (included, watch) = gw.chain.submit(&signer, call).await?;
 	let events: Vec<String> = included.events.iter().map(|e| format!("{e:?}")).collect();
-	gw.watch_finality(watch);
+	gw.watch_finality(watch, None);
 	Ok(json!({ "block": format!("{:?}", included.block), "events": events }))
 }
 
@@ -130,7 +128,7 @@ async fn write(
 /// `organisation_list`: the consortium's hospitals.
 pub async fn organisation_list(gw: &Gateway) -> Result<Value, GatewayError> {
 	let orgs: Vec<(OrgId, pallet_consortium::OrganisationOf<Runtime>)> =
-		gw.chain.api("ConsortiumApi_organisations", ()).await?;
+		gw.chain.api().organisations().await?;
 	Ok(Value::Array(
 		orgs.iter()
 			.map(|(id, org)| {
@@ -149,7 +147,7 @@ pub async fn organisation_list(gw: &Gateway) -> Result<Value, GatewayError> {
 /// `member_get`: a member's role, status and encryption key.
 pub async fn member_get(gw: &Gateway, account: &str) -> Result<Value, GatewayError> {
 	let who = parse_account("account", account)?;
-	let member: Option<Member<BlockNumber>> = gw.chain.api("ConsortiumApi_member", &who).await?;
+	let member: Option<Member<BlockNumber>> = gw.chain.api().member(&who).await?;
 	Ok(match member {
 		Some(m) => json!({
 			"account": views::account(&who),
@@ -228,8 +226,10 @@ pub async fn staff_register(
 	let mut result = write(gw, caller, call).await?;
 	gw.keystore.write().await.add_account(&p.name, role, Some(secret_uri.to_string())).map_err(
 		|e| {
-			tracing::error!(%e, name = p.name, "registered on chain but the keystore write failed");
-			GatewayError::Internal
+			GatewayError::internal(format!(
+				"{} registered on chain but the keystore write failed: {e}",
+				p.name
+			))
 		},
 	)?;
 	result["account"] = json!(views::account(&account));
@@ -261,7 +261,10 @@ pub async fn document_upload(
 	caller: &Credential,
 	p: UploadDocument,
 ) -> Result<Value, GatewayError> {
-	let signer = caller.key_name.clone().ok_or(GatewayError::Internal)?;
+	let signer = caller
+		.key_name
+		.clone()
+		.ok_or_else(|| GatewayError::internal("a staff credential without a key"))?;
 	let patient = parse_account("patient", &p.patient)?;
 	// base64 is 4 characters per 3 bytes: refuse oversize input before decoding it.
 	let approx = p.content.len() as u64 / 4 * 3;
@@ -300,17 +303,14 @@ pub async fn document_upload(
 	};
 	let store = gw.store.clone();
 	let upload = tokio::task::spawn_blocking(move || -> Result<Upload, GatewayError> {
-		let sealed = medledger_envelope::seal(&file, &[patient_key, org_key]).map_err(|e| {
-			tracing::error!(%e, "sealing failed");
-			GatewayError::Internal
-		})?;
+		let sealed = medledger_envelope::seal(&file, &[patient_key, org_key]).map_err(|e| GatewayError::internal(format!("sealing failed: {e}")))?;
 		let mut upload = upload;
 		upload.commitment = views::hex0x(&sealed.commitment);
 		upload.cid = ipfs::cid_of(&sealed.envelope).to_string();
 		Ok(store.accept(upload, &sealed.envelope)?)
 	})
 	.await
-	.map_err(|_| GatewayError::Internal)??;
+	.map_err(GatewayError::internal)??;
 	gw.outbox.notify_one();
 	Ok(serde_json::to_value(&upload).expect("serialisable"))
 }
@@ -346,7 +346,7 @@ async fn check_amendable(
 	}
 	let writer = caller_account(caller)?;
 	let access: Result<Access, Refusal> =
-		gw.chain.api("ConsentApi_can_access", (&writer, previous, Action::Write)).await?;
+		gw.chain.api().can_access(&writer, previous, Action::Write).await?;
 	access.map(|_| ()).map_err(GatewayError::AccessRefused)
 }
 
@@ -403,7 +403,7 @@ pub async fn document_list(
 		(Some(patient), None) => {
 			let who = parse_account("patient", patient)?;
 			ensure_own(caller, &who, "document_list")?;
-			gw.chain.api("DocumentsApi_documents_by_patient", (who, p.after, limit)).await?
+			gw.chain.api().documents_by_patient(&who, p.after, limit).await?
 		}
 		(None, Some(_)) if caller.role == Role::Patient => {
 			return Err(GatewayError::Forbidden {
@@ -411,9 +411,7 @@ pub async fn document_list(
 				method: "document_list by organisation".into(),
 			})
 		}
-		(None, Some(org)) => {
-			gw.chain.api("DocumentsApi_documents_by_organisation", (org, p.after, limit)).await?
-		}
+		(None, Some(org)) => gw.chain.api().documents_by_organisation(org, p.after, limit).await?,
 		_ => {
 			return Err(GatewayError::invalid(
 				"params",
@@ -462,11 +460,14 @@ pub(crate) async fn read_document(
 	p: &GetDocument,
 ) -> Result<(Document<Runtime>, medledger_envelope::Opened), GatewayError> {
 	let purpose = parse_purpose(&p.purpose)?;
-	let reporter = caller.key_name.clone().ok_or(GatewayError::Internal)?;
+	let reporter = caller
+		.key_name
+		.clone()
+		.ok_or_else(|| GatewayError::internal("a staff credential without a key"))?;
 	let reader = caller_account(caller)?;
 	let doc = document_record(gw, p.id).await?;
 	let access: Result<Access, Refusal> =
-		gw.chain.api("ConsentApi_can_access", (&reader, p.id, Action::Read)).await?;
+		gw.chain.api().can_access(&reader, p.id, Action::Read).await?;
 	let record = AccessRecord {
 		patient: doc.patient.clone(),
 		subject: Subject::Document(p.id),
@@ -486,7 +487,7 @@ pub(crate) async fn read_document(
 	gw.audit.notify_one();
 	let access = access.map_err(GatewayError::AccessRefused)?;
 
-	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(|_| GatewayError::Internal)?;
+	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(GatewayError::internal)?;
 	let envelope = gw.storage.get(&cid, p.id).await?;
 	let key = {
 		let keystore = gw.keystore.read().await;
@@ -494,7 +495,7 @@ pub(crate) async fn read_document(
 		match access {
 			Access::Consent(_) => {
 				let wrap: Option<KeyWrap<Runtime>> =
-					gw.chain.api("ConsentApi_key_wrap", (p.id, keystore.organisation())).await?;
+					gw.chain.api().key_wrap(p.id, keystore.organisation()).await?;
 				match wrap {
 					Some(wrap) => medledger_envelope::unwrap(&wrap.wrapped, secret)
 						.map_err(|_| GatewayError::NoKeyWrap(p.id))?,
@@ -509,7 +510,7 @@ pub(crate) async fn read_document(
 	let id = p.id;
 	let opened = tokio::task::spawn_blocking(move || medledger_envelope::open(&envelope, &key))
 		.await
-		.map_err(|_| GatewayError::Internal)?
+		.map_err(GatewayError::internal)?
 		.map_err(|_| GatewayError::Tampered(id))?;
 	if opened.commitment() != doc.commitment {
 		return Err(GatewayError::CommitmentMismatch(id));
@@ -530,7 +531,7 @@ pub async fn document_envelope(
 	if doc.patient != caller_account(caller)? {
 		return Err(GatewayError::AccessRefused(Refusal::NoConsent));
 	}
-	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(|_| GatewayError::Internal)?;
+	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(GatewayError::internal)?;
 	let envelope = gw.storage.get(&cid, id).await?;
 	Ok(json!({
 		"document": views::document(id, &doc),
@@ -656,7 +657,7 @@ async fn visible_consent(
 	id: u64,
 	method: &str,
 ) -> Result<Consent<Runtime>, GatewayError> {
-	let consent: Option<Consent<Runtime>> = gw.chain.api("ConsentApi_consent", id).await?;
+	let consent: Option<Consent<Runtime>> = gw.chain.api().consent(id).await?;
 	let consent = consent.ok_or(GatewayError::UnknownConsent(id))?;
 	ensure_own(caller, &consent.patient, method)?;
 	Ok(consent)
@@ -687,7 +688,7 @@ pub(crate) async fn trail_matching(
 	let mut from = 1u64;
 	loop {
 		let page: Vec<(u64, AuditRecord<AccountId32>)> =
-			gw.chain.api("AuditApi_trail", (patient, from, MAX_PAGE)).await?;
+			gw.chain.api().trail(patient, from, MAX_PAGE).await?;
 		let full = page.len() as u32 == MAX_PAGE;
 		for (seq, record) in &page {
 			if wanted(&record.entry) {
@@ -718,11 +719,9 @@ pub async fn consent_list(
 		(Some(patient), None) => {
 			let who = parse_account("patient", patient)?;
 			ensure_own(caller, &who, "consent_list")?;
-			gw.chain.api("ConsentApi_consents_by_patient", (who, p.after, limit)).await?
+			gw.chain.api().consents_by_patient(&who, p.after, limit).await?
 		}
-		(None, Some(org)) => {
-			gw.chain.api("ConsentApi_consents_by_organisation", (org, p.after, limit)).await?
-		}
+		(None, Some(org)) => gw.chain.api().consents_by_organisation(org, p.after, limit).await?,
 		_ => {
 			return Err(GatewayError::invalid(
 				"params",
@@ -736,7 +735,11 @@ pub async fn consent_list(
 /// `consent_relay`: submits an extrinsic the patient signed with their own key (grant,
 /// deny, revoke, add_wraps) — the gateway never holds patient keys. Anything else is
 /// refused before it reaches the node.
-pub async fn consent_relay(gw: &Gateway, extrinsic: &str) -> Result<Value, GatewayError> {
+pub async fn consent_relay(
+	gw: &Gateway,
+	caller: &Credential,
+	extrinsic: &str,
+) -> Result<Value, GatewayError> {
 	use codec::Decode;
 	let bytes = hex::decode(extrinsic.trim_start_matches("0x"))
 		.map_err(|_| GatewayError::invalid("extrinsic", "not hex"))?;
@@ -755,7 +758,7 @@ pub async fn consent_relay(gw: &Gateway, extrinsic: &str) -> Result<Value, Gatew
 		return Err(GatewayError::invalid("extrinsic", "only consent grant/deny/revoke/addWraps"));
 	}
 	let (included, watch) = gw.chain.submit_signed(bytes).await?;
-	gw.watch_finality(watch);
+	gw.watch_finality(watch, Some(caller_account(caller)?));
 	let events: Vec<String> = included.events.iter().map(|e| format!("{e:?}")).collect();
 	Ok(json!({ "block": format!("{:?}", included.block), "events": events }))
 }
@@ -802,15 +805,15 @@ pub async fn audit_trail(
 	// Head and entries from one block, so a check of the whole trail against this head
 	// cannot race a new entry.
 	let (at, at_number) = gw.chain.best_head().await?;
-	let head: TrailHead = gw.chain.api_at("AuditApi_trail_head", &patient, Some(at)).await?;
+	let head: TrailHead = gw.chain.api_at(at).trail_head(&patient).await?;
 	let records: Vec<(u64, AuditRecord<AccountId32>)> =
-		gw.chain.api_at("AuditApi_trail", (&patient, from, limit), Some(at)).await?;
+		gw.chain.api_at(at).trail(&patient, from, limit).await?;
 	// The page verifies from the head before it (genesis for the first page).
 	let start = if from == 1 {
 		TrailHead::default()
 	} else {
 		let before: Vec<(u64, AuditRecord<AccountId32>)> =
-			gw.chain.api_at("AuditApi_trail", (&patient, from - 1, 1u32), Some(at)).await?;
+			gw.chain.api_at(at).trail(&patient, from - 1, 1u32).await?;
 		before.first().map(|(seq, r)| TrailHead { seq: *seq, head: r.head }).unwrap_or_default()
 	};
 	let end = records.last().map(|(seq, r)| TrailHead { seq: *seq, head: r.head });
@@ -889,12 +892,8 @@ async fn audit_entries(
 	let mut out = Vec::new();
 	loop {
 		let page: Vec<Placed> = match who {
-			Who::Actor(actor) => {
-				gw.chain.api("AuditApi_by_actor", (actor, &after, MAX_PAGE)).await?
-			}
-			Who::Organisation(org) => {
-				gw.chain.api("AuditApi_by_organisation", (org, &after, MAX_PAGE)).await?
-			}
+			Who::Actor(actor) => gw.chain.api().by_actor(actor, &after, MAX_PAGE).await?,
+			Who::Organisation(org) => gw.chain.api().by_organisation(*org, &after, MAX_PAGE).await?,
 		};
 		let Some((last, _)) = page.last() else { break };
 		after = Some(last.clone());
@@ -944,9 +943,9 @@ pub async fn audit_report(gw: &Gateway, p: ReportQuery) -> Result<Value, Gateway
 	}
 	let in_period = |at: u64| (p.from..p.to).contains(&at);
 	let documents: Vec<(DocId, Document<Runtime>)> =
-		gw.chain.list_all("DocumentsApi_documents_by_organisation", p.organisation).await?;
+		gw.chain.api().all_documents_by_organisation(p.organisation).await?;
 	let consents: Vec<(u64, Consent<Runtime>)> =
-		gw.chain.list_all("ConsentApi_consents_by_organisation", p.organisation).await?;
+		gw.chain.api().all_consents_by_organisation(p.organisation).await?;
 	let documents = documents.into_iter().filter(|(_, d)| in_period(d.created_at)).collect();
 	let consents = consents
 		.into_iter()

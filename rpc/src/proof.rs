@@ -11,9 +11,9 @@
 //! the headers after B up to the first justified block F ≥ B. The set id is read at F's
 //! parent: a block that enacts a new authority set is still justified by the old one.
 
+use medledger_gateway_api::GatewayError;
 use crate::{
 	auth::Credential,
-	error::GatewayError,
 	portal::{self, GetDocument},
 	Gateway,
 };
@@ -61,7 +61,7 @@ pub async fn document_proof(
 	};
 	let mut bundle = bundle(gw, p.id, p.at_block).await?;
 	bundle.document.salt = salt;
-	serde_json::to_value(&bundle).map_err(|_| GatewayError::Internal)
+	serde_json::to_value(&bundle).map_err(GatewayError::internal)
 }
 
 /// How far below the finalised head the last justification is looked for: four periods.
@@ -90,7 +90,7 @@ pub async fn bundle(gw: &Gateway, id: DocId, at: Option<u32>) -> Result<ProofBun
 	};
 	let block = chain.block_hash(at.into()).await?.ok_or(not_ready(at))?;
 	let header = chain.header(block).await?;
-	let key = medledger_verifier::record::storage_key(id);
+	let key = medledger_chain_client::Chain::document_key(id);
 	let record = match chain.storage_at(&key, block).await? {
 		Some(record) => record,
 		None if explicit => {
@@ -105,12 +105,16 @@ pub async fn bundle(gw: &Gateway, id: DocId, at: Option<u32>) -> Result<ProofBun
 	let storage_proof = chain.read_proof(&key, block).await?;
 	let mut headers = Vec::new();
 	for n in at + 1..=justified.0 {
-		let hash = chain.block_hash(n.into()).await?.ok_or(GatewayError::Internal)?;
+		let hash = chain
+			.block_hash(n.into())
+			.await?
+			.ok_or_else(|| GatewayError::internal(format!("finalised block {n} has no hash")))?;
 		headers.push(chain.header(hash).await?.encode());
 	}
 	let justified_parent = chain.header(justified.1).await?.parent_hash;
-	let set_id: u64 = chain.api_at("GrandpaApi_current_set_id", (), Some(justified_parent)).await?;
-	let genesis = chain.block_hash(0).await?.ok_or(GatewayError::Internal)?;
+	let set_id: u64 = chain.api_at(justified_parent).grandpa_set_id().await?;
+	let genesis =
+		chain.block_hash(0).await?.ok_or_else(|| GatewayError::internal("no genesis hash"))?;
 	Ok(ProofBundle {
 		format: medledger_verifier::BUNDLE_FORMAT.into(),
 		genesis_hash: genesis.0,

@@ -101,10 +101,7 @@ impl Report {
 	pub fn to_csv(&self) -> Result<String, GatewayError> {
 		let mut out = csv::Writer::from_writer(Vec::new());
 		let mut row = |fields: [String; 12]| {
-			out.write_record(&fields).map_err(|e| {
-				tracing::error!(%e, "CSV writing failed");
-				GatewayError::Internal
-			})
+			out.write_record(&fields).map_err(|e| GatewayError::internal(format!("CSV writing failed: {e}")))
 		};
 		row([
 			"record",
@@ -187,8 +184,8 @@ impl Report {
 				format!("head {}", views::hex0x(&record.head)),
 			])?;
 		}
-		let bytes = out.into_inner().map_err(|_| GatewayError::Internal)?;
-		String::from_utf8(bytes).map_err(|_| GatewayError::Internal)
+		let bytes = out.into_inner().map_err(GatewayError::internal)?;
+		String::from_utf8(bytes).map_err(GatewayError::internal)
 	}
 
 	/// The report as a FHIR R4 `Bundle` of type `collection`.

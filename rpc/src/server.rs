@@ -5,39 +5,27 @@
 //! method but `rpc.discover` needs `Authorization: Bearer <token>` (on the HTTP request,
 //! or on the WebSocket upgrade request). `GET /explorer/…` serves the explorer's files.
 
+use medledger_gateway_api::GatewayError;
 use crate::{
+	access::{authorise, may_see, Caller, ANY, EXPLORER, READERS, STAFF},
 	auth::Credential,
-	error::{GatewayError, CODES},
 	explorer, portal, Gateway,
 };
 use jsonrpsee::{
-	server::{HttpRequest, Server, ServerHandle},
+	server::{HttpBody, HttpRequest, HttpResponse, Server, ServerHandle},
 	types::{ErrorObjectOwned, Params},
 	Extensions, PendingSubscriptionSink, RpcModule, SubscriptionMessage,
 };
-use pallet_consortium::Role;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
-use std::{net::SocketAddr, sync::Arc};
-
-/// Who may call a method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Caller {
-	/// A clinician of the gateway's hospital.
-	Clinician,
-	/// An administrator of the gateway's hospital.
-	Admin,
-	/// An auditor.
-	Auditor,
-	/// A patient (for their own consents and records).
-	Patient,
-}
-
-const STAFF: &[Caller] = &[Caller::Clinician, Caller::Admin];
-const READERS: &[Caller] = &[Caller::Clinician, Caller::Admin, Caller::Auditor];
-/// The explorer is the auditors' (read-only) view.
-const EXPLORER: &[Caller] = &[Caller::Auditor];
-const ANY: &[Caller] = &[Caller::Clinician, Caller::Admin, Caller::Auditor, Caller::Patient];
+use std::{
+	future::Future,
+	net::SocketAddr,
+	pin::Pin,
+	sync::Arc,
+	task::{Context, Poll},
+};
+use tokio::sync::broadcast;
 
 /// A portal method.
 pub struct Method {
@@ -91,33 +79,8 @@ pub const SUBSCRIPTION: (&str, &str, &str) = ("subscribe_events", "events", "uns
 #[derive(Clone, Debug)]
 struct Bearer(Option<String>);
 
-fn caller_kind(role: &Role, org: u32) -> Option<Caller> {
-	match role {
-		Role::Clinician(o) if *o == org => Some(Caller::Clinician),
-		Role::OrgAdmin(o) if *o == org => Some(Caller::Admin),
-		Role::Auditor => Some(Caller::Auditor),
-		Role::Patient => Some(Caller::Patient),
-		// Staff of another hospital have no business at this gateway.
-		_ => None,
-	}
-}
-
-/// Authenticates and checks the role for `method`.
-async fn authorise(
-	gw: &Gateway,
-	method: &Method,
-	extensions: &Extensions,
-) -> Result<Credential, GatewayError> {
-	let token = extensions.get::<Bearer>().and_then(|b| b.0.clone());
-	let credential = gw.credentials.authenticate(token.as_deref())?;
-	let org = gw.keystore.read().await.organisation();
-	match caller_kind(&credential.role, org) {
-		Some(kind) if method.callers.contains(&kind) => Ok(credential),
-		_ => Err(GatewayError::Forbidden {
-			role: format!("{:?}", credential.role),
-			method: method.name.into(),
-		}),
-	}
+fn bearer(extensions: &Extensions) -> Option<&str> {
+	extensions.get::<Bearer>().and_then(|b| b.0.as_deref())
 }
 
 fn params<T: DeserializeOwned>(params: &Params<'_>) -> Result<T, GatewayError> {
@@ -177,7 +140,7 @@ async fn dispatch(
 		"consent_get" => portal::consent_get(gw, caller, params::<Id>(p)?.id).await,
 		"consent_history" => portal::consent_history(gw, caller, params::<Id>(p)?.id).await,
 		"consent_list" => portal::consent_list(gw, caller, params(p)?).await,
-		"consent_relay" => portal::consent_relay(gw, &params::<Relay>(p)?.extrinsic).await,
+		"consent_relay" => portal::consent_relay(gw, caller, &params::<Relay>(p)?.extrinsic).await,
 		"consent_relayContext" => portal::consent_relay_context(gw, caller).await,
 		"audit_trail" => portal::audit_trail(gw, caller, params(p)?).await,
 		"audit_byActor" | "audit_byOrganisation" => portal::audit_query(gw, params(p)?).await,
@@ -187,7 +150,7 @@ async fn dispatch(
 		"explorer_block" => explorer::block(gw, params(p)?).await,
 		"explorer_document" => explorer::document(gw, params::<Id>(p)?.id).await,
 		"explorer_search" => explorer::search(gw, &params::<Query>(p)?.query).await,
-		_ => Err(GatewayError::Internal),
+		other => Err(GatewayError::internal(format!("method {other} is in the table but not dispatched"))),
 	}
 }
 
@@ -197,8 +160,10 @@ pub fn module(gw: Arc<Gateway>) -> RpcModule<Gateway> {
 	for method in METHODS {
 		module
 			.register_async_method(method.name, move |p, gw, extensions| async move {
-				let caller = authorise(&gw, method, &extensions).await?;
-				dispatch(&gw, method.name, &caller, &p).await.map_err(ErrorObjectOwned::from)
+				let caller = authorise(&gw, bearer(&extensions), method.callers, method.name)?;
+				dispatch(&gw, method.name, &caller.credential, &p)
+					.await
+					.map_err(ErrorObjectOwned::from)
 			})
 			.expect("method names are unique");
 	}
@@ -210,15 +175,26 @@ pub fn module(gw: Arc<Gateway>) -> RpcModule<Gateway> {
 			notification,
 			unsubscribe,
 			|_, pending: PendingSubscriptionSink, gw, extensions| async move {
-				let token = extensions.get::<Bearer>().and_then(|b| b.0.clone());
-				if let Err(error) = gw.credentials.authenticate(token.as_deref()) {
-					pending.reject(ErrorObjectOwned::from(error)).await;
-					return Ok(());
-				}
-				let mut events = gw.notifications.subscribe();
+				let subscriber = match authorise(&gw, bearer(&extensions), ANY, SUBSCRIPTION.0) {
+					Ok(subscriber) => subscriber,
+					Err(error) => {
+						pending.reject(ErrorObjectOwned::from(error)).await;
+						return Ok(());
+					}
+				};
+				let mut notifications = gw.notifications.subscribe();
 				let sink = pending.accept().await?;
-				while let Ok(event) = events.recv().await {
-					let message = SubscriptionMessage::from_json(&event)?;
+				loop {
+					let (audience, notification) = match notifications.recv().await {
+						Ok(next) => next,
+						// A slow subscriber misses what it could not keep up with.
+						Err(broadcast::error::RecvError::Lagged(_)) => continue,
+						Err(broadcast::error::RecvError::Closed) => break,
+					};
+					if !may_see(&subscriber, gw.organisation, &audience) {
+						continue;
+					}
+					let message = SubscriptionMessage::from_json(&notification)?;
 					if sink.send(message).await.is_err() {
 						break;
 					}
@@ -232,11 +208,9 @@ pub fn module(gw: Arc<Gateway>) -> RpcModule<Gateway> {
 
 /// The OpenRPC document of the portal.
 pub fn openrpc() -> Value {
-	let errors: Vec<Value> = CODES
+	let errors: Vec<Value> = medledger_gateway_api::codes()
 		.iter()
-		.map(
-			|(code, name, description)| json!({ "code": code, "message": name, "data": description }),
-		)
+		.map(|e| json!({ "code": e.code, "message": e.name, "data": e.meaning }))
 		.collect();
 	let methods: Vec<Value> = METHODS
 		.iter()
@@ -279,17 +253,11 @@ pub async fn serve(
 	addr: SocketAddr,
 	max_request: u32,
 ) -> anyhow::Result<(SocketAddr, ServerHandle)> {
-	let middleware = tower::ServiceBuilder::new().layer(explorer::assets::Layer).map_request(
-		|mut request: HttpRequest| {
-			let token = request
-				.headers()
-				.get(http::header::AUTHORIZATION)
-				.and_then(|v| v.to_str().ok())
-				.and_then(|v| v.strip_prefix("Bearer "))
-				.map(str::to_string);
-			request.extensions_mut().insert(Bearer(token));
-			request
-		},
+	let middleware = tower::ServiceBuilder::new().layer(explorer::assets::Layer).layer(
+		tower::layer::layer_fn({
+			let gw = gw.clone();
+			move |inner| WebSocketGuard { inner, gw: gw.clone() }
+		}),
 	);
 	let server = Server::builder()
 		.max_request_body_size(max_request)
@@ -299,4 +267,50 @@ pub async fn serve(
 		.await?;
 	let local = server.local_addr()?;
 	Ok((local, server.start(module(gw))))
+}
+
+/// Reads the bearer token into the request's extensions (for every call made over it) and
+/// refuses a WebSocket upgrade without a valid credential (HTTP 401) before the connection
+/// is opened: per-call checks alone would let anyone hold connections open.
+#[derive(Clone)]
+struct WebSocketGuard<S> {
+	inner: S,
+	gw: Arc<Gateway>,
+}
+
+impl<S> tower::Service<HttpRequest> for WebSocketGuard<S>
+where
+	S: tower::Service<HttpRequest, Response = HttpResponse>,
+	S::Future: Send + 'static,
+{
+	type Response = HttpResponse;
+	type Error = S::Error;
+	type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, S::Error>> + Send + 'static>>;
+
+	fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+		self.inner.poll_ready(cx)
+	}
+
+	fn call(&mut self, mut request: HttpRequest) -> Self::Future {
+		let token = request
+			.headers()
+			.get(http::header::AUTHORIZATION)
+			.and_then(|v| v.to_str().ok())
+			.and_then(|v| v.strip_prefix("Bearer "))
+			.map(str::to_string);
+		if jsonrpsee::server::ws::is_upgrade_request(&request) {
+			if let Err(error) = authorise(&self.gw, token.as_deref(), ANY, "a WebSocket connection")
+			{
+				let mut refused = HttpResponse::new(HttpBody::from(error.to_string()));
+				*refused.status_mut() = match error {
+					GatewayError::RateLimited => http::StatusCode::TOO_MANY_REQUESTS,
+					GatewayError::Forbidden { .. } => http::StatusCode::FORBIDDEN,
+					_ => http::StatusCode::UNAUTHORIZED,
+				};
+				return Box::pin(async move { Ok(refused) });
+			}
+		}
+		request.extensions_mut().insert(Bearer(token));
+		Box::pin(self.inner.call(request))
+	}
 }

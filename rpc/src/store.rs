@@ -6,7 +6,7 @@
 //! until IPFS has it. An upload is acknowledged only after both its spooled envelope and
 //! its record are on disk, so a crash after the acknowledgement loses nothing.
 
-use crate::error::GatewayError;
+use medledger_gateway_api::GatewayError;
 use redb::{Database, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 use std::{
@@ -262,7 +262,7 @@ fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, StoreError> {
 	serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-/// A failure of the local store. Logged in full; clients see [`GatewayError::Internal`].
+/// A failure of the local store. Logged in full; clients see an internal error.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
 	/// The database failed.
@@ -295,8 +295,7 @@ database_errors!(
 
 impl From<StoreError> for GatewayError {
 	fn from(error: StoreError) -> Self {
-		tracing::error!(%error, "local store failed");
-		GatewayError::Internal
+		GatewayError::internal(error)
 	}
 }
 

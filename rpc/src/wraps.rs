@@ -19,7 +19,9 @@
 //! exists, the data key is unwrapped from the envelope and wrapped to the hospital's
 //! registered key, all of one consent in one `add_wraps`.
 
-use crate::{error::GatewayError, Gateway};
+use medledger_chain_client::ChainError;
+use medledger_gateway_api::GatewayError;
+use crate::{Gateway};
 use medledger_primitives::{audit::Refusal, Action, ConsentId, DocId, OrgId};
 use medledger_runtime::{Runtime, RuntimeCall, RuntimeEvent};
 use pallet_consent::{Access, Consent, ConsentStatus, KeyWrap};
@@ -90,25 +92,20 @@ async fn reconcile(gw: &Gateway, own: OrgId, patient: &AccountId32) -> Result<()
 	for (org, (delegate, key)) in &grantees {
 		for (id, doc) in &documents {
 			let access: Result<Access, Refusal> =
-				gw.chain.api("ConsentApi_can_access", (delegate, *id, Action::Read)).await?;
+				gw.chain.api().can_access(delegate, *id, Action::Read).await?;
 			let Ok(Access::Consent(consent_id)) = access else { continue };
-			let consent: Option<Consent<Runtime>> =
-				gw.chain.api("ConsentApi_consent", consent_id).await?;
+			let consent: Option<Consent<Runtime>> = gw.chain.api().consent(consent_id).await?;
 			let Some(consent) = consent else { continue };
 			// The patient wraps what existed when they granted; the chain refuses ours.
 			if consent.break_glass_reason.is_none() && *id <= consent.last_document_at_grant {
 				continue;
 			}
-			let wrap: Option<KeyWrap<Runtime>> =
-				gw.chain.api("ConsentApi_key_wrap", (*id, *org)).await?;
+			let wrap: Option<KeyWrap<Runtime>> = gw.chain.api().key_wrap(*id, *org).await?;
 			if wrap.is_some_and(|w| w.consent == consent_id) {
 				continue;
 			}
 			let data_key = own_data_key(gw, *id, doc).await?;
-			let wrapped = medledger_envelope::wrap(&data_key, key).map_err(|e| {
-				tracing::error!(org, %e, "a hospital's registered key cannot be wrapped to");
-				GatewayError::Internal
-			})?;
+			let wrapped = medledger_envelope::wrap(&data_key, key).map_err(|e| GatewayError::internal(format!("a hospital's registered key cannot be wrapped to: {e}")))?;
 			owed.entry(consent_id).or_default().push((*id, wrapped.to_vec()));
 		}
 	}
@@ -119,14 +116,14 @@ async fn reconcile(gw: &Gateway, own: OrgId, patient: &AccountId32) -> Result<()
 		match gw.chain.submit(&signer, call).await {
 			Ok((_, watch)) => {
 				tracing::info!(consent, count, "wrapped data keys for a grantee hospital");
-				gw.watch_finality(watch);
+				gw.watch_finality(watch, None);
 			}
 			// Revoked or expired meanwhile (nothing is owed any more), or past the pallet's
 			// `MaxWraps` per consent (retrying cannot help): said in the log, not retried.
-			Err(GatewayError::ChainRejected(error)) => {
+			Err(ChainError::Rejected(error)) => {
 				tracing::warn!(consent, count, %error, "the chain refused these key wraps")
 			}
-			Err(other) => return Err(other),
+			Err(other) => return Err(other.into()),
 		}
 	}
 	Ok(())
@@ -140,7 +137,7 @@ async fn grantees(
 	patient: &AccountId32,
 ) -> Result<BTreeMap<OrgId, (AccountId32, medledger_envelope::PublicKey)>, GatewayError> {
 	let consents: Vec<(ConsentId, Consent<Runtime>)> =
-		gw.chain.list_all("ConsentApi_consents_by_patient", patient).await?;
+		gw.chain.api().all_consents_by_patient(patient).await?;
 	let orgs: BTreeSet<OrgId> = consents
 		.iter()
 		.filter(|(_, c)| c.org != own && c.status == ConsentStatus::Granted && c.actions.read)
@@ -151,10 +148,9 @@ async fn grantees(
 		return Ok(out);
 	}
 	let all: Vec<(OrgId, pallet_consortium::OrganisationOf<Runtime>)> =
-		gw.chain.api("ConsortiumApi_organisations", ()).await?;
+		gw.chain.api().organisations().await?;
 	for (id, org) in all.into_iter().filter(|(id, _)| orgs.contains(id)) {
-		let member: Option<Member<u32>> =
-			gw.chain.api("ConsortiumApi_member", &org.delegate).await?;
+		let member: Option<Member<u32>> = gw.chain.api().member(&org.delegate).await?;
 		if let Some(member) = member {
 			out.insert(
 				id,
@@ -172,7 +168,7 @@ async fn issued_here(
 	patient: &AccountId32,
 ) -> Result<Vec<(DocId, Document<Runtime>)>, GatewayError> {
 	let documents: Vec<(DocId, Document<Runtime>)> =
-		gw.chain.list_all("DocumentsApi_documents_by_patient", patient).await?;
+		gw.chain.api().all_documents_by_patient(patient).await?;
 	Ok(documents.into_iter().filter(|(_, doc)| doc.org == own).collect())
 }
 
@@ -182,7 +178,7 @@ pub async fn own_data_key(
 	id: DocId,
 	doc: &Document<Runtime>,
 ) -> Result<medledger_envelope::DataKey, GatewayError> {
-	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(|_| GatewayError::Internal)?;
+	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(GatewayError::internal)?;
 	let envelope = gw.storage.get(&cid, id).await?;
 	let keystore = gw.keystore.read().await;
 	medledger_envelope::unwrap_own(&envelope, keystore.encryption_secret())
@@ -197,8 +193,5 @@ async fn signer(gw: &Gateway, own: OrgId) -> Result<sp_core::sr25519::Pair, Gate
 		.iter()
 		.find(|a| matches!(a.role, Role::OrgAdmin(o) | Role::Clinician(o) if o == own))
 		.map(|a| a.pair.clone())
-		.ok_or_else(|| {
-			tracing::error!("no staff key in the keystore to sign key wraps with");
-			GatewayError::Internal
-		})
+		.ok_or_else(|| GatewayError::internal("no staff key in the keystore to sign key wraps with"))
 }

@@ -357,6 +357,68 @@ impl Gateway {
 	}
 }
 
+impl Gateway {
+	/// Subscribes to the gateway's notifications over WebSocket with `token`; they collect
+	/// in the returned list as they arrive.
+	pub fn subscribe(&self, token: &str) -> Notifications {
+		use tungstenite::Message;
+		let (mut socket, _) = tungstenite::connect(self.websocket_request(Some(token)))
+			.expect("WebSocket connection");
+		let subscribe =
+			json!({ "jsonrpc": "2.0", "id": 1, "method": "subscribe_events", "params": [] });
+		socket.send(Message::text(subscribe.to_string())).unwrap();
+		let seen = Notifications::default();
+		let sink = seen.clone();
+		std::thread::spawn(move || {
+			while let Ok(message) = socket.read() {
+				let Ok(text) = message.to_text() else { continue };
+				let Ok(value) = serde_json::from_str::<Value>(text) else { continue };
+				if value["method"] == "events" {
+					sink.0.lock().unwrap().push(value["params"]["result"].clone());
+				}
+			}
+		});
+		seen
+	}
+
+	/// The HTTP status with which the gateway refuses to open a WebSocket for `token`, or
+	/// `None` if it opens one.
+	pub fn websocket_refusal(&self, token: Option<&str>) -> Option<u16> {
+		match tungstenite::connect(self.websocket_request(token)) {
+			Ok(_) => None,
+			Err(tungstenite::Error::Http(response)) => Some(response.status().as_u16()),
+			Err(other) => panic!("WebSocket handshake failed otherwise: {other}"),
+		}
+	}
+
+	fn websocket_request(&self, token: Option<&str>) -> tungstenite::handshake::client::Request {
+		use tungstenite::client::IntoClientRequest;
+		let mut request = format!("ws://127.0.0.1:{}", self.port).into_client_request().unwrap();
+		if let Some(token) = token {
+			request
+				.headers_mut()
+				.insert("Authorization", format!("Bearer {token}").parse().unwrap());
+		}
+		request
+	}
+}
+
+/// Notifications received by a subscriber, in order.
+#[derive(Clone, Default)]
+pub struct Notifications(std::sync::Arc<std::sync::Mutex<Vec<Value>>>);
+
+impl Notifications {
+	/// What has arrived so far.
+	pub fn received(&self) -> Vec<Value> {
+		self.0.lock().unwrap().clone()
+	}
+
+	/// The kinds received so far.
+	pub fn kinds(&self) -> std::collections::BTreeSet<String> {
+		self.received().iter().filter_map(|n| n["kind"].as_str().map(str::to_string)).collect()
+	}
+}
+
 impl Drop for Gateway {
 	fn drop(&mut self) {
 		self.kill();

@@ -9,7 +9,7 @@
 //! notifications; the compliance reports of both hospitals are valid FHIR R4 and CSV. H2
 //! corrects (amends) H1's document only once Eve grants it write access.
 
-use medledger_gateway::chain::{sign_extrinsic, Versions};
+use medledger_chain_client::{sign_extrinsic, Versions};
 use medledger_runtime::RuntimeCall;
 use medledger_tests::{
 	base64, gateway_admin, now_ms, tempdir, token, unbase64, wait_for, Gateway, Node, TwoHospitals,
@@ -104,29 +104,6 @@ fn request(gw: &Gateway, token: &str, to: u64) -> u64 {
 	consents.as_array().unwrap().iter().map(|c| c["id"].as_u64().unwrap()).max().unwrap()
 }
 
-/// Subscribes to a gateway's notifications over WebSocket; they collect in the vector.
-fn subscribe(gw: &Gateway, token: &str) -> std::sync::Arc<std::sync::Mutex<Vec<Value>>> {
-	use tungstenite::{client::IntoClientRequest, Message};
-	let mut request = format!("ws://127.0.0.1:{}", gw.port).into_client_request().unwrap();
-	request.headers_mut().insert("Authorization", format!("Bearer {token}").parse().unwrap());
-	let (mut socket, _) = tungstenite::connect(request).expect("WebSocket connection");
-	let subscribe =
-		json!({ "jsonrpc": "2.0", "id": 1, "method": "subscribe_events", "params": [] });
-	socket.send(Message::text(subscribe.to_string())).unwrap();
-	let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-	let sink = seen.clone();
-	std::thread::spawn(move || {
-		while let Ok(message) = socket.read() {
-			let Ok(text) = message.to_text() else { continue };
-			let Ok(value) = serde_json::from_str::<Value>(text) else { continue };
-			if value["method"] == "events" {
-				sink.lock().unwrap().push(value["params"]["result"].clone());
-			}
-		}
-	});
-	seen
-}
-
 fn read(gw: &Gateway, token: &str, document: u64) -> Result<Vec<u8>, (i64, String)> {
 	gw.call(Some(token), "document_get", json!({ "id": document, "purpose": "treatment" }))
 		.map(|r| unbase64(&r["content"]))
@@ -142,7 +119,7 @@ fn consent_story_across_two_gateways() {
 	let (h1_admin, h2_admin) = (&hospitals.h1.admin, &hospitals.h2.admin);
 	let eve = hospitals.h1.credential(EVE, "patient");
 	let auditor = hospitals.h1.credential(FERDIE, "auditor");
-	let notifications = subscribe(h1, &auditor);
+	let notifications = h1.subscribe(&auditor);
 	let started = now_ms();
 	h2.call(Some(h2_admin), "staff_register", json!({ "name": "carol", "role": "clinician" }))
 		.expect("clinician registered at H2");
@@ -261,12 +238,7 @@ fn consent_story_across_two_gateways() {
 	assert_eq!(ferdie_trail.unwrap_err().0, -32002);
 
 	// The subscriber saw the story.
-	let kinds: std::collections::BTreeSet<String> = notifications
-		.lock()
-		.unwrap()
-		.iter()
-		.map(|n| n["kind"].as_str().unwrap().to_string())
-		.collect();
+	let kinds = notifications.kinds();
 	for kind in [
 		"consentRequested",
 		"consentGranted",

@@ -3,9 +3,13 @@
 //! H1, listed, fetched and decrypted with the patient's key; a proof bundle verified offline
 //! against the chain spec (and a trust file made from it), with tampered inputs refused by
 //! exit code; H2's request granted (the CLI wraps the key for H2, which then reads the
-//! document), another denied, the grant revoked; the audit trail complete.
+//! document), another denied, the grant revoked; the audit trail complete. Notifications
+//! reach each subscriber only as far as they concern it: her, another patient, another
+//! hospital.
 
-use medledger_tests::{base64, node_binary, now_ms, unbase64, TwoHospitals};
+use medledger_tests::{
+	base64, node_binary, now_ms, unbase64, wait_for, Notifications, TwoHospitals, BOB, EVE,
+};
 use serde_json::{json, Value};
 use std::{path::Path, process::Command, time::Duration};
 
@@ -22,9 +26,29 @@ fn patient_story_with_the_cli() {
 	let cli = hospitals.register_patient(&key_file);
 	let account = cli.account.clone();
 	assert_eq!(cli.ok(&["keys", "show"])["account"], account.as_str());
+	let eve = hospitals.h1.credential(EVE, "patient");
 	let TwoHospitals { mut node, h1, h2 } = hospitals;
 	let (h1_admin, h2_admin) = (h1.admin, h2.admin);
 	let (h1, h2) = (h1.gateway, h2.gateway);
+
+	// No WebSocket opens without a valid credential. Three subscribers: she and Eve (another
+	// patient) at H1, H2's administrator at H2; Eve gets a document of her own.
+	assert_eq!(h1.websocket_refusal(None), Some(401));
+	assert_eq!(h1.websocket_refusal(Some("mlg_not-a-credential")), Some(401));
+	let subscribers = Subscribers {
+		her: h1.subscribe(&cli.token),
+		eve: h1.subscribe(&eve),
+		h2_staff: h2.subscribe(&h2_admin),
+	};
+	let eves = h1
+		.call(
+			Some(&h1_admin),
+			"document_upload",
+			json!({ "patient": EVE, "content": base64(b"Eve's lab result"),
+				"mediaType": "text/plain", "documentType": "11502-2" }),
+		)
+		.expect("Eve's upload accepted");
+	h1.finalised(&h1_admin, eves["id"].as_u64().unwrap());
 
 	// H1 anchors her discharge summary; she lists and fetches it, decrypted with her key.
 	let file = br#"{"resourceType":"Composition","title":"Discharge summary"}"#.repeat(3000);
@@ -139,7 +163,7 @@ fn patient_story_with_the_cli() {
 
 	// Her trail holds every step — anchoring, requests, decisions, wraps, H2's reads —
 	// and the CLI checks the hash chain itself.
-	let trail = medledger_tests::wait_for(PATIENCE, "H2's reads in the trail", || {
+	let trail = wait_for(PATIENCE, "H2's reads in the trail", || {
 		let trail = cli.ok(&["trail"]);
 		let reads = trail["entries"]
 			.as_array()
@@ -166,5 +190,56 @@ fn patient_story_with_the_cli() {
 		.unwrap();
 	assert_eq!(output.status.code(), Some(1));
 	assert!(String::from_utf8_lossy(&output.stdout).contains("passphrase"));
+	subscribers.each_saw_only_its_own(&account);
 	node.kill();
+}
+
+/// The story's WebSocket subscribers.
+struct Subscribers {
+	/// The patient of the story, at H1.
+	her: Notifications,
+	/// Eve, another patient, at H1.
+	eve: Notifications,
+	/// H2's administrator (Bob), at H2.
+	h2_staff: Notifications,
+}
+
+impl Subscribers {
+	/// Each subscriber received the events it may see — and nothing else: a patient only
+	/// events about herself (and the finality of what she signed, never the hospital's own
+	/// writes), staff only events concerning their hospital.
+	fn each_saw_only_its_own(&self, her_account: &str) {
+		let expected = |subscriber: &Notifications, kinds: &[&str]| {
+			wait_for(PATIENCE, &format!("notifications {kinds:?}"), || {
+				let seen = subscriber.kinds();
+				kinds.iter().all(|k| seen.contains(*k)).then_some(())
+			})
+		};
+		let story = ["consentRequested", "consentGranted", "consentDenied", "consentRevoked"];
+		expected(
+			&self.her,
+			&[&story[..], &["documentAdded", "documentAccessed", "finalised"]].concat(),
+		);
+		expected(&self.eve, &["documentAdded"]);
+		expected(&self.h2_staff, &[&story[..], &["documentAccessed", "finalised"]].concat());
+
+		let her = self.her.received();
+		let is_finality = |n: &Value| n["kind"] == "finalised";
+		assert!(
+			her.iter().filter(|n| !is_finality(n)).all(|n| n["patient"] == her_account),
+			"{her:?}"
+		);
+		// Her three decisions (deny, grant, revoke), relayed for her; not H1's anchors, audit
+		// reports or key wraps.
+		assert_eq!(her.iter().filter(|n| is_finality(n)).count(), 3, "{her:?}");
+		let eve = self.eve.received();
+		assert!(eve.iter().all(|n| n["patient"] == EVE && !is_finality(n)), "{eve:?}");
+		let h2 = self.h2_staff.received();
+		let concerns_h2 = |n: &Value| {
+			n["organisation"] == 2
+				|| (n["kind"] == "documentAccessed" && n["actor"] == BOB)
+				|| is_finality(n)
+		};
+		assert!(h2.iter().all(concerns_h2), "{h2:?}");
+	}
 }

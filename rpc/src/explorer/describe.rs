@@ -6,7 +6,8 @@
 //! consent's purpose and window, a document's type) are read from the state of the block
 //! being described — the node keeps archive state, so old blocks read as they were.
 
-use crate::{error::GatewayError, report::rfc3339, views, Gateway};
+use medledger_gateway_api::GatewayError;
+use crate::{report::rfc3339, views, Gateway};
 use medledger_primitives::{
 	audit::{AuditAction, Outcome, Subject},
 	OrgId,
@@ -61,7 +62,7 @@ impl<'a> Names<'a> {
 	/// The names at block `at`.
 	pub async fn at(gw: &'a Gateway, at: H256) -> Result<Names<'a>, GatewayError> {
 		let orgs: Vec<(OrgId, pallet_consortium::OrganisationOf<Runtime>)> =
-			gw.chain.api_at("ConsortiumApi_organisations", (), Some(at)).await?;
+			gw.chain.api_at(at).organisations().await?;
 		let orgs =
 			orgs.into_iter().map(|(id, o)| (id, String::from_utf8_lossy(&o.name).into())).collect();
 		Ok(Names { gw, at, orgs, roles: HashMap::new() })
@@ -87,8 +88,7 @@ impl<'a> Names<'a> {
 		let role = match self.roles.get(who) {
 			Some(role) => *role,
 			None => {
-				let member: Option<Member<u32>> =
-					self.gw.chain.api_at("ConsortiumApi_member", who, Some(self.at)).await?;
+				let member: Option<Member<u32>> = self.gw.chain.api_at(self.at).member(who).await?;
 				let role = member.map(|m| m.role);
 				self.roles.insert(who.clone(), role);
 				role
@@ -117,11 +117,11 @@ impl<'a> Names<'a> {
 	}
 
 	async fn consent(&self, id: u64) -> Result<Option<Consent<Runtime>>, GatewayError> {
-		self.gw.chain.api_at("ConsentApi_consent", id, Some(self.at)).await
+		Ok(self.gw.chain.api_at(self.at).consent(id).await?)
 	}
 
 	async fn document(&self, id: u64) -> Result<Option<Document<Runtime>>, GatewayError> {
-		self.gw.chain.api_at("DocumentsApi_document", id, Some(self.at)).await
+		Ok(self.gw.chain.api_at(self.at).document(id).await?)
 	}
 }
 

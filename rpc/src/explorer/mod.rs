@@ -13,7 +13,8 @@
 pub mod assets;
 pub mod describe;
 
-use crate::{error::GatewayError, portal, proof, views, Gateway};
+use medledger_gateway_api::GatewayError;
+use crate::{portal, proof, views, Gateway};
 use codec::Decode;
 use describe::{Names, Sentence};
 use frame_support::traits::GetCallMetadata;
@@ -24,7 +25,7 @@ use pallet_documents::{Document, DocumentStatus};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sp_core::{crypto::Ss58Codec, H256};
-use sp_crypto_hashing::{blake2_256, twox_128, twox_64};
+use sp_crypto_hashing::blake2_256;
 use sp_runtime::{generic::Preamble, AccountId32, DigestItem, MultiAddress};
 use std::collections::HashMap;
 
@@ -45,10 +46,15 @@ pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 	let (best, best_number) = chain.best_head().await?;
 	let finalised = chain.finalised_head().await?;
 	let finalised_number = chain.block_number(finalised).await?;
-	let aura: Vec<[u8; 32]> = chain.api_at("AuraApi_authorities", (), Some(best)).await?;
-	let grandpa: Vec<([u8; 32], u64)> =
-		chain.api_at("GrandpaApi_grandpa_authorities", (), Some(best)).await?;
-	let set_id: u64 = chain.api_at("GrandpaApi_current_set_id", (), Some(best)).await?;
+	let api = chain.api_at(best);
+	let aura: Vec<[u8; 32]> = api.aura_authorities().await?.iter().map(raw_key).collect();
+	let grandpa: Vec<([u8; 32], u64)> = api
+		.grandpa_authorities()
+		.await?
+		.iter()
+		.map(|(key, weight)| (raw_key(key), *weight))
+		.collect();
+	let set_id = api.grandpa_set_id().await?;
 
 	// Authorship: blocks per Aura key in the window, with the newest block of each.
 	let mut authored: HashMap<[u8; 32], (u64, u64)> = HashMap::new();
@@ -68,7 +74,7 @@ pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 		Some((number, _, bytes)) => {
 			let justification =
 				medledger_verifier::finality::Justification::decode(&mut &bytes[..])
-					.map_err(|_| GatewayError::Internal)?;
+					.map_err(GatewayError::internal)?;
 			let voters: Vec<[u8; 32]> =
 				justification.commit.precommits.iter().map(|p| p.id).collect();
 			(Some(*number), voters)
@@ -166,14 +172,16 @@ async fn session_keys(
 	validator: &AccountId32,
 	at: H256,
 ) -> Result<Option<([u8; 32], [u8; 32])>, GatewayError> {
-	let account = codec::Encode::encode(validator);
-	let key =
-		[&twox_128(b"Session")[..], &twox_128(b"NextKeys"), &twox_64(&account), &account].concat();
-	Ok(gw
-		.chain
-		.storage_at(&key, at)
-		.await?
-		.and_then(|bytes| <([u8; 32], [u8; 32])>::decode(&mut &bytes[..]).ok()))
+	let keys = gw.chain.session_keys(validator, at).await?;
+	Ok(keys.map(|keys| (raw_key(&keys.aura), raw_key(&keys.grandpa))))
+}
+
+/// The bytes of an authority key (sr25519 for Aura, ed25519 for GRANDPA: 32 bytes each),
+/// as the explorer compares and shows them.
+fn raw_key(key: &impl sp_core::crypto::ByteArray) -> [u8; 32] {
+	let mut out = [0; 32];
+	out.copy_from_slice(key.as_slice());
+	out
 }
 
 /// Parameters of `explorer_blocks`.
@@ -245,7 +253,7 @@ async fn hospital_validators(
 	at: H256,
 ) -> Result<Vec<HospitalValidator>, GatewayError> {
 	let orgs: Vec<(OrgId, pallet_consortium::OrganisationOf<Runtime>)> =
-		gw.chain.api_at("ConsortiumApi_organisations", (), Some(at)).await?;
+		gw.chain.api_at(at).organisations().await?;
 	let mut out = Vec::new();
 	for (org, o) in orgs {
 		let Some(account) = o.validator else { continue };
@@ -285,7 +293,7 @@ impl<'a> Authors<'a> {
 		}
 		let parent = header.parent_hash;
 		let set: Vec<[u8; 32]> =
-			self.gw.chain.api_at("AuraApi_authorities", (), Some(parent)).await?;
+			self.gw.chain.api_at(parent).aura_authorities().await?.iter().map(raw_key).collect();
 		if self.set.as_ref() != Some(&set) {
 			self.hospitals = hospital_validators(self.gw, parent)
 				.await?
@@ -338,7 +346,7 @@ pub async fn block(gw: &Gateway, p: BlockQuery) -> Result<Value, GatewayError> {
 		(None, Some(text)) => parse_hash("hash", text)?,
 		_ => return Err(GatewayError::invalid("params", "give exactly one of number, hash")),
 	};
-	let crate::chain::Block { header, extrinsics, justification } = chain
+	let medledger_chain_client::Block { header, extrinsics, justification } = chain
 		.block(hash)
 		.await?
 		.ok_or_else(|| GatewayError::invalid("hash", "no such block on this chain"))?;
@@ -359,7 +367,7 @@ pub async fn block(gw: &Gateway, p: BlockQuery) -> Result<Value, GatewayError> {
 				..
 			}) = &record.event
 			{
-				failure = Some(crate::chain::dispatch_error_name(*dispatch_error));
+				failure = Some(medledger_chain_client::dispatch_error_name(*dispatch_error));
 			}
 			if let Some(sentence) = describe::event(&mut names, &record.event).await? {
 				events.push(sentence);
@@ -449,11 +457,10 @@ pub async fn document(gw: &Gateway, id: DocId) -> Result<Value, GatewayError> {
 	}
 
 	let consents: Vec<(u64, Consent<Runtime>)> =
-		gw.chain.list_all("ConsentApi_consents_by_patient", &doc.patient).await?;
+		gw.chain.api().all_consents_by_patient(&doc.patient).await?;
 	let mut coverage = Vec::new();
 	for (consent_id, consent) in consents.iter().filter(|(_, c)| scope_covers(c, id, &doc)) {
-		let wrap: Option<KeyWrap<Runtime>> =
-			gw.chain.api("ConsentApi_key_wrap", (id, consent.org)).await?;
+		let wrap: Option<KeyWrap<Runtime>> = gw.chain.api().key_wrap(id, consent.org).await?;
 		let mut view = views::consent(*consent_id, consent);
 		// Wraps are kept per (document, hospital); this consent's, if it made the one there.
 		view["keyReleased"] = wrap.is_some_and(|w| w.consent == *consent_id).into();
@@ -482,7 +489,7 @@ fn scope_covers(consent: &Consent<Runtime>, id: DocId, doc: &Document<Runtime>) 
 /// The first block whose state holds document `id`: a binary search over the archive
 /// node's states (records are never deleted, so presence is monotonic).
 async fn anchoring_block(gw: &Gateway, id: DocId) -> Result<Option<(u64, H256)>, GatewayError> {
-	let key = medledger_verifier::record::storage_key(id);
+	let key = medledger_chain_client::Chain::document_key(id);
 	let (_, best) = gw.chain.best_head().await?;
 	let (mut low, mut high) = (0u64, best);
 	let present = |number: u64| {
@@ -525,17 +532,17 @@ pub async fn search(gw: &Gateway, query: &str) -> Result<Value, GatewayError> {
 		if chain.block_hash(number).await?.is_some() {
 			hit("block", format!("block {number}"), format!("#/block/{number}"));
 		}
-		let doc: Option<Document<Runtime>> = chain.api("DocumentsApi_document", number).await?;
+		let doc: Option<Document<Runtime>> = chain.api().document(number).await?;
 		if doc.is_some() {
 			hit("document", format!("document {number}"), format!("#/document/{number}"));
 		}
-		let consent: Option<Consent<Runtime>> = chain.api("ConsentApi_consent", number).await?;
+		let consent: Option<Consent<Runtime>> = chain.api().consent(number).await?;
 		if consent.is_some() {
 			hit("consent", format!("consent {number}"), format!("#/consent/{number}"));
 		}
 	}
 	let orgs: Vec<(OrgId, pallet_consortium::OrganisationOf<Runtime>)> =
-		chain.api("ConsortiumApi_organisations", ()).await?;
+		chain.api().organisations().await?;
 	for (id, org) in &orgs {
 		let name = String::from_utf8_lossy(&org.name).into_owned();
 		let by_id = query.parse::<OrgId>() == Ok(*id);
@@ -547,8 +554,7 @@ pub async fn search(gw: &Gateway, query: &str) -> Result<Value, GatewayError> {
 		if chain.block(hash).await?.is_some() {
 			hit("block", format!("block {hash:?}"), format!("#/block/{hash:?}"));
 		}
-		let by_commitment: Option<DocId> =
-			chain.api("DocumentsApi_document_by_commitment", hash.0).await?;
+		let by_commitment: Option<DocId> = chain.api().document_by_commitment(hash.0).await?;
 		if let Some(id) = by_commitment {
 			hit(
 				"document",
@@ -558,8 +564,7 @@ pub async fn search(gw: &Gateway, query: &str) -> Result<Value, GatewayError> {
 		}
 	}
 	if let Ok(account) = AccountId32::from_ss58check(query) {
-		let member: Option<pallet_consortium::Member<u32>> =
-			chain.api("ConsortiumApi_member", &account).await?;
+		let member: Option<pallet_consortium::Member<u32>> = chain.api().member(&account).await?;
 		let address = views::account(&account);
 		match member.map(|m| m.role) {
 			Some(pallet_consortium::Role::Patient) => {

@@ -14,7 +14,7 @@
 //! timestamp + one slot).
 
 use codec::{Decode, Encode};
-use medledger_gateway::chain::{sign_extrinsic, Versions};
+use medledger_chain_client::{sign_extrinsic, Versions};
 use medledger_runtime::{RuntimeCall, UncheckedExtrinsic, SLOT_DURATION, VERSION};
 use medledger_tests::{rpc, start_local_net, tempdir, wait_for, Node};
 use pallet_documents::NewDocument;

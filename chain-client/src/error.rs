@@ -1,0 +1,36 @@
+//! Why a call to the node failed.
+
+/// A failed call to the node.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+	/// The node cannot be reached, did not answer in time, or dropped the transaction.
+	#[error("the chain node is unavailable: {0}")]
+	Unavailable(String),
+	/// The node or the runtime refused the transaction: the pool's reason, or the
+	/// dispatch error as `Pallet.Error` (e.g. `Documents.DuplicateAnchor`).
+	#[error("the chain refused the transaction: {0}")]
+	Rejected(String),
+	/// An answer does not decode as the runtime's types: client and runtime were built
+	/// from different sources.
+	#[error("the node's answer to {what} does not decode: client and runtime differ")]
+	Decode {
+		/// What was asked (a runtime API, a storage item, a header).
+		what: &'static str,
+	},
+}
+
+/// Node errors from jsonrpsee: transport failures mean "unavailable"; a call error means
+/// the node refused (an invalid transaction: the pool's reason is named).
+pub(crate) fn from_rpc(error: jsonrpsee::core::client::Error) -> ChainError {
+	use jsonrpsee::core::client::Error;
+	match error {
+		Error::Call(object) => {
+			let detail = object.data().map(|d| d.get().trim_matches('"').to_string());
+			ChainError::Rejected(match detail {
+				Some(detail) => format!("{}: {detail}", object.message()),
+				None => object.message().to_string(),
+			})
+		}
+		other => ChainError::Unavailable(other.to_string()),
+	}
+}
