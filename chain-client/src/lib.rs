@@ -33,7 +33,7 @@ mod event;
 mod extrinsic;
 mod runtime_api;
 
-pub use connection::{Block, Chain};
+pub use connection::{Block, Chain, EventRecords};
 pub use error::ChainError;
 pub use event::{DomainEvent, NotDomain};
 pub use extrinsic::{dispatch_error_name, sign_extrinsic, Included, Versions, Watch};

@@ -104,11 +104,11 @@ impl Sealed {
 mod hex_salt {
 	use serde::{Deserialize, Deserializer, Serializer};
 
-	pub fn serialize<S: Serializer>(bytes: &[u8; 16], s: S) -> Result<S::Ok, S::Error> {
+	pub(super) fn serialize<S: Serializer>(bytes: &[u8; 16], s: S) -> Result<S::Ok, S::Error> {
 		s.serialize_str(&hex::encode(bytes))
 	}
 
-	pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 16], D::Error> {
+	pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 16], D::Error> {
 		let text = String::deserialize(d)?;
 		let bytes = hex::decode(text).map_err(serde::de::Error::custom)?;
 		bytes.try_into().map_err(|_| serde::de::Error::custom("expected 16 bytes"))

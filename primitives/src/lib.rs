@@ -190,7 +190,7 @@ mod tests {
 		assert_eq!(validate_cid(b"QmNotBinary"), Err(CidError::Malformed));
 		assert_eq!(validate_cid(&raw[..20]), Err(CidError::Malformed));
 		assert_eq!(validate_cid(&[&raw[..], &[0]].concat()), Err(CidError::Malformed));
-		let mut dag_cbor = raw.clone();
+		let mut dag_cbor = raw;
 		dag_cbor[1] = 0x71;
 		assert_eq!(validate_cid(&dag_cbor), Err(CidError::UnsupportedCodec));
 		// identity multihash carrying the bytes "hi".

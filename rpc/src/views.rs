@@ -10,22 +10,22 @@ use sp_core::crypto::Ss58Codec;
 use sp_runtime::AccountId32;
 
 /// An account in SS58.
-pub fn account(who: &AccountId32) -> String {
+pub(crate) fn account(who: &AccountId32) -> String {
 	who.to_ss58check()
 }
 
 /// Bytes as `0x` hex.
-pub fn hex0x(bytes: &[u8]) -> String {
+pub(crate) fn hex0x(bytes: &[u8]) -> String {
 	format!("0x{}", hex::encode(bytes))
 }
 
 /// A binary CID in text form (or hex if it does not parse, which the chain prevents).
-pub fn cid(bytes: &[u8]) -> String {
+pub(crate) fn cid(bytes: &[u8]) -> String {
 	cid::Cid::try_from(bytes).map(|c| c.to_string()).unwrap_or_else(|_| hex0x(bytes))
 }
 
 /// An anchored document.
-pub fn document(id: u64, doc: &Document<Runtime>) -> Value {
+pub(crate) fn document(id: u64, doc: &Document<Runtime>) -> Value {
 	let status = match doc.status {
 		DocumentStatus::Current => json!({ "state": "current" }),
 		DocumentStatus::Superseded { by } => json!({ "state": "superseded", "by": by }),
@@ -48,7 +48,7 @@ pub fn document(id: u64, doc: &Document<Runtime>) -> Value {
 }
 
 /// A consent and its lifecycle.
-pub fn consent(id: u64, c: &Consent<Runtime>) -> Value {
+pub(crate) fn consent(id: u64, c: &Consent<Runtime>) -> Value {
 	let scope = match &c.scope {
 		Scope::All => json!({ "all": true }),
 		Scope::DocumentTypes(types) => json!({
@@ -76,6 +76,6 @@ pub fn consent(id: u64, c: &Consent<Runtime>) -> Value {
 
 /// An audit entry with its place in the patient's trail (the shape the explorer's trail
 /// check gives the entries it decodes).
-pub fn audit(seq: u64, record: &AuditRecord<AccountId32>) -> Value {
+pub(crate) fn audit(seq: u64, record: &AuditRecord<AccountId32>) -> Value {
 	medledger_explorer_wasm::entry_view(seq, record, account)
 }
