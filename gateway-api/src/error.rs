@@ -198,8 +198,11 @@ pub struct ErrorCode {
 
 /// Every code a portal method may answer with.
 pub fn codes() -> Vec<ErrorCode> {
-	let kinds = ErrorKind::iter()
-		.map(|kind| ErrorCode { code: kind.code(), name: <&str>::from(kind).into(), meaning: kind.meaning() });
+	let kinds = ErrorKind::iter().map(|kind| ErrorCode {
+		code: kind.code(),
+		name: <&str>::from(kind).into(),
+		meaning: kind.meaning(),
+	});
 	let refusals = REFUSALS.iter().map(|(refusal, code, meaning)| ErrorCode {
 		code: *code,
 		name: json!(refusal).as_str().unwrap_or_default().into(),

@@ -8,9 +8,9 @@
 //! restart. Clients send `Authorization: Bearer <token>` on HTTP requests and on the
 //! WebSocket upgrade.
 
-use medledger_gateway_api::GatewayError;
 use base64::Engine;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use medledger_gateway_api::GatewayError;
 use pallet_consortium::Role;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -164,13 +164,19 @@ mod tests {
 
 		let credentials = Credentials::new(dir.path(), 100);
 		assert_eq!(credentials.authenticate(Some(&token)).unwrap(), issued);
-		assert!(matches!(credentials.authenticate(Some("mlg_guess")), Err(GatewayError::Unauthenticated)));
+		assert!(matches!(
+			credentials.authenticate(Some("mlg_guess")),
+			Err(GatewayError::Unauthenticated)
+		));
 		assert!(matches!(credentials.authenticate(None), Err(GatewayError::Unauthenticated)));
 
 		// The file's modification time may not change within its resolution: wait a little.
 		std::thread::sleep(std::time::Duration::from_millis(20));
 		assert!(revoke(dir.path(), &issued.id).unwrap());
-		assert!(matches!(credentials.authenticate(Some(&token)), Err(GatewayError::Unauthenticated)));
+		assert!(matches!(
+			credentials.authenticate(Some(&token)),
+			Err(GatewayError::Unauthenticated)
+		));
 	}
 
 	#[test]

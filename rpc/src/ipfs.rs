@@ -27,7 +27,6 @@
 //! embedded node writes those blocks itself), and what the Kubo client asks for explicitly
 //! (`cid-version=0&raw-leaves=false&chunker=size-262144`).
 
-use medledger_gateway_api::GatewayError;
 use cid::Cid;
 use futures::StreamExt;
 use libp2p::{
@@ -35,6 +34,7 @@ use libp2p::{
 	identity::Keypair,
 	noise, pnet, tcp, yamux, Multiaddr, PeerId, Transport,
 };
+use medledger_gateway_api::GatewayError;
 use rust_ipfs::{
 	unixfs::ll::file::adder::FileAdder, Block, Ipfs, IpfsPath, UninitializedIpfsDefault,
 };

@@ -52,9 +52,9 @@ pub mod store;
 mod views;
 pub mod wraps;
 
-use medledger_gateway_api::GatewayError;
 use keystore::Keystore;
 use medledger_chain_client::{Chain, Watch};
+use medledger_gateway_api::GatewayError;
 use std::sync::Arc;
 use tokio::sync::{broadcast, Notify, RwLock};
 

@@ -6,9 +6,9 @@
 //! accessed (an audited read). Finality of the gateway's own writes is sent by
 //! [`crate::Gateway::watch_finality`].
 
-use medledger_gateway_api::GatewayError;
-use crate::{Gateway};
+use crate::Gateway;
 use medledger_chain_client::{DomainEvent, H256};
+use medledger_gateway_api::GatewayError;
 use pallet_consortium::{OrgId, Role};
 use serde::Serialize;
 use sp_runtime::AccountId32;

@@ -16,13 +16,13 @@
 //! account and leave the queue once included. Entries the chain refuses (they cannot become
 //! valid by waiting) are logged in full and dropped.
 
-use medledger_chain_client::ChainError;
-use medledger_gateway_api::GatewayError;
 use crate::{
 	store::{QueuedAccess, Upload, UploadState},
 	Gateway,
 };
 use codec::Decode;
+use medledger_chain_client::ChainError;
+use medledger_gateway_api::GatewayError;
 use medledger_runtime::{RuntimeCall, RuntimeEvent};
 use pallet_audit::AccessRecord;
 use pallet_documents::NewDocument;
@@ -145,7 +145,9 @@ fn settle(gw: &Gateway, upload: &mut Upload, result: Result<(), GatewayError>) -
 
 async fn store(gw: &Gateway, upload: &mut Upload) -> Result<(), GatewayError> {
 	let path = gw.store.spool_path(upload.id);
-	let bytes = tokio::fs::read(&path).await.map_err(|e| GatewayError::internal(format!("spooled envelope missing: {e}")))?;
+	let bytes = tokio::fs::read(&path)
+		.await
+		.map_err(|e| GatewayError::internal(format!("spooled envelope missing: {e}")))?;
 	let cid: cid::Cid = upload.cid.parse().map_err(GatewayError::internal)?;
 	gw.storage.put(bytes, &cid).await?;
 	upload.state = UploadState::Stored;

@@ -2,7 +2,6 @@
 //! method does, callable by tests without a server. `server.rs` maps methods onto these,
 //! after authentication and the role check.
 
-use medledger_gateway_api::GatewayError;
 use crate::{
 	auth::Credential,
 	ipfs,
@@ -12,6 +11,7 @@ use crate::{
 use base64::Engine;
 use codec::Encode;
 use medledger_envelope::PublicKey;
+use medledger_gateway_api::GatewayError;
 use medledger_primitives::{
 	audit::{AuditEntry, AuditRecord, Outcome, Refusal, Subject, TrailHead},
 	Action, DocId, OrgId, Purpose, MAX_PAGE,
@@ -303,7 +303,8 @@ pub async fn document_upload(
 	};
 	let store = gw.store.clone();
 	let upload = tokio::task::spawn_blocking(move || -> Result<Upload, GatewayError> {
-		let sealed = medledger_envelope::seal(&file, &[patient_key, org_key]).map_err(|e| GatewayError::internal(format!("sealing failed: {e}")))?;
+		let sealed = medledger_envelope::seal(&file, &[patient_key, org_key])
+			.map_err(|e| GatewayError::internal(format!("sealing failed: {e}")))?;
 		let mut upload = upload;
 		upload.commitment = views::hex0x(&sealed.commitment);
 		upload.cid = ipfs::cid_of(&sealed.envelope).to_string();
@@ -893,7 +894,9 @@ async fn audit_entries(
 	loop {
 		let page: Vec<Placed> = match who {
 			Who::Actor(actor) => gw.chain.api().by_actor(actor, &after, MAX_PAGE).await?,
-			Who::Organisation(org) => gw.chain.api().by_organisation(*org, &after, MAX_PAGE).await?,
+			Who::Organisation(org) => {
+				gw.chain.api().by_organisation(*org, &after, MAX_PAGE).await?
+			}
 		};
 		let Some((last, _)) = page.last() else { break };
 		after = Some(last.clone());

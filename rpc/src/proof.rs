@@ -11,13 +11,13 @@
 //! the headers after B up to the first justified block F ≥ B. The set id is read at F's
 //! parent: a block that enacts a new authority set is still justified by the old one.
 
-use medledger_gateway_api::GatewayError;
 use crate::{
 	auth::Credential,
 	portal::{self, GetDocument},
 	Gateway,
 };
 use codec::Encode;
+use medledger_gateway_api::GatewayError;
 use medledger_primitives::DocId;
 use medledger_verifier::bundle::{BlockPart, DocumentPart, FinalityPart, ProofBundle};
 use pallet_consortium::Role;

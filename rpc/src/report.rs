@@ -101,7 +101,8 @@ impl Report {
 	pub fn to_csv(&self) -> Result<String, GatewayError> {
 		let mut out = csv::Writer::from_writer(Vec::new());
 		let mut row = |fields: [String; 12]| {
-			out.write_record(&fields).map_err(|e| GatewayError::internal(format!("CSV writing failed: {e}")))
+			out.write_record(&fields)
+				.map_err(|e| GatewayError::internal(format!("CSV writing failed: {e}")))
 		};
 		row([
 			"record",

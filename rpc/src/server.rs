@@ -5,7 +5,6 @@
 //! method but `rpc.discover` needs `Authorization: Bearer <token>` (on the HTTP request,
 //! or on the WebSocket upgrade request). `GET /explorer/…` serves the explorer's files.
 
-use medledger_gateway_api::GatewayError;
 use crate::{
 	access::{authorise, may_see, Caller, ANY, EXPLORER, READERS, STAFF},
 	auth::Credential,
@@ -16,6 +15,7 @@ use jsonrpsee::{
 	types::{ErrorObjectOwned, Params},
 	Extensions, PendingSubscriptionSink, RpcModule, SubscriptionMessage,
 };
+use medledger_gateway_api::GatewayError;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::{
@@ -150,7 +150,9 @@ async fn dispatch(
 		"explorer_block" => explorer::block(gw, params(p)?).await,
 		"explorer_document" => explorer::document(gw, params::<Id>(p)?.id).await,
 		"explorer_search" => explorer::search(gw, &params::<Query>(p)?.query).await,
-		other => Err(GatewayError::internal(format!("method {other} is in the table but not dispatched"))),
+		other => Err(GatewayError::internal(format!(
+			"method {other} is in the table but not dispatched"
+		))),
 	}
 }
 

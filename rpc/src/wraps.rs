@@ -19,9 +19,9 @@
 //! exists, the data key is unwrapped from the envelope and wrapped to the hospital's
 //! registered key, all of one consent in one `add_wraps`.
 
+use crate::Gateway;
 use medledger_chain_client::ChainError;
 use medledger_gateway_api::GatewayError;
-use crate::{Gateway};
 use medledger_primitives::{audit::Refusal, Action, ConsentId, DocId, OrgId};
 use medledger_runtime::{Runtime, RuntimeCall, RuntimeEvent};
 use pallet_consent::{Access, Consent, ConsentStatus, KeyWrap};
@@ -105,7 +105,11 @@ async fn reconcile(gw: &Gateway, own: OrgId, patient: &AccountId32) -> Result<()
 				continue;
 			}
 			let data_key = own_data_key(gw, *id, doc).await?;
-			let wrapped = medledger_envelope::wrap(&data_key, key).map_err(|e| GatewayError::internal(format!("a hospital's registered key cannot be wrapped to: {e}")))?;
+			let wrapped = medledger_envelope::wrap(&data_key, key).map_err(|e| {
+				GatewayError::internal(format!(
+					"a hospital's registered key cannot be wrapped to: {e}"
+				))
+			})?;
 			owed.entry(consent_id).or_default().push((*id, wrapped.to_vec()));
 		}
 	}
@@ -193,5 +197,7 @@ async fn signer(gw: &Gateway, own: OrgId) -> Result<sp_core::sr25519::Pair, Gate
 		.iter()
 		.find(|a| matches!(a.role, Role::OrgAdmin(o) | Role::Clinician(o) if o == own))
 		.map(|a| a.pair.clone())
-		.ok_or_else(|| GatewayError::internal("no staff key in the keystore to sign key wraps with"))
+		.ok_or_else(|| {
+			GatewayError::internal("no staff key in the keystore to sign key wraps with")
+		})
 }

@@ -6,8 +6,8 @@
 //! consent's purpose and window, a document's type) are read from the state of the block
 //! being described — the node keeps archive state, so old blocks read as they were.
 
-use medledger_gateway_api::GatewayError;
 use crate::{report::rfc3339, views, Gateway};
+use medledger_gateway_api::GatewayError;
 use medledger_primitives::{
 	audit::{AuditAction, Outcome, Subject},
 	OrgId,

@@ -13,11 +13,11 @@
 pub mod assets;
 pub mod describe;
 
-use medledger_gateway_api::GatewayError;
 use crate::{portal, proof, views, Gateway};
 use codec::Decode;
 use describe::{Names, Sentence};
 use frame_support::traits::GetCallMetadata;
+use medledger_gateway_api::GatewayError;
 use medledger_primitives::{audit::Subject, DocId, OrgId};
 use medledger_runtime::{Header, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
 use pallet_consent::{Consent, KeyWrap, Scope};
