@@ -106,13 +106,11 @@ impl Gateway {
 		upload: &store::Upload,
 		finalised: bool,
 	) -> Result<Option<u64>, GatewayError> {
-		let commitment =
-			keystore::parse_secret32(&upload.commitment).map_err(GatewayError::internal)?;
 		let api = match finalised {
 			true => self.chain.api_at(self.chain.finalised_head().await?),
 			false => self.chain.api(),
 		};
-		Ok(api.document_by_commitment(commitment).await?)
+		Ok(api.document_by_commitment(upload.commitment.0).await?)
 	}
 
 	/// Follows a submitted extrinsic to finality and tells subscribers: this hospital's

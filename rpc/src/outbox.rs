@@ -26,7 +26,6 @@ use medledger_gateway_api::GatewayError;
 use medledger_runtime::{RuntimeCall, RuntimeEvent};
 use pallet_audit::AccessRecord;
 use pallet_documents::NewDocument;
-use sp_core::crypto::Ss58Codec;
 use sp_runtime::AccountId32;
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
@@ -148,8 +147,7 @@ async fn store(gw: &Gateway, upload: &mut Upload) -> Result<(), GatewayError> {
 	let bytes = tokio::fs::read(&path)
 		.await
 		.map_err(|e| GatewayError::internal(format!("spooled envelope missing: {e}")))?;
-	let cid: cid::Cid = upload.cid.parse().map_err(GatewayError::internal)?;
-	gw.storage.put(bytes, &cid).await?;
+	gw.storage.put(bytes, &upload.cid).await?;
 	upload.state = UploadState::Stored;
 	gw.store.update(upload)?;
 	// Only now is the spooled copy redundant.
@@ -158,15 +156,10 @@ async fn store(gw: &Gateway, upload: &mut Upload) -> Result<(), GatewayError> {
 }
 
 fn new_document(upload: &Upload) -> Result<NewDocument<AccountId32>, GatewayError> {
-	let commitment =
-		crate::keystore::parse_secret32(&upload.commitment).map_err(GatewayError::internal)?;
-	let cid: cid::Cid = upload.cid.parse().map_err(GatewayError::internal)?;
 	Ok(NewDocument {
-		patient: AccountId32::from_ss58check(&upload.patient).map_err(|e| {
-			GatewayError::internal(format!("stored patient of upload {}: {e}", upload.id))
-		})?,
-		commitment,
-		cid: cid.to_bytes(),
+		patient: upload.patient.clone(),
+		commitment: upload.commitment.0,
+		cid: upload.cid.to_bytes(),
 		size: upload.size,
 		media_type: upload.media_type.clone().into_bytes(),
 		document_type: upload.document_type.clone().into_bytes(),

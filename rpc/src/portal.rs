@@ -286,28 +286,26 @@ pub async fn document_upload(
 	}
 	let org_key = gw.keystore.read().await.encryption_public();
 
-	let upload = Upload {
-		id: 0,
-		signer,
-		patient: views::account(&patient),
-		commitment: String::new(),
-		cid: String::new(),
-		size: file.len() as u64,
-		media_type: p.media_type,
-		document_type: p.document_type,
-		accepted_at: crate::unix_millis(),
-		supersedes: p.supersedes,
-		state: UploadState::Accepted,
-		attempts: 0,
-		last_error: None,
-	};
 	let store = gw.store.clone();
+	let accepted_at = crate::unix_millis();
 	let upload = tokio::task::spawn_blocking(move || -> Result<Upload, GatewayError> {
 		let sealed = medledger_envelope::seal(&file, &[patient_key, org_key])
 			.map_err(|e| GatewayError::internal(format!("sealing failed: {e}")))?;
-		let mut upload = upload;
-		upload.commitment = views::hex0x(&sealed.commitment);
-		upload.cid = ipfs::cid_of(&sealed.envelope).to_string();
+		let upload = Upload {
+			id: 0,
+			signer,
+			patient,
+			commitment: sealed.commitment.into(),
+			cid: ipfs::cid_of(&sealed.envelope),
+			size: file.len() as u64,
+			media_type: p.media_type,
+			document_type: p.document_type,
+			accepted_at,
+			supersedes: p.supersedes,
+			state: UploadState::Accepted,
+			attempts: 0,
+			last_error: None,
+		};
 		Ok(store.accept(upload, &sealed.envelope)?)
 	})
 	.await

@@ -60,12 +60,13 @@ pub struct Upload {
 	pub id: u64,
 	/// The staff account (keystore name) that signs the anchor.
 	pub signer: String,
-	/// The patient (SS58).
-	pub patient: String,
-	/// `BLAKE2b-256(salt ‖ file)`, hex.
-	pub commitment: String,
-	/// CID of the envelope.
-	pub cid: String,
+	/// The patient (SS58 on disk and on the wire).
+	pub patient: sp_runtime::AccountId32,
+	/// `BLAKE2b-256(salt ‖ file)` (`0x` hex on disk and on the wire).
+	pub commitment: sp_core::H256,
+	/// CID of the envelope (its text form on disk and on the wire).
+	#[serde(with = "cid_text")]
+	pub cid: cid::Cid,
 	/// Plaintext size in bytes.
 	pub size: u64,
 	/// Media type.
@@ -84,6 +85,19 @@ pub struct Upload {
 	pub attempts: u32,
 	/// The last transient failure, if any.
 	pub last_error: Option<String>,
+}
+
+/// A CID as its text form (`bafy…`), as stored and answered before uploads were typed.
+mod cid_text {
+	use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+	pub(super) fn serialize<S: Serializer>(cid: &cid::Cid, s: S) -> Result<S::Ok, S::Error> {
+		s.collect_str(cid)
+	}
+
+	pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<cid::Cid, D::Error> {
+		String::deserialize(d)?.parse().map_err(D::Error::custom)
+	}
 }
 
 /// A read to record on chain, with the staff account that reports it.
@@ -307,9 +321,9 @@ mod tests {
 		Upload {
 			id: 0,
 			signer: "alice".into(),
-			patient: "5Hp…".into(),
-			commitment: "00".into(),
-			cid: "Qm…".into(),
+			patient: sp_runtime::AccountId32::new([7; 32]),
+			commitment: sp_core::H256::repeat_byte(1),
+			cid: crate::ipfs::cid_of(b"an envelope"),
 			size: 3,
 			media_type: "text/plain".into(),
 			document_type: "34133-9".into(),
@@ -319,6 +333,23 @@ mod tests {
 			attempts: 0,
 			last_error: None,
 		}
+	}
+
+	#[test]
+	fn uploads_stored_before_they_were_typed_still_read() {
+		use sp_core::crypto::Ss58Codec;
+		let typed = upload();
+		let stored_as_text = serde_json::json!({
+			"id": 0, "signer": "alice",
+			"patient": typed.patient.to_ss58check(),
+			"commitment": format!("0x{}", "01".repeat(32)),
+			"cid": typed.cid.to_string(),
+			"size": 3, "mediaType": "text/plain", "documentType": "34133-9",
+			"acceptedAt": 1, "state": "accepted", "attempts": 0, "lastError": null,
+		});
+		let read: Upload = serde_json::from_value(stored_as_text.clone()).unwrap();
+		assert_eq!(read, typed);
+		assert_eq!(serde_json::to_value(&read).unwrap(), stored_as_text);
 	}
 
 	#[test]
