@@ -35,6 +35,7 @@ extern crate alloc;
 
 pub use pallet::*;
 
+pub mod migrations;
 pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -131,7 +132,12 @@ pub type PlacedRecord<AccountId> = (EntryRef<AccountId>, AuditRecord<AccountId>)
 pub mod pallet {
 	use super::*;
 
+	/// The layout of this pallet's storage; [`crate::migrations`] says why it is 0 and how it
+	/// changes.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -186,6 +192,8 @@ pub mod pallet {
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	// Each variant's doc tells what its fields are; they are the event's named data.
+	#[allow(missing_docs)]
 	pub enum Event<T: Config> {
 		/// An entry was added to a patient's trail.
 		Recorded {
@@ -214,6 +222,14 @@ pub mod pallet {
 		NotOwnRecord,
 		/// A read is dated after the current block.
 		DatedInTheFuture,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::call]
@@ -350,6 +366,70 @@ impl<T: Config> Pallet<T> {
 		keys.take(limit.min(MAX_PAGE) as usize)
 			.filter_map(|key| Entries::<T>::get(&key.0, key.1).map(|record| (key, record)))
 			.collect()
+	}
+}
+
+#[cfg(any(test, feature = "try-runtime"))]
+impl<T: Config> Pallet<T> {
+	/// Checks what auditors rely on: every trail is complete and chains to its head, and the
+	/// indexes by actor and by organisation list exactly the stored entries.
+	///
+	/// - Each stored trail has at least one entry (a trail is stored by its first entry) and
+	///   entries `1..=seq`, each filed under its own patient, each stored head equal to the
+	///   chain recomputed from the start, the last one equal to the trail's head.
+	/// - No entry lies outside a trail's `1..=seq`.
+	/// - Each entry is in the by-actor index under its actor and, when it names an
+	///   organisation, in the by-organisation index under it; each index key names a stored
+	///   entry of that actor or organisation.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let mut entries: u64 = 0;
+		for (patient, trail) in Trails::<T>::iter() {
+			ensure!(trail.seq > 0, "audit: an empty trail is stored");
+			// Walked entry by entry rather than collected for `verify_trail`: a trail has no
+			// length bound and try-state runs within the runtime's heap.
+			let mut head = TrailHead::default();
+			for seq in 1..=trail.seq {
+				let record =
+					Entries::<T>::get(&patient, seq).ok_or("audit: a trail has a missing entry")?;
+				ensure!(
+					record.entry.patient == patient,
+					"audit: an entry is filed in another patient's trail"
+				);
+				head = head.append(&record.entry);
+				ensure!(head.head == record.head, "audit: an entry's head breaks the hash chain");
+				let key = (patient.clone(), seq);
+				ensure!(
+					ByActor::<T>::contains_key(&record.entry.actor, &key),
+					"audit: an entry is missing from the by-actor index"
+				);
+				if let Some(org) = record.entry.org {
+					ensure!(
+						ByOrganisation::<T>::contains_key(org, &key),
+						"audit: an entry is missing from the by-organisation index"
+					);
+				}
+			}
+			ensure!(head.head == trail.head, "audit: a trail's head is not its last entry's");
+			entries += trail.seq;
+		}
+		// Every entry inside a trail was found above, so equal counts leave none outside.
+		ensure!(
+			Entries::<T>::iter_keys().count() as u64 == entries,
+			"audit: an entry lies outside its trail"
+		);
+		for (actor, (patient, seq)) in ByActor::<T>::iter_keys() {
+			ensure!(
+				Entries::<T>::get(&patient, seq).is_some_and(|r| r.entry.actor == actor),
+				"audit: a by-actor index key names no entry of that actor"
+			);
+		}
+		for (org, (patient, seq)) in ByOrganisation::<T>::iter_keys() {
+			ensure!(
+				Entries::<T>::get(&patient, seq).is_some_and(|r| r.entry.org == Some(org)),
+				"audit: a by-organisation index key names no entry of that organisation"
+			);
+		}
+		Ok(())
 	}
 }
 

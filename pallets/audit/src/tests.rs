@@ -25,7 +25,7 @@ fn whole_trail(patient: u64) -> Vec<(u64, AuditRecord<u64>)> {
 
 #[test]
 fn a_clinician_reports_reads_into_the_patients_trail() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let refused = AccessRecord {
 			outcome: Outcome::Refused(Refusal::ConsentRevoked),
 			..read(PATIENT, Subject::Document(1))
@@ -58,7 +58,7 @@ fn a_clinician_reports_reads_into_the_patients_trail() {
 
 #[test]
 fn the_trail_verifies_against_its_head() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)); 3]));
 		assert_ok!(report(H2_ADMIN, vec![read(PATIENT, Subject::Consent(1))]));
 		assert_ok!(report(PATIENT, vec![read(PATIENT, Subject::Patient)]));
@@ -74,7 +74,7 @@ fn the_trail_verifies_against_its_head() {
 
 #[test]
 fn record_appends_entries_of_other_pallets() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let entry = AuditEntry {
 			patient: PATIENT,
 			actor: PATIENT,
@@ -95,7 +95,7 @@ fn record_appends_entries_of_other_pallets() {
 
 #[test]
 fn queries_by_actor_and_organisation_page_through_everything() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)); 4]));
 		assert_ok!(report(H1_ADMIN, vec![read(OTHER_PATIENT, Subject::Document(2))]));
 		assert_ok!(report(H2_ADMIN, vec![read(PATIENT, Subject::Document(1))]));
@@ -126,7 +126,7 @@ fn queries_by_actor_and_organisation_page_through_everything() {
 
 #[test]
 fn only_patients_and_staff_report_reads() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		for who in [STRANGER, AUDITOR] {
 			assert_noop!(
 				report(who, vec![read(PATIENT, Subject::Document(1))]),
@@ -138,7 +138,7 @@ fn only_patients_and_staff_report_reads() {
 
 #[test]
 fn a_patient_reports_only_their_own_records() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(
 			report(PATIENT, vec![read(OTHER_PATIENT, Subject::Document(2))]),
 			Error::<Test>::NotOwnRecord
@@ -148,7 +148,7 @@ fn a_patient_reports_only_their_own_records() {
 
 #[test]
 fn empty_and_oversize_reports_are_refused() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(report(H1_CLINICIAN, vec![]), Error::<Test>::EmptyReport);
 		assert_noop!(
 			report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)); 5]),
@@ -159,7 +159,7 @@ fn empty_and_oversize_reports_are_refused() {
 
 #[test]
 fn reads_must_name_a_patient_and_their_own_subject() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(
 			report(H1_CLINICIAN, vec![read(H1_ADMIN, Subject::Patient)]),
 			Error::<Test>::UnknownPatient
@@ -177,12 +177,28 @@ fn reads_must_name_a_patient_and_their_own_subject() {
 
 #[test]
 fn one_bad_read_refuses_the_whole_report() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let future = AccessRecord { at: NOW + 1, ..read(PATIENT, Subject::Document(1)) };
 		assert_noop!(
 			report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)), future]),
 			Error::<Test>::DatedInTheFuture
 		);
 		assert!(whole_trail(PATIENT).is_empty());
+	});
+}
+
+#[test]
+fn try_state_finds_a_broken_index_or_chain() {
+	// Breaks the state on purpose, so not `build_and_execute`: its final check would fail.
+	new_test_ext().execute_with(|| {
+		assert_ok!(report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)); 2]));
+		assert_ok!(Audit::do_try_state());
+		ByActor::<Test>::remove(H1_CLINICIAN, (PATIENT, 2));
+		let missing = "audit: an entry is missing from the by-actor index";
+		assert_eq!(Audit::do_try_state(), Err(missing.into()));
+		ByActor::<Test>::insert(H1_CLINICIAN, (PATIENT, 2), ());
+		Entries::<Test>::mutate(PATIENT, 1, |record| record.as_mut().unwrap().entry.at += 1);
+		let altered = "audit: an entry's head breaks the hash chain";
+		assert_eq!(Audit::do_try_state(), Err(altered.into()));
 	});
 }

@@ -53,6 +53,7 @@ extern crate alloc;
 
 pub use pallet::*;
 
+pub mod migrations;
 pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -113,6 +114,18 @@ pub enum Scope<T: Config> {
 	DocumentTypes(BoundedVec<BoundedVec<u8, T::MaxDocumentTypeLength>, T::MaxScopeItems>),
 	/// These documents.
 	Documents(BoundedVec<DocId, T::MaxScopeItems>),
+}
+
+impl<T: Config> Scope<T> {
+	/// Whether the scope takes in document `id` of type `document_type`: the one rule the
+	/// pallet's access checks, the gateway, the explorer and the patient's tools apply.
+	pub fn covers(&self, id: DocId, document_type: &[u8]) -> bool {
+		match self {
+			Scope::All => true,
+			Scope::DocumentTypes(types) => types.iter().any(|t| t.as_slice() == document_type),
+			Scope::Documents(ids) => ids.contains(&id),
+		}
+	}
 }
 
 /// What a consent allows.
@@ -282,7 +295,12 @@ pub enum Access {
 pub mod pallet {
 	use super::*;
 
+	/// The layout of this pallet's storage; [`crate::migrations`] says why it is 0 and how it
+	/// changes.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -359,6 +377,8 @@ pub mod pallet {
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	// Each variant's doc tells what its fields are; they are the event's named data.
+	#[allow(missing_docs)]
 	pub enum Event<T: Config> {
 		/// A hospital asked a patient for consent.
 		Requested { id: ConsentId, patient: T::AccountId, org: OrgId, requester: T::AccountId },
@@ -438,6 +458,14 @@ pub mod pallet {
 		PatientMustWrap,
 		/// Only the patient and the issuing hospital wrap keys.
 		NotAllowedToWrap,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::call]
@@ -741,12 +769,7 @@ impl<T: Config> Pallet<T> {
 		if now < consent.window.from {
 			return Err(Refusal::ConsentNotYetValid);
 		}
-		let in_scope = match &consent.scope {
-			Scope::All => true,
-			Scope::DocumentTypes(types) => types.iter().any(|t| t.as_slice() == document_type),
-			Scope::Documents(ids) => ids.contains(&document),
-		};
-		if !in_scope {
+		if !consent.scope.covers(document, document_type) {
 			return Err(Refusal::OutsideScope);
 		}
 		if !consent.actions.allows(action) {
@@ -928,6 +951,107 @@ impl<T: Config> Pallet<T> {
 			outcome: Outcome::Success,
 			at: Self::now(),
 		});
+	}
+}
+
+#[cfg(any(test, feature = "try-runtime"))]
+impl<T: Config> Pallet<T> {
+	/// Checks the consents and the indexes that access checks and queries trust:
+	///
+	/// - The ids in use are exactly `1..=ConsentCount` (ids are given in order and consents
+	///   are never removed).
+	/// - Each consent is in [`ByPatient`] under its patient and in [`ByOrganisation`] under its
+	///   hospital; each key of those indexes names a consent of that patient or hospital.
+	/// - [`Grants`] lists only granted consents of its (patient, hospital), each once, and
+	///   every granted consent whose window has not ended (a grant leaves [`Grants`] early
+	///   only once its window ended).
+	/// - A consent's `wraps` is at most `MaxWraps` and counts its [`WrapsOf`] entries; only
+	///   granted consents hold wraps, and only of their patient's documents.
+	/// - Each key wrap in [`KeyWraps`] is listed in [`WrapsOf`] under its consent, which is
+	///   for the hospital the wrap is filed under.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let count = ConsentCount::<T>::get();
+		let now = Self::now();
+		let mut consents: ConsentId = 0;
+		let mut wraps: u64 = 0;
+		for (id, consent) in Consents::<T>::iter() {
+			ensure!((1..=count).contains(&id), "consent: an id is beyond ConsentCount");
+			ensure!(
+				ByPatient::<T>::contains_key(&consent.patient, id),
+				"consent: a consent is missing from the by-patient index"
+			);
+			ensure!(
+				ByOrganisation::<T>::contains_key(consent.org, id),
+				"consent: a consent is missing from the by-organisation index"
+			);
+			let listed = Grants::<T>::get(&consent.patient, consent.org)
+				.iter()
+				.filter(|grant| **grant == id)
+				.count();
+			ensure!(listed <= 1, "consent: a grant is listed twice in Grants");
+			if consent.status == ConsentStatus::Granted && consent.window.to > now {
+				ensure!(listed == 1, "consent: a grant within its window is missing from Grants");
+			}
+			ensure!(consent.wraps <= T::MaxWraps::get(), "consent: a consent holds over MaxWraps");
+			ensure!(
+				WrapsOf::<T>::iter_key_prefix(id).count() == consent.wraps as usize,
+				"consent: a consent's wrap count does not match WrapsOf"
+			);
+			wraps += u64::from(consent.wraps);
+			consents += 1;
+		}
+		// Every id found lies in `1..=count`, so as many consents as `count` leave no gap.
+		ensure!(consents == count, "consent: an id up to ConsentCount has no consent");
+		// Each consent's entries were counted above, so equal totals leave none of no consent.
+		ensure!(
+			WrapsOf::<T>::iter_keys().count() as u64 == wraps,
+			"consent: WrapsOf lists wraps of no consent"
+		);
+		for (patient, id) in ByPatient::<T>::iter_keys() {
+			ensure!(
+				Consents::<T>::get(id).is_some_and(|c| c.patient == patient),
+				"consent: a by-patient key names no consent of that patient"
+			);
+		}
+		for (org, id) in ByOrganisation::<T>::iter_keys() {
+			ensure!(
+				Consents::<T>::get(id).is_some_and(|c| c.org == org),
+				"consent: a by-organisation key names no consent of that organisation"
+			);
+		}
+		for (patient, org, grants) in Grants::<T>::iter() {
+			for id in grants {
+				ensure!(
+					Consents::<T>::get(id).is_some_and(|c| {
+						c.patient == patient && c.org == org && c.status == ConsentStatus::Granted
+					}),
+					"consent: Grants lists a consent not granted by that patient to that hospital"
+				);
+			}
+		}
+		for (id, document) in WrapsOf::<T>::iter_keys() {
+			let consent = Consents::<T>::get(id).ok_or("consent: WrapsOf names no consent")?;
+			ensure!(
+				consent.status == ConsentStatus::Granted,
+				"consent: a consent that is not granted holds wraps"
+			);
+			ensure!(
+				pallet_documents::Records::<T>::get(document)
+					.is_some_and(|d| d.patient == consent.patient),
+				"consent: a consent holds a wrap of a document not of its patient"
+			);
+		}
+		for (document, org, wrap) in KeyWraps::<T>::iter() {
+			ensure!(
+				WrapsOf::<T>::contains_key(wrap.consent, document),
+				"consent: a key wrap is not listed under its consent in WrapsOf"
+			);
+			ensure!(
+				Consents::<T>::get(wrap.consent).is_some_and(|c| c.org == org),
+				"consent: a key wrap is filed under another hospital than its consent's"
+			);
+		}
+		Ok(())
 	}
 }
 

@@ -70,7 +70,7 @@ fn last_audit() -> AuditEntry<u64> {
 
 #[test]
 fn staff_request_consent() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let doc = anchor(PATIENT, 1, b"11502-2");
 		let id = request(ScopeRequest::Documents(vec![doc]), read(), next_hours(1));
 		let consent = Pallet::consent(id).unwrap();
@@ -89,7 +89,7 @@ fn staff_request_consent() {
 
 #[test]
 fn requests_are_checked() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let other = anchor(OTHER_PATIENT, 9, b"11502-2");
 		let ask = |who, patient, scope, actions, window| {
 			Pallet::request(
@@ -139,7 +139,7 @@ fn requests_are_checked() {
 
 #[test]
 fn the_patient_grants_with_key_wraps() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let doc = anchor(PATIENT, 1, b"11502-2");
 		let id = requested();
 		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![(doc, vec![7; 8])]));
@@ -163,7 +163,7 @@ fn the_patient_grants_with_key_wraps() {
 
 #[test]
 fn only_the_patient_decides_and_only_once() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let id = requested();
 		for who in [H2_CLINICIAN, OTHER_PATIENT] {
 			assert_noop!(
@@ -201,7 +201,7 @@ fn only_the_patient_decides_and_only_once() {
 
 #[test]
 fn a_request_whose_window_ended_cannot_be_granted() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let id = request(ScopeRequest::All, read(), next_hours(1));
 		set_time(NOW + HOUR);
 		assert_noop!(
@@ -213,7 +213,7 @@ fn a_request_whose_window_ended_cannot_be_granted() {
 
 #[test]
 fn grants_per_hospital_are_bounded_but_ended_ones_make_room() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let short = request(ScopeRequest::All, read(), next_hours(1));
 		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), short, vec![]));
 		granted();
@@ -230,7 +230,7 @@ fn grants_per_hospital_are_bounded_but_ended_ones_make_room() {
 
 #[test]
 fn key_wraps_are_checked() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let lab = anchor(PATIENT, 1, b"11502-2");
 		let note = anchor(PATIENT, 2, b"34133-9");
 		let other = anchor(OTHER_PATIENT, 3, b"11502-2");
@@ -254,7 +254,7 @@ fn key_wraps_are_checked() {
 
 #[test]
 fn the_issuing_hospital_wraps_keys_of_documents_added_after_the_grant() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let before = anchor(PATIENT, 1, b"11502-2");
 		let id = granted();
 		let after = anchor(PATIENT, 2, b"11502-2");
@@ -279,7 +279,7 @@ fn the_issuing_hospital_wraps_keys_of_documents_added_after_the_grant() {
 
 #[test]
 fn revoking_stops_access_and_removes_the_wraps() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let doc = anchor(PATIENT, 1, b"11502-2");
 		let id = requested();
 		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![(doc, vec![7])]));
@@ -312,7 +312,7 @@ fn revoking_stops_access_and_removes_the_wraps() {
 
 #[test]
 fn a_grant_expires_at_its_windows_end() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let doc = anchor(PATIENT, 1, b"11502-2");
 		let id = request(ScopeRequest::All, read(), next_hours(1));
 		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![(doc, vec![7])]));
@@ -354,7 +354,7 @@ fn a_grant_expires_at_its_windows_end() {
 
 #[test]
 fn break_glass_opens_read_access_for_its_window_only() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let doc = anchor(PATIENT, 1, b"11502-2");
 		assert_eq!(h2_reads(doc), Err(Refusal::NoConsent));
 		assert_ok!(Pallet::break_glass(
@@ -392,7 +392,7 @@ fn break_glass_opens_read_access_for_its_window_only() {
 
 #[test]
 fn break_glass_is_checked() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let open = |who, patient, reason: &[u8]| {
 			Pallet::break_glass(RuntimeOrigin::signed(who), patient, reason.to_vec())
 		};
@@ -407,7 +407,7 @@ fn break_glass_is_checked() {
 
 #[test]
 fn access_checks_name_the_reason() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let lab = anchor(PATIENT, 1, b"11502-2");
 		let note = anchor(PATIENT, 2, b"34133-9");
 		assert_eq!(Pallet::can_access(&PATIENT, lab, Action::Read), Ok(Access::Patient));
@@ -446,7 +446,7 @@ fn access_checks_name_the_reason() {
 
 #[test]
 fn a_denied_request_is_the_reason_given() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let lab = anchor(PATIENT, 1, b"11502-2");
 		let id = requested();
 		assert_ok!(Pallet::deny(RuntimeOrigin::signed(PATIENT), id));
@@ -456,7 +456,7 @@ fn a_denied_request_is_the_reason_given() {
 
 #[test]
 fn a_write_grant_lets_another_hospital_amend() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let lab = anchor(PATIENT, 1, b"11502-2");
 		let amend = || {
 			Documents::amend(
@@ -483,7 +483,7 @@ fn a_write_grant_lets_another_hospital_amend() {
 
 #[test]
 fn queries_list_a_patients_and_a_hospitals_consents() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let a = requested();
 		let b = granted();
 		assert_ok!(Pallet::request(
@@ -503,5 +503,21 @@ fn queries_list_a_patients_and_a_hospitals_consents() {
 		assert_eq!(first.len() + rest.len(), 2);
 		assert_eq!(Pallet::by_organisation(1, None, 10).len(), 1);
 		assert_eq!(ConsentPallet::patient_of(&Subject::Consent(a)), Some(PATIENT));
+	});
+}
+
+#[test]
+fn try_state_finds_a_broken_index() {
+	// Breaks the state on purpose, so not `build_and_execute`: its final check would fail.
+	new_test_ext().execute_with(|| {
+		let id = granted();
+		assert_ok!(Pallet::do_try_state());
+		Grants::<Test>::remove(PATIENT, 2);
+		let missing = "consent: a grant within its window is missing from Grants";
+		assert_eq!(Pallet::do_try_state(), Err(missing.into()));
+		Grants::<Test>::mutate(PATIENT, 2, |grants| grants.try_push(id).unwrap());
+		ByOrganisation::<Test>::insert(1, id, ());
+		let stray = "consent: a by-organisation key names no consent of that organisation";
+		assert_eq!(Pallet::do_try_state(), Err(stray.into()));
 	});
 }

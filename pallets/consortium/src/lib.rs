@@ -48,6 +48,7 @@ extern crate alloc;
 pub use pallet::*;
 
 mod extension;
+pub mod migrations;
 pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -250,7 +251,12 @@ pub type MemberOf<T> = Member<BlockNumberFor<T>>;
 pub mod pallet {
 	use super::*;
 
+	/// The layout of this pallet's storage; [`crate::migrations`] says why it is 0 and how it
+	/// changes.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -353,6 +359,8 @@ pub mod pallet {
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	// Each variant's doc tells what its fields are; they are the event's named data.
+	#[allow(missing_docs)]
 	pub enum Event<T: Config> {
 		/// The consortium admitted a hospital.
 		OrganisationAdmitted { org: OrgId, delegate: T::AccountId },
@@ -403,6 +411,14 @@ pub mod pallet {
 		ValidatorInUse,
 		/// An organisation name must not be empty.
 		EmptyName,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::call]
@@ -745,6 +761,59 @@ impl<T: Config> Pallet<T> {
 			frame_system::Pallet::<T>::inc_providers(who);
 		}
 		ValidatorOf::<T>::insert(who, org);
+	}
+}
+
+#[cfg(any(test, feature = "try-runtime"))]
+impl<T: Config> Pallet<T> {
+	/// Checks the registry and the validator index the session manager and the membership
+	/// check trust:
+	///
+	/// - The organisation ids in use are exactly `1..=OrganisationCount`, at most
+	///   `MaxOrganisations` (ids are given in order and organisations are never deleted).
+	/// - Each organisation's delegate is a member (registered on admission; member records
+	///   are never deleted), and each staff member's organisation exists.
+	/// - [`ValidatorOf`] is the inverse of the organisations' `validator`: each organisation's
+	///   validator maps to it, and each entry names an organisation with that validator, so
+	///   no account validates for two organisations.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let count = OrganisationCount::<T>::get();
+		ensure!(
+			count <= T::MaxOrganisations::get(),
+			"consortium: more organisations than MaxOrganisations"
+		);
+		let mut organisations: u32 = 0;
+		for (org, record) in Organisations::<T>::iter() {
+			ensure!((1..=count).contains(&org), "consortium: an id is beyond OrganisationCount");
+			ensure!(
+				Members::<T>::contains_key(&record.delegate),
+				"consortium: an organisation's delegate is not a member"
+			);
+			if let Some(validator) = &record.validator {
+				ensure!(
+					ValidatorOf::<T>::get(validator) == Some(org),
+					"consortium: an organisation's validator is missing from ValidatorOf"
+				);
+			}
+			organisations += 1;
+		}
+		// Every id found lies in `1..=count`, so as many organisations as `count` leave no gap.
+		ensure!(organisations == count, "consortium: an id up to OrganisationCount is unused");
+		for (validator, org) in ValidatorOf::<T>::iter() {
+			ensure!(
+				Organisations::<T>::get(org).is_some_and(|o| o.validator == Some(validator)),
+				"consortium: ValidatorOf names an organisation with another validator"
+			);
+		}
+		for member in Members::<T>::iter_values() {
+			if let Some(org) = member.role.organisation() {
+				ensure!(
+					Organisations::<T>::contains_key(org),
+					"consortium: a staff member's organisation does not exist"
+				);
+			}
+		}
+		Ok(())
 	}
 }
 

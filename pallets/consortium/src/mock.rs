@@ -51,28 +51,28 @@ impl pallet_consortium::Config for Test {
 }
 
 /// Hospital 1: delegate 10, validator 11, clinician 12.
-pub const H1_ADMIN: u64 = 10;
-pub const H1_VALIDATOR: u64 = 11;
-pub const H1_CLINICIAN: u64 = 12;
+pub(crate) const H1_ADMIN: u64 = 10;
+pub(crate) const H1_VALIDATOR: u64 = 11;
+pub(crate) const H1_CLINICIAN: u64 = 12;
 /// Hospital 2: delegate 20, validator 21.
-pub const H2_ADMIN: u64 = 20;
-pub const H2_VALIDATOR: u64 = 21;
+pub(crate) const H2_ADMIN: u64 = 20;
+pub(crate) const H2_VALIDATOR: u64 = 21;
 /// A patient and an auditor.
-pub const PATIENT: u64 = 30;
-pub const AUDITOR: u64 = 40;
+pub(crate) const PATIENT: u64 = 30;
+pub(crate) const AUDITOR: u64 = 40;
 /// Nobody.
-pub const STRANGER: u64 = 99;
+pub(crate) const STRANGER: u64 = 99;
 
-pub fn key(byte: u8) -> EncryptionKey {
+pub(crate) fn key(byte: u8) -> EncryptionKey {
 	[byte; 32]
 }
 
-pub fn node(byte: u8) -> NodeKey {
+pub(crate) fn node(byte: u8) -> NodeKey {
 	[byte; 32]
 }
 
 /// Two hospitals, a clinician of H1, a patient and an auditor, at block 1.
-pub fn new_test_ext() -> sp_io::TestExternalities {
+pub(crate) fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	let org = |name: &str, delegate, key_byte, validator, node_byte| GenesisOrganisation {
 		name: name.into(),
@@ -102,4 +102,13 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext
+}
+
+/// Runs `test` in [`new_test_ext`], then checks the consortium pallet's invariants on the state the
+/// test left, so every test also shows that its calls keep the indexes consistent.
+pub(crate) fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Consortium::do_try_state().expect("the consortium pallet's invariants hold after the test");
+	});
 }

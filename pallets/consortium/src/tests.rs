@@ -39,7 +39,7 @@ fn last_event() -> RuntimeEvent {
 
 #[test]
 fn genesis_registers_hospitals_council_and_validators() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let h1 = Organisations::<Test>::get(1).unwrap();
 		assert_eq!(h1.delegate, H1_ADMIN);
 		assert_eq!(h1.status, OrgStatus::Active);
@@ -57,7 +57,7 @@ fn genesis_registers_hospitals_council_and_validators() {
 
 #[test]
 fn admit_organisation_by_vote_only() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(
 			Consortium::admit_organisation(
 				signed(H1_ADMIN),
@@ -83,7 +83,7 @@ fn admit_organisation_by_vote_only() {
 
 #[test]
 fn admit_organisation_rejects_bad_input() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(
 			Consortium::admit_organisation(
 				RuntimeOrigin::root(),
@@ -133,7 +133,7 @@ fn admit_organisation_rejects_bad_input() {
 
 #[test]
 fn suspend_reinstate_remove_lifecycle() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(
 			Consortium::suspend_organisation(signed(H1_ADMIN), 2),
 			DispatchError::BadOrigin
@@ -177,7 +177,7 @@ fn suspend_reinstate_remove_lifecycle() {
 
 #[test]
 fn set_validator_rebinds_the_account() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(
 			Consortium::set_validator(signed(H1_ADMIN), 1, Some(60)),
 			DispatchError::BadOrigin
@@ -205,7 +205,7 @@ fn set_validator_rebinds_the_account() {
 
 #[test]
 fn set_nodes_replaces_authorised_peers() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(
 			Consortium::set_nodes(signed(H1_ADMIN), 1, Default::default()),
 			DispatchError::BadOrigin
@@ -228,7 +228,7 @@ fn set_nodes_replaces_authorised_peers() {
 
 #[test]
 fn admins_register_their_staff_and_patients() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(Consortium::register_member(signed(H1_ADMIN), 60, Role::Clinician(1), key(6)));
 		assert_eq!(
 			last_event(),
@@ -245,7 +245,7 @@ fn admins_register_their_staff_and_patients() {
 
 #[test]
 fn register_member_rejects_bad_input() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(
 			Consortium::register_member(signed(H1_ADMIN), 60, Role::Clinician(2), key(6)),
 			Error::<Test>::RoleOutsideOwnOrganisation
@@ -285,7 +285,7 @@ fn register_member_rejects_bad_input() {
 
 #[test]
 fn remove_member_and_register_again() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(
 			Consortium::remove_member(signed(H2_ADMIN), H1_CLINICIAN),
 			Error::<Test>::RoleOutsideOwnOrganisation
@@ -323,7 +323,7 @@ fn remove_member_and_register_again() {
 
 #[test]
 fn members_rotate_their_own_encryption_key() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(
 			Consortium::set_encryption_key(signed(STRANGER), key(8)),
 			Error::<Test>::NotMember
@@ -355,7 +355,7 @@ fn refused(code: u8) -> Result<(), TransactionValidityError> {
 
 #[test]
 fn gate_admits_members_and_refuses_others() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(gate(PATIENT));
 		assert_ok!(gate(H1_CLINICIAN));
 		assert_ok!(gate(H1_VALIDATOR));
@@ -376,7 +376,7 @@ fn gate_admits_members_and_refuses_others() {
 
 #[test]
 fn gate_leaves_unsigned_extrinsics_alone() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
 		let (valid, signer, _) = CheckMembership::<Test>::new()
 			.validate(
@@ -396,7 +396,7 @@ fn gate_leaves_unsigned_extrinsics_alone() {
 
 #[test]
 fn gate_refuses_in_the_pool_before_any_block() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
 		let refusal = CheckMembership::<Test>::new()
 			.validate_only(
@@ -414,7 +414,7 @@ fn gate_refuses_in_the_pool_before_any_block() {
 
 #[test]
 fn gate_orders_roles_by_priority() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
 		let priority = |who| {
 			CheckMembership::<Test>::new()
@@ -438,7 +438,7 @@ fn gate_orders_roles_by_priority() {
 
 #[test]
 fn gate_holds_each_account_to_its_block_quota() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		// Staff quota is 3 per block in the mock, personal quota 1.
 		for _ in 0..3 {
 			assert_ok!(gate(H1_CLINICIAN));
@@ -456,6 +456,7 @@ fn gate_holds_each_account_to_its_block_quota() {
 
 #[test]
 fn refusal_codes_have_words() {
+	// No chain state, so no `build_and_execute`: its invariant check would have nothing to see.
 	assert_eq!(refusal::describe(refusal::NOT_A_MEMBER), Some("not a consortium member"));
 	assert!(refusal::describe(refusal::MEMBERSHIP_REMOVED).is_some());
 	assert!(refusal::describe(refusal::ORGANISATION_INACTIVE).is_some());
@@ -464,7 +465,7 @@ fn refusal_codes_have_words() {
 
 #[test]
 fn session_manager_reports_only_real_changes() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_eq!(
 			<Consortium as SessionManager<u64>>::new_session_genesis(0),
 			Some(vec![H1_VALIDATOR, H2_VALIDATOR])
@@ -486,7 +487,7 @@ fn session_manager_reports_only_real_changes() {
 
 #[test]
 fn session_manager_never_empties_the_validator_set() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(Consortium::suspend_organisation(RuntimeOrigin::root(), 1));
 		assert_ok!(Consortium::suspend_organisation(RuntimeOrigin::root(), 2));
 		assert_eq!(<Consortium as SessionManager<u64>>::new_session(2), None);
@@ -495,7 +496,7 @@ fn session_manager_never_empties_the_validator_set() {
 
 #[test]
 fn only_validator_accounts_may_set_session_keys() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_eq!(ValidatorAccount::<Test>::convert(H1_VALIDATOR), Some(H1_VALIDATOR));
 		assert_eq!(ValidatorAccount::<Test>::convert(H1_ADMIN), None);
 	});
@@ -503,7 +504,7 @@ fn only_validator_accounts_may_set_session_keys() {
 
 #[test]
 fn runtime_upgrades_are_authorised_by_vote_only() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let hash = sp_core::H256::repeat_byte(7);
 		assert_noop!(
 			Consortium::authorize_upgrade(signed(H1_ADMIN), hash),
@@ -515,5 +516,20 @@ fn runtime_upgrades_are_authorised_by_vote_only() {
 				code_hash: hash,
 				check_version: true
 			})));
+	});
+}
+
+#[test]
+fn try_state_finds_a_broken_validator_index() {
+	// Breaks the state on purpose, so not `build_and_execute`: its final check would fail.
+	new_test_ext().execute_with(|| {
+		assert_ok!(Consortium::do_try_state());
+		ValidatorOf::<Test>::remove(H1_VALIDATOR);
+		let missing = "consortium: an organisation's validator is missing from ValidatorOf";
+		assert_eq!(Consortium::do_try_state(), Err(missing.into()));
+		ValidatorOf::<Test>::insert(H1_VALIDATOR, 1);
+		ValidatorOf::<Test>::insert(STRANGER, 1);
+		let stray = "consortium: ValidatorOf names an organisation with another validator";
+		assert_eq!(Consortium::do_try_state(), Err(stray.into()));
 	});
 }

@@ -37,6 +37,7 @@ extern crate alloc;
 
 pub use pallet::*;
 
+pub mod migrations;
 pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -164,7 +165,12 @@ pub trait WriteConsent<AccountId> {
 pub mod pallet {
 	use super::*;
 
+	/// The layout of this pallet's storage; [`crate::migrations`] says why it is 0 and how it
+	/// changes.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -218,6 +224,8 @@ pub mod pallet {
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	// Each variant's doc tells what its fields are; they are the event's named data.
+	#[allow(missing_docs)]
 	pub enum Event<T: Config> {
 		/// A hospital anchored a document for a patient.
 		Anchored { id: DocId, patient: T::AccountId, org: OrgId, author: T::AccountId },
@@ -263,6 +271,14 @@ pub mod pallet {
 		NotIssuingOrganisation,
 		/// The document is already marked entered-in-error.
 		AlreadyEnteredInError,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::call]
@@ -464,6 +480,81 @@ impl<T: Config> Pallet<T> {
 			outcome: Outcome::Success,
 			at: pallet_audit::Pallet::<T>::now(),
 		});
+	}
+}
+
+#[cfg(any(test, feature = "try-runtime"))]
+impl<T: Config> Pallet<T> {
+	/// Checks the anchors and their indexes, which queries and duplicate checks trust:
+	///
+	/// - The ids in use are exactly `1..=DocumentCount` (ids are given in order and documents
+	///   are never removed).
+	/// - Each document is in [`ByCommitment`] under its commitment, in [`ByPatient`] under its
+	///   patient and in [`ByOrganisation`] under its organisation; each key of those indexes
+	///   names a document with that commitment, patient or organisation.
+	/// - Versions link both ways: a document superseded by `by` is older than `by`, whose
+	///   `previous` names it; a document's `previous` is an older document of the same
+	///   patient, superseded by it, or since marked entered-in-error (which a superseded
+	///   version may still be).
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let count = DocumentCount::<T>::get();
+		let mut documents: DocId = 0;
+		for (id, document) in Records::<T>::iter() {
+			ensure!((1..=count).contains(&id), "documents: an id is beyond DocumentCount");
+			ensure!(
+				ByCommitment::<T>::get(document.commitment) == Some(id),
+				"documents: a document is missing from the by-commitment index"
+			);
+			ensure!(
+				ByPatient::<T>::contains_key(&document.patient, id),
+				"documents: a document is missing from the by-patient index"
+			);
+			ensure!(
+				ByOrganisation::<T>::contains_key(document.org, id),
+				"documents: a document is missing from the by-organisation index"
+			);
+			if let DocumentStatus::Superseded { by } = document.status {
+				ensure!(
+					by > id && Records::<T>::get(by).is_some_and(|next| next.previous == Some(id)),
+					"documents: a superseded document's successor does not name it as previous"
+				);
+			}
+			if let Some(previous) = document.previous {
+				let old = Records::<T>::get(previous)
+					.ok_or("documents: a document's previous version does not exist")?;
+				ensure!(
+					previous < id && old.patient == document.patient,
+					"documents: a document's previous version is not an older one of its patient"
+				);
+				ensure!(
+					old.status == DocumentStatus::Superseded { by: id }
+						|| old.status == DocumentStatus::EnteredInError,
+					"documents: a document's previous version is not superseded by it"
+				);
+			}
+			documents += 1;
+		}
+		// Every id found lies in `1..=count`, so as many documents as `count` leave no gap.
+		ensure!(documents == count, "documents: an id up to DocumentCount has no document");
+		for (commitment, id) in ByCommitment::<T>::iter() {
+			ensure!(
+				Records::<T>::get(id).is_some_and(|d| d.commitment == commitment),
+				"documents: a by-commitment key names no document with that commitment"
+			);
+		}
+		for (patient, id) in ByPatient::<T>::iter_keys() {
+			ensure!(
+				Records::<T>::get(id).is_some_and(|d| d.patient == patient),
+				"documents: a by-patient key names no document of that patient"
+			);
+		}
+		for (org, id) in ByOrganisation::<T>::iter_keys() {
+			ensure!(
+				Records::<T>::get(id).is_some_and(|d| d.org == org),
+				"documents: a by-organisation key names no document of that organisation"
+			);
+		}
+		Ok(())
 	}
 }
 

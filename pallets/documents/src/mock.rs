@@ -81,19 +81,19 @@ impl pallet_documents::Config for Test {
 	type WeightInfo = ();
 }
 
-pub const H1_ADMIN: u64 = 10;
-pub const H1_CLINICIAN: u64 = 12;
-pub const H2_ADMIN: u64 = 20;
-pub const H2_CLINICIAN: u64 = 22;
-pub const PATIENT: u64 = 30;
-pub const OTHER_PATIENT: u64 = 31;
-pub const AUDITOR: u64 = 40;
-pub const STRANGER: u64 = 99;
+pub(crate) const H1_ADMIN: u64 = 10;
+pub(crate) const H1_CLINICIAN: u64 = 12;
+pub(crate) const H2_ADMIN: u64 = 20;
+pub(crate) const H2_CLINICIAN: u64 = 22;
+pub(crate) const PATIENT: u64 = 30;
+pub(crate) const OTHER_PATIENT: u64 = 31;
+pub(crate) const AUDITOR: u64 = 40;
+pub(crate) const STRANGER: u64 = 99;
 
 /// The chain's clock in the tests, in milliseconds.
-pub const NOW: u64 = 1_000_000;
+pub(crate) const NOW: u64 = 1_000_000;
 
-pub fn new_test_ext() -> sp_io::TestExternalities {
+pub(crate) fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	let org = |name: &str, delegate| GenesisOrganisation {
 		name: name.into(),
@@ -123,4 +123,13 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		WriteGrants::set(vec![]);
 	});
 	ext
+}
+
+/// Runs `test` in [`new_test_ext`], then checks the documents pallet's invariants on the state the
+/// test left, so every test also shows that its calls keep the indexes consistent.
+pub(crate) fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Documents::do_try_state().expect("the documents pallet's invariants hold after the test");
+	});
 }

@@ -5,7 +5,7 @@ use frame_support::{assert_noop, assert_ok};
 use medledger_primitives::audit::{AuditAction, Subject};
 
 /// A CIDv1 (raw, SHA2-256) whose digest is `n` repeated.
-pub fn cid(n: u8) -> Vec<u8> {
+pub(crate) fn cid(n: u8) -> Vec<u8> {
 	[&[0x01, 0x55, 0x12, 0x20][..], &[n; 32]].concat()
 }
 
@@ -31,7 +31,7 @@ fn last_audit(patient: u64) -> AuditEntry<u64> {
 
 #[test]
 fn a_clinician_anchors_a_document() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
 		let record = Documents::document(1).unwrap();
 		assert_eq!(record.patient, PATIENT);
@@ -58,7 +58,7 @@ fn a_clinician_anchors_a_document() {
 
 #[test]
 fn only_staff_of_active_hospitals_anchor() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		for who in [STRANGER, PATIENT, AUDITOR] {
 			assert_noop!(anchor(who, doc(PATIENT, 1)), Error::<Test>::NotHospitalStaff);
 		}
@@ -70,7 +70,7 @@ fn only_staff_of_active_hospitals_anchor() {
 
 #[test]
 fn the_patient_must_be_an_active_patient() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(anchor(H1_CLINICIAN, doc(STRANGER, 1)), Error::<Test>::UnknownPatient);
 		assert_noop!(anchor(H1_CLINICIAN, doc(H2_CLINICIAN, 1)), Error::<Test>::UnknownPatient);
 		assert_ok!(Consortium::remove_member(RuntimeOrigin::root(), PATIENT));
@@ -80,7 +80,7 @@ fn the_patient_must_be_an_active_patient() {
 
 #[test]
 fn malformed_and_oversize_fields_are_refused() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let cases: Vec<(NewDocument<u64>, Error<Test>)> = vec![
 			(NewDocument { cid: vec![1; 65], ..doc(PATIENT, 1) }, Error::<Test>::CidTooLong),
 			(
@@ -116,7 +116,7 @@ fn malformed_and_oversize_fields_are_refused() {
 
 #[test]
 fn a_commitment_is_anchored_once() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
 		let same = NewDocument { cid: cid(9), ..doc(PATIENT, 1) };
 		assert_noop!(anchor(H2_CLINICIAN, same), Error::<Test>::DuplicateAnchor);
@@ -125,7 +125,7 @@ fn a_commitment_is_anchored_once() {
 
 #[test]
 fn a_batch_anchors_all_its_documents() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let batch = vec![doc(PATIENT, 1), doc(OTHER_PATIENT, 2), doc(PATIENT, 3)];
 		assert_ok!(Documents::anchor_batch(RuntimeOrigin::signed(H1_CLINICIAN), batch));
 		assert_eq!(DocumentCount::<Test>::get(), 3);
@@ -137,7 +137,7 @@ fn a_batch_anchors_all_its_documents() {
 
 #[test]
 fn batches_must_hold_one_to_max_documents() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let batch = |docs| Documents::anchor_batch(RuntimeOrigin::signed(H1_CLINICIAN), docs);
 		assert_noop!(batch(vec![]), Error::<Test>::EmptyBatch);
 		assert_noop!(
@@ -153,7 +153,7 @@ fn batches_must_hold_one_to_max_documents() {
 
 #[test]
 fn one_bad_document_refuses_the_whole_batch() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let batch = vec![doc(PATIENT, 1), doc(PATIENT, 2), doc(PATIENT, 1)];
 		assert_noop!(
 			Documents::anchor_batch(RuntimeOrigin::signed(H1_CLINICIAN), batch),
@@ -165,7 +165,7 @@ fn one_bad_document_refuses_the_whole_batch() {
 
 #[test]
 fn the_issuing_hospital_amends_a_document() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
 		assert_ok!(Documents::amend(RuntimeOrigin::signed(H1_ADMIN), 1, doc(PATIENT, 2)));
 		assert_eq!(Documents::document(1).unwrap().status, DocumentStatus::Superseded { by: 2 });
@@ -179,7 +179,7 @@ fn the_issuing_hospital_amends_a_document() {
 
 #[test]
 fn another_hospital_amends_only_with_write_consent() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
 		let amend = || Documents::amend(RuntimeOrigin::signed(H2_CLINICIAN), 1, doc(PATIENT, 2));
 		assert_noop!(amend(), Error::<Test>::NoWriteAccess);
@@ -192,7 +192,7 @@ fn another_hospital_amends_only_with_write_consent() {
 
 #[test]
 fn amending_needs_a_current_version_of_the_same_patient() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
 		let amend = |previous, document| {
 			Documents::amend(RuntimeOrigin::signed(H1_CLINICIAN), previous, document)
@@ -211,7 +211,7 @@ fn amending_needs_a_current_version_of_the_same_patient() {
 
 #[test]
 fn the_issuing_hospital_marks_a_document_entered_in_error() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
 		let mark = |who, id| Documents::mark_entered_in_error(RuntimeOrigin::signed(who), id);
 		assert_noop!(mark(H2_CLINICIAN, 1), Error::<Test>::NotIssuingOrganisation);
@@ -229,7 +229,7 @@ fn the_issuing_hospital_marks_a_document_entered_in_error() {
 
 #[test]
 fn queries_page_through_a_patients_and_a_hospitals_documents() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		for n in 1..=5 {
 			assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, n)));
 		}
@@ -254,5 +254,22 @@ fn queries_page_through_a_patients_and_a_hospitals_documents() {
 		assert_eq!(h1, vec![1, 2, 3, 4, 5, 7]);
 		assert_eq!(Documents::patient_of(&Subject::Document(7)), Some(OTHER_PATIENT));
 		assert_eq!(Documents::patient_of(&Subject::Document(8)), None);
+	});
+}
+
+#[test]
+fn try_state_finds_a_broken_index_or_version_link() {
+	// Breaks the state on purpose, so not `build_and_execute`: its final check would fail.
+	new_test_ext().execute_with(|| {
+		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
+		assert_ok!(Documents::amend(RuntimeOrigin::signed(H1_ADMIN), 1, doc(PATIENT, 2)));
+		assert_ok!(Documents::do_try_state());
+		ByPatient::<Test>::remove(PATIENT, 2);
+		let missing = "documents: a document is missing from the by-patient index";
+		assert_eq!(Documents::do_try_state(), Err(missing.into()));
+		ByPatient::<Test>::insert(PATIENT, 2, ());
+		Records::<Test>::mutate(2, |document| document.as_mut().unwrap().previous = None);
+		let unlinked = "documents: a superseded document's successor does not name it as previous";
+		assert_eq!(Documents::do_try_state(), Err(unlinked.into()));
 	});
 }
