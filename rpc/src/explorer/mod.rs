@@ -20,7 +20,7 @@ use frame_support::traits::GetCallMetadata;
 use medledger_gateway_api::GatewayError;
 use medledger_primitives::{audit::Subject, DocId, OrgId};
 use medledger_runtime::{Header, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
-use pallet_consent::{Consent, KeyWrap, Scope};
+use pallet_consent::{Consent, KeyWrap};
 use pallet_documents::{Document, DocumentStatus};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -459,7 +459,9 @@ pub async fn document(gw: &Gateway, id: DocId) -> Result<Value, GatewayError> {
 	let consents: Vec<(u64, Consent<Runtime>)> =
 		gw.chain.api().all_consents_by_patient(&doc.patient).await?;
 	let mut coverage = Vec::new();
-	for (consent_id, consent) in consents.iter().filter(|(_, c)| scope_covers(c, id, &doc)) {
+	for (consent_id, consent) in
+		consents.iter().filter(|(_, c)| c.scope.covers(id, &doc.document_type))
+	{
 		let wrap: Option<KeyWrap<Runtime>> = gw.chain.api().key_wrap(id, consent.org).await?;
 		let mut view = views::consent(*consent_id, consent);
 		// Wraps are kept per (document, hospital); this consent's, if it made the one there.
@@ -476,14 +478,6 @@ pub async fn document(gw: &Gateway, id: DocId) -> Result<Value, GatewayError> {
 		"consents": coverage,
 		"access": access,
 	}))
-}
-
-fn scope_covers(consent: &Consent<Runtime>, id: DocId, doc: &Document<Runtime>) -> bool {
-	match &consent.scope {
-		Scope::All => true,
-		Scope::DocumentTypes(types) => types.iter().any(|t| t[..] == doc.document_type[..]),
-		Scope::Documents(ids) => ids.contains(&id),
-	}
 }
 
 /// The first block whose state holds document `id`: a binary search over the archive
