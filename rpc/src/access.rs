@@ -5,7 +5,6 @@
 use crate::{auth::Credential, notify::Audience, Gateway};
 use medledger_gateway_api::GatewayError;
 use pallet_consortium::{OrgId, Role};
-use sp_runtime::AccountId32;
 
 /// Who may call a method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +47,6 @@ pub struct Authorised {
 	pub credential: Credential,
 	/// What its role is here.
 	pub kind: Caller,
-	/// Its member account.
-	pub account: AccountId32,
 }
 
 /// Authenticates `token` and checks that its role is one of `callers` (for `method`).
@@ -60,10 +57,8 @@ pub fn authorise(
 	method: &str,
 ) -> Result<Authorised, GatewayError> {
 	let credential = gw.credentials.authenticate(token)?;
-	let account = crate::portal::parse_account("credential", &credential.account)
-		.map_err(GatewayError::internal)?;
 	match caller_kind(&credential.role, gw.organisation) {
-		Some(kind) if callers.contains(&kind) => Ok(Authorised { credential, kind, account }),
+		Some(kind) if callers.contains(&kind) => Ok(Authorised { credential, kind }),
 		_ => Err(GatewayError::Forbidden {
 			role: format!("{:?}", credential.role),
 			method: method.into(),
@@ -76,7 +71,7 @@ pub fn authorise(
 pub fn may_see(subscriber: &Authorised, organisation: OrgId, audience: &Audience) -> bool {
 	match subscriber.kind {
 		Caller::Auditor => true,
-		Caller::Patient => audience.patient.as_ref() == Some(&subscriber.account),
+		Caller::Patient => audience.patient.as_ref() == Some(&subscriber.credential.account),
 		Caller::Clinician | Caller::Admin => audience.organisations.contains(&organisation),
 	}
 }
@@ -84,19 +79,20 @@ pub fn may_see(subscriber: &Authorised, organisation: OrgId, audience: &Audience
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use sp_runtime::AccountId32;
 
 	fn subscriber(kind: Caller, account: u8) -> Authorised {
 		let credential = Credential {
 			id: String::new(),
 			hash: String::new(),
-			account: String::new(),
+			account: AccountId32::new([account; 32]),
 			role: Role::Patient,
 			key_name: None,
 			label: String::new(),
 			issued_at: 0,
 			revoked: false,
 		};
-		Authorised { credential, kind, account: AccountId32::new([account; 32]) }
+		Authorised { credential, kind }
 	}
 
 	#[test]

@@ -33,8 +33,8 @@ pub struct Credential {
 	pub id: String,
 	/// SHA-256 of the token, hex.
 	pub hash: String,
-	/// The member account (SS58) the credential acts for.
-	pub account: String,
+	/// The member account the credential acts for (SS58 in the credentials file).
+	pub account: sp_runtime::AccountId32,
 	/// The account's role.
 	pub role: Role,
 	/// The keystore account the gateway signs with, for staff; none for patients and
@@ -94,7 +94,7 @@ impl Credentials {
 /// Issues a credential and returns its token (shown once) and record.
 pub fn issue(
 	data_dir: &Path,
-	account: String,
+	account: sp_runtime::AccountId32,
 	role: Role,
 	key_name: Option<String>,
 	label: String,
@@ -158,7 +158,7 @@ mod tests {
 	fn tokens_authenticate_until_revoked_and_are_not_stored() {
 		let dir = tempfile::tempdir().unwrap();
 		let (token, issued) =
-			issue(dir.path(), "5Grw…".into(), Role::Auditor, None, "ferdie".into()).unwrap();
+			issue(dir.path(), [6; 32].into(), Role::Auditor, None, "ferdie".into()).unwrap();
 		let file = std::fs::read_to_string(dir.path().join(FILE_NAME)).unwrap();
 		assert!(!file.contains(&token));
 
@@ -182,8 +182,8 @@ mod tests {
 	#[test]
 	fn each_credential_has_its_own_rate_limit() {
 		let dir = tempfile::tempdir().unwrap();
-		let (a, _) = issue(dir.path(), "a".into(), Role::Auditor, None, "a".into()).unwrap();
-		let (b, _) = issue(dir.path(), "b".into(), Role::Auditor, None, "b".into()).unwrap();
+		let (a, _) = issue(dir.path(), [1; 32].into(), Role::Auditor, None, "a".into()).unwrap();
+		let (b, _) = issue(dir.path(), [2; 32].into(), Role::Auditor, None, "b".into()).unwrap();
 		let credentials = Credentials::new(dir.path(), 1);
 		assert!(credentials.authenticate(Some(&a)).is_ok());
 		assert!(credentials.authenticate(Some(&a)).is_ok());

@@ -109,10 +109,10 @@ fn credentials(command: CredentialsCommand) -> anyhow::Result<()> {
 					let entry = store
 						.account(&name)
 						.ok_or_else(|| anyhow::anyhow!("no keystore account {name}"))?;
-					(entry.account_id().to_ss58check(), entry.role, Some(name))
+					(entry.account_id(), entry.role, Some(name))
 				}
 				(None, Some(account), Some(role)) => {
-					sp_runtime::AccountId32::from_ss58check(&account)
+					let account = sp_runtime::AccountId32::from_ss58check(&account)
 						.map_err(|_| anyhow::anyhow!("--account is not SS58"))?;
 					let role = match role.as_str() {
 						"patient" => Role::Patient,

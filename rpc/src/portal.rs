@@ -59,11 +59,6 @@ fn decode_base64(field: &'static str, text: &str) -> Result<Vec<u8>, GatewayErro
 		.map_err(|_| GatewayError::invalid(field, "not valid base64"))
 }
 
-/// The caller's account id.
-fn caller_account(caller: &Credential) -> Result<AccountId32, GatewayError> {
-	parse_account("credential", &caller.account).map_err(GatewayError::internal)
-}
-
 /// Patients see their own records only: refuses a patient credential asking about `patient`
 /// unless it is theirs.
 pub(crate) fn ensure_own(
@@ -71,7 +66,7 @@ pub(crate) fn ensure_own(
 	patient: &AccountId32,
 	method: &str,
 ) -> Result<(), GatewayError> {
-	if caller.role == Role::Patient && caller_account(caller)? != *patient {
+	if caller.role == Role::Patient && caller.account != *patient {
 		return Err(GatewayError::Forbidden {
 			role: "Patient".into(),
 			method: format!("{method} for another patient"),
@@ -343,7 +338,7 @@ async fn check_amendable(
 	}) {
 		return refuse(format!("upload {} already amends document {previous}", pending.id));
 	}
-	let writer = caller_account(caller)?;
+	let writer = caller.account.clone();
 	let access: Result<Access, Refusal> =
 		gw.chain.api().can_access(&writer, previous, Action::Write).await?;
 	access.map(|_| ()).map_err(GatewayError::AccessRefused)
@@ -463,7 +458,7 @@ pub(crate) async fn read_document(
 		.key_name
 		.clone()
 		.ok_or_else(|| GatewayError::internal("a staff credential without a key"))?;
-	let reader = caller_account(caller)?;
+	let reader = caller.account.clone();
 	let doc = document_record(gw, p.id).await?;
 	let access: Result<Access, Refusal> =
 		gw.chain.api().can_access(&reader, p.id, Action::Read).await?;
@@ -527,7 +522,7 @@ pub async fn document_envelope(
 	id: DocId,
 ) -> Result<Value, GatewayError> {
 	let doc = document_record(gw, id).await?;
-	if doc.patient != caller_account(caller)? {
+	if doc.patient != caller.account {
 		return Err(GatewayError::AccessRefused(Refusal::NoConsent));
 	}
 	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(GatewayError::internal)?;
@@ -757,7 +752,7 @@ pub async fn consent_relay(
 		return Err(GatewayError::invalid("extrinsic", "only consent grant/deny/revoke/addWraps"));
 	}
 	let (included, watch) = gw.chain.submit_signed(bytes).await?;
-	gw.watch_finality(watch, Some(caller_account(caller)?));
+	gw.watch_finality(watch, Some(caller.account.clone()));
 	let events: Vec<String> = included.events.iter().map(|e| format!("{e:?}")).collect();
 	Ok(json!({ "block": format!("{:?}", included.block), "events": events }))
 }
@@ -768,7 +763,7 @@ pub async fn consent_relay_context(
 	gw: &Gateway,
 	caller: &Credential,
 ) -> Result<Value, GatewayError> {
-	let (nonce, versions) = gw.chain.signing_context(&caller_account(caller)?).await?;
+	let (nonce, versions) = gw.chain.signing_context(&caller.account).await?;
 	Ok(json!({
 		"nonce": nonce,
 		"specVersion": versions.spec_version,

@@ -58,8 +58,8 @@ use medledger_primitives::{ConsentId, Moment, OrgId, Purpose};
 use pallet_consortium::{MemberStatus, Role, Standing};
 use scale_info::TypeInfo;
 
-/// Most entries a query returns in one page.
-pub const MAX_PAGE: u32 = 1_000;
+/// Most items a query returns in one page (one limit for every list, in primitives).
+pub use medledger_primitives::MAX_PAGE;
 
 /// The patient a document or a consent belongs to; implemented by the pallets that own them.
 pub trait SubjectOwner<AccountId> {

@@ -80,8 +80,8 @@ use pallet_audit::SubjectOwner;
 use pallet_consortium::{MemberStatus, Role, Standing};
 use scale_info::TypeInfo;
 
-/// Most consents a query returns in one page.
-pub const MAX_PAGE: u32 = 1_000;
+/// Most items a query returns in one page (one limit for every list, in primitives).
+pub use medledger_primitives::MAX_PAGE;
 
 /// Which documents a consent covers, as requested.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]

@@ -61,8 +61,8 @@ use pallet_audit::SubjectOwner;
 use pallet_consortium::{MemberStatus, Role, Standing};
 use scale_info::TypeInfo;
 
-/// Most documents a query returns in one page.
-pub const MAX_PAGE: u32 = 1_000;
+/// Most items a query returns in one page (one limit for every list, in primitives).
+pub use medledger_primitives::MAX_PAGE;
 
 /// Lifecycle of a document version.
 #[derive(
