@@ -67,6 +67,10 @@ async fn follow(gw: &Gateway, next: &mut Option<u64>) -> Result<(), GatewayError
 		for n in first..=number {
 			let Some(hash) = gw.chain.block_hash(n).await? else { continue };
 			for record in gw.chain.events_at(hash).await? {
+				// Audiences cost state reads: none are made while nobody listens.
+				if gw.notifications.receiver_count() == 0 {
+					continue;
+				}
 				let Ok(event) = DomainEvent::try_from(&record.event) else { continue };
 				let audience = audience(gw, &event, hash).await?;
 				let _ = gw.notifications.send((audience, Notification::Event { event, block: n }));
