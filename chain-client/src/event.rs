@@ -18,7 +18,9 @@ use pallet_consortium::OrgId;
 ///
 /// Serialised (for the gateway's notifications) with its variant as `kind` in camelCase
 /// (`consentRequested`, `breakGlass`, `documentAccessed`, …) and accounts in SS58.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(
+	Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum DomainEvent {
 	/// A hospital asked the patient for consent.
@@ -26,6 +28,7 @@ pub enum DomainEvent {
 		/// The consent.
 		consent: ConsentId,
 		/// The patient asked.
+		#[schemars(with = "String")]
 		patient: AccountId,
 		/// The hospital asking.
 		organisation: OrgId,
@@ -35,6 +38,7 @@ pub enum DomainEvent {
 		/// The consent.
 		consent: ConsentId,
 		/// The patient.
+		#[schemars(with = "String")]
 		patient: AccountId,
 		/// The hospital granted access.
 		organisation: OrgId,
@@ -44,6 +48,7 @@ pub enum DomainEvent {
 		/// The consent.
 		consent: ConsentId,
 		/// The patient.
+		#[schemars(with = "String")]
 		patient: AccountId,
 		/// The hospital denied.
 		organisation: OrgId,
@@ -53,6 +58,7 @@ pub enum DomainEvent {
 		/// The consent.
 		consent: ConsentId,
 		/// The patient.
+		#[schemars(with = "String")]
 		patient: AccountId,
 		/// The hospital whose access ended.
 		organisation: OrgId,
@@ -62,6 +68,7 @@ pub enum DomainEvent {
 		/// The consent.
 		consent: ConsentId,
 		/// The patient.
+		#[schemars(with = "String")]
 		patient: AccountId,
 		/// The hospital whose access ended.
 		organisation: OrgId,
@@ -71,6 +78,7 @@ pub enum DomainEvent {
 		/// The emergency consent.
 		consent: ConsentId,
 		/// The patient.
+		#[schemars(with = "String")]
 		patient: AccountId,
 		/// The clinician's hospital.
 		organisation: OrgId,
@@ -82,6 +90,7 @@ pub enum DomainEvent {
 		/// The document.
 		document: DocId,
 		/// The patient.
+		#[schemars(with = "String")]
 		patient: AccountId,
 		/// The issuing hospital.
 		organisation: OrgId,
@@ -91,8 +100,10 @@ pub enum DomainEvent {
 		/// The document.
 		document: DocId,
 		/// The patient.
+		#[schemars(with = "String")]
 		patient: AccountId,
 		/// Who read (or tried to).
+		#[schemars(with = "String")]
 		actor: AccountId,
 		/// The audit entry's sequence number in the patient's trail.
 		seq: u64,

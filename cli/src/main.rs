@@ -147,7 +147,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 	let gateway = || -> anyhow::Result<Gateway> {
 		let token =
 			cli.token.as_deref().context("no credential: pass --token or set MEDLEDGER_TOKEN")?;
-		let mut gw = Gateway::new(&cli.gateway, token);
+		let mut gw = Gateway::new(&cli.gateway, token)?;
 		gw.progress = !cli.json && std::io::stderr().is_terminal();
 		Ok(gw)
 	};
@@ -171,7 +171,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 		}
 		Command::Documents => {
 			let docs = patient::documents(&gateway()?, &me()?)?;
-			show(Value::Array(docs), &|v| {
+			show(serde_json::to_value(&docs)?, &|v| {
 				for d in v.as_array().into_iter().flatten() {
 					println!(
 						"{:>6}  {}  hospital {}  {}  {} bytes  {}",
@@ -199,7 +199,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 		}
 		Command::Trail => {
 			let trail = patient::trail(&gateway()?, &me()?)?;
-			let problem = trail.check.as_ref().err().map(|e| format!("{e:?}"));
+			let problem = trail.check.as_ref().err().map(serde_json::to_value).transpose()?;
 			let value = json!({
 				"entries": trail.entries,
 				"head": { "seq": trail.head.seq, "head": format!("0x{}", hex::encode(trail.head.head)) },
@@ -233,7 +233,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 		}
 		Command::Requests => {
 			let requests = patient::requests(&gateway()?, &me()?)?;
-			show(Value::Array(requests), &|v| {
+			show(serde_json::to_value(&requests)?, &|v| {
 				for c in v.as_array().into_iter().flatten() {
 					println!(
 						"{:>5}  hospital {}  purpose {}  scope {}  until {}",

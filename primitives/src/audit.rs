@@ -75,7 +75,8 @@ pub enum Subject {
 	TypeInfo,
 	Debug,
 )]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Refusal {
 	/// The account is not an active member.
 	NotAMember,
@@ -193,6 +194,9 @@ impl TrailHead {
 
 /// How a trail failed [`verify_trail`].
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", rename_all_fields = "camelCase"))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum TrailError {
 	/// The entry at `position` in the list has sequence number `found` where `expected` was
 	/// due: entries are missing or out of order.

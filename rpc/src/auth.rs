@@ -81,6 +81,12 @@ impl Credentials {
 		Ok(credential)
 	}
 
+	/// Whether `credential` is still issued and not revoked (no rate limit spent): checked
+	/// again for each notification an open subscription delivers.
+	pub fn is_valid(&self, credential: &Credential) -> bool {
+		self.current().iter().any(|c| c.hash == credential.hash && !c.revoked)
+	}
+
 	fn current(&self) -> Vec<Credential> {
 		let mut loaded = self.loaded.lock().expect("not poisoned");
 		let modified = std::fs::metadata(&self.path).and_then(|m| m.modified()).ok();
@@ -172,7 +178,9 @@ mod tests {
 
 		// The file's modification time may not change within its resolution: wait a little.
 		std::thread::sleep(std::time::Duration::from_millis(20));
+		assert!(credentials.is_valid(&issued));
 		assert!(revoke(dir.path(), &issued.id).unwrap());
+		assert!(!credentials.is_valid(&issued));
 		assert!(matches!(
 			credentials.authenticate(Some(&token)),
 			Err(GatewayError::Unauthenticated)

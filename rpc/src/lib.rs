@@ -54,7 +54,10 @@ pub mod wraps;
 
 use keystore::Keystore;
 use medledger_chain_client::{Chain, Watch};
-use medledger_gateway_api::GatewayError;
+use medledger_gateway_api::{
+	api::events::{Finalised, Notification},
+	GatewayError,
+};
 use std::sync::Arc;
 use tokio::sync::{broadcast, Notify, RwLock};
 
@@ -84,7 +87,7 @@ pub struct Gateway {
 	/// Wakes the audit worker.
 	pub audit: Notify,
 	/// Notifications for WebSocket subscribers, each with who may receive it.
-	pub notifications: broadcast::Sender<(notify::Audience, notify::Notification)>,
+	pub notifications: broadcast::Sender<(notify::Audience, Notification)>,
 	/// The hospital this gateway serves.
 	pub organisation: pallet_consortium::OrgId,
 }
@@ -121,7 +124,7 @@ impl Gateway {
 		tokio::spawn(async move {
 			match watch.finalised().await {
 				Ok(block) => {
-					let written = notify::Notification::Written(notify::Written { block });
+					let written = Notification::Finalised(Finalised { block: block.into() });
 					let _ = notifications.send((audience, written));
 				}
 				Err(error) => tracing::warn!(%error, "a submitted extrinsic was not finalised"),

@@ -8,35 +8,10 @@
 
 use crate::Gateway;
 use medledger_chain_client::{DomainEvent, H256};
-use medledger_gateway_api::GatewayError;
+use medledger_gateway_api::{api::events::Notification, GatewayError};
 use pallet_consortium::{OrgId, Role};
-use serde::Serialize;
 use sp_runtime::AccountId32;
 use std::{sync::Arc, time::Duration};
-
-/// What a subscriber receives (JSON, with `kind` naming the variant).
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum Notification {
-	/// A domain event in a finalised block.
-	Event {
-		/// The event.
-		#[serde(flatten)]
-		event: DomainEvent,
-		/// The finalised block it is in.
-		block: u64,
-	},
-	/// One of this gateway's writes was finalised.
-	Written(Written),
-}
-
-/// One of this gateway's writes was finalised (`kind: "finalised"`).
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename = "finalised")]
-pub struct Written {
-	/// The block it is in.
-	pub block: H256,
-}
 
 /// Who may receive a notification, besides auditors (who see every event on chain).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -85,7 +85,7 @@ pub async fn uploads_pass(gw: &Gateway) -> Duration {
 			UploadState::Accepted => store(gw, &mut upload).await,
 			UploadState::Stored => match gw.anchored_id(&upload, false).await {
 				Ok(Some(document)) => {
-					upload.state = UploadState::Anchored { document, block: String::new() };
+					upload.state = UploadState::Anchored { document, block: None };
 					Ok(())
 				}
 				// An amendment is its own extrinsic (`amend`), so it is not batched.
@@ -214,8 +214,7 @@ async fn anchor_together(
 		_ => None,
 	});
 	for (upload, id) in batch.iter_mut().zip(ids) {
-		upload.state =
-			UploadState::Anchored { document: id, block: format!("{:?}", included.block) };
+		upload.state = UploadState::Anchored { document: id, block: Some(included.block) };
 	}
 	Ok(())
 }

@@ -1,5 +1,6 @@
-//! `document_proof`: a [proof bundle](medledger_verifier::bundle) for a document, which the
-//! patient's CLI (and anyone with the consortium's trust file) verifies offline.
+//! Proof bundles ([`medledger_verifier::bundle`]) of documents' anchors, which the patient's
+//! CLI (and anyone with the consortium's trust file) verifies offline; served by
+//! `document_proof`.
 //!
 //! The finality proof is a GRANDPA justification the node stored with a block F (one every
 //! `GRANDPA_JUSTIFICATION_PERIOD` = 16 blocks, and at each authority-set change; the node's
@@ -11,58 +12,11 @@
 //! the headers after B up to the first justified block F ≥ B. The set id is read at F's
 //! parent: a block that enacts a new authority set is still justified by the old one.
 
-use crate::{
-	auth::Credential,
-	portal::{self, GetDocument},
-	Gateway,
-};
+use crate::Gateway;
 use codec::Encode;
 use medledger_gateway_api::GatewayError;
 use medledger_primitives::DocId;
 use medledger_verifier::bundle::{BlockPart, DocumentPart, FinalityPart, ProofBundle};
-use pallet_consortium::Role;
-use serde::Deserialize;
-use serde_json::Value;
-
-/// Parameters of `document_proof`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ProofParams {
-	/// The document.
-	pub id: DocId,
-	/// Prove the record as of this finalised block (default: the last finalised block).
-	pub at_block: Option<u32>,
-	/// Staff only: include the salt, read through `document_get`'s pipeline (consent
-	/// checked, read audited with this purpose). Patients recover it with their own key.
-	pub purpose: Option<String>,
-}
-
-/// `document_proof`: the proof bundle of document `id`. Patients get their own documents'
-/// bundles, without the salt (their CLI adds it from the envelope).
-pub async fn document_proof(
-	gw: &Gateway,
-	caller: &Credential,
-	p: ProofParams,
-) -> Result<Value, GatewayError> {
-	let doc = portal::document_record(gw, p.id).await?;
-	portal::ensure_own(caller, &doc.patient, "document_proof")?;
-	let salt = match (&p.purpose, caller.role) {
-		(None, _) => None,
-		(Some(purpose), Role::Clinician(_) | Role::OrgAdmin(_)) => {
-			let read = GetDocument { id: p.id, purpose: purpose.clone() };
-			Some(portal::read_document(gw, caller, &read).await?.1.salt)
-		}
-		(Some(_), _) => {
-			return Err(GatewayError::invalid(
-				"purpose",
-				"only staff read the salt through a proof",
-			))
-		}
-	};
-	let mut bundle = bundle(gw, p.id, p.at_block).await?;
-	bundle.document.salt = salt;
-	serde_json::to_value(&bundle).map_err(GatewayError::internal)
-}
 
 /// How far below the finalised head the last justification is looked for: four periods.
 const JUSTIFIED_SEARCH: u32 = 64;

@@ -182,7 +182,7 @@ impl Report {
 				e.consent.map(|c| c.to_string()).unwrap_or_default(),
 				e.purpose.map(|p| format!("{p:?}")).unwrap_or_default(),
 				outcome_text(&e.outcome),
-				format!("head {}", views::hex0x(&record.head)),
+				format!("head 0x{}", hex::encode(record.head)),
 			])?;
 		}
 		let bytes = out.into_inner().map_err(GatewayError::internal)?;
@@ -231,7 +231,7 @@ fn document_reference(id: DocId, doc: &Document<Runtime>) -> Value {
 		"resourceType": "DocumentReference",
 		"id": format!("document-{id}"),
 		"masterIdentifier": { "system": DOCUMENT, "value": id.to_string() },
-		"identifier": [{ "system": "urn:medledger:commitment", "value": views::hex0x(&doc.commitment) }],
+		"identifier": [{ "system": "urn:medledger:commitment", "value": format!("0x{}", hex::encode(doc.commitment)) }],
 		"status": status,
 		"type": { "coding": [{ "system": "http://loinc.org",
 			"code": String::from_utf8_lossy(&doc.document_type) }] },

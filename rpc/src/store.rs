@@ -35,15 +35,18 @@ pub enum UploadState {
 	Anchored {
 		/// The document id the chain gave it.
 		document: u64,
-		/// The block that holds the anchor.
-		block: String,
+		/// The block that holds the anchor (unknown when the anchor was found by its
+		/// commitment after a restart).
+		#[serde(deserialize_with = "block_or_empty")]
+		block: Option<sp_core::H256>,
 	},
 	/// Anchored in a finalised block. Nothing further happens.
 	Finalised {
 		/// The document id.
 		document: u64,
 		/// The block that holds the anchor.
-		block: String,
+		#[serde(deserialize_with = "block_or_empty")]
+		block: Option<sp_core::H256>,
 	},
 	/// The chain refused the anchor for a reason retrying cannot fix.
 	Rejected {
@@ -85,6 +88,19 @@ pub struct Upload {
 	pub attempts: u32,
 	/// The last transient failure, if any.
 	pub last_error: Option<String>,
+}
+
+/// A block hash, or none: outboxes written before blocks were typed stored an unknown block
+/// as `""`.
+fn block_or_empty<'de, D: serde::Deserializer<'de>>(
+	d: D,
+) -> Result<Option<sp_core::H256>, D::Error> {
+	match Option::<String>::deserialize(d)?.as_deref() {
+		None | Some("") => Ok(None),
+		Some(text) => serde_json::from_value(serde_json::Value::String(text.into()))
+			.map(Some)
+			.map_err(serde::de::Error::custom),
+	}
 }
 
 /// A CID as its text form (`bafy…`), as stored and answered before uploads were typed.
@@ -365,7 +381,8 @@ mod tests {
 		assert_eq!(store.outbox().unwrap().len(), 2);
 		assert_eq!(std::fs::read(store.spool_path(2)).unwrap(), b"envelope two");
 		let mut done = store.upload(1).unwrap().unwrap();
-		done.state = UploadState::Finalised { document: 7, block: "0x01".into() };
+		done.state =
+			UploadState::Finalised { document: 7, block: Some(sp_core::H256::repeat_byte(1)) };
 		store.update(&done).unwrap();
 		assert_eq!(store.outbox().unwrap().iter().map(|u| u.id).collect::<Vec<_>>(), vec![2]);
 		assert_eq!(store.upload(1).unwrap().unwrap().state, done.state);

@@ -1,81 +1,163 @@
-//! JSON shapes of chain records as the portal returns them: accounts in SS58, hashes in
-//! `0x` hex, CIDs in their text form, times in ms since the Unix epoch.
+//! Chain records as the API shows them: each storage type's conversion to its wire type,
+//! written once here.
 
-use medledger_primitives::audit::AuditRecord;
+use medledger_gateway_api::{
+	api::{
+		audit::{AuditAction, AuditEntry, Outcome, Subject},
+		consent::{Actions, Consent, ConsentStatus, ScopeRequest, Window},
+		documents::{Document, DocumentStatus},
+	},
+	values::{Account, CidText, Hex32},
+	GatewayError,
+};
+use medledger_primitives::audit::{self, AuditRecord};
 use medledger_runtime::Runtime;
-use pallet_consent::{Consent, Scope};
-use pallet_documents::{Document, DocumentStatus};
-use serde_json::{json, Value};
-use sp_core::crypto::Ss58Codec;
+use pallet_consent::Scope;
 use sp_runtime::AccountId32;
 
-/// An account in SS58.
+/// An account in SS58 (for text outside the API's types: CSV, FHIR, sentences).
 pub(crate) fn account(who: &AccountId32) -> String {
-	who.to_ss58check()
-}
-
-/// Bytes as `0x` hex.
-pub(crate) fn hex0x(bytes: &[u8]) -> String {
-	format!("0x{}", hex::encode(bytes))
+	Account::from(who).to_string()
 }
 
 /// A binary CID in text form (or hex if it does not parse, which the chain prevents).
 pub(crate) fn cid(bytes: &[u8]) -> String {
-	cid::Cid::try_from(bytes).map(|c| c.to_string()).unwrap_or_else(|_| hex0x(bytes))
+	cid::Cid::try_from(bytes)
+		.map(|c| c.to_string())
+		.unwrap_or_else(|_| format!("0x{}", hex::encode(bytes)))
+}
+
+/// Bytes the chain stores as text (names, codes) as text; the chain accepts any bytes, so
+/// invalid UTF-8 is shown replaced, not refused.
+fn text(bytes: &[u8]) -> String {
+	String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// An anchored document.
-pub(crate) fn document(id: u64, doc: &Document<Runtime>) -> Value {
-	let status = match doc.status {
-		DocumentStatus::Current => json!({ "state": "current" }),
-		DocumentStatus::Superseded { by } => json!({ "state": "superseded", "by": by }),
-		DocumentStatus::EnteredInError => json!({ "state": "enteredInError" }),
-	};
-	json!({
-		"id": id,
-		"patient": account(&doc.patient),
-		"organisation": doc.org,
-		"author": account(&doc.author),
-		"commitment": hex0x(&doc.commitment),
-		"cid": cid(&doc.cid),
-		"size": doc.size,
-		"mediaType": String::from_utf8_lossy(&doc.media_type),
-		"documentType": String::from_utf8_lossy(&doc.document_type),
-		"createdAt": doc.created_at,
-		"status": status,
-		"previous": doc.previous,
+pub(crate) fn document(
+	id: u64,
+	doc: &pallet_documents::Document<Runtime>,
+) -> Result<Document, GatewayError> {
+	// The pallet refuses anchors whose CID does not parse, so this holds for every record.
+	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(GatewayError::internal)?;
+	Ok(Document {
+		id,
+		patient: Account::from(&doc.patient),
+		organisation: doc.org,
+		author: Account::from(&doc.author),
+		commitment: Hex32(doc.commitment),
+		cid: CidText(cid),
+		size: doc.size,
+		media_type: text(&doc.media_type),
+		document_type: text(&doc.document_type),
+		created_at: doc.created_at,
+		status: match doc.status {
+			pallet_documents::DocumentStatus::Current => DocumentStatus::Current,
+			pallet_documents::DocumentStatus::Superseded { by } => {
+				DocumentStatus::Superseded { by }
+			}
+			pallet_documents::DocumentStatus::EnteredInError => DocumentStatus::EnteredInError,
+		},
+		previous: doc.previous,
 	})
+}
+
+/// Documents, each with its id.
+pub(crate) fn documents(
+	docs: &[(u64, pallet_documents::Document<Runtime>)],
+) -> Result<Vec<Document>, GatewayError> {
+	docs.iter().map(|(id, d)| document(*id, d)).collect()
 }
 
 /// A consent and its lifecycle.
-pub(crate) fn consent(id: u64, c: &Consent<Runtime>) -> Value {
-	let scope = match &c.scope {
-		Scope::All => json!({ "all": true }),
-		Scope::DocumentTypes(types) => json!({
-			"documentTypes": types.iter().map(|t| String::from_utf8_lossy(t).into_owned()).collect::<Vec<_>>()
-		}),
-		Scope::Documents(ids) => json!({ "documents": ids.to_vec() }),
-	};
-	json!({
-		"id": id,
-		"patient": account(&c.patient),
-		"organisation": c.org,
-		"requester": account(&c.requester),
-		"scope": scope,
-		"purpose": format!("{:?}", c.purpose),
-		"actions": { "read": c.actions.read, "write": c.actions.write },
-		"window": { "from": c.window.from, "to": c.window.to },
-		"status": format!("{:?}", c.status),
-		"requestedAt": c.requested_at,
-		"decidedAt": c.decided_at,
-		"endedAt": c.ended_at,
-		"breakGlassReason": c.break_glass_reason.as_ref().map(|r| String::from_utf8_lossy(r).into_owned()),
-		"wraps": c.wraps,
-	})
+pub(crate) fn consent(id: u64, c: &pallet_consent::Consent<Runtime>) -> Consent {
+	Consent {
+		id,
+		patient: Account::from(&c.patient),
+		organisation: c.org,
+		requester: Account::from(&c.requester),
+		scope: match &c.scope {
+			Scope::All => ScopeRequest::All(true),
+			Scope::DocumentTypes(types) => {
+				ScopeRequest::DocumentTypes(types.iter().map(|t| text(t)).collect())
+			}
+			Scope::Documents(ids) => ScopeRequest::Documents(ids.to_vec()),
+		},
+		purpose: c.purpose.into(),
+		actions: Actions { read: c.actions.read, write: c.actions.write },
+		window: Window { from: c.window.from, to: c.window.to },
+		status: match c.status {
+			pallet_consent::ConsentStatus::Requested => ConsentStatus::Requested,
+			pallet_consent::ConsentStatus::Granted => ConsentStatus::Granted,
+			pallet_consent::ConsentStatus::Denied => ConsentStatus::Denied,
+			pallet_consent::ConsentStatus::Revoked => ConsentStatus::Revoked,
+			pallet_consent::ConsentStatus::Expired => ConsentStatus::Expired,
+		},
+		requested_at: c.requested_at,
+		decided_at: c.decided_at,
+		ended_at: c.ended_at,
+		break_glass_reason: c.break_glass_reason.as_ref().map(|r| text(r)),
+		wraps: c.wraps,
+	}
 }
 
-/// An audit entry with its place in the patient's trail (the shape the explorer's trail
-/// check gives the entries it decodes).
-pub(crate) fn audit(seq: u64, record: &AuditRecord<AccountId32>) -> Value {
-	medledger_explorer_wasm::entry_view(seq, record, account)
+/// An audit entry with its place in the patient's trail.
+pub(crate) fn audit(seq: u64, record: &AuditRecord<AccountId32>) -> AuditEntry {
+	let e = &record.entry;
+	AuditEntry {
+		patient: Account::from(&e.patient),
+		seq,
+		actor: Account::from(&e.actor),
+		organisation: e.org,
+		action: match e.action {
+			audit::AuditAction::Create => AuditAction::Create,
+			audit::AuditAction::Read => AuditAction::Read,
+			audit::AuditAction::Update => AuditAction::Update,
+			audit::AuditAction::Delete => AuditAction::Delete,
+			audit::AuditAction::Execute => AuditAction::Execute,
+		},
+		subject: match e.subject {
+			audit::Subject::Document(id) => Subject::Document(id),
+			audit::Subject::Consent(id) => Subject::Consent(id),
+			audit::Subject::Patient => Subject::Patient(true),
+		},
+		consent: e.consent,
+		purpose: e.purpose.map(Into::into),
+		outcome: match e.outcome {
+			audit::Outcome::Success => Outcome::Success,
+			audit::Outcome::Refused(refusal) => Outcome::Refused { refusal },
+		},
+		at: e.at,
+		head: Hex32(record.head),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use medledger_primitives::audit::{AuditEntry as Entry, Refusal};
+
+	/// The explorer's in-browser trail check shows the entries it decodes in the shape the
+	/// gateway answers with: one table for both.
+	#[test]
+	fn an_audit_entry_has_the_shape_the_explorer_check_gives() {
+		let record = AuditRecord {
+			entry: Entry {
+				patient: AccountId32::new([1; 32]),
+				actor: AccountId32::new([2; 32]),
+				org: Some(2),
+				action: audit::AuditAction::Read,
+				subject: audit::Subject::Document(7),
+				consent: Some(3),
+				purpose: Some(medledger_primitives::Purpose::Treatment),
+				outcome: audit::Outcome::Refused(Refusal::ConsentRevoked),
+				at: 1_700_000_000_000,
+			},
+			head: [9; 32],
+		};
+		let ours = serde_json::to_value(audit(4, &record)).unwrap();
+		let theirs =
+			medledger_explorer_wasm::entry_view(4, &record, |a| Account::from(a).to_string());
+		assert_eq!(ours, theirs);
+	}
 }

@@ -27,12 +27,14 @@ pub const BUNDLE_FORMAT: &str = "medledger-proof/1";
 
 /// A proof that a document's anchor is in the state of a block that GRANDPA finalised.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProofBundle {
 	/// Always [`BUNDLE_FORMAT`].
 	pub format: String,
 	/// The chain's genesis hash.
 	#[serde(with = "hex_bytes::array")]
+	#[cfg_attr(feature = "schema", schemars(with = "String"))]
 	pub genesis_hash: [u8; 32],
 	/// The document and its anchor record.
 	pub document: DocumentPart,
@@ -40,9 +42,11 @@ pub struct ProofBundle {
 	pub block: BlockPart,
 	/// The trie nodes proving the record against the block's state root.
 	#[serde(with = "hex_bytes::list")]
+	#[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
 	pub storage_proof: Vec<Vec<u8>>,
 	/// Headers of the blocks after [`Self::block`], ascending, up to the finalised block.
 	#[serde(with = "hex_bytes::list")]
+	#[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
 	pub headers: Vec<Vec<u8>>,
 	/// The finality proof of the last header.
 	pub finality: FinalityPart,
@@ -50,40 +54,48 @@ pub struct ProofBundle {
 
 /// The document a bundle is about.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DocumentPart {
 	/// The document id.
 	pub id: DocId,
 	/// Its anchor record, SCALE-encoded as the chain stores it.
 	#[serde(with = "hex_bytes::vec")]
+	#[cfg_attr(feature = "schema", schemars(with = "String"))]
 	pub record: Vec<u8>,
 	/// The commitment's salt, for whoever may read the document.
 	#[serde(default, skip_serializing_if = "Option::is_none", with = "hex_bytes::option")]
+	#[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
 	pub salt: Option<[u8; SALT_LEN]>,
 }
 
 /// The block at which the record is proved.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BlockPart {
 	/// Its number.
 	pub number: u32,
 	/// Its hash.
 	#[serde(with = "hex_bytes::array")]
+	#[cfg_attr(feature = "schema", schemars(with = "String"))]
 	pub hash: [u8; 32],
 	/// Its SCALE-encoded header.
 	#[serde(with = "hex_bytes::vec")]
+	#[cfg_attr(feature = "schema", schemars(with = "String"))]
 	pub header: Vec<u8>,
 }
 
 /// GRANDPA's proof that the last header is final.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FinalityPart {
 	/// The authority set that signed.
 	pub set_id: u64,
 	/// The SCALE-encoded justification.
 	#[serde(with = "hex_bytes::vec")]
+	#[cfg_attr(feature = "schema", schemars(with = "String"))]
 	pub justification: Vec<u8>,
 }
 

@@ -7,6 +7,7 @@
 //! being described — the node keeps archive state, so old blocks read as they were.
 
 use crate::{report::rfc3339, views, Gateway};
+use medledger_gateway_api::api::explorer::Part;
 use medledger_gateway_api::GatewayError;
 use medledger_primitives::{
 	audit::{AuditAction, Outcome, Subject},
@@ -16,31 +17,30 @@ use medledger_runtime::{Runtime, RuntimeEvent};
 use pallet_consent::{Consent, Scope};
 use pallet_consortium::{Member, Role};
 use pallet_documents::Document;
-use serde_json::{json, Value};
 use sp_core::H256;
 use sp_runtime::AccountId32;
 use std::collections::HashMap;
 
 /// A sentence being built: text and linked parts.
 #[derive(Default)]
-pub struct Sentence(Vec<Value>);
+pub struct Sentence(Vec<Part>);
 
 impl Sentence {
 	/// Plain text.
 	pub fn text(mut self, text: impl Into<String>) -> Self {
-		self.0.push(json!({ "text": text.into() }));
+		self.0.push(Part { text: text.into(), href: None });
 		self
 	}
 
 	/// Text linking to an explorer page (`#/document/7`).
 	pub fn link(mut self, text: impl Into<String>, href: impl Into<String>) -> Self {
-		self.0.push(json!({ "text": text.into(), "href": href.into() }));
+		self.0.push(Part { text: text.into(), href: Some(href.into()) });
 		self
 	}
 
 	/// The parts, for the page.
-	pub fn into_value(self) -> Value {
-		Value::Array(self.0)
+	pub fn into_parts(self) -> Vec<Part> {
+		self.0
 	}
 }
 
@@ -164,7 +164,7 @@ fn terms(consent: &Consent<Runtime>) -> String {
 pub async fn event(
 	names: &mut Names<'_>,
 	event: &RuntimeEvent,
-) -> Result<Option<Value>, GatewayError> {
+) -> Result<Option<Vec<Part>>, GatewayError> {
 	use pallet_consent::Event as C;
 	use pallet_documents::Event as D;
 	let s = Sentence::default();
@@ -295,7 +295,7 @@ pub async fn event(
 		}
 		_ => return Ok(None),
 	};
-	Ok(Some(sentence.into_value()))
+	Ok(Some(sentence.into_parts()))
 }
 
 async fn consortium(

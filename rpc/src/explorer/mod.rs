@@ -13,17 +13,29 @@
 pub mod assets;
 pub mod describe;
 
-use crate::{portal, proof, views, Gateway};
+use crate::{
+	portal::{document_record, trail_matching, Portal},
+	proof, views, Gateway,
+};
 use codec::Decode;
 use describe::{Names, Sentence};
 use frame_support::traits::GetCallMetadata;
-use medledger_gateway_api::GatewayError;
+use jsonrpsee::{core::RpcResult, Extensions};
+use medledger_gateway_api::{
+	api::{
+		audit::BlockRef,
+		explorer::{
+			Author, BlockDetail, BlockSummary, Blocks, ChainStatus, CoveringConsent,
+			DocumentHistory, ExplorerApiServer, Extrinsic, Hit, UnclaimedAuthority, Validator,
+		},
+	},
+	values::{Account, Hex32, Status},
+	GatewayError,
+};
 use medledger_primitives::{audit::Subject, DocId, OrgId};
 use medledger_runtime::{Header, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
 use pallet_consent::{Consent, KeyWrap};
 use pallet_documents::{Document, DocumentStatus};
-use serde::Deserialize;
-use serde_json::{json, Value};
 use sp_core::{crypto::Ss58Codec, H256};
 use sp_crypto_hashing::blake2_256;
 use sp_runtime::{generic::Preamble, AccountId32, DigestItem, MultiAddress};
@@ -37,11 +49,44 @@ const MIN_AUTHORSHIP_WINDOW: u64 = 16;
 /// Most blocks in one `explorer_blocks` page.
 const MAX_BLOCKS: u32 = 50;
 
+#[jsonrpsee::core::async_trait]
+impl ExplorerApiServer for Portal {
+	async fn explorer_status(&self, _: &Extensions) -> RpcResult<ChainStatus> {
+		Ok(status(self).await?)
+	}
+
+	async fn explorer_blocks(
+		&self,
+		_: &Extensions,
+		before: Option<u64>,
+		limit: Option<u32>,
+	) -> RpcResult<Blocks> {
+		Ok(blocks(self, before, limit).await?)
+	}
+
+	async fn explorer_block(
+		&self,
+		_: &Extensions,
+		number: Option<u64>,
+		hash: Option<Hex32>,
+	) -> RpcResult<BlockDetail> {
+		Ok(block(self, number, hash).await?)
+	}
+
+	async fn explorer_document(&self, _: &Extensions, id: DocId) -> RpcResult<DocumentHistory> {
+		Ok(document(self, id).await?)
+	}
+
+	async fn explorer_search(&self, _: &Extensions, query: String) -> RpcResult<Vec<Hit>> {
+		Ok(search(self, &query).await?)
+	}
+}
+
 /// `explorer_status`: the best and finalised heads, and each validator — a hospital's
 /// node — with whether it is authoring (blocks in the last [`AUTHORSHIP_ROUNDS`] rounds) and
 /// voting (a precommit in the last stored GRANDPA justification); and any authority no
 /// hospital claims.
-pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
+async fn status(gw: &Gateway) -> Result<ChainStatus, GatewayError> {
 	let chain = &gw.chain;
 	let (best, best_number) = chain.best_head().await?;
 	let finalised = chain.finalised_head().await?;
@@ -96,33 +141,33 @@ pub async fn status(gw: &Gateway) -> Result<Value, GatewayError> {
 	for v in hospitals {
 		let (aura_key, grandpa_key) = v.keys.unzip();
 		let (blocks, last) = aura_key.and_then(|k| authored.get(&k).copied()).unwrap_or((0, 0));
-		validators.push(json!({
-			"organisation": v.org,
-			"name": v.name,
-			"status": v.status,
-			"account": views::account(&v.account),
-			"auraKey": aura_key.map(|k| views::hex0x(&k)),
-			"grandpaKey": grandpa_key.map(|k| views::hex0x(&k)),
-			"inAuthoringSet": aura_key.is_some_and(|k| aura.contains(&k)),
-			"inFinalitySet": grandpa_key.is_some_and(|k| grandpa.contains(&k)),
-			"blocksAuthored": blocks,
-			"lastAuthored": (blocks > 0).then_some(last),
-			"authoring": blocks > 0,
-			"voting": grandpa_key.is_some_and(|k| voters.contains(&k)),
-		}));
+		validators.push(Validator {
+			organisation: v.org,
+			name: v.name,
+			status: v.status,
+			account: Account(v.account),
+			aura_key: aura_key.map(Hex32),
+			grandpa_key: grandpa_key.map(Hex32),
+			in_authoring_set: aura_key.is_some_and(|k| aura.contains(&k)),
+			in_finality_set: grandpa_key.is_some_and(|k| grandpa.contains(&k)),
+			blocks_authored: blocks,
+			last_authored: (blocks > 0).then_some(last),
+			authoring: blocks > 0,
+			voting: grandpa_key.is_some_and(|k| voters.contains(&k)),
+		});
 	}
-	Ok(json!({
-		"best": { "number": best_number, "hash": views::hex0x(best.as_bytes()) },
-		"finalised": { "number": finalised_number, "hash": views::hex0x(finalised.as_bytes()) },
-		"archive": archive,
-		"authorshipWindow": window,
-		"lastJustified": justified_number,
-		"finalitySetId": set_id,
-		"authoringSetSize": aura.len(),
-		"finalitySetSize": grandpa.len(),
-		"validators": validators,
-		"unclaimedAuthorities": unclaimed,
-	}))
+	Ok(ChainStatus {
+		best: BlockRef { number: best_number, hash: Hex32::from(best) },
+		finalised: BlockRef { number: finalised_number, hash: Hex32::from(finalised) },
+		archive,
+		authorship_window: window,
+		last_justified: justified_number.map(u64::from),
+		finality_set_id: set_id,
+		authoring_set_size: aura.len() as u32,
+		finality_set_size: grandpa.len() as u32,
+		validators,
+		unclaimed_authorities: unclaimed,
+	})
 }
 
 /// Authorities in the current sets that are no hospital's validator's session keys: the
@@ -134,7 +179,7 @@ fn unclaimed_authorities(
 	grandpa: &[[u8; 32]],
 	authored: &HashMap<[u8; 32], (u64, u64)>,
 	voters: &[[u8; 32]],
-) -> Vec<Value> {
+) -> Vec<UnclaimedAuthority> {
 	let claimed = |key: &[u8; 32], grandpa_key: bool| {
 		hospitals
 			.iter()
@@ -143,11 +188,12 @@ fn unclaimed_authorities(
 	};
 	let authoring = aura.iter().filter(|k| !claimed(k, false)).map(|key| {
 		let blocks = authored.get(key).map_or(0, |(blocks, _)| *blocks);
-		json!({ "set": "authoring", "key": views::hex0x(key), "blocksAuthored": blocks })
+		UnclaimedAuthority::Authoring { key: Hex32(*key), blocks_authored: blocks }
 	});
-	let finality = grandpa.iter().filter(|k| !claimed(k, true)).map(
-		|key| json!({ "set": "finality", "key": views::hex0x(key), "voting": voters.contains(key) }),
-	);
+	let finality = grandpa
+		.iter()
+		.filter(|k| !claimed(k, true))
+		.map(|key| UnclaimedAuthority::Finality { key: Hex32(*key), voting: voters.contains(key) });
 	authoring.chain(finality).collect()
 }
 
@@ -184,29 +230,23 @@ fn raw_key(key: &impl sp_core::crypto::ByteArray) -> [u8; 32] {
 	out
 }
 
-/// Parameters of `explorer_blocks`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct BlocksQuery {
-	/// Blocks below this number (default: from the best block down).
-	pub before: Option<u64>,
-	/// At most this many (≤ 50, default 20).
-	pub limit: Option<u32>,
-}
-
 /// `explorer_blocks`: the latest blocks (or those before `before`), newest first, each with
 /// its time, author's hospital, signed extrinsics and domain events counted, and whether
 /// it is finalised.
-pub async fn blocks(gw: &Gateway, p: BlocksQuery) -> Result<Value, GatewayError> {
+async fn blocks(
+	gw: &Gateway,
+	before: Option<u64>,
+	limit: Option<u32>,
+) -> Result<Blocks, GatewayError> {
 	let chain = &gw.chain;
 	let (_, best_number) = chain.best_head().await?;
 	let finalised_number = chain.block_number(chain.finalised_head().await?).await?;
-	let top = match p.before {
+	let top = match before {
 		Some(0) => return Err(GatewayError::invalid("before", "there is no block before 0")),
 		Some(before) => (before - 1).min(best_number),
 		None => best_number,
 	};
-	let limit = p.limit.unwrap_or(20);
+	let limit = limit.unwrap_or(20);
 	if !(1..=MAX_BLOCKS).contains(&limit) {
 		return Err(GatewayError::invalid("limit", format!("1 to {MAX_BLOCKS}")));
 	}
@@ -224,17 +264,17 @@ pub async fn blocks(gw: &Gateway, p: BlocksQuery) -> Result<Value, GatewayError>
 		let events = chain.events_at(hash).await?;
 		let domain = events.iter().filter(|r| is_domain(&r.event)).count();
 		let author = authors.of(&block.header).await?.and_then(|(_, hospital)| hospital);
-		out.push(json!({
-			"number": number,
-			"hash": views::hex0x(hash.as_bytes()),
-			"time": chain.time_at(Some(hash)).await?,
-			"author": author.map(|(id, name)| json!({ "organisation": id, "name": name })),
-			"extrinsics": signed,
-			"events": domain,
-			"finalised": number <= finalised_number,
-		}));
+		out.push(BlockSummary {
+			number,
+			hash: Hex32::from(hash),
+			time: chain.time_at(Some(hash)).await?,
+			author: author.map(|(organisation, name)| Author { organisation, name }),
+			extrinsics: signed as u32,
+			events: domain as u32,
+			finalised: number <= finalised_number,
+		});
 	}
-	Ok(json!({ "best": best_number, "finalised": finalised_number, "blocks": out }))
+	Ok(Blocks { best: best_number, finalised: finalised_number, blocks: out })
 }
 
 /// A hospital's validator as of a block: its validator account and the session keys
@@ -242,7 +282,7 @@ pub async fn blocks(gw: &Gateway, p: BlocksQuery) -> Result<Value, GatewayError>
 struct HospitalValidator {
 	org: OrgId,
 	name: String,
-	status: String,
+	status: Status,
 	account: AccountId32,
 	keys: Option<([u8; 32], [u8; 32])>,
 }
@@ -260,7 +300,7 @@ async fn hospital_validators(
 		out.push(HospitalValidator {
 			org,
 			name: String::from_utf8_lossy(&o.name).into_owned(),
-			status: format!("{:?}", o.status),
+			status: o.status.into(),
 			keys: session_keys(gw, &account, at).await?,
 			account,
 		});
@@ -324,26 +364,20 @@ fn is_domain(event: &RuntimeEvent) -> bool {
 	)
 }
 
-/// Parameters of `explorer_block`: a number or a hash.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct BlockQuery {
-	/// Block number on the best chain.
-	pub number: Option<u64>,
-	/// Block hash, `0x` hex.
-	pub hash: Option<String>,
-}
-
 /// `explorer_block`: one block — header, author, time, finality — with each extrinsic (its
 /// call, signer, outcome) and every event told in domain language.
-pub async fn block(gw: &Gateway, p: BlockQuery) -> Result<Value, GatewayError> {
+async fn block(
+	gw: &Gateway,
+	number: Option<u64>,
+	hash: Option<Hex32>,
+) -> Result<BlockDetail, GatewayError> {
 	let chain = &gw.chain;
-	let hash = match (p.number, &p.hash) {
+	let hash = match (number, hash) {
 		(Some(number), None) => chain
 			.block_hash(number)
 			.await?
 			.ok_or_else(|| GatewayError::invalid("number", format!("no block {number} yet")))?,
-		(None, Some(text)) => parse_hash("hash", text)?,
+		(None, Some(hash)) => H256(hash.0),
 		_ => return Err(GatewayError::invalid("params", "give exactly one of number, hash")),
 	};
 	let medledger_chain_client::Block { header, extrinsics, justification } = chain
@@ -374,7 +408,16 @@ pub async fn block(gw: &Gateway, p: BlockQuery) -> Result<Value, GatewayError> {
 			}
 		}
 		let Ok(xt) = UncheckedExtrinsic::decode(&mut &bytes[..]) else {
-			described.push(json!({ "index": index, "call": "undecodable", "events": events }));
+			described.push(Extrinsic {
+				index: index as u32,
+				hash: None,
+				call: "undecodable".into(),
+				signer: None,
+				summary: None,
+				success: None,
+				error: None,
+				events,
+			});
 			continue;
 		};
 		let meta = xt.function.get_call_metadata();
@@ -392,16 +435,16 @@ pub async fn block(gw: &Gateway, p: BlockQuery) -> Result<Value, GatewayError> {
 			}
 			(None, _) => Sentence::default().text(format!("inherent {call}")),
 		};
-		described.push(json!({
-			"index": index,
-			"hash": views::hex0x(&blake2_256(bytes)),
-			"call": call,
-			"signer": signer.as_ref().map(views::account),
-			"summary": summary.into_value(),
-			"success": failure.is_none(),
-			"error": failure,
-			"events": events,
-		}));
+		described.push(Extrinsic {
+			index: index as u32,
+			hash: Some(Hex32(blake2_256(bytes))),
+			call,
+			signer: signer.map(Account),
+			summary: Some(summary.into_parts()),
+			success: Some(failure.is_none()),
+			error: failure,
+			events,
+		});
 	}
 	let mut block_events = Vec::new();
 	for record in
@@ -411,19 +454,19 @@ pub async fn block(gw: &Gateway, p: BlockQuery) -> Result<Value, GatewayError> {
 			block_events.push(sentence);
 		}
 	}
-	Ok(json!({
-		"number": number,
-		"hash": views::hex0x(hash.as_bytes()),
-		"parent": views::hex0x(header.parent_hash.as_bytes()),
-		"stateRoot": views::hex0x(header.state_root.as_bytes()),
-		"extrinsicsRoot": views::hex0x(header.extrinsics_root.as_bytes()),
-		"time": chain.time_at(Some(hash)).await?,
-		"author": author.map(|(id, name)| json!({ "organisation": id, "name": name })),
-		"finalised": number <= finalised_number,
-		"justified": justification.is_some(),
-		"extrinsics": described,
-		"events": block_events,
-	}))
+	Ok(BlockDetail {
+		number,
+		hash: Hex32::from(hash),
+		parent: Hex32::from(header.parent_hash),
+		state_root: Hex32::from(header.state_root),
+		extrinsics_root: Hex32::from(header.extrinsics_root),
+		time: chain.time_at(Some(hash)).await?,
+		author: author.map(|(organisation, name)| Author { organisation, name }),
+		finalised: number <= finalised_number,
+		justified: justification.is_some(),
+		extrinsics: described,
+		events: block_events,
+	})
 }
 
 fn parse_hash(field: &'static str, text: &str) -> Result<H256, GatewayError> {
@@ -437,21 +480,21 @@ fn parse_hash(field: &'static str, text: &str) -> Result<H256, GatewayError> {
 /// `explorer_document`: a document with the block that anchored it, its versions, the
 /// consents whose scope covers it (and whether its key was released to each), and every
 /// access to it in the patient's trail.
-pub async fn document(gw: &Gateway, id: DocId) -> Result<Value, GatewayError> {
-	let doc = portal::document_record(gw, id).await?;
+async fn document(gw: &Gateway, id: DocId) -> Result<DocumentHistory, GatewayError> {
+	let doc = document_record(gw, id).await?;
 	let anchored = anchoring_block(gw, id).await?;
 
 	// Versions: back through `previous`, forward through `superseded by`.
 	let mut versions = vec![(id, doc.clone())];
 	let mut earlier = doc.previous;
 	while let Some(previous) = earlier {
-		let record = portal::document_record(gw, previous).await?;
+		let record = document_record(gw, previous).await?;
 		earlier = record.previous;
 		versions.insert(0, (previous, record));
 	}
 	let mut later = doc.status;
 	while let DocumentStatus::Superseded { by } = later {
-		let record = portal::document_record(gw, by).await?;
+		let record = document_record(gw, by).await?;
 		later = record.status;
 		versions.push((by, record));
 	}
@@ -463,21 +506,32 @@ pub async fn document(gw: &Gateway, id: DocId) -> Result<Value, GatewayError> {
 		consents.iter().filter(|(_, c)| c.scope.covers(id, &doc.document_type))
 	{
 		let wrap: Option<KeyWrap<Runtime>> = gw.chain.api().key_wrap(id, consent.org).await?;
-		let mut view = views::consent(*consent_id, consent);
-		// Wraps are kept per (document, hospital); this consent's, if it made the one there.
-		view["keyReleased"] = wrap.is_some_and(|w| w.consent == *consent_id).into();
-		coverage.push(view);
+		coverage.push(CoveringConsent {
+			consent: views::consent(*consent_id, consent),
+			// Wraps are kept per (document, hospital); this consent's, if it made the one
+			// there.
+			key_released: wrap.is_some_and(|w| w.consent == *consent_id),
+		});
 	}
 	let access =
-		portal::trail_matching(gw, &doc.patient, |entry| entry.subject == Subject::Document(id))
-			.await?;
-	Ok(json!({
-		"document": views::document(id, &doc),
-		"anchoredIn": anchored.map(|(number, hash)| json!({ "number": number, "hash": views::hex0x(hash.as_bytes()) })),
-		"versions": versions.iter().map(|(v, d)| views::document(*v, d)).collect::<Vec<_>>(),
-		"consents": coverage,
-		"access": access,
-	}))
+		trail_matching(gw, &doc.patient, |entry| entry.subject == Subject::Document(id)).await?;
+	Ok(DocumentHistory {
+		document: views::document(id, &doc)?,
+		anchored_in: anchored.map(|(number, hash)| BlockRef { number, hash: Hex32::from(hash) }),
+		versions: views::documents(&versions)?,
+		consents: coverage,
+		access,
+	})
+}
+
+/// A staff or auditor role in words, for search results.
+fn role_word(role: &pallet_consortium::Role) -> &'static str {
+	match role {
+		pallet_consortium::Role::Patient => "patient",
+		pallet_consortium::Role::Clinician(_) => "clinician",
+		pallet_consortium::Role::OrgAdmin(_) => "administrator",
+		pallet_consortium::Role::Auditor => "auditor",
+	}
 }
 
 /// The first block whose state holds document `id`: a binary search over the archive
@@ -512,7 +566,7 @@ async fn anchoring_block(gw: &Gateway, id: DocId) -> Result<Option<(u64, H256)>,
 /// `explorer_search`: what a query names — a block number or hash, a document (id or
 /// commitment), a consent, an organisation (id or name), an account (SS58) — each with
 /// the explorer page that shows it.
-pub async fn search(gw: &Gateway, query: &str) -> Result<Value, GatewayError> {
+async fn search(gw: &Gateway, query: &str) -> Result<Vec<Hit>, GatewayError> {
 	let query = query.trim().trim_start_matches('#');
 	if query.is_empty() || query.len() > 128 {
 		return Err(GatewayError::invalid("query", "give a number, a 0x hash or an account"));
@@ -520,7 +574,7 @@ pub async fn search(gw: &Gateway, query: &str) -> Result<Value, GatewayError> {
 	let chain = &gw.chain;
 	let mut found = Vec::new();
 	let mut hit = |kind: &str, label: String, href: String| {
-		found.push(json!({ "kind": kind, "label": label, "href": href }));
+		found.push(Hit { kind: kind.into(), label, href });
 	};
 	if let Ok(number) = query.parse::<u64>() {
 		if chain.block_hash(number).await?.is_some() {
@@ -559,14 +613,16 @@ pub async fn search(gw: &Gateway, query: &str) -> Result<Value, GatewayError> {
 	}
 	if let Ok(account) = AccountId32::from_ss58check(query) {
 		let member: Option<pallet_consortium::Member<u32>> = chain.api().member(&account).await?;
-		let address = views::account(&account);
+		let address = Account::from(&account).to_string();
 		match member.map(|m| m.role) {
 			Some(pallet_consortium::Role::Patient) => {
 				hit("patient", format!("patient {address}"), format!("#/patient/{address}"))
 			}
-			Some(role) => {
-				hit("account", format!("{role:?} {address}"), format!("#/account/{address}"))
-			}
+			Some(role) => hit(
+				"account",
+				format!("{} {address}", role_word(&role)),
+				format!("#/account/{address}"),
+			),
 			None => hit(
 				"account",
 				format!("account {address} (not a member)"),
@@ -574,7 +630,7 @@ pub async fn search(gw: &Gateway, query: &str) -> Result<Value, GatewayError> {
 			),
 		}
 	}
-	Ok(Value::Array(found))
+	Ok(found)
 }
 
 #[cfg(test)]
@@ -585,7 +641,7 @@ mod tests {
 		HospitalValidator {
 			org,
 			name: format!("H{org}"),
-			status: "Active".into(),
+			status: Status::Active,
 			account: AccountId32::new([org as u8; 32]),
 			keys,
 		}
@@ -602,13 +658,12 @@ mod tests {
 			&authored,
 			&[[11; 32], [19; 32]],
 		);
-		let key = |byte: u8| views::hex0x(&[byte; 32]);
 		assert_eq!(
 			unclaimed,
 			[
-				json!({ "set": "authoring", "key": key(9), "blocksAuthored": 2 }),
-				json!({ "set": "finality", "key": key(19), "voting": true }),
-				json!({ "set": "finality", "key": key(29), "voting": false }),
+				UnclaimedAuthority::Authoring { key: Hex32([9; 32]), blocks_authored: 2 },
+				UnclaimedAuthority::Finality { key: Hex32([19; 32]), voting: true },
+				UnclaimedAuthority::Finality { key: Hex32([29; 32]), voting: false },
 			]
 		);
 	}

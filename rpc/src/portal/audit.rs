@@ -1,0 +1,190 @@
+//! `audit_*`: a patient's trail with its hash-chain check, entries by actor or hospital,
+//! compliance reports.
+
+use super::{page_limit, Portal};
+use crate::{views, Gateway};
+use codec::Encode;
+use jsonrpsee::{core::RpcResult, Extensions};
+use medledger_gateway_api::{
+	api::audit::{
+		AuditApiServer, AuditEntry, BlockRef, FhirBundle, Head, Report, ReportFormat, Trail,
+		TrailEntry,
+	},
+	values::{Account, Hex32, HexBytes},
+	GatewayError,
+};
+use medledger_primitives::{
+	audit::{AuditRecord, TrailHead},
+	DocId, OrgId, MAX_PAGE,
+};
+use medledger_runtime::Runtime;
+use pallet_consent::Consent;
+use pallet_documents::Document;
+use sp_runtime::AccountId32;
+
+/// Most audit entries in one compliance report.
+const MAX_REPORT_ENTRIES: usize = 100_000;
+
+#[jsonrpsee::core::async_trait]
+impl AuditApiServer for Portal {
+	async fn audit_trail(
+		&self,
+		_: &Extensions,
+		patient: Account,
+		from: Option<u64>,
+		limit: Option<u32>,
+	) -> RpcResult<Trail> {
+		Ok(trail(self, &patient.0, from.unwrap_or(1).max(1), page_limit(limit)).await?)
+	}
+
+	async fn audit_by_actor(
+		&self,
+		_: &Extensions,
+		actor: Account,
+		from: Option<u64>,
+		to: Option<u64>,
+		limit: Option<u32>,
+	) -> RpcResult<Vec<AuditEntry>> {
+		let range = (from.unwrap_or(0), to.unwrap_or(u64::MAX));
+		let who = Who::Actor(actor.0);
+		let entries = audit_entries(self, &who, range, page_limit(limit) as usize);
+		Ok(entries.await?.iter().map(|(seq, r)| views::audit(*seq, r)).collect())
+	}
+
+	async fn audit_by_organisation(
+		&self,
+		_: &Extensions,
+		organisation: OrgId,
+		from: Option<u64>,
+		to: Option<u64>,
+		limit: Option<u32>,
+	) -> RpcResult<Vec<AuditEntry>> {
+		let range = (from.unwrap_or(0), to.unwrap_or(u64::MAX));
+		let who = Who::Organisation(organisation);
+		let entries = audit_entries(self, &who, range, page_limit(limit) as usize);
+		Ok(entries.await?.iter().map(|(seq, r)| views::audit(*seq, r)).collect())
+	}
+
+	async fn audit_report(
+		&self,
+		_: &Extensions,
+		organisation: OrgId,
+		from: u64,
+		to: u64,
+		format: ReportFormat,
+	) -> RpcResult<Report> {
+		let report = report(self, organisation, from, to).await?;
+		Ok(match format {
+			ReportFormat::Csv => Report::Csv(report.to_csv()?),
+			ReportFormat::Fhir => Report::Fhir(FhirBundle(report.to_fhir(crate::unix_millis()))),
+		})
+	}
+}
+
+/// A page of `patient`'s trail from sequence number `from`, with the hash-chain check of
+/// the page returned.
+async fn trail(
+	gw: &Gateway,
+	patient: &AccountId32,
+	from: u64,
+	limit: u32,
+) -> Result<Trail, GatewayError> {
+	// Head and entries from one block, so a check of the whole trail against this head
+	// cannot race a new entry.
+	let (at, at_number) = gw.chain.best_head().await?;
+	let api = gw.chain.api_at(at);
+	let head: TrailHead = api.trail_head(patient).await?;
+	let records: Vec<(u64, AuditRecord<AccountId32>)> = api.trail(patient, from, limit).await?;
+	// The page verifies from the head before it (genesis for the first page).
+	let start = if from == 1 {
+		TrailHead::default()
+	} else {
+		let before: Vec<(u64, AuditRecord<AccountId32>)> =
+			api.trail(patient, from - 1, 1u32).await?;
+		before.first().map(|(seq, r)| TrailHead { seq: *seq, head: r.head }).unwrap_or_default()
+	};
+	let end = records.last().map(|(seq, r)| TrailHead { seq: *seq, head: r.head });
+	let check =
+		medledger_primitives::audit::verify_trail(patient, start, &records, end.unwrap_or(start));
+	Ok(Trail {
+		head: Head { seq: head.seq, head: Hex32(head.head) },
+		at: BlockRef { number: at_number, hash: Hex32::from(at) },
+		entries: records
+			.iter()
+			.map(|(seq, r)| TrailEntry {
+				entry: views::audit(*seq, r),
+				record: HexBytes(r.encode()),
+			})
+			.collect(),
+		verified: check.is_ok(),
+		problem: check.err(),
+	})
+}
+
+/// Whose audit entries.
+enum Who {
+	Actor(AccountId32),
+	Organisation(OrgId),
+}
+
+type Placed = ((AccountId32, u64), AuditRecord<AccountId32>);
+
+/// Up to `limit` audit entries of `who` with `from ≤ at < to`, pages walked on chain.
+async fn audit_entries(
+	gw: &Gateway,
+	who: &Who,
+	(from, to): (u64, u64),
+	limit: usize,
+) -> Result<Vec<(u64, AuditRecord<AccountId32>)>, GatewayError> {
+	if from > to {
+		return Err(GatewayError::invalid("from", "after to"));
+	}
+	let mut after: Option<(AccountId32, u64)> = None;
+	let mut out = Vec::new();
+	loop {
+		let page: Vec<Placed> = match who {
+			Who::Actor(actor) => gw.chain.api().by_actor(actor, &after, MAX_PAGE).await?,
+			Who::Organisation(org) => {
+				gw.chain.api().by_organisation(*org, &after, MAX_PAGE).await?
+			}
+		};
+		let Some((last, _)) = page.last() else { break };
+		after = Some(last.clone());
+		let full = page.len() as u32 == MAX_PAGE;
+		for ((_, seq), record) in page {
+			if (from..to).contains(&record.entry.at) && out.len() < limit {
+				out.push((seq, record));
+			}
+		}
+		if !full || out.len() >= limit {
+			break;
+		}
+	}
+	Ok(out)
+}
+
+/// A hospital's documents, consents and audit entries in a period.
+async fn report(
+	gw: &Gateway,
+	organisation: OrgId,
+	from: u64,
+	to: u64,
+) -> Result<crate::report::Report, GatewayError> {
+	let who = Who::Organisation(organisation);
+	let entries = audit_entries(gw, &who, (from, to), MAX_REPORT_ENTRIES + 1).await?;
+	if entries.len() > MAX_REPORT_ENTRIES {
+		return Err(GatewayError::invalid(
+			"to",
+			"more than 100000 audit entries: ask for a shorter period",
+		));
+	}
+	let in_period = |at: u64| (from..to).contains(&at);
+	let documents: Vec<(DocId, Document<Runtime>)> =
+		gw.chain.api().all_documents_by_organisation(organisation).await?;
+	let consents: Vec<(u64, Consent<Runtime>)> =
+		gw.chain.api().all_consents_by_organisation(organisation).await?;
+	let documents = documents.into_iter().filter(|(_, d)| in_period(d.created_at)).collect();
+	let consents =
+		consents.into_iter().filter(|(_, c)| c.requested_at < to && c.window.to > from).collect();
+	Ok(crate::report::Report { organisation, from, to, documents, consents, entries })
+}

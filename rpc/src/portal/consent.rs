@@ -1,0 +1,154 @@
+//! `consent_*`: requests and break-glass signed by this gateway's staff keys, patients'
+//! own decisions relayed, consents and their histories.
+
+use super::{caller, check_text, page_limit, trail_matching, write, written, Portal};
+use crate::views;
+use jsonrpsee::{core::RpcResult, Extensions};
+use medledger_gateway_api::{
+	api::consent::{Consent, ConsentApiServer, ConsentHistory, RelayContext, ScopeRequest},
+	values::{Account, Hex32, HexBytes, Purpose},
+	GatewayError, Written,
+};
+use medledger_primitives::audit::Subject;
+use medledger_runtime::{Runtime, RuntimeCall};
+use pallet_consent::{Actions, Window};
+
+#[jsonrpsee::core::async_trait]
+impl ConsentApiServer for Portal {
+	#[allow(clippy::too_many_arguments)] // One argument per named parameter of the method.
+	async fn consent_request(
+		&self,
+		ext: &Extensions,
+		patient: Account,
+		scope: ScopeRequest,
+		purpose: Purpose,
+		read: bool,
+		write_: bool,
+		from: u64,
+		to: u64,
+	) -> RpcResult<Written> {
+		let scope = match scope {
+			ScopeRequest::All(true) => pallet_consent::ScopeRequest::All,
+			ScopeRequest::All(false) => {
+				return Err(GatewayError::invalid("scope", "all must be true").into())
+			}
+			ScopeRequest::DocumentTypes(types) => pallet_consent::ScopeRequest::DocumentTypes(
+				types.into_iter().map(String::into_bytes).collect(),
+			),
+			ScopeRequest::Documents(ids) => pallet_consent::ScopeRequest::Documents(ids),
+		};
+		let call = RuntimeCall::Consent(pallet_consent::Call::request {
+			patient: patient.0,
+			scope,
+			purpose: purpose.into(),
+			actions: Actions { read, write: write_ },
+			window: Window { from, to },
+		});
+		Ok(write(self, caller(ext)?, call).await?)
+	}
+
+	/// Always audited; visible to the consortium and the patient.
+	async fn consent_break_glass(
+		&self,
+		ext: &Extensions,
+		patient: Account,
+		reason: String,
+	) -> RpcResult<Written> {
+		check_text("reason", &reason, 256)?;
+		let call = RuntimeCall::Consent(pallet_consent::Call::break_glass {
+			patient: patient.0,
+			reason: reason.into_bytes(),
+		});
+		Ok(write(self, caller(ext)?, call).await?)
+	}
+
+	async fn consent_get(&self, _: &Extensions, id: u64) -> RpcResult<Consent> {
+		Ok(views::consent(id, &consent_record(self, id).await?))
+	}
+
+	/// Every entry of the patient's trail about the consent — its request, decision, end,
+	/// key wraps — and every read made under it, in order.
+	async fn consent_history(&self, _: &Extensions, id: u64) -> RpcResult<ConsentHistory> {
+		let consent = consent_record(self, id).await?;
+		let events = trail_matching(self, &consent.patient, |entry| {
+			entry.subject == Subject::Consent(id) || entry.consent == Some(id)
+		})
+		.await?;
+		Ok(ConsentHistory { consent: views::consent(id, &consent), events })
+	}
+
+	async fn consent_list(
+		&self,
+		_: &Extensions,
+		patient: Option<Account>,
+		organisation: Option<u32>,
+		after: Option<u64>,
+		limit: Option<u32>,
+	) -> RpcResult<Vec<Consent>> {
+		let limit = page_limit(limit);
+		let api = self.chain.api();
+		let consents = match (patient, organisation) {
+			(Some(patient), None) => api.consents_by_patient(&patient.0, after, limit).await,
+			(None, Some(org)) => api.consents_by_organisation(org, after, limit).await,
+			_ => {
+				return Err(GatewayError::invalid(
+					"params",
+					"give exactly one of patient, organisation",
+				)
+				.into())
+			}
+		}
+		.map_err(GatewayError::from)?;
+		Ok(consents.iter().map(|(id, c)| views::consent(*id, c)).collect())
+	}
+
+	async fn consent_relay_context(&self, ext: &Extensions) -> RpcResult<RelayContext> {
+		let patient = &caller(ext)?.credential.account;
+		let (nonce, versions) =
+			self.chain.signing_context(patient).await.map_err(GatewayError::from)?;
+		Ok(RelayContext {
+			nonce,
+			spec_version: versions.spec_version,
+			transaction_version: versions.tx_version,
+			genesis_hash: Hex32::from(versions.genesis),
+		})
+	}
+
+	/// An extrinsic the patient signed with their own key (grant, deny, revoke, add_wraps)
+	/// — the gateway never holds patient keys. Anything else is refused before it reaches
+	/// the node.
+	async fn consent_relay(&self, ext: &Extensions, extrinsic: HexBytes) -> RpcResult<Written> {
+		use codec::Decode;
+		let xt = medledger_runtime::UncheckedExtrinsic::decode(&mut &extrinsic.0[..])
+			.map_err(|_| GatewayError::invalid("extrinsic", "not an extrinsic of this chain"))?;
+		let allowed = matches!(
+			xt.function,
+			RuntimeCall::Consent(
+				pallet_consent::Call::grant { .. }
+					| pallet_consent::Call::deny { .. }
+					| pallet_consent::Call::revoke { .. }
+					| pallet_consent::Call::add_wraps { .. }
+			)
+		);
+		if !allowed {
+			return Err(GatewayError::invalid(
+				"extrinsic",
+				"only consent grant/deny/revoke/addWraps",
+			)
+			.into());
+		}
+		let (included, watch) =
+			self.chain.submit_signed(extrinsic.0).await.map_err(GatewayError::from)?;
+		self.watch_finality(watch, Some(caller(ext)?.credential.account.clone()));
+		Ok(written(included))
+	}
+}
+
+/// Consent `id`'s record on chain.
+async fn consent_record(
+	portal: &Portal,
+	id: u64,
+) -> Result<pallet_consent::Consent<Runtime>, GatewayError> {
+	let consent: Option<pallet_consent::Consent<Runtime>> = portal.chain.api().consent(id).await?;
+	consent.ok_or(GatewayError::UnknownConsent(id))
+}
