@@ -210,6 +210,21 @@ impl Chain {
 		Ok(self.block(hash).await?.and_then(|b| b.justification))
 	}
 
+	/// The first block of `numbers` with a stored GRANDPA justification: its number, hash
+	/// and justification.
+	pub async fn justified_block(
+		&self,
+		numbers: impl Iterator<Item = u32>,
+	) -> Result<Option<(u32, H256, Vec<u8>)>, ChainError> {
+		for n in numbers {
+			let Some(hash) = self.block_hash(n.into()).await? else { continue };
+			if let Some(justification) = self.justification(hash).await? {
+				return Ok(Some((n, hash, justification)));
+			}
+		}
+		Ok(None)
+	}
+
 	/// Subscribes to finalised block headers.
 	pub async fn finalised_heads(&self) -> Result<Subscription<Header>, ChainError> {
 		self.client()

@@ -8,7 +8,7 @@ use crate::{connection::decode_all, Chain, ChainError};
 use codec::{Decode, Encode};
 use jsonrpsee::rpc_params;
 use medledger_primitives::{
-	audit::{AuditRecord, Refusal, TrailHead},
+	audit::{AuditEntry, AuditRecord, Refusal, TrailHead},
 	Action, ConsentId, DocId, Hash, MAX_PAGE,
 };
 use medledger_runtime::{AccountId, BlockNumber, Runtime};
@@ -211,6 +211,26 @@ impl RuntimeApi<'_> {
 		limit: u32,
 	) -> Result<Vec<(u64, AuditRecord<AccountId>)>, ChainError> {
 		self.call("AuditApi_trail", (patient, from, limit)).await
+	}
+
+	/// Every entry of a patient's trail that `wanted` picks, in order, pages walked here.
+	pub async fn trail_matching(
+		&self,
+		patient: &AccountId,
+		wanted: impl Fn(&AuditEntry<AccountId>) -> bool,
+	) -> Result<Vec<(u64, AuditRecord<AccountId>)>, ChainError> {
+		let mut matching = Vec::new();
+		let mut from = 1u64;
+		loop {
+			let page = self.trail(patient, from, MAX_PAGE).await?;
+			let full = page.len() as u32 == MAX_PAGE;
+			let last = page.last().map(|(seq, _)| *seq);
+			matching.extend(page.into_iter().filter(|(_, record)| wanted(&record.entry)));
+			match last {
+				Some(seq) if full => from = seq + 1,
+				_ => return Ok(matching),
+			}
+		}
 	}
 
 	/// Entries an account made, after `after`, at most `limit` (≤ 1,000).

@@ -8,12 +8,14 @@
 //!   clients call through the `…Client` traits;
 //! - who may call each method and what a patient must own ([`METHODS`], [`access`]),
 //!   which the gateway's access middleware enforces;
-//! - the wire's values ([`values`]) and errors with their stable codes ([`GatewayError`]);
+//! - the wire's values ([`values`]), the chain records' conversions to them ([`convert`]),
+//!   and errors with their stable codes ([`GatewayError`]);
 //! - the OpenRPC document ([`openrpc`]), with a JSON schema for every parameter, result
 //!   and error, generated from those types.
 
 pub mod access;
 pub mod api;
+pub mod convert;
 mod error;
 mod openrpc;
 pub mod values;

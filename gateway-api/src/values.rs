@@ -344,6 +344,14 @@ impl From<pallet_consortium::OrgStatus> for Status {
 	}
 }
 
+/// A time (ms since the Unix epoch) as RFC 3339 text, UTC, to the millisecond: how reports
+/// and the explorer write times for people.
+pub fn rfc3339(ms: u64) -> String {
+	chrono::DateTime::from_timestamp_millis(ms as i64)
+		.unwrap_or_default()
+		.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 /// A parameter a caller may leave out (`Option`) or must give (everything else): the
 /// OpenRPC document marks each parameter from this.
 pub trait Param {

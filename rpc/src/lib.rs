@@ -5,16 +5,17 @@
 //!
 //! ## Parts
 //!
-//! - [`server`]: the jsonrpsee server, the method table (names, roles, parameters) from
-//!   which both dispatch and the OpenRPC document (`rpc.discover`) come, and subscriptions.
-//! - [`portal`]: what each method does, as plain async functions over a [`Gateway`].
+//! The API itself — methods, callers, types, errors, OpenRPC — is declared in
+//! `medledger-gateway-api`; the auditors' explorer is `medledger-explorer`, served here.
+//!
+//! - [`server`]: the jsonrpsee server over HTTP and WebSocket, with the explorer's pages.
+//! - [`access`]: the middleware that applies each method's declared callers and ownership
+//!   before any handler runs, and which notifications each subscriber receives.
+//! - [`portal`]: the handlers, one file per namespace (members, documents, proofs,
+//!   consent, audit, events).
 //! - [`proof`]: proof bundles of documents' anchors, for offline verification
 //!   (`medledger-verifier`).
-//! - [`explorer`]: the auditors' block explorer — its pages, served under `/explorer`, and
-//!   the `explorer_*` methods that read blocks, events and history from the archive node.
 //! - [`report`]: a hospital's compliance report as CSV or a FHIR R4 Bundle.
-//! - [`access`]: who may call which method, and which notifications each subscriber
-//!   receives.
 //! - [`auth`]: bearer credentials bound to a member account and role, stored hashed, with
 //!   a rate limit each.
 //! - [`ipfs`]: the embedded IPFS node on a private swarm, or a Kubo RPC endpoint.
@@ -39,7 +40,6 @@
 pub mod access;
 pub mod auth;
 pub mod config;
-pub mod explorer;
 pub mod ipfs;
 pub mod keystore;
 pub mod notify;
@@ -71,7 +71,7 @@ pub struct Limits {
 /// Everything a portal method needs.
 pub struct Gateway {
 	/// The node.
-	pub chain: Chain,
+	pub chain: Arc<Chain>,
 	/// The outbox and audit queue.
 	pub store: Arc<store::Store>,
 	/// IPFS.
@@ -167,7 +167,7 @@ pub async fn start(settings: &config::Settings, passphrase: &str) -> anyhow::Res
 	}
 	let (notifications, _) = broadcast::channel(1024);
 	let gateway = Arc::new(Gateway {
-		chain: Chain::new(&settings.node_url),
+		chain: Arc::new(Chain::new(&settings.node_url)),
 		store,
 		storage,
 		keystore: RwLock::new(keystore),

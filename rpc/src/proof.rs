@@ -32,13 +32,13 @@ pub async fn bundle(gw: &Gateway, id: DocId, at: Option<u32>) -> Result<ProofBun
 		Some(at) if at > finalised => return Err(not_ready(at)),
 		Some(at) => {
 			let (f, hash, justification) =
-				justified_block(gw, at..=finalised).await?.ok_or(not_ready(at))?;
+				gw.chain.justified_block(at..=finalised).await?.ok_or(not_ready(at))?;
 			(at, (f, hash), justification)
 		}
 		None => {
 			let recent = finalised.saturating_sub(JUSTIFIED_SEARCH)..=finalised;
 			let (f, hash, justification) =
-				justified_block(gw, recent.rev()).await?.ok_or(not_ready(finalised))?;
+				gw.chain.justified_block(recent.rev()).await?.ok_or(not_ready(finalised))?;
 			(f, (f, hash), justification)
 		}
 	};
@@ -78,21 +78,6 @@ pub async fn bundle(gw: &Gateway, id: DocId, at: Option<u32>) -> Result<ProofBun
 		headers,
 		finality: FinalityPart { set_id, justification },
 	})
-}
-
-/// The first block of `numbers` with a stored GRANDPA justification: its number, hash and
-/// justification.
-pub(crate) async fn justified_block(
-	gw: &Gateway,
-	numbers: impl Iterator<Item = u32>,
-) -> Result<Option<(u32, sp_core::H256, Vec<u8>)>, GatewayError> {
-	for n in numbers {
-		let Some(hash) = gw.chain.block_hash(n.into()).await? else { continue };
-		if let Some(justification) = gw.chain.justification(hash).await? {
-			return Ok(Some((n, hash, justification)));
-		}
-	}
-	Ok(None)
 }
 
 #[cfg(test)]

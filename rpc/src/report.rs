@@ -8,6 +8,7 @@
 //! identifiers an auditor looks up in the explorer.
 
 use crate::{views, GatewayError};
+use medledger_gateway_api::values::rfc3339;
 use medledger_primitives::{
 	audit::{AuditAction, AuditRecord, Outcome, Subject},
 	ConsentId, DocId, Moment, OrgId, Purpose,
@@ -37,13 +38,6 @@ pub struct Report {
 const ACCOUNT: &str = "urn:medledger:account";
 const ORGANISATION: &str = "urn:medledger:organisation";
 const DOCUMENT: &str = "urn:medledger:document";
-
-/// RFC 3339 time (UTC, milliseconds) of a chain timestamp.
-pub fn rfc3339(ms: Moment) -> String {
-	chrono::DateTime::from_timestamp_millis(ms as i64)
-		.unwrap_or_default()
-		.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
 
 fn action_code(action: AuditAction) -> &'static str {
 	match action {

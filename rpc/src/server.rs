@@ -8,7 +8,7 @@
 
 use crate::{
 	access::{authorise, Access, Bearer, ANY_CALLER},
-	explorer, portal, Gateway,
+	portal, Gateway,
 };
 use jsonrpsee::server::{
 	middleware::rpc::RpcServiceBuilder, HttpBody, HttpRequest, HttpResponse, Server, ServerHandle,
@@ -29,7 +29,7 @@ pub async fn serve(
 	addr: SocketAddr,
 	max_request: u32,
 ) -> anyhow::Result<(SocketAddr, ServerHandle)> {
-	let http = tower::ServiceBuilder::new().layer(explorer::assets::Layer).layer(
+	let http = tower::ServiceBuilder::new().layer(medledger_explorer::assets::Layer).layer(
 		tower::layer::layer_fn({
 			let gw = gw.clone();
 			move |inner| WebSocketGuard { inner, gw: gw.clone() }

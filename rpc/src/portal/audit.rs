@@ -2,7 +2,7 @@
 //! compliance reports.
 
 use super::{page_limit, Portal};
-use crate::{views, Gateway};
+use crate::Gateway;
 use codec::Encode;
 use jsonrpsee::{core::RpcResult, Extensions};
 use medledger_gateway_api::{
@@ -10,6 +10,7 @@ use medledger_gateway_api::{
 		AuditApiServer, AuditEntry, BlockRef, FhirBundle, Head, Report, ReportFormat, Trail,
 		TrailEntry,
 	},
+	convert,
 	values::{Account, Hex32, HexBytes},
 	GatewayError,
 };
@@ -48,7 +49,7 @@ impl AuditApiServer for Portal {
 		let range = (from.unwrap_or(0), to.unwrap_or(u64::MAX));
 		let who = Who::Actor(actor.0);
 		let entries = audit_entries(self, &who, range, page_limit(limit) as usize);
-		Ok(entries.await?.iter().map(|(seq, r)| views::audit(*seq, r)).collect())
+		Ok(entries.await?.iter().map(|(seq, r)| convert::audit_entry(*seq, r)).collect())
 	}
 
 	async fn audit_by_organisation(
@@ -62,7 +63,7 @@ impl AuditApiServer for Portal {
 		let range = (from.unwrap_or(0), to.unwrap_or(u64::MAX));
 		let who = Who::Organisation(organisation);
 		let entries = audit_entries(self, &who, range, page_limit(limit) as usize);
-		Ok(entries.await?.iter().map(|(seq, r)| views::audit(*seq, r)).collect())
+		Ok(entries.await?.iter().map(|(seq, r)| convert::audit_entry(*seq, r)).collect())
 	}
 
 	async fn audit_report(
@@ -112,7 +113,7 @@ async fn trail(
 		entries: records
 			.iter()
 			.map(|(seq, r)| TrailEntry {
-				entry: views::audit(*seq, r),
+				entry: convert::audit_entry(*seq, r),
 				record: HexBytes(r.encode()),
 			})
 			.collect(),

@@ -1,11 +1,11 @@
 //! `consent_*`: requests and break-glass signed by this gateway's staff keys, patients'
 //! own decisions relayed, consents and their histories.
 
-use super::{caller, check_text, page_limit, trail_matching, write, written, Portal};
-use crate::views;
+use super::{caller, check_text, page_limit, write, written, Portal};
 use jsonrpsee::{core::RpcResult, Extensions};
 use medledger_gateway_api::{
 	api::consent::{Consent, ConsentApiServer, ConsentHistory, RelayContext, ScopeRequest},
+	convert,
 	values::{Account, Hex32, HexBytes, Purpose},
 	GatewayError, Written,
 };
@@ -63,18 +63,25 @@ impl ConsentApiServer for Portal {
 	}
 
 	async fn consent_get(&self, _: &Extensions, id: u64) -> RpcResult<Consent> {
-		Ok(views::consent(id, &consent_record(self, id).await?))
+		Ok(convert::consent(id, &consent_record(self, id).await?))
 	}
 
 	/// Every entry of the patient's trail about the consent — its request, decision, end,
 	/// key wraps — and every read made under it, in order.
 	async fn consent_history(&self, _: &Extensions, id: u64) -> RpcResult<ConsentHistory> {
 		let consent = consent_record(self, id).await?;
-		let events = trail_matching(self, &consent.patient, |entry| {
-			entry.subject == Subject::Consent(id) || entry.consent == Some(id)
-		})
-		.await?;
-		Ok(ConsentHistory { consent: views::consent(id, &consent), events })
+		let events = self
+			.chain
+			.api()
+			.trail_matching(&consent.patient, |entry| {
+				entry.subject == Subject::Consent(id) || entry.consent == Some(id)
+			})
+			.await
+			.map_err(GatewayError::from)?
+			.iter()
+			.map(|(seq, record)| convert::audit_entry(*seq, record))
+			.collect();
+		Ok(ConsentHistory { consent: convert::consent(id, &consent), events })
 	}
 
 	async fn consent_list(
@@ -99,7 +106,7 @@ impl ConsentApiServer for Portal {
 			}
 		}
 		.map_err(GatewayError::from)?;
-		Ok(consents.iter().map(|(id, c)| views::consent(*id, c)).collect())
+		Ok(consents.iter().map(|(id, c)| convert::consent(*id, c)).collect())
 	}
 
 	async fn consent_relay_context(&self, ext: &Extensions) -> RpcResult<RelayContext> {

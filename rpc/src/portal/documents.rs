@@ -6,7 +6,7 @@ use crate::{
 	access::Authorised,
 	ipfs,
 	store::{self, QueuedAccess, UploadState},
-	views, Gateway,
+	Gateway,
 };
 use codec::Encode;
 use jsonrpsee::{core::RpcResult, Extensions};
@@ -16,6 +16,7 @@ use medledger_gateway_api::{
 		self as api, Document, DocumentContent, DocumentEnvelope, DocumentsApiServer, Upload,
 		Verification,
 	},
+	convert,
 	values::{Account, Base64, CidText, Hex32, Purpose},
 	GatewayError, Written,
 };
@@ -90,11 +91,11 @@ impl DocumentsApiServer for Portal {
 			}
 		}
 		.map_err(GatewayError::from)?;
-		Ok(views::documents(&docs)?)
+		Ok(convert::documents(&docs)?)
 	}
 
 	async fn document_status(&self, _: &Extensions, id: DocId) -> RpcResult<Document> {
-		Ok(views::document(id, &document_record(self, id).await?)?)
+		Ok(convert::document(id, &document_record(self, id).await?)?)
 	}
 
 	/// Consent check on chain → audit entry (queued durably, granted or refused) → envelope
@@ -108,7 +109,7 @@ impl DocumentsApiServer for Portal {
 	) -> RpcResult<DocumentContent> {
 		let (doc, opened) = read_document(self, caller(ext)?, id, purpose).await?;
 		Ok(DocumentContent {
-			document: views::document(id, &doc)?,
+			document: convert::document(id, &doc)?,
 			content: Base64(opened.plaintext),
 		})
 	}
@@ -120,7 +121,7 @@ impl DocumentsApiServer for Portal {
 		let doc = document_record(self, id).await?;
 		let cid = cid::Cid::try_from(&doc.cid[..]).map_err(GatewayError::internal)?;
 		let envelope = self.storage.get(&cid, id).await?;
-		Ok(DocumentEnvelope { document: views::document(id, &doc)?, envelope: Base64(envelope) })
+		Ok(DocumentEnvelope { document: convert::document(id, &doc)?, envelope: Base64(envelope) })
 	}
 
 	async fn document_verify(

@@ -13,7 +13,7 @@ mod proofs;
 
 pub(crate) use documents::read_document;
 
-use crate::{access::Authorised, views, Gateway};
+use crate::{access::Authorised, Gateway};
 use jsonrpsee::{Extensions, RpcModule};
 use medledger_chain_client::DomainEvent;
 use medledger_gateway_api::{
@@ -25,10 +25,9 @@ use medledger_gateway_api::{
 	values::Hex32,
 	GatewayError, Written,
 };
-use medledger_primitives::{audit::AuditRecord, DocId, MAX_PAGE};
+use medledger_primitives::{DocId, MAX_PAGE};
 use medledger_runtime::{Runtime, RuntimeCall};
 use pallet_documents::Document;
-use sp_runtime::AccountId32;
 use std::{ops::Deref, sync::Arc};
 
 /// The gateway as the API's server.
@@ -54,7 +53,8 @@ pub fn module(gw: Arc<Gateway>) -> RpcModule<()> {
 		ConsentApiServer::into_rpc(portal.clone()).remove_context(),
 		AuditApiServer::into_rpc(portal.clone()).remove_context(),
 		EventsApiServer::into_rpc(portal.clone()).remove_context(),
-		ExplorerApiServer::into_rpc(portal).remove_context(),
+		ExplorerApiServer::into_rpc(medledger_explorer::Explorer::new(portal.chain.clone()))
+			.remove_context(),
 	];
 	for namespace in namespaces {
 		module.merge(namespace).expect("method names are unique");
@@ -119,28 +119,4 @@ pub(crate) fn check_text(field: &'static str, text: &str, max: usize) -> Result<
 /// A page size asked for, bounded by the chain's page limit.
 pub(crate) fn page_limit(limit: Option<u32>) -> u32 {
 	limit.unwrap_or(100).min(MAX_PAGE)
-}
-
-/// Every entry of `patient`'s trail that `wanted` picks, in order, as the API shows them.
-pub(crate) async fn trail_matching(
-	gw: &Gateway,
-	patient: &AccountId32,
-	wanted: impl Fn(&medledger_primitives::audit::AuditEntry<AccountId32>) -> bool,
-) -> Result<Vec<medledger_gateway_api::api::audit::AuditEntry>, GatewayError> {
-	let mut matching = Vec::new();
-	let mut from = 1u64;
-	loop {
-		let page: Vec<(u64, AuditRecord<AccountId32>)> =
-			gw.chain.api().trail(patient, from, MAX_PAGE).await?;
-		let full = page.len() as u32 == MAX_PAGE;
-		for (seq, record) in &page {
-			if wanted(&record.entry) {
-				matching.push(views::audit(*seq, record));
-			}
-		}
-		match page.last() {
-			Some((seq, _)) if full => from = seq + 1,
-			_ => return Ok(matching),
-		}
-	}
 }

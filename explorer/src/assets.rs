@@ -19,17 +19,9 @@ pub const PREFIX: &str = "/explorer";
 
 /// The embedded files: path under [`PREFIX`], media type, content.
 const FILES: &[(&str, &str, &[u8])] = &[
-	("/", "text/html; charset=utf-8", include_bytes!("../../../explorer/assets/index.html")),
-	(
-		"/explorer.js",
-		"text/javascript; charset=utf-8",
-		include_bytes!("../../../explorer/assets/explorer.js"),
-	),
-	(
-		"/explorer.css",
-		"text/css; charset=utf-8",
-		include_bytes!("../../../explorer/assets/explorer.css"),
-	),
+	("/", "text/html; charset=utf-8", include_bytes!("../assets/index.html")),
+	("/explorer.js", "text/javascript; charset=utf-8", include_bytes!("../assets/explorer.js")),
+	("/explorer.css", "text/css; charset=utf-8", include_bytes!("../assets/explorer.css")),
 	(
 		"/trail-check.wasm",
 		"application/wasm",

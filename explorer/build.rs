@@ -1,5 +1,5 @@
 //! Builds the explorer's trail check (`explorer/wasm`) for `wasm32-unknown-unknown`, so the
-//! gateway embeds it with the explorer's pages (`src/explorer/assets.rs`): one binary serves
+//! explorer embeds it with its pages (`src/assets.rs`): one binary serves
 //! everything the auditor's browser runs, with nothing fetched from elsewhere.
 //!
 //! A nested `cargo build` (as the runtime's Wasm is built) into its own target directory
@@ -16,7 +16,7 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 fn main() {
 	let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
-	let root = manifest.parent().expect("rpc/ is inside the workspace");
+	let root = manifest.parent().expect("explorer/ is inside the workspace");
 	for watched in ["explorer/wasm/src", "explorer/wasm/Cargo.toml", "primitives/src"] {
 		println!("cargo:rerun-if-changed={}", root.join(watched).display());
 	}

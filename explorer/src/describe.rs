@@ -6,9 +6,12 @@
 //! consent's purpose and window, a document's type) are read from the state of the block
 //! being described — the node keeps archive state, so old blocks read as they were.
 
-use crate::{report::rfc3339, views, Gateway};
+use medledger_chain_client::Chain;
 use medledger_gateway_api::api::explorer::Part;
-use medledger_gateway_api::GatewayError;
+use medledger_gateway_api::{
+	values::{rfc3339, Account},
+	GatewayError,
+};
 use medledger_primitives::{
 	audit::{AuditAction, Outcome, Subject},
 	OrgId,
@@ -46,13 +49,13 @@ impl Sentence {
 
 /// An account shortened for reading: `5FHneW…694ty`.
 pub fn short(account: &AccountId32) -> String {
-	let text = views::account(account);
+	let text = Account::from(account).to_string();
 	format!("{}…{}", &text[..6], &text[text.len() - 6..])
 }
 
 /// Names and roles as of one block, looked up once each.
 pub struct Names<'a> {
-	gw: &'a Gateway,
+	chain: &'a Chain,
 	at: H256,
 	orgs: HashMap<OrgId, String>,
 	roles: HashMap<AccountId32, Option<Role>>,
@@ -60,12 +63,12 @@ pub struct Names<'a> {
 
 impl<'a> Names<'a> {
 	/// The names at block `at`.
-	pub async fn at(gw: &'a Gateway, at: H256) -> Result<Names<'a>, GatewayError> {
+	pub async fn at(chain: &'a Chain, at: H256) -> Result<Names<'a>, GatewayError> {
 		let orgs: Vec<(OrgId, pallet_consortium::OrganisationOf<Runtime>)> =
-			gw.chain.api_at(at).organisations().await?;
+			chain.api_at(at).organisations().await?;
 		let orgs =
 			orgs.into_iter().map(|(id, o)| (id, String::from_utf8_lossy(&o.name).into())).collect();
-		Ok(Names { gw, at, orgs, roles: HashMap::new() })
+		Ok(Names { chain, at, orgs, roles: HashMap::new() })
 	}
 
 	/// An organisation's name (or `organisation N` if it is not admitted at this block).
@@ -88,13 +91,13 @@ impl<'a> Names<'a> {
 		let role = match self.roles.get(who) {
 			Some(role) => *role,
 			None => {
-				let member: Option<Member<u32>> = self.gw.chain.api_at(self.at).member(who).await?;
+				let member: Option<Member<u32>> = self.chain.api_at(self.at).member(who).await?;
 				let role = member.map(|m| m.role);
 				self.roles.insert(who.clone(), role);
 				role
 			}
 		};
-		let address = views::account(who);
+		let address = Account::from(who).to_string();
 		Ok(match role {
 			Some(Role::Patient) => {
 				sentence.link(format!("patient {}", short(who)), format!("#/patient/{address}"))
@@ -117,11 +120,11 @@ impl<'a> Names<'a> {
 	}
 
 	async fn consent(&self, id: u64) -> Result<Option<Consent<Runtime>>, GatewayError> {
-		Ok(self.gw.chain.api_at(self.at).consent(id).await?)
+		Ok(self.chain.api_at(self.at).consent(id).await?)
 	}
 
 	async fn document(&self, id: u64) -> Result<Option<Document<Runtime>>, GatewayError> {
-		Ok(self.gw.chain.api_at(self.at).document(id).await?)
+		Ok(self.chain.api_at(self.at).document(id).await?)
 	}
 }
 
@@ -249,7 +252,7 @@ pub async fn event(
 			subject,
 			outcome,
 		}) => {
-			let trail = format!("#/patient/{}", views::account(patient));
+			let trail = format!("#/patient/{}", Account::from(patient));
 			let s = s.link(format!("audit entry {seq}"), trail).text(": ");
 			let s = names.add_account(s, actor).await?;
 			let s = match (action, subject) {

@@ -1,0 +1,121 @@
+//! Chain records as the API shows them: each storage type's conversion to its wire type,
+//! written once here, for the gateway's portal and the explorer alike.
+
+use crate::{
+	api::{
+		audit::{AuditAction, AuditEntry, Outcome, Subject},
+		consent::{Actions, Consent, ConsentStatus, ScopeRequest, Window},
+		documents::{Document, DocumentStatus},
+	},
+	values::{Account, CidText, Hex32},
+	GatewayError,
+};
+use medledger_primitives::audit::{self, AuditRecord};
+use medledger_runtime::Runtime;
+use pallet_consent::Scope;
+use sp_runtime::AccountId32;
+
+/// Bytes the chain stores as text (names, codes) as text; the chain accepts any bytes, so
+/// invalid UTF-8 is shown replaced, not refused.
+fn text(bytes: &[u8]) -> String {
+	String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// An anchored document.
+pub fn document(
+	id: u64,
+	doc: &pallet_documents::Document<Runtime>,
+) -> Result<Document, GatewayError> {
+	// The pallet refuses anchors whose CID does not parse, so this holds for every record.
+	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(GatewayError::internal)?;
+	Ok(Document {
+		id,
+		patient: Account::from(&doc.patient),
+		organisation: doc.org,
+		author: Account::from(&doc.author),
+		commitment: Hex32(doc.commitment),
+		cid: CidText(cid),
+		size: doc.size,
+		media_type: text(&doc.media_type),
+		document_type: text(&doc.document_type),
+		created_at: doc.created_at,
+		status: match doc.status {
+			pallet_documents::DocumentStatus::Current => DocumentStatus::Current,
+			pallet_documents::DocumentStatus::Superseded { by } => {
+				DocumentStatus::Superseded { by }
+			}
+			pallet_documents::DocumentStatus::EnteredInError => DocumentStatus::EnteredInError,
+		},
+		previous: doc.previous,
+	})
+}
+
+/// Documents, each with its id.
+pub fn documents(
+	docs: &[(u64, pallet_documents::Document<Runtime>)],
+) -> Result<Vec<Document>, GatewayError> {
+	docs.iter().map(|(id, d)| document(*id, d)).collect()
+}
+
+/// A consent and its lifecycle.
+pub fn consent(id: u64, c: &pallet_consent::Consent<Runtime>) -> Consent {
+	Consent {
+		id,
+		patient: Account::from(&c.patient),
+		organisation: c.org,
+		requester: Account::from(&c.requester),
+		scope: match &c.scope {
+			Scope::All => ScopeRequest::All(true),
+			Scope::DocumentTypes(types) => {
+				ScopeRequest::DocumentTypes(types.iter().map(|t| text(t)).collect())
+			}
+			Scope::Documents(ids) => ScopeRequest::Documents(ids.to_vec()),
+		},
+		purpose: c.purpose.into(),
+		actions: Actions { read: c.actions.read, write: c.actions.write },
+		window: Window { from: c.window.from, to: c.window.to },
+		status: match c.status {
+			pallet_consent::ConsentStatus::Requested => ConsentStatus::Requested,
+			pallet_consent::ConsentStatus::Granted => ConsentStatus::Granted,
+			pallet_consent::ConsentStatus::Denied => ConsentStatus::Denied,
+			pallet_consent::ConsentStatus::Revoked => ConsentStatus::Revoked,
+			pallet_consent::ConsentStatus::Expired => ConsentStatus::Expired,
+		},
+		requested_at: c.requested_at,
+		decided_at: c.decided_at,
+		ended_at: c.ended_at,
+		break_glass_reason: c.break_glass_reason.as_ref().map(|r| text(r)),
+		wraps: c.wraps,
+	}
+}
+
+/// An audit entry with its place in the patient's trail.
+pub fn audit_entry(seq: u64, record: &AuditRecord<AccountId32>) -> AuditEntry {
+	let e = &record.entry;
+	AuditEntry {
+		patient: Account::from(&e.patient),
+		seq,
+		actor: Account::from(&e.actor),
+		organisation: e.org,
+		action: match e.action {
+			audit::AuditAction::Create => AuditAction::Create,
+			audit::AuditAction::Read => AuditAction::Read,
+			audit::AuditAction::Update => AuditAction::Update,
+			audit::AuditAction::Delete => AuditAction::Delete,
+			audit::AuditAction::Execute => AuditAction::Execute,
+		},
+		subject: match e.subject {
+			audit::Subject::Document(id) => Subject::Document(id),
+			audit::Subject::Consent(id) => Subject::Consent(id),
+			audit::Subject::Patient => Subject::Patient(true),
+		},
+		consent: e.consent,
+		purpose: e.purpose.map(Into::into),
+		outcome: match e.outcome {
+			audit::Outcome::Success => Outcome::Success,
+			audit::Outcome::Refused(refusal) => Outcome::Refused { refusal },
+		},
+		at: e.at,
+		head: Hex32(record.head),
+	}
+}
