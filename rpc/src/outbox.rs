@@ -20,11 +20,9 @@ use crate::{
 	store::{QueuedAccess, Upload, UploadState},
 	Gateway,
 };
-use codec::Decode;
 use medledger_chain_client::ChainError;
 use medledger_gateway_api::GatewayError;
 use medledger_runtime::{RuntimeCall, RuntimeEvent};
-use pallet_audit::AccessRecord;
 use pallet_documents::NewDocument;
 use sp_runtime::AccountId32;
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
@@ -242,13 +240,7 @@ async fn audit_pass(gw: &Gateway) -> Result<bool, GatewayError> {
 	}
 	for (signer, entries) in by_signer {
 		let pair = gw.signing_pair(&signer).await?;
-		let records = entries
-			.iter()
-			.filter_map(|(_, e)| {
-				let bytes = hex::decode(&e.record).ok()?;
-				AccessRecord::<AccountId32>::decode(&mut &bytes[..]).ok()
-			})
-			.collect::<Vec<_>>();
+		let records = entries.iter().map(|(_, e)| e.record.clone()).collect::<Vec<_>>();
 		let call = RuntimeCall::Audit(pallet_audit::Call::record_access { reads: records });
 		match gw.chain.submit(&pair, call).await {
 			Ok((_, watch)) => gw.watch_finality(watch, None),

@@ -121,8 +121,24 @@ mod cid_text {
 pub struct QueuedAccess {
 	/// Keystore name of the reporting (reading) account.
 	pub signer: String,
-	/// SCALE encoding of `pallet_audit::AccessRecord`, hex.
-	pub record: String,
+	/// The read (SCALE in hex on disk, as before it was typed).
+	#[serde(with = "scale_hex")]
+	pub record: pallet_audit::AccessRecord<sp_runtime::AccountId32>,
+}
+
+/// A SCALE-encoded value as hex text.
+mod scale_hex {
+	use codec::{Decode, Encode};
+	use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+	pub(super) fn serialize<T: Encode, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+		s.serialize_str(&hex::encode(value.encode()))
+	}
+
+	pub(super) fn deserialize<'de, T: Decode, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+		let bytes = hex::decode(String::deserialize(d)?).map_err(D::Error::custom)?;
+		T::decode(&mut &bytes[..]).map_err(D::Error::custom)
+	}
 }
 
 /// The database and the spool.
@@ -392,11 +408,21 @@ mod tests {
 	fn access_queue_is_first_in_first_out() {
 		let dir = tempfile::tempdir().unwrap();
 		let store = Store::open(dir.path()).unwrap();
-		let entry = |n: &str| QueuedAccess { signer: "a".into(), record: n.into() };
-		store.queue_access(&[entry("01"), entry("02")]).unwrap();
-		store.queue_access(&[entry("03")]).unwrap();
+		let entry = |at: u64| QueuedAccess {
+			signer: "a".into(),
+			record: pallet_audit::AccessRecord {
+				patient: [1; 32].into(),
+				subject: medledger_primitives::audit::Subject::Document(7),
+				consent: None,
+				purpose: None,
+				outcome: medledger_primitives::audit::Outcome::Success,
+				at,
+			},
+		};
+		store.queue_access(&[entry(1), entry(2)]).unwrap();
+		store.queue_access(&[entry(3)]).unwrap();
 		let queued = store.queued_access(2).unwrap();
-		assert_eq!(queued.iter().map(|(_, q)| q.record.as_str()).collect::<Vec<_>>(), ["01", "02"]);
+		assert_eq!(queued.iter().map(|(_, q)| q.record.at).collect::<Vec<_>>(), [1, 2]);
 		store.dequeue_access(&queued.iter().map(|(id, _)| *id).collect::<Vec<_>>()).unwrap();
 		assert_eq!(store.queued_access(10).unwrap().len(), 1);
 	}

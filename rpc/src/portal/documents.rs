@@ -8,7 +8,6 @@ use crate::{
 	store::{self, QueuedAccess, UploadState},
 	Gateway,
 };
-use codec::Encode;
 use jsonrpsee::{core::RpcResult, Extensions};
 use medledger_envelope::PublicKey;
 use medledger_gateway_api::{
@@ -310,8 +309,7 @@ pub(crate) async fn read_document(
 		},
 		at: gw.chain.now().await?,
 	};
-	gw.store
-		.queue_access(&[QueuedAccess { signer: reporter, record: hex::encode(record.encode()) }])?;
+	gw.store.queue_access(&[QueuedAccess { signer: reporter, record }])?;
 	gw.audit.notify_one();
 	let access = access.map_err(GatewayError::AccessRefused)?;
 
