@@ -24,6 +24,7 @@ use medledger_gateway_api::{
 use medledger_primitives::audit::{verify_trail, AuditRecord, TrailError, TrailHead};
 use medledger_runtime::RuntimeCall;
 use medledger_verifier::ProofBundle;
+use pallet_consent::ScopeRef;
 use sp_runtime::AccountId32;
 
 /// Largest page the gateway returns.
@@ -192,17 +193,20 @@ fn grant_wraps(gw: &Gateway, keys: &PatientKeys, id: u64) -> anyhow::Result<Vec<
 	Ok(wraps)
 }
 
-/// Whether a consent's scope (as the gateway shows it) covers document `doc`. Documents
-/// entered in error are never shared.
+/// Whether a grant shares document `doc`'s key: the consent's scope covers it (the chain's
+/// own rule, `pallet_consent::ScopeRef::covers`) and the patient's CLI does not share
+/// documents entered in error (their hospital withdrew them).
 fn covers(scope: &ScopeRequest, doc: &Document) -> bool {
 	if doc.status == DocumentStatus::EnteredInError {
 		return false;
 	}
-	match scope {
-		ScopeRequest::All(all) => *all,
-		ScopeRequest::DocumentTypes(types) => types.contains(&doc.document_type),
-		ScopeRequest::Documents(ids) => ids.contains(&doc.id),
-	}
+	let scope = match scope {
+		ScopeRequest::All(all) if *all => ScopeRef::All,
+		ScopeRequest::All(_) => return false,
+		ScopeRequest::DocumentTypes(types) => ScopeRef::DocumentTypes(types),
+		ScopeRequest::Documents(ids) => ScopeRef::Documents(ids),
+	};
+	scope.covers(doc.id, doc.document_type.as_bytes())
 }
 
 /// Signs `call` with the patient's key (nonce and versions from the gateway) and relays it.

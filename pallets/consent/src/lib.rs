@@ -117,13 +117,36 @@ pub enum Scope<T: Config> {
 }
 
 impl<T: Config> Scope<T> {
+	/// Whether the scope takes in document `id` of type `document_type` ([`ScopeRef::covers`]).
+	pub fn covers(&self, id: DocId, document_type: &[u8]) -> bool {
+		let scope = match self {
+			Scope::All => ScopeRef::All,
+			Scope::DocumentTypes(types) => ScopeRef::DocumentTypes(types),
+			Scope::Documents(ids) => ScopeRef::Documents(ids),
+		};
+		scope.covers(id, document_type)
+	}
+}
+
+/// A scope as held anywhere — on chain, or as a gateway's answer shows it — borrowed, so
+/// that every holder asks the same [`ScopeRef::covers`].
+pub enum ScopeRef<'a, Type: AsRef<[u8]>> {
+	/// Every document of the patient.
+	All,
+	/// Documents of these type codes.
+	DocumentTypes(&'a [Type]),
+	/// These documents.
+	Documents(&'a [DocId]),
+}
+
+impl<Type: AsRef<[u8]>> ScopeRef<'_, Type> {
 	/// Whether the scope takes in document `id` of type `document_type`: the one rule the
-	/// pallet's access checks, the gateway, the explorer and the patient's tools apply.
+	/// pallet's access checks, the explorer and the patient's CLI apply.
 	pub fn covers(&self, id: DocId, document_type: &[u8]) -> bool {
 		match self {
-			Scope::All => true,
-			Scope::DocumentTypes(types) => types.iter().any(|t| t.as_slice() == document_type),
-			Scope::Documents(ids) => ids.contains(&id),
+			ScopeRef::All => true,
+			ScopeRef::DocumentTypes(types) => types.iter().any(|t| t.as_ref() == document_type),
+			ScopeRef::Documents(ids) => ids.contains(&id),
 		}
 	}
 }
