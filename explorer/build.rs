@@ -1,5 +1,5 @@
-//! Builds the explorer's trail check (`explorer/wasm`) for `wasm32-unknown-unknown`, so the
-//! explorer embeds it with its pages (`src/assets.rs`): one binary serves
+//! Builds the explorer's trail check (`explorer/wasm`) for `wasm32-unknown-unknown` and puts
+//! it with the pages (`assets/`) in `$OUT_DIR/site`, which `src/assets.rs` embeds: one binary serves
 //! everything the auditor's browser runs, with nothing fetched from elsewhere.
 //!
 //! A nested `cargo build` (as the runtime's Wasm is built) into its own target directory
@@ -17,7 +17,9 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 fn main() {
 	let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
 	let root = manifest.parent().expect("explorer/ is inside the workspace");
-	for watched in ["explorer/wasm/src", "explorer/wasm/Cargo.toml", "primitives/src"] {
+	for watched in
+		["explorer/assets", "explorer/wasm/src", "explorer/wasm/Cargo.toml", "primitives/src"]
+	{
 		println!("cargo:rerun-if-changed={}", root.join(watched).display());
 	}
 	let out = PathBuf::from(env::var("OUT_DIR").expect("set by cargo"));
@@ -43,7 +45,13 @@ fn main() {
 		 scripts/setup runs `rustup target add {WASM_TARGET}`)"
 	);
 	let built = target_dir.join(WASM_TARGET).join("release/medledger_explorer_wasm.wasm");
-	std::fs::copy(&built, out.join("trail-check.wasm")).expect("copy the explorer's Wasm");
+	let site = out.join("site");
+	std::fs::create_dir_all(&site).expect("create the site folder");
+	std::fs::copy(&built, site.join("trail-check.wasm")).expect("copy the explorer's Wasm");
+	for page in std::fs::read_dir(manifest.join("assets")).expect("explorer/assets") {
+		let page = page.expect("an explorer asset").path();
+		std::fs::copy(&page, site.join(page.file_name().expect("a file"))).expect("copy a page");
+	}
 }
 
 /// The outer build's target directory: `CARGO_TARGET_DIR` when set, else the ancestor of

@@ -17,17 +17,10 @@ use std::{
 /// Path prefix the explorer is served under.
 pub const PREFIX: &str = "/explorer";
 
-/// The embedded files: path under [`PREFIX`], media type, content.
-const FILES: &[(&str, &str, &[u8])] = &[
-	("/", "text/html; charset=utf-8", include_bytes!("../assets/index.html")),
-	("/explorer.js", "text/javascript; charset=utf-8", include_bytes!("../assets/explorer.js")),
-	("/explorer.css", "text/css; charset=utf-8", include_bytes!("../assets/explorer.css")),
-	(
-		"/trail-check.wasm",
-		"application/wasm",
-		include_bytes!(concat!(env!("OUT_DIR"), "/trail-check.wasm")),
-	),
-];
+/// The embedded files (the pages from `assets/`, the trail check built by `build.rs`).
+#[derive(rust_embed::Embed)]
+#[folder = "$OUT_DIR/site"]
+struct Site;
 
 const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
 	connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -43,18 +36,22 @@ pub fn response(path: &str) -> Option<HttpResponse> {
 			.body(HttpBody::empty())
 			.ok();
 	}
-	let (_, media_type, content) = FILES.iter().find(|(name, _, _)| *name == rest)?;
+	let name = match rest.trim_start_matches('/') {
+		"" => "index.html",
+		name => name,
+	};
+	let file = Site::get(name)?;
 	http::Response::builder()
-		.header(http::header::CONTENT_TYPE, *media_type)
+		.header(http::header::CONTENT_TYPE, file.metadata.mimetype())
 		.header(http::header::CACHE_CONTROL, "no-cache")
 		.header("content-security-policy", CSP)
 		.header("x-content-type-options", "nosniff")
 		.header("referrer-policy", "no-referrer")
-		.body(HttpBody::from(content.to_vec()))
+		.body(HttpBody::from(file.data.into_owned()))
 		.ok()
 }
 
-/// Tower layer answering `GET /explorer…` from [`FILES`] (404 for unknown files) and passing
+/// Tower layer answering `GET /explorer…` from the embedded files (404 for unknown files) and passing
 /// everything else to the JSON-RPC server.
 #[derive(Clone, Copy, Default)]
 pub struct Layer;
@@ -108,10 +105,15 @@ mod tests {
 
 	#[test]
 	fn serves_the_page_script_style_and_wasm_and_nothing_else() {
-		for (name, media_type, _) in FILES {
+		for (name, media_type) in [
+			("/", "text/html"),
+			("/explorer.js", "text/javascript"),
+			("/explorer.css", "text/css"),
+			("/trail-check.wasm", "application/wasm"),
+		] {
 			let response = response(&format!("{PREFIX}{name}")).expect("served");
 			assert_eq!(response.status(), 200);
-			assert_eq!(response.headers()[http::header::CONTENT_TYPE], *media_type);
+			assert_eq!(response.headers()[http::header::CONTENT_TYPE], media_type, "{name}");
 			assert!(response.headers()["content-security-policy"]
 				.to_str()
 				.unwrap()
@@ -124,7 +126,7 @@ mod tests {
 
 	#[test]
 	fn the_wasm_exports_the_trail_check() {
-		let wasm = FILES.iter().find(|(name, ..)| *name == "/trail-check.wasm").unwrap().2;
+		let wasm = Site::get("trail-check.wasm").unwrap().data;
 		assert_eq!(&wasm[..4], b"\0asm");
 		for export in ["trail_alloc", "trail_check", "trail_free"] {
 			assert!(wasm.windows(export.len()).any(|w| w == export.as_bytes()), "{export}");
