@@ -3,11 +3,15 @@
 //! Every `run` setting can come from a flag, an environment variable (`MEDLEDGER_…`, named
 //! beside each flag) or a TOML file given with `--config` (keys as the flags, with
 //! underscores: `node_url = "ws://…"`); flags and environment win over the file, the file
-//! over the defaults. Defaults listen on 127.0.0.1 only.
+//! over the defaults (layered with figment). Defaults listen on 127.0.0.1 only.
 
 use crate::ipfs::IpfsConfig;
 use clap::{Args, Parser, Subcommand};
-use serde::Deserialize;
+use figment::{
+	providers::{Format, Serialized, Toml},
+	Figment,
+};
+use serde::{Deserialize, Serialize};
 use std::{net::SocketAddr, path::PathBuf};
 
 /// The command line.
@@ -89,19 +93,60 @@ pub struct RunArgs {
 	pub rate_limit: Option<u32>,
 }
 
-/// The same settings in a config file.
-#[derive(Deserialize, Default, Debug)]
+/// The `run` settings as layered: the defaults, then the config file, then what flags and
+/// the environment give (figment merges them; a key the file misspells is refused).
+#[derive(Serialize, Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
-struct FileSettings {
+struct Layered {
 	data_dir: Option<PathBuf>,
-	node_url: Option<String>,
-	listen: Option<SocketAddr>,
-	ipfs: Option<String>,
-	ipfs_listen: Option<String>,
-	#[serde(default)]
+	node_url: String,
+	listen: SocketAddr,
+	ipfs: String,
+	ipfs_listen: String,
 	ipfs_peers: Vec<String>,
 	swarm_key: Option<PathBuf>,
+	max_file_size: u64,
+	rate_limit: u32,
+}
+
+impl Default for Layered {
+	/// Loopback only; the embedded IPFS node; 64 MiB files; 50 calls per second.
+	fn default() -> Self {
+		Layered {
+			data_dir: None,
+			node_url: "ws://127.0.0.1:9944".into(),
+			listen: ([127, 0, 0, 1], 8545).into(),
+			ipfs: "embedded".into(),
+			ipfs_listen: "/ip4/127.0.0.1/tcp/4001".into(),
+			ipfs_peers: Vec::new(),
+			swarm_key: None,
+			max_file_size: 64 << 20,
+			rate_limit: 50,
+		}
+	}
+}
+
+/// What flags and the environment set; what they leave unset is left out, so the layers
+/// below show through.
+#[derive(Serialize)]
+struct Given<'a> {
+	#[serde(skip_serializing_if = "Option::is_none")]
+	data_dir: Option<&'a PathBuf>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	node_url: Option<&'a String>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	listen: Option<SocketAddr>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	ipfs: Option<&'a String>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	ipfs_listen: Option<&'a String>,
+	#[serde(skip_serializing_if = "<[String]>::is_empty")]
+	ipfs_peers: &'a [String],
+	#[serde(skip_serializing_if = "Option::is_none")]
+	swarm_key: Option<&'a PathBuf>,
+	#[serde(skip_serializing_if = "Option::is_none")]
 	max_file_size: Option<u64>,
+	#[serde(skip_serializing_if = "Option::is_none")]
 	rate_limit: Option<u32>,
 }
 
@@ -125,29 +170,32 @@ pub struct Settings {
 impl RunArgs {
 	/// Merges flags/environment, the config file and the defaults.
 	pub fn settings(&self) -> anyhow::Result<Settings> {
-		let file: FileSettings = match &self.config {
-			Some(path) => toml::from_str(&std::fs::read_to_string(path)?)
-				.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-			None => FileSettings::default(),
+		let mut layers = Figment::from(Serialized::defaults(Layered::default()));
+		if let Some(path) = &self.config {
+			if !path.is_file() {
+				anyhow::bail!("config file {} not found", path.display());
+			}
+			layers = layers.merge(Toml::file_exact(path));
+		}
+		let given = Given {
+			data_dir: self.common.data_dir.as_ref(),
+			node_url: self.node_url.as_ref(),
+			listen: self.listen,
+			ipfs: self.ipfs.as_ref(),
+			ipfs_listen: self.ipfs_listen.as_ref(),
+			ipfs_peers: &self.ipfs_peers,
+			swarm_key: self.swarm_key.as_ref(),
+			max_file_size: self.max_file_size,
+			rate_limit: self.rate_limit,
 		};
-		let data_dir = self
-			.common
-			.data_dir
-			.clone()
-			.or(file.data_dir)
-			.ok_or_else(|| anyhow::anyhow!("--data-dir is required"))?;
-		let ipfs = self.ipfs.clone().or(file.ipfs).unwrap_or_else(|| "embedded".into());
-		let ipfs = if ipfs == "embedded" {
-			let listen = self
-				.ipfs_listen
-				.clone()
-				.or(file.ipfs_listen)
-				.unwrap_or_else(|| "/ip4/127.0.0.1/tcp/4001".into());
-			let peers =
-				if self.ipfs_peers.is_empty() { file.ipfs_peers } else { self.ipfs_peers.clone() };
+		let settings: Layered = layers.merge(Serialized::defaults(given)).extract()?;
+		let data_dir =
+			settings.data_dir.ok_or_else(|| anyhow::anyhow!("--data-dir is required"))?;
+		let ipfs = if settings.ipfs == "embedded" {
 			IpfsConfig::Embedded {
-				listen: vec![listen.parse()?],
-				peers: peers
+				listen: vec![settings.ipfs_listen.parse()?],
+				peers: settings
+					.ipfs_peers
 					.iter()
 					.map(|p| {
 						let addr: libp2p::Multiaddr = p.parse()?;
@@ -156,22 +204,18 @@ impl RunArgs {
 						Ok(addr)
 					})
 					.collect::<anyhow::Result<_>>()?,
-				swarm_key: self.swarm_key.clone().or(file.swarm_key),
+				swarm_key: settings.swarm_key,
 			}
 		} else {
-			IpfsConfig::Kubo(ipfs)
+			IpfsConfig::Kubo(settings.ipfs)
 		};
 		Ok(Settings {
 			data_dir,
-			node_url: self
-				.node_url
-				.clone()
-				.or(file.node_url)
-				.unwrap_or_else(|| "ws://127.0.0.1:9944".into()),
-			listen: self.listen.or(file.listen).unwrap_or_else(|| ([127, 0, 0, 1], 8545).into()),
+			node_url: settings.node_url,
+			listen: settings.listen,
 			ipfs,
-			max_file_size: self.max_file_size.or(file.max_file_size).unwrap_or(64 << 20),
-			rate_limit: self.rate_limit.or(file.rate_limit).unwrap_or(50),
+			max_file_size: settings.max_file_size,
+			rate_limit: settings.rate_limit,
 		})
 	}
 }
@@ -255,4 +299,39 @@ pub enum CredentialsCommand {
 		/// The credential id (`c1`, …).
 		id: String,
 	},
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn run_args(args: &[&str]) -> RunArgs {
+		let mut argv = vec!["medledger-gateway", "run"];
+		argv.extend(args);
+		match Cli::parse_from(argv).command {
+			Command::Run(args) => args,
+			_ => unreachable!("a run command"),
+		}
+	}
+
+	#[test]
+	fn flags_win_over_the_file_and_the_file_over_the_defaults() {
+		let dir = tempfile::tempdir().unwrap();
+		let file = dir.path().join("gateway.toml");
+		std::fs::write(&file, "data_dir = \"/d\"\nrate_limit = 7\nnode_url = \"ws://file\"\n")
+			.unwrap();
+		let config = file.to_str().unwrap();
+		let settings =
+			run_args(&["--config", config, "--node-url", "ws://flag"]).settings().unwrap();
+		assert_eq!(settings.node_url, "ws://flag");
+		assert_eq!(settings.rate_limit, 7);
+		assert_eq!(settings.data_dir, PathBuf::from("/d"));
+		assert_eq!(settings.listen, SocketAddr::from(([127, 0, 0, 1], 8545)));
+		assert_eq!(settings.max_file_size, 64 << 20);
+
+		std::fs::write(&file, "data_dir = \"/d\"\nrate_limt = 7\n").unwrap();
+		let misspelt = run_args(&["--config", config]).settings().unwrap_err();
+		assert!(misspelt.to_string().contains("rate_limt"), "{misspelt}");
+		assert!(run_args(&["--config", "/nonexistent.toml"]).settings().is_err());
+	}
 }
