@@ -1,7 +1,7 @@
 //! `consent_*`: requests and break-glass signed by this gateway's staff keys, patients'
 //! own decisions relayed, consents and their histories.
 
-use super::{caller, check_text, page_limit, write, written, Portal};
+use super::{caller, check_text, page_limit, whose, write, written, Portal, Whose};
 use jsonrpsee::{core::RpcResult, Extensions};
 use medledger_gateway_api::{
 	api::consent::{Consent, ConsentApiServer, ConsentHistory, RelayContext, ScopeRequest},
@@ -94,16 +94,9 @@ impl ConsentApiServer for Portal {
 	) -> RpcResult<Vec<Consent>> {
 		let limit = page_limit(limit);
 		let api = self.chain.api();
-		let consents = match (patient, organisation) {
-			(Some(patient), None) => api.consents_by_patient(&patient.0, after, limit).await,
-			(None, Some(org)) => api.consents_by_organisation(org, after, limit).await,
-			_ => {
-				return Err(GatewayError::invalid(
-					"params",
-					"give exactly one of patient, organisation",
-				)
-				.into())
-			}
+		let consents = match whose(patient, organisation)? {
+			Whose::Patient(patient) => api.consents_by_patient(&patient, after, limit).await,
+			Whose::Organisation(org) => api.consents_by_organisation(org, after, limit).await,
 		}
 		.map_err(GatewayError::from)?;
 		Ok(consents.iter().map(|(id, c)| convert::consent(*id, c)).collect())

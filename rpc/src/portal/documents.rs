@@ -1,7 +1,7 @@
 //! `document_*` and `upload_status`: uploads through the outbox, the audited read pipeline,
 //! patients' envelopes, listings and checks.
 
-use super::{caller, check_text, document_record, page_limit, write, Portal};
+use super::{caller, check_text, document_record, page_limit, whose, write, Portal, Whose};
 use crate::{
 	access::Authorised,
 	ipfs,
@@ -78,16 +78,9 @@ impl DocumentsApiServer for Portal {
 	) -> RpcResult<Vec<Document>> {
 		let limit = page_limit(limit);
 		let api = self.chain.api();
-		let docs = match (patient, organisation) {
-			(Some(patient), None) => api.documents_by_patient(&patient.0, after, limit).await,
-			(None, Some(org)) => api.documents_by_organisation(org, after, limit).await,
-			_ => {
-				return Err(GatewayError::invalid(
-					"params",
-					"give exactly one of patient, organisation",
-				)
-				.into())
-			}
+		let docs = match whose(patient, organisation)? {
+			Whose::Patient(patient) => api.documents_by_patient(&patient, after, limit).await,
+			Whose::Organisation(org) => api.documents_by_organisation(org, after, limit).await,
 		}
 		.map_err(GatewayError::from)?;
 		Ok(convert::documents(&docs)?)

@@ -22,7 +22,7 @@ use medledger_gateway_api::{
 		events::EventsApiServer, explorer::ExplorerApiServer, members::MembersApiServer,
 		proofs::ProofsApiServer,
 	},
-	values::Hex32,
+	values::{Account, Hex32},
 	GatewayError, Written,
 };
 use medledger_primitives::{DocId, MAX_PAGE};
@@ -114,6 +114,26 @@ pub(crate) fn check_text(field: &'static str, text: &str, max: usize) -> Result<
 		return Err(GatewayError::invalid(field, format!("longer than {max} bytes")));
 	}
 	Ok(())
+}
+
+/// Whose records a list method lists.
+pub(crate) enum Whose {
+	/// A patient's.
+	Patient(sp_runtime::AccountId32),
+	/// An organisation's.
+	Organisation(u32),
+}
+
+/// The one of `patient` and `organisation` a list method was given.
+pub(crate) fn whose(
+	patient: Option<Account>,
+	organisation: Option<u32>,
+) -> Result<Whose, GatewayError> {
+	match (patient, organisation) {
+		(Some(patient), None) => Ok(Whose::Patient(patient.0)),
+		(None, Some(org)) => Ok(Whose::Organisation(org)),
+		_ => Err(GatewayError::invalid("params", "give exactly one of patient, organisation")),
+	}
 }
 
 /// A page size asked for, bounded by the chain's page limit.
