@@ -136,7 +136,7 @@ fn credentials(command: CredentialsCommand) -> anyhow::Result<()> {
 			if !auth::revoke(&data_dir(&common)?, &id)? {
 				anyhow::bail!("no credential {id}");
 			}
-			println!("revoked {id}");
+			println!("{}", serde_json::json!({ "revoked": id }));
 		}
 	}
 	Ok(())

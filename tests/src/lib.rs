@@ -3,10 +3,26 @@
 //!
 //! The node binary is `$MEDLEDGER_NODE` if set, else `medledger-node` next to the test
 //! executable's `deps/` folder (the same cargo target directory and profile).
+//!
+//! The stories call a gateway through the API's generated client ([`Gateway::client`]);
+//! [`Gateway::call`] sends raw JSON, for what the typed client cannot express (malformed
+//! parameters, no credential). A long story runs as [`Steps`], so one failing step does not
+//! hide the checks after it.
 
+use jsonrpsee::{
+	core::ClientError,
+	http_client::{HeaderMap, HeaderValue, HttpClient, HttpClientBuilder},
+};
+use medledger_gateway_api::{
+	api::documents::{DocumentsApiClient, UploadState},
+	api::members::MembersApiClient,
+	values::{Account, Hex32},
+};
 use serde_json::{json, Value};
 use std::{
+	future::Future,
 	net::TcpListener,
+	panic::{catch_unwind, AssertUnwindSafe},
 	path::PathBuf,
 	process::{Child, Command, Stdio},
 	thread::sleep,
@@ -329,14 +345,24 @@ impl Gateway {
 	/// Waits until upload `id` is finalised on chain; its document id. Fails at once if the
 	/// chain rejected it.
 	pub fn finalised(&self, token: &str, upload: u64) -> u64 {
+		let c = self.client(token);
 		wait_for(Duration::from_secs(300), &format!("upload {upload} to be finalised"), || {
-			let status = self.call(Some(token), "upload_status", json!({ "id": upload })).ok()?;
-			assert_ne!(status["state"], "rejected", "{status}");
-			(status["state"] == "finalised").then(|| status["document"].as_u64().unwrap())
+			let status = c.run(c.client.upload_status(upload)).ok()?;
+			match status.state {
+				UploadState::Finalised { document, .. } => Some(document),
+				UploadState::Rejected { .. } => panic!("upload {upload} rejected: {status:?}"),
+				_ => None,
+			}
 		})
 	}
 
-	/// Calls a portal method with a bearer token; an error comes back as (code, message).
+	/// The API's generated client of this gateway, presenting `token`.
+	pub fn client(&self, token: &str) -> Client {
+		Client::new(&self.url(), token)
+	}
+
+	/// Calls a portal method with raw JSON params and a bearer token; an error comes back
+	/// as (code, message). For what the typed client cannot send ([`Gateway::client`]).
 	pub fn call(
 		&self,
 		token: Option<&str>,
@@ -353,6 +379,135 @@ impl Gateway {
 		match reply.get("error") {
 			Some(error) => Err((error["code"].as_i64().unwrap_or(0), error["message"].to_string())),
 			None => Ok(reply["result"].clone()),
+		}
+	}
+}
+
+/// Largest request or reply the typed client sends or reads (a file the gateway accepts, in
+/// base64, with room to spare).
+const MAX_MESSAGE: u32 = 64 * 1024 * 1024;
+/// How long one typed call may take.
+const CALL_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// A blocking client of one gateway with one credential: the API's generated client
+/// (`MembersApiClient`, `DocumentsApiClient`, … from `medledger_gateway_api::api`) over
+/// HTTP, driven on its own one-thread runtime.
+///
+/// ```ignore
+/// let c = gateway.client(&token);
+/// let upload = c.run(c.client.upload_status(7))?;
+/// ```
+pub struct Client {
+	/// The generated client: call the API's `…Client` trait methods on it, then [`Client::run`].
+	pub client: HttpClient,
+	runtime: tokio::runtime::Runtime,
+}
+
+impl Client {
+	/// A client of the gateway at `url` presenting `token` as its bearer credential.
+	pub fn new(url: &str, token: &str) -> Client {
+		let mut headers = HeaderMap::new();
+		let bearer = HeaderValue::from_str(&format!("Bearer {token}")).expect("a header value");
+		headers.insert("Authorization", bearer);
+		let runtime = tokio::runtime::Builder::new_current_thread()
+			.enable_all()
+			.build()
+			.expect("a one-thread runtime");
+		let client = {
+			let _entered = runtime.enter();
+			HttpClientBuilder::default()
+				.set_headers(headers)
+				.max_request_size(MAX_MESSAGE)
+				.max_response_size(MAX_MESSAGE)
+				.request_timeout(CALL_TIMEOUT)
+				.build(url)
+				.expect("an HTTP client")
+		};
+		Client { client, runtime }
+	}
+
+	/// Runs one call of the generated client to completion; the gateway's error comes back
+	/// as its (code, message), any other failure (transport, a reply that does not decode
+	/// as the declared type) as (0, what went wrong).
+	pub fn run<T>(
+		&self,
+		call: impl Future<Output = Result<T, ClientError>>,
+	) -> Result<T, (i64, String)> {
+		self.runtime.block_on(call).map_err(|error| match error {
+			ClientError::Call(refused) => (refused.code() as i64, refused.message().to_string()),
+			other => (0, other.to_string()),
+		})
+	}
+}
+
+/// `text` (SS58 or `0x` hex) as the API's account value.
+pub fn account(text: &str) -> Account {
+	Account::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+/// The steps of a story, run in order: a failing step is recorded (with its panic message)
+/// and the story goes on, so one failure does not hide the checks after it; the story fails
+/// at [`Steps::finish`] listing every failed step. A step that later ones depend on runs
+/// with [`Steps::need`], which ends the story at once if it fails.
+#[derive(Default)]
+pub struct Steps {
+	failed: Vec<String>,
+}
+
+impl Steps {
+	/// No steps run yet.
+	pub fn new() -> Steps {
+		Steps::default()
+	}
+
+	/// Runs `step`; its value, or `None` (recorded as failed) if it panicked.
+	pub fn check<T>(&mut self, name: &str, step: impl FnOnce() -> T) -> Option<T> {
+		eprintln!("step: {name}");
+		match catch_unwind(AssertUnwindSafe(step)) {
+			Ok(value) => Some(value),
+			Err(panic) => {
+				let message = panic
+					.downcast_ref::<String>()
+					.cloned()
+					.or_else(|| panic.downcast_ref::<&str>().map(|m| m.to_string()))
+					.unwrap_or_else(|| "(no message)".into());
+				eprintln!("step failed: {name}: {message}");
+				self.failed.push(format!("{name}: {message}"));
+				None
+			}
+		}
+	}
+
+	/// Runs `step`, which later steps depend on; if it fails, the story ends here, listing
+	/// every failed step so far.
+	pub fn need<T>(&mut self, name: &str, step: impl FnOnce() -> T) -> T {
+		match self.check(name, step) {
+			Some(value) => value,
+			None => {
+				self.failed.push(format!("(the steps after `{name}` depend on it: not run)"));
+				self.finish();
+				unreachable!("finish panics on a failed step")
+			}
+		}
+	}
+
+	/// Ends the story: panics listing every failed step, if any.
+	pub fn finish(&mut self) {
+		let failed = std::mem::take(&mut self.failed);
+		assert!(failed.is_empty(), "{} failed step(s):\n{}", failed.len(), failed.join("\n"));
+	}
+}
+
+impl Drop for Steps {
+	fn drop(&mut self) {
+		if self.failed.is_empty() {
+			return;
+		}
+		if std::thread::panicking() {
+			// The story panicked outside its steps: still name the steps that failed before.
+			eprintln!("failed steps before the story panicked:\n{}", self.failed.join("\n"));
+		} else {
+			self.finish();
 		}
 	}
 }
@@ -527,13 +682,10 @@ impl TwoHospitals {
 		};
 		let identity = cli.ok(&["keys", "init"]);
 		cli.account = identity["account"].as_str().expect("account").to_string();
-		self.h1
-			.gateway
-			.call(
-				Some(&self.h1.admin),
-				"patient_register",
-				json!({ "account": cli.account, "encryptionKey": identity["encryptionKey"] }),
-			)
+		let encryption_key: Hex32 =
+			serde_json::from_value(identity["encryptionKey"].clone()).expect("encryption key");
+		let c = self.h1.gateway.client(&self.h1.admin);
+		c.run(c.client.patient_register(account(&cli.account), encryption_key))
 			.expect("patient registered");
 		cli.token = self.h1.credential(&cli.account, "patient");
 		cli
@@ -593,3 +745,40 @@ pub const FERDIE: &str = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL";
 pub const EVE: &str = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw";
 /// Bob, H2's delegate (administrator) in the development presets.
 pub const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+
+#[cfg(test)]
+mod tests {
+	use super::Steps;
+	use std::panic::{catch_unwind, AssertUnwindSafe};
+
+	fn message(panic: Box<dyn std::any::Any + Send>) -> String {
+		panic.downcast_ref::<String>().cloned().unwrap_or_default()
+	}
+
+	#[test]
+	fn a_failing_step_does_not_hide_the_later_ones() {
+		let mut steps = Steps::new();
+		assert_eq!(steps.check("first", || -> u8 { panic!("first broke") }), None);
+		assert_eq!(steps.check("second", || 2), Some(2));
+		steps.check("third", || assert_eq!(1, 2, "third broke"));
+		let failed = message(catch_unwind(AssertUnwindSafe(|| steps.finish())).unwrap_err());
+		assert!(failed.starts_with("2 failed step(s)"), "{failed}");
+		assert!(failed.contains("first: first broke") && failed.contains("third broke"));
+		assert!(!failed.contains("second"), "{failed}");
+	}
+
+	#[test]
+	fn a_needed_step_that_fails_ends_the_story() {
+		let mut steps = Steps::new();
+		steps.check("first", || panic!("first broke"));
+		let failed = catch_unwind(AssertUnwindSafe(|| {
+			steps.need("needed", || -> u8 { panic!("needed broke") });
+			unreachable!("the story goes on after a failed needed step");
+		}));
+		let failed = message(failed.unwrap_err());
+		assert!(failed.contains("first broke") && failed.contains("needed broke"), "{failed}");
+		assert!(failed.contains("depend on it"), "{failed}");
+		assert_eq!(steps.check("passes", || 1), Some(1));
+		steps.finish();
+	}
+}

@@ -10,22 +10,33 @@
 //! corrects (amends) H1's document only once Eve grants it write access.
 
 use medledger_chain_client::{sign_extrinsic, Versions};
+use medledger_gateway_api::{
+	api::{
+		audit::{AuditAction, AuditApiClient, Outcome, Report, ReportFormat, Subject},
+		consent::{ConsentApiClient, ConsentStatus, ScopeRequest},
+		documents::{DocumentStatus, DocumentsApiClient},
+		members::MembersApiClient,
+	},
+	values::{Base64, Hex32, HexBytes, Purpose, StaffRole},
+	Written,
+};
+use medledger_primitives::audit::Refusal;
 use medledger_runtime::RuntimeCall;
 use medledger_tests::{
-	base64, gateway_admin, now_ms, tempdir, token, unbase64, wait_for, Gateway, Node, TwoHospitals,
-	BOB, EVE, FERDIE,
+	account, gateway_admin, now_ms, tempdir, token, wait_for, Client, Gateway, Node, Notifications,
+	Steps, TwoHospitals, BOB, EVE, FERDIE,
 };
 use serde_json::{json, Value};
 use sp_core::Pair;
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 
 const PATIENCE: Duration = Duration::from_secs(120);
 
 /// Eve, as her own tools would act: her well-known dev keys, signing locally.
 struct Patient<'a> {
 	node: &'a Node,
-	gateway: &'a Gateway,
-	token: String,
+	/// Her client of H1's gateway.
+	client: Client,
 }
 
 impl Patient<'_> {
@@ -34,7 +45,7 @@ impl Patient<'_> {
 	}
 
 	/// Signs `call` with Eve's key and relays it through the gateway.
-	fn relay(&self, call: RuntimeCall) -> Result<Value, (i64, String)> {
+	fn relay(&self, call: RuntimeCall) -> Result<Written, (i64, String)> {
 		let nonce = self.node.rpc("system_accountNextIndex", json!([EVE])).unwrap();
 		let version = self.node.rpc("state_getRuntimeVersion", json!([])).unwrap();
 		let genesis = self.node.rpc("chain_getBlockHash", json!([0])).unwrap();
@@ -45,27 +56,18 @@ impl Patient<'_> {
 		};
 		let eve = sp_core::sr25519::Pair::from_string("//Eve", None).unwrap();
 		let xt = sign_extrinsic(&eve, call, nonce.as_u64().unwrap() as u32, versions);
-		self.gateway.call(
-			Some(&self.token),
-			"consent_relay",
-			json!({ "extrinsic": format!("0x{}", hex::encode(xt)) }),
-		)
+		let c = &self.client;
+		c.run(c.client.consent_relay(HexBytes(xt)))
 	}
 
 	/// Her document's data key, unwrapped from its envelope with her key, wrapped for
-	/// the hospital whose encryption key is `to` (`0x` hex).
-	fn wrap_for(&self, document: u64, to: &str) -> (u64, Vec<u8>) {
-		let envelope = self
-			.gateway
-			.call(Some(&self.token), "document_envelope", json!({ "id": document }))
-			.expect("her own envelope");
-		let key = medledger_envelope::unwrap_own(
-			&unbase64(&envelope["envelope"]),
-			&Self::encryption_secret(),
-		)
-		.expect("the envelope carries a wrap for the patient");
-		let to: [u8; 32] = hex::decode(to.trim_start_matches("0x")).unwrap().try_into().unwrap();
-		let wrapped = medledger_envelope::wrap(&key, &to.into()).unwrap();
+	/// the hospital whose encryption key is `to`.
+	fn wrap_for(&self, document: u64, to: Hex32) -> (u64, Vec<u8>) {
+		let c = &self.client;
+		let envelope = c.run(c.client.document_envelope(document)).expect("her own envelope");
+		let key = medledger_envelope::unwrap_own(&envelope.envelope.0, &Self::encryption_secret())
+			.expect("the envelope carries a wrap for the patient");
+		let wrapped = medledger_envelope::wrap(&key, &to.0.into()).unwrap();
 		(document, wrapped.to_vec())
 	}
 
@@ -75,247 +77,383 @@ impl Patient<'_> {
 	}
 }
 
+/// Uploads `bytes` for Eve and waits until it is finalised; the document id.
 fn upload(gw: &Gateway, token: &str, bytes: &[u8]) -> u64 {
-	let accepted = gw
-		.call(
-			Some(token),
-			"document_upload",
-			json!({
-				"patient": EVE,
-				"content": base64(bytes),
-				"mediaType": "application/fhir+json",
-				"documentType": "34133-9",
-			}),
-		)
+	let c = gw.client(token);
+	let accepted = c
+		.run(c.client.document_upload(
+			account(EVE),
+			Base64(bytes.to_vec()),
+			"application/fhir+json".into(),
+			"34133-9".into(),
+			None,
+		))
 		.expect("upload accepted");
-	gw.finalised(token, accepted["id"].as_u64().unwrap())
+	gw.finalised(token, accepted.id)
+}
+
+/// The newest of organisation 2's consents, as `c` lists them.
+fn newest_consent_of_h2(c: &Client) -> u64 {
+	let consents = c.run(c.client.consent_list(None, Some(2), None, None)).unwrap();
+	consents.iter().map(|c| c.id).max().unwrap()
 }
 
 /// H2's hospital asks Eve for read access to all her documents until `to`; the consent id.
 fn request(gw: &Gateway, token: &str, to: u64) -> u64 {
-	gw.call(
-		Some(token),
-		"consent_request",
-		json!({ "patient": EVE, "scope": { "all": true }, "purpose": "treatment",
-			"read": true, "write": false, "from": now_ms() - 1000, "to": to }),
-	)
+	let c = gw.client(token);
+	c.run(c.client.consent_request(
+		account(EVE),
+		ScopeRequest::All(true),
+		Purpose::Treatment,
+		true,
+		false,
+		now_ms() - 1000,
+		to,
+	))
 	.expect("consent requested");
-	let consents = gw.call(Some(token), "consent_list", json!({ "organisation": 2 })).unwrap();
-	consents.as_array().unwrap().iter().map(|c| c["id"].as_u64().unwrap()).max().unwrap()
+	newest_consent_of_h2(&c)
 }
 
-fn read(gw: &Gateway, token: &str, document: u64) -> Result<Vec<u8>, (i64, String)> {
-	gw.call(Some(token), "document_get", json!({ "id": document, "purpose": "treatment" }))
-		.map(|r| unbase64(&r["content"]))
+/// Document `document` read for treatment.
+fn read(c: &Client, document: u64) -> Result<Vec<u8>, (i64, String)> {
+	c.run(c.client.document_get(document, Purpose::Treatment)).map(|r| r.content.0)
+}
+
+/// The story's hospitals, credentials and first document.
+struct Story {
+	dir: PathBuf,
+	hospitals: TwoHospitals,
+	/// Eve's patient credential at H1.
+	eve: String,
+	/// Ferdie's auditor credential at H1.
+	auditor: String,
+	/// H2's clinician Carol.
+	carol: String,
+	/// What an auditor subscribed at H1 receives.
+	notifications: Notifications,
+	/// When the story started (ms), for the reports' period.
+	started: u64,
+	/// H2's encryption key, which Eve wraps documents' keys to.
+	h2_key: Hex32,
+	/// H1's first document for Eve, and its file.
+	a: u64,
+	file_a: Vec<u8>,
+}
+
+/// What the grant step leaves for the later ones.
+struct Granted {
+	/// The granted (later revoked) consent.
+	id: u64,
+	/// B, anchored after the grant, and its file.
+	b: u64,
+	file_b: Vec<u8>,
+}
+
+impl Story {
+	/// H1 (Alice's hospital) and H2 (Bob's), each with its own keys and IPFS node, H2's
+	/// peered with H1's over the shared key. Eve (patient) and Ferdie (auditor) hold
+	/// credentials at H1; Ferdie subscribes; H2 registers its clinician Carol; H1 anchors
+	/// Eve's document A.
+	fn start() -> Story {
+		let dir = tempdir();
+		let hospitals = TwoHospitals::start(&dir);
+		let eve = hospitals.h1.credential(EVE, "patient");
+		let auditor = hospitals.h1.credential(FERDIE, "auditor");
+		let notifications = hospitals.h1.gateway.subscribe(&auditor);
+		let started = now_ms();
+		let h2_admin = hospitals.h2.gateway.client(&hospitals.h2.admin);
+		h2_admin
+			.run(h2_admin.client.staff_register("carol".into(), StaffRole::Clinician))
+			.expect("clinician registered at H2");
+		let carol =
+			token(&gateway_admin(&hospitals.h2.dir, &["credentials", "issue", "--key", "carol"]));
+		let h1_admin = hospitals.h1.gateway.client(&hospitals.h1.admin);
+		let h2_key = h1_admin
+			.run(h1_admin.client.member_get(account(BOB)))
+			.unwrap()
+			.expect("Bob is a member")
+			.encryption_key;
+		let file_a =
+			br#"{"resourceType":"DiagnosticReport","status":"final","id":"a"}"#.repeat(5000);
+		let a = upload(&hospitals.h1.gateway, &hospitals.h1.admin, &file_a);
+		Story { dir, hospitals, eve, auditor, carol, notifications, started, h2_key, a, file_a }
+	}
+
+	fn h1(&self) -> &Gateway {
+		&self.hospitals.h1.gateway
+	}
+
+	fn h2(&self) -> &Gateway {
+		&self.hospitals.h2.gateway
+	}
+
+	/// Eve, signing with her keys and relaying through H1.
+	fn patient(&self) -> Patient<'_> {
+		Patient { node: &self.hospitals.node, client: self.h1().client(&self.eve) }
+	}
+
+	/// Refused, each with its reason: no consent, request pending, request denied. The
+	/// denied request.
+	fn refused_before_a_grant(&self) -> u64 {
+		let (h2, h2_admin, carol) =
+			(self.h2(), &self.hospitals.h2.admin, self.h2().client(&self.carol));
+		assert_eq!(read(&carol, self.a).unwrap_err().0, -32021, "no consent");
+		let pending = request(h2, h2_admin, now_ms() + 3_600_000);
+		assert_eq!(read(&carol, self.a).unwrap_err().0, -32020, "request not decided");
+		self.patient()
+			.relay(RuntimeCall::Consent(pallet_consent::Call::deny { id: pending }))
+			.expect("deny relayed");
+		assert_eq!(read(&carol, self.a).unwrap_err().0, -32022, "denied");
+		pending
+	}
+
+	/// Granted, with Eve's wrap of A's key for H2: H2 reads A from H1's IPFS node. B is
+	/// anchored after the grant: H1's gateway wraps its key for H2.
+	fn granted(&self) -> Granted {
+		let (h1_admin, h2_admin) = (&self.hospitals.h1.admin, &self.hospitals.h2.admin);
+		let (patient, carol) = (self.patient(), self.h2().client(&self.carol));
+		let granted = request(self.h2(), h2_admin, now_ms() + 3_600_000);
+		patient.grant(granted, vec![patient.wrap_for(self.a, self.h2_key)]);
+		assert!(read(&carol, self.a).expect("read under the grant") == self.file_a);
+		let file_b = b"progress note after the grant".repeat(100);
+		let b = upload(self.h1(), h1_admin, &file_b);
+		let read_b = wait_for(PATIENCE, "H1 to wrap B's key for H2", || read(&carol, b).ok());
+		assert!(read_b == file_b);
+		Granted { id: granted, b, file_b }
+	}
+
+	/// Only the patient relays, and only consent decisions.
+	fn only_the_patient_relays_decisions(&self) {
+		let carol = self.h2().client(&self.carol);
+		assert_eq!(carol.run(carol.client.consent_relay(HexBytes(vec![0]))).unwrap_err().0, -32002);
+		let mark = pallet_documents::Call::mark_entered_in_error { id: self.a };
+		assert_eq!(self.patient().relay(RuntimeCall::Documents(mark)).unwrap_err().0, -32005);
+	}
+
+	/// Revoked: refused again.
+	fn revoked(&self, granted: u64) {
+		self.patient()
+			.relay(RuntimeCall::Consent(pallet_consent::Call::revoke { id: granted }))
+			.expect("revoke relayed");
+		let carol = self.h2().client(&self.carol);
+		assert_eq!(read(&carol, self.a).unwrap_err().0, -32023, "revoked");
+	}
+
+	/// A short grant runs out; the expired consent.
+	fn short_grant_expires(&self) -> u64 {
+		let patient = self.patient();
+		let until = now_ms() + 15_000;
+		let short = request(self.h2(), &self.hospitals.h2.admin, until);
+		patient.grant(short, vec![patient.wrap_for(self.a, self.h2_key)]);
+		while now_ms() < until + 4_000 {
+			std::thread::sleep(Duration::from_secs(1));
+		}
+		let carol = self.h2().client(&self.carol);
+		assert_eq!(read(&carol, self.a).unwrap_err().0, -32024, "expired");
+		short
+	}
+
+	/// Break-glass: H2's clinician opens emergency access; H1's gateway wraps every one of
+	/// Eve's H1 documents for H2, and H2 reads them.
+	fn break_glass(&self, granted: &Granted) {
+		let carol = self.h2().client(&self.carol);
+		carol
+			.run(carol.client.consent_break_glass(account(EVE), "unconscious in ER".into()))
+			.expect("break-glass");
+		let read_b = wait_for(PATIENCE, "H1 to wrap B's key for the emergency", || {
+			read(&carol, granted.b).ok()
+		});
+		assert!(read_b == granted.file_b);
+		assert!(read(&carol, self.a).expect("A under break-glass") == self.file_a);
+	}
+
+	/// Every read is in Eve's trail: five refusals and the successful reads, all by H2's
+	/// clinician; the trail verifies.
+	fn trail_holds_every_read(&self) {
+		let auditor = self.h1().client(&self.auditor);
+		let (trail, refusals) = wait_for(PATIENCE, "H2's reads to be audited", || {
+			let trail =
+				auditor.run(auditor.client.audit_trail(account(EVE), None, Some(1000))).ok()?;
+			let refusals: Vec<Refusal> = trail
+				.entries
+				.iter()
+				.filter(|e| e.entry.action == AuditAction::Read)
+				.filter_map(|e| match e.entry.outcome {
+					Outcome::Refused { refusal } => Some(refusal),
+					Outcome::Success => None,
+				})
+				.collect();
+			(refusals.len() == 5).then_some((trail, refusals))
+		});
+		assert_eq!(
+			refusals,
+			[
+				Refusal::NoConsent,
+				Refusal::ConsentNotGranted,
+				Refusal::ConsentDenied,
+				Refusal::ConsentRevoked,
+				Refusal::ConsentExpired
+			]
+		);
+		assert!(trail.verified, "{trail:?}");
+	}
+
+	/// The consents end denied, revoked and expired.
+	fn consents_statuses(&self, pending: u64, granted: u64, short: u64) {
+		let auditor = self.h1().client(&self.auditor);
+		let statuses: Vec<ConsentStatus> = [pending, granted, short]
+			.iter()
+			.map(|id| auditor.run(auditor.client.consent_get(*id)).unwrap().status)
+			.collect();
+		assert_eq!(
+			statuses,
+			[ConsentStatus::Denied, ConsentStatus::Revoked, ConsentStatus::Expired]
+		);
+	}
+
+	/// A consent's history: its request, grant with Eve's wrap, H1's wrap of B, the reads
+	/// under it, its revocation.
+	fn consent_history(&self, granted: u64) {
+		let auditor = self.h1().client(&self.auditor);
+		let history = auditor.run(auditor.client.consent_history(granted)).unwrap();
+		let actions: Vec<AuditAction> = history.events.iter().map(|e| e.action).collect();
+		assert_eq!(actions.first(), Some(&AuditAction::Create), "{history:?}");
+		let count = |action: AuditAction| actions.iter().filter(|a| **a == action).count();
+		assert!(count(AuditAction::Read) >= 2, "{history:?}");
+		assert!(count(AuditAction::Execute) >= 2, "wraps: {history:?}");
+	}
+
+	/// Patients see their own records only.
+	fn patients_see_their_own_only(&self) {
+		let eve = self.h1().client(&self.eve);
+		let ferdie_trail = eve.run(eve.client.audit_trail(account(FERDIE), None, None));
+		assert_eq!(ferdie_trail.unwrap_err().0, -32002);
+	}
+
+	/// The subscriber saw the story.
+	fn subscriber_saw_the_story(&self) {
+		let kinds = self.notifications.kinds();
+		for kind in [
+			"consentRequested",
+			"consentGranted",
+			"consentDenied",
+			"consentRevoked",
+			"breakGlass",
+			"documentAdded",
+			"documentAccessed",
+			"finalised",
+		] {
+			assert!(kinds.contains(kind), "no {kind} notification in {kinds:?}");
+		}
+	}
+
+	/// Compliance reports for the period: H2's consents and reads, H1's documents.
+	fn compliance_reports(&self) {
+		let auditor = self.h1().client(&self.auditor);
+		let to = now_ms() + 1;
+		let report = |org: u32, format: ReportFormat| {
+			auditor.run(auditor.client.audit_report(org, self.started, to, format)).expect("report")
+		};
+		let fhir = |org: u32| match report(org, ReportFormat::Fhir) {
+			Report::Fhir(bundle) => bundle.0,
+			csv => panic!("asked for FHIR, got {csv:?}"),
+		};
+		let counts = validate_fhir(&self.dir, &fhir(2));
+		assert_eq!(counts["Consent"], 4, "three requests and the break-glass: {counts}");
+		assert!(counts["AuditEvent"].as_u64().unwrap() >= 9, "{counts}");
+		let counts = validate_fhir(&self.dir, &fhir(1));
+		assert_eq!(counts["DocumentReference"], 2, "{counts}");
+		let Report::Csv(csv) = report(2, ReportFormat::Csv) else {
+			panic!("asked for CSV, got a bundle");
+		};
+		let rows: Vec<&str> = csv.lines().collect();
+		assert!(rows[0].starts_with("record,id,time,patient,actor,organisation,action"));
+		assert_eq!(rows.iter().filter(|r| r.starts_with("consent,")).count(), 4);
+		assert_eq!(
+			rows.iter().filter(|r| r.starts_with("audit,") && r.contains("refused")).count(),
+			5,
+			"{csv}"
+		);
+	}
+
+	/// Another hospital corrects a document only under the patient's write consent: H2's
+	/// amendment of A is refused under read-only grants, then anchored under a write grant.
+	fn amended_only_under_write_consent(&self) {
+		let (carol, h2_admin) =
+			(self.h2().client(&self.carol), self.h2().client(&self.hospitals.h2.admin));
+		let amend = || {
+			carol.run(carol.client.document_upload(
+				account(EVE),
+				Base64(b"corrected at H2".to_vec()),
+				"text/plain".into(),
+				"34133-9".into(),
+				Some(self.a),
+			))
+		};
+		let refused = amend().unwrap_err().0;
+		assert!((-32029..=-32020).contains(&refused), "no write consent: {refused}");
+		h2_admin
+			.run(h2_admin.client.consent_request(
+				account(EVE),
+				ScopeRequest::Documents(vec![self.a]),
+				Purpose::Treatment,
+				false,
+				true,
+				now_ms() - 1000,
+				now_ms() + 3_600_000,
+			))
+			.expect("write consent requested");
+		let write = newest_consent_of_h2(&carol);
+		self.patient().grant(write, vec![]);
+		let upload = amend().expect("amendment accepted under the write grant");
+		let corrected = self.h2().finalised(&self.carol, upload.id);
+		let auditor = self.h1().client(&self.auditor);
+		let status = |id: u64| auditor.run(auditor.client.document_status(id)).unwrap();
+		assert_eq!(status(self.a).status, DocumentStatus::Superseded { by: corrected });
+		assert_eq!(status(corrected).organisation, 2);
+		let trail = auditor.run(auditor.client.audit_trail(account(EVE), None, Some(1000)));
+		let update = trail
+			.unwrap()
+			.entries
+			.into_iter()
+			.find(|e| {
+				e.entry.action == AuditAction::Update
+					&& e.entry.subject == Subject::Document(self.a)
+			})
+			.expect("the amendment is audited");
+		assert_eq!((update.entry.organisation, update.entry.consent), (Some(2), Some(write)));
+	}
 }
 
 #[test]
 fn consent_story_across_two_gateways() {
-	let dir = tempdir();
-	// H1 (Alice's hospital) and H2 (Bob's), each with its own keys and IPFS node, H2's peered
-	// with H1's over the shared key. Eve (patient) and Ferdie (auditor) hold credentials at H1.
-	let hospitals = TwoHospitals::start(&dir);
-	let (h1, h2) = (&hospitals.h1.gateway, &hospitals.h2.gateway);
-	let (h1_admin, h2_admin) = (&hospitals.h1.admin, &hospitals.h2.admin);
-	let eve = hospitals.h1.credential(EVE, "patient");
-	let auditor = hospitals.h1.credential(FERDIE, "auditor");
-	let notifications = h1.subscribe(&auditor);
-	let started = now_ms();
-	h2.call(Some(h2_admin), "staff_register", json!({ "name": "carol", "role": "clinician" }))
-		.expect("clinician registered at H2");
-	let carol =
-		token(&gateway_admin(&hospitals.h2.dir, &["credentials", "issue", "--key", "carol"]));
-
-	let patient = Patient { node: &hospitals.node, gateway: h1, token: eve };
-	let h2_key = h1.call(Some(h1_admin), "member_get", json!({ "account": BOB })).unwrap()
-		["encryptionKey"]
-		.as_str()
-		.unwrap()
-		.to_string();
-	let file_a = br#"{"resourceType":"DiagnosticReport","status":"final","id":"a"}"#.repeat(5000);
-	let a = upload(h1, h1_admin, &file_a);
-
-	// Refused, each with its reason: no consent, request pending, request denied.
-	assert_eq!(read(h2, &carol, a).unwrap_err().0, -32021, "no consent");
-	let pending = request(h2, h2_admin, now_ms() + 3_600_000);
-	assert_eq!(read(h2, &carol, a).unwrap_err().0, -32020, "request not decided");
-	patient
-		.relay(RuntimeCall::Consent(pallet_consent::Call::deny { id: pending }))
-		.expect("deny relayed");
-	assert_eq!(read(h2, &carol, a).unwrap_err().0, -32022, "denied");
-
-	// Granted, with Eve's wrap of A's key for H2: H2 reads A from H1's IPFS node.
-	let granted = request(h2, h2_admin, now_ms() + 3_600_000);
-	patient.grant(granted, vec![patient.wrap_for(a, &h2_key)]);
-	assert!(read(h2, &carol, a).expect("read under the grant") == file_a);
-	// B is anchored after the grant: H1's gateway wraps its key for H2.
-	let file_b = b"progress note after the grant".repeat(100);
-	let b = upload(h1, h1_admin, &file_b);
-	let read_b = wait_for(PATIENCE, "H1 to wrap B's key for H2", || read(h2, &carol, b).ok());
-	assert!(read_b == file_b);
-	// Only the patient relays, and only consent decisions.
-	assert_eq!(
-		h2.call(Some(&carol), "consent_relay", json!({ "extrinsic": "0x00" })).unwrap_err().0,
-		-32002
-	);
-	assert_eq!(
-		patient
-			.relay(RuntimeCall::Documents(pallet_documents::Call::mark_entered_in_error { id: a }))
-			.unwrap_err()
-			.0,
-		-32005
-	);
-
-	// Revoked: refused again.
-	patient
-		.relay(RuntimeCall::Consent(pallet_consent::Call::revoke { id: granted }))
-		.expect("revoke relayed");
-	assert_eq!(read(h2, &carol, a).unwrap_err().0, -32023, "revoked");
-
-	// A short grant runs out.
-	let until = now_ms() + 15_000;
-	let short = request(h2, h2_admin, until);
-	patient.grant(short, vec![patient.wrap_for(a, &h2_key)]);
-	while now_ms() < until + 4_000 {
-		std::thread::sleep(Duration::from_secs(1));
-	}
-	assert_eq!(read(h2, &carol, a).unwrap_err().0, -32024, "expired");
-
-	// Break-glass: H2's clinician opens emergency access; H1's gateway wraps every one of
-	// Eve's H1 documents for H2, and H2 reads them.
-	h2.call(
-		Some(&carol),
-		"consent_breakGlass",
-		json!({ "patient": EVE, "reason": "unconscious in ER" }),
-	)
-	.expect("break-glass");
-	let read_b =
-		wait_for(PATIENCE, "H1 to wrap B's key for the emergency", || read(h2, &carol, b).ok());
-	assert!(read_b == file_b);
-	assert!(read(h2, &carol, a).expect("A under break-glass") == file_a);
-
-	// Every read is in Eve's trail: five refusals and the successful reads, all by H2's
-	// clinician; the trail verifies.
-	let trail = wait_for(PATIENCE, "H2's reads to be audited", || {
-		let trail = h1
-			.call(Some(&auditor), "audit_trail", json!({ "patient": EVE, "limit": 1000 }))
-			.ok()?;
-		let refusals: Vec<String> = trail["entries"]
-			.as_array()?
-			.iter()
-			.filter(|e| e["action"] == "Read" && e["outcome"]["result"] == "refused")
-			.map(|e| e["outcome"]["refusal"].as_str().unwrap().to_string())
-			.collect();
-		(refusals.len() == 5).then_some((trail, refusals))
+	let story = Story::start();
+	let mut steps = Steps::new();
+	let pending = steps.need("refused: no consent, request pending, request denied", || {
+		story.refused_before_a_grant()
 	});
-	assert_eq!(
-		trail.1,
-		["NoConsent", "ConsentNotGranted", "ConsentDenied", "ConsentRevoked", "ConsentExpired"]
-	);
-	assert_eq!(trail.0["verified"], true, "{}", trail.0);
-	let statuses: Vec<Value> = [pending, granted, short]
-		.iter()
-		.map(|id| {
-			h1.call(Some(&auditor), "consent_get", json!({ "id": id })).unwrap()["status"].clone()
-		})
-		.collect();
-	assert_eq!(statuses, ["Denied", "Revoked", "Expired"]);
-
-	// A consent's history: its request, grant with Eve's wrap, H1's wrap of B, the reads
-	// under it, its revocation.
-	let history = h1.call(Some(&auditor), "consent_history", json!({ "id": granted })).unwrap();
-	let actions: Vec<&str> = history["events"]
-		.as_array()
-		.unwrap()
-		.iter()
-		.map(|e| e["action"].as_str().unwrap())
-		.collect();
-	assert_eq!(actions.first(), Some(&"Create"), "{history}");
-	assert!(actions.iter().filter(|a| **a == "Read").count() >= 2, "{history}");
-	assert!(actions.iter().filter(|a| **a == "Execute").count() >= 2, "wraps: {history}");
-	// Patients see their own records only.
-	let ferdie_trail = h1.call(Some(&patient.token), "audit_trail", json!({ "patient": FERDIE }));
-	assert_eq!(ferdie_trail.unwrap_err().0, -32002);
-
-	// The subscriber saw the story.
-	let kinds = notifications.kinds();
-	for kind in [
-		"consentRequested",
-		"consentGranted",
-		"consentDenied",
-		"consentRevoked",
-		"breakGlass",
-		"documentAdded",
-		"documentAccessed",
-		"finalised",
-	] {
-		assert!(kinds.contains(kind), "no {kind} notification in {kinds:?}");
+	let granted =
+		steps.need("granted: H2 reads A, and B anchored after the grant", || story.granted());
+	steps.check("only the patient relays, and only consent decisions", || {
+		story.only_the_patient_relays_decisions()
+	});
+	steps.check("revoked: refused again", || story.revoked(granted.id));
+	let short = steps.check("a short grant runs out", || story.short_grant_expires());
+	steps.check("break-glass: H2 reads every document", || story.break_glass(&granted));
+	steps.check("every read is in Eve's trail, which verifies", || story.trail_holds_every_read());
+	if let Some(short) = short {
+		steps.check("the consents end denied, revoked, expired", || {
+			story.consents_statuses(pending, granted.id, short)
+		});
 	}
-
-	// Compliance reports for the period: H2's consents and reads, H1's documents.
-	let period = json!({ "from": started, "to": now_ms() + 1 });
-	let report = |org: u32, format: &str| {
-		let mut params = period.clone();
-		params["organisation"] = org.into();
-		params["format"] = format.into();
-		h1.call(Some(&auditor), "audit_report", params).expect("report")
-	};
-	let bundle = report(2, "fhir");
-	let counts = validate_fhir(&dir, &bundle);
-	assert_eq!(counts["Consent"], 4, "three requests and the break-glass: {counts}");
-	assert!(counts["AuditEvent"].as_u64().unwrap() >= 9, "{counts}");
-	let counts = validate_fhir(&dir, &report(1, "fhir"));
-	assert_eq!(counts["DocumentReference"], 2, "{counts}");
-	let csv = report(2, "csv");
-	let rows: Vec<&str> = csv.as_str().unwrap().lines().collect();
-	assert!(rows[0].starts_with("record,id,time,patient,actor,organisation,action"));
-	assert_eq!(rows.iter().filter(|r| r.starts_with("consent,")).count(), 4);
-	assert_eq!(
-		rows.iter().filter(|r| r.starts_with("audit,") && r.contains("refused")).count(),
-		5,
-		"{csv}"
-	);
-
-	// Another hospital corrects a document only under the patient's write consent: H2's
-	// amendment of A is refused under read-only grants, then anchored under a write grant.
-	let amend = || {
-		h2.call(
-			Some(&carol),
-			"document_upload",
-			json!({ "patient": EVE, "content": base64(b"corrected at H2"),
-				"mediaType": "text/plain", "documentType": "34133-9", "supersedes": a }),
-		)
-	};
-	let refused = amend().unwrap_err().0;
-	assert!((-32029..=-32020).contains(&refused), "no write consent: {refused}");
-	h2.call(
-		Some(h2_admin),
-		"consent_request",
-		json!({ "patient": EVE, "scope": { "documents": [a] }, "purpose": "treatment",
-			"read": false, "write": true, "from": now_ms() - 1000, "to": now_ms() + 3_600_000 }),
-	)
-	.expect("write consent requested");
-	let consents = h2.call(Some(&carol), "consent_list", json!({ "organisation": 2 })).unwrap();
-	let write =
-		consents.as_array().unwrap().iter().map(|c| c["id"].as_u64().unwrap()).max().unwrap();
-	patient.grant(write, vec![]);
-	let upload = amend().expect("amendment accepted under the write grant");
-	let corrected = h2.finalised(&carol, upload["id"].as_u64().unwrap());
-	let status = |id: u64| h1.call(Some(&auditor), "document_status", json!({ "id": id })).unwrap();
-	assert_eq!(status(a)["status"], json!({ "state": "superseded", "by": corrected }));
-	assert_eq!(status(corrected)["organisation"], 2);
-	let trail = h1.call(Some(&auditor), "audit_trail", json!({ "patient": EVE, "limit": 1000 }));
-	let update = trail.unwrap()["entries"]
-		.as_array()
-		.unwrap()
-		.iter()
-		.find(|e| e["action"] == "Update" && e["subject"]["document"] == a)
-		.cloned()
-		.expect("the amendment is audited");
-	assert_eq!(
-		(update["organisation"].as_u64(), update["consent"].as_u64()),
-		(Some(2), Some(write))
-	);
+	steps.check("a consent's history", || story.consent_history(granted.id));
+	steps.check("patients see their own records only", || story.patients_see_their_own_only());
+	steps.check("the subscriber saw the story", || story.subscriber_saw_the_story());
+	steps.check("compliance reports: FHIR R4 and CSV", || story.compliance_reports());
+	steps.check("H2 amends H1's document only under write consent", || {
+		story.amended_only_under_write_consent()
+	});
+	steps.finish();
 }
 
 /// Validates a FHIR R4 Bundle with Python's fhir.resources (R4 models); the resource counts.

@@ -5,11 +5,21 @@
 //! version supersedes a document and a version is marked entered in error; a ciphertext
 //! altered in IPFS is reported as tampered.
 
-use medledger_tests::{
-	base64, gateway_admin, tempdir, token, unbase64, wait_for, Gateway, Hospital, Node, EVE, FERDIE,
+use medledger_gateway_api::{
+	api::{
+		audit::{AuditAction, AuditApiClient, Subject},
+		documents::{DocumentStatus, DocumentsApiClient, Upload, UploadState},
+		explorer::ExplorerApiClient,
+		members::MembersApiClient,
+	},
+	values::{Account, Base64, Purpose, StaffRole},
 };
-use serde_json::{json, Value};
-use std::time::Duration;
+use medledger_tests::{
+	account, gateway_admin, tempdir, token, wait_for, Client, Gateway, Hospital, Node, Steps, EVE,
+	FERDIE,
+};
+use serde_json::json;
+use std::{fmt::Debug, path::PathBuf, time::Duration};
 
 const PATIENCE: Duration = Duration::from_secs(120);
 
@@ -37,215 +47,291 @@ fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 	files
 }
 
-fn upload(gw: &Gateway, token: &str, patient: &str, bytes: &[u8]) -> Result<Value, (i64, String)> {
-	gw.call(
-		Some(token),
-		"document_upload",
-		json!({
-			"patient": patient,
-			"content": base64(bytes),
-			"mediaType": "application/octet-stream",
-			"documentType": "34133-9",
-		}),
-	)
+/// Uploads `bytes` for `patient` (a new document, not a version).
+fn upload(c: &Client, patient: &str, bytes: &[u8]) -> Result<Upload, (i64, String)> {
+	c.run(c.client.document_upload(
+		account(patient),
+		Base64(bytes.to_vec()),
+		"application/octet-stream".into(),
+		"34133-9".into(),
+		None,
+	))
 }
 
-fn code(result: Result<Value, (i64, String)>) -> i64 {
+/// The file of document `id`, read for treatment.
+fn read(c: &Client, id: u64) -> Vec<u8> {
+	c.run(c.client.document_get(id, Purpose::Treatment)).expect("read").content.0
+}
+
+fn code<T: Debug>(result: Result<T, (i64, String)>) -> i64 {
 	result.expect_err("an error").0
+}
+
+/// The story's node, H1's gateway and its credentials.
+struct Story {
+	node: Node,
+	node_base: PathBuf,
+	gw: Gateway,
+	/// H1's data directory.
+	h1: PathBuf,
+	/// Ferdie, auditor.
+	auditor: String,
+	/// Ferdie again, with a credential of its own for the rate limiter.
+	spammer: String,
+	/// H1's clinician.
+	doc: String,
+	/// The clinician's account.
+	clinician: Account,
+}
+
+/// The first document: its id and its file.
+struct First {
+	document: u64,
+	original: Vec<u8>,
+}
+
+impl Story {
+	/// A dev node (archive state) and H1's gateway (Alice, H1's delegate, as administrator,
+	/// from the dev keys), whose administrator registers a clinician: the clinician's key
+	/// stays at the gateway.
+	fn start() -> Story {
+		let dir = tempdir();
+		let node_base = dir.join("node");
+		let node = Node::start(
+			"dev",
+			&node_base,
+			&[
+				"--dev",
+				"--state-pruning",
+				"archive-canonical",
+				"--blocks-pruning",
+				"archive-canonical",
+			],
+		);
+		node.wait_ready(PATIENCE);
+		let hospital = Hospital::start(
+			&dir.join("h1"),
+			"1",
+			"alice",
+			node.rpc_port,
+			&["--max-file-size", "1048576", "--rate-limit", "20"],
+		);
+		let (auditor, spammer) =
+			(hospital.credential(FERDIE, "auditor"), hospital.credential(FERDIE, "auditor"));
+		let Hospital { gateway: gw, dir: h1, admin } = hospital;
+		let c = gw.client(&admin);
+		let registered = c
+			.run(c.client.staff_register("doc".into(), StaffRole::Clinician))
+			.expect("clinician registered");
+		let doc = token(&gateway_admin(&h1, &["credentials", "issue", "--key", "doc"]));
+		Story { node, node_base, gw, h1, auditor, spammer, doc, clinician: registered.account }
+	}
+
+	/// Upload → anchored → finalised → read back, byte-identical.
+	fn upload_and_read_back(&self) -> First {
+		let c = self.gw.client(&self.doc);
+		let original = file(600_000, 1);
+		let accepted = upload(&c, EVE, &original).expect("upload accepted");
+		assert_eq!(accepted.state, UploadState::Accepted);
+		assert!(accepted.cid.0.to_string().starts_with("Qm"), "CIDv0, kubo's default");
+		let document = self.gw.finalised(&self.doc, accepted.id);
+		let read = c.run(c.client.document_get(document, Purpose::Treatment)).expect("read");
+		assert!(read.content.0 == original, "the file read back differs from the upload");
+		assert_eq!(read.document.commitment, accepted.commitment);
+		First { document, original }
+	}
+
+	/// The read is in Eve's audit trail, recorded on chain through the audit queue, and the
+	/// trail's hash chain verifies.
+	fn read_is_audited(&self) {
+		let c = self.gw.client(&self.auditor);
+		let trail = wait_for(PATIENCE, "the read to be audited", || {
+			let trail = c.run(c.client.audit_trail(account(EVE), None, None)).ok()?;
+			let reads = trail
+				.entries
+				.iter()
+				.any(|e| e.entry.action == AuditAction::Read && e.entry.actor == self.clinician);
+			reads.then_some(trail)
+		});
+		assert!(trail.verified, "{trail:?}");
+	}
+
+	/// Bad input: each its own documented error; nothing is accepted or anchored.
+	fn bad_input_is_refused(&self, document: u64) {
+		let gw = &self.gw;
+		let (doc, auditor) = (gw.client(&self.doc), gw.client(&self.auditor));
+		// Raw: the typed client always presents a credential.
+		assert_eq!(code(gw.call(None, "document_list", json!({ "patient": EVE }))), -32001);
+		let forged = gw.client("mlg_forged");
+		assert_eq!(
+			code(forged.run(forged.client.document_list(Some(account(EVE)), None, None, None))),
+			-32001
+		);
+		assert_eq!(code(upload(&auditor, EVE, b"x")), -32002, "auditors do not upload");
+		// Raw: the typed client cannot send a file that is not base64.
+		assert_eq!(
+			code(gw.call(
+				Some(&self.doc),
+				"document_upload",
+				json!({ "patient": EVE, "content": "not base64!", "mediaType": "text/plain", "documentType": "x" })
+			)),
+			-32005
+		);
+		assert_eq!(code(upload(&doc, EVE, &file(1_200_000, 2))), -32004, "oversize");
+		assert_eq!(code(upload(&doc, FERDIE, b"x")), -32010, "Ferdie is no patient");
+		assert_eq!(code(doc.run(doc.client.document_get(999, Purpose::Treatment))), -32011);
+		// Raw: the typed client cannot send a purpose the API does not know.
+		assert_eq!(
+			code(gw.call(
+				Some(&self.doc),
+				"document_get",
+				json!({ "id": document, "purpose": "gossip" })
+			)),
+			-32005
+		);
+		assert_eq!(
+			code(doc.run(doc.client.document_upload(
+				account(EVE),
+				Base64(b"note".to_vec()),
+				String::new(),
+				"x".into(),
+				None,
+			))),
+			-32005
+		);
+		let spammer = gw.client(&self.spammer);
+		let limited = (0..60)
+			.map(|_| spammer.run(spammer.client.upload_status(1)))
+			.filter(|r| matches!(r, Err((-32003, _))))
+			.count();
+		assert!(limited > 0, "60 calls at once exceed 20/s with bursts of 40");
+		assert!(auditor.run(auditor.client.document_status(document)).is_ok());
+		// Nothing was accepted or anchored by any of them.
+		assert_eq!(code(doc.run(doc.client.upload_status(2))), -32012);
+		let listed =
+			auditor.run(auditor.client.document_list(Some(account(EVE)), None, None, None));
+		assert_eq!(listed.unwrap().len(), 1);
+	}
+
+	/// Outbox: uploads accepted, then the node and the gateway go down before they are
+	/// anchored; the gateway restarts first, the node later; each is anchored exactly once.
+	fn outbox_survives_restarts(&mut self) {
+		let files: Vec<Vec<u8>> = (10..13).map(|seed| file(50_000, seed)).collect();
+		let mut ids = Vec::new();
+		{
+			let doc = self.gw.client(&self.doc);
+			for bytes in &files {
+				ids.push(upload(&doc, EVE, bytes).expect("accepted").id);
+			}
+		}
+		self.node.kill();
+		self.gw.kill();
+		self.gw.restart();
+		std::thread::sleep(Duration::from_secs(3));
+		let doc = self.gw.client(&self.doc);
+		let waiting = doc.run(doc.client.upload_status(ids[2])).unwrap();
+		assert!(
+			!matches!(waiting.state, UploadState::Finalised { .. }),
+			"the node is down: {waiting:?}"
+		);
+		self.node.restart(&self.node_base);
+		self.node.wait_ready(PATIENCE);
+		let documents: Vec<u64> = ids.iter().map(|id| self.gw.finalised(&self.doc, *id)).collect();
+		let auditor = self.gw.client(&self.auditor);
+		let listed = auditor
+			.run(auditor.client.document_list(Some(account(EVE)), None, None, None))
+			.unwrap();
+		assert_eq!(listed.len(), 4, "the first document and three from the outbox, none twice");
+		for (document, bytes) in documents.iter().zip(&files) {
+			assert!(&read(&doc, *document) == bytes);
+		}
+	}
+
+	/// A correction: a new version supersedes the first document, which stays readable; the
+	/// version chain and the audit trail show both. Then entered in error: the status
+	/// changes, the record stays; neither can be done twice.
+	fn amend_and_mark_entered_in_error(&self, first: &First) {
+		let document = first.document;
+		let (doc, auditor) = (self.gw.client(&self.doc), self.gw.client(&self.auditor));
+		let corrected = file(2_000, 20);
+		let amend = |previous: u64| {
+			doc.run(doc.client.document_upload(
+				account(EVE),
+				Base64(corrected.clone()),
+				"application/octet-stream".into(),
+				"34133-9".into(),
+				Some(previous),
+			))
+		};
+		let second = self.gw.finalised(&self.doc, amend(document).expect("amendment accepted").id);
+		let status = |id: u64| auditor.run(auditor.client.document_status(id)).unwrap();
+		assert_eq!(status(document).status, DocumentStatus::Superseded { by: second });
+		assert_eq!(status(second).previous, Some(document));
+		assert!(read(&doc, second) == corrected && read(&doc, document) == first.original);
+		assert_eq!(code(amend(document)), -32005, "already superseded");
+		assert_eq!(code(amend(999)), -32011);
+		// Entered in error.
+		let mark = |id: u64| doc.run(doc.client.document_mark_entered_in_error(id));
+		mark(second).expect("marked entered in error");
+		assert_eq!(status(second).status, DocumentStatus::EnteredInError);
+		assert_eq!(code(mark(second)), -32040, "already entered in error");
+		assert_eq!(code(amend(second)), -32005, "an entry in error is not amended");
+		let explorer = auditor.run(auditor.client.explorer_document(second)).unwrap();
+		let versions: Vec<u64> = explorer.versions.iter().map(|v| v.id).collect();
+		assert_eq!(versions, [document, second]);
+		let trail = auditor.run(auditor.client.audit_trail(account(EVE), None, None)).unwrap();
+		let updates = trail
+			.entries
+			.iter()
+			.filter(|e| e.entry.action == AuditAction::Update)
+			.map(|e| match e.entry.subject {
+				Subject::Document(id) => id,
+				other => panic!("an update of {other:?}, not of a document"),
+			})
+			.collect::<Vec<_>>();
+		assert_eq!(updates, [document, second], "the amendment and the mark are audited");
+	}
+
+	/// A ciphertext altered in IPFS's repository is reported as tampered, not served.
+	fn tampered_ciphertext_is_reported(&mut self, document: u64) {
+		self.gw.kill();
+		let blocks = self.h1.join("ipfs/repo/blockstore");
+		let largest = files_under(&blocks)
+			.into_iter()
+			.max_by_key(|path| std::fs::metadata(path).unwrap().len())
+			.expect("blocks in the IPFS block store");
+		let mut bytes = std::fs::read(&largest).unwrap();
+		let middle = bytes.len() / 2;
+		bytes[middle] ^= 0x01;
+		std::fs::write(&largest, bytes).unwrap();
+		self.gw.restart();
+		let doc = self.gw.client(&self.doc);
+		assert_eq!(
+			code(doc.run(doc.client.document_get(document, Purpose::Treatment))),
+			-32030,
+			"a 256 KiB block of the first document was altered"
+		);
+	}
 }
 
 #[test]
 fn upload_read_errors_and_outbox_recovery() {
-	let dir = tempdir();
-	let node_base = dir.join("node");
-	let mut node = Node::start(
-		"dev",
-		&node_base,
-		&["--dev", "--state-pruning", "archive-canonical", "--blocks-pruning", "archive-canonical"],
-	);
-	node.wait_ready(PATIENCE);
-
-	// H1's gateway: Alice (H1's delegate) as administrator, from the dev keys.
-	let hospital = Hospital::start(
-		&dir.join("h1"),
-		"1",
-		"alice",
-		node.rpc_port,
-		&["--max-file-size", "1048576", "--rate-limit", "20"],
-	);
-	let (auditor, spammer) =
-		(hospital.credential(FERDIE, "auditor"), hospital.credential(FERDIE, "auditor"));
-	let Hospital { gateway: mut gw, dir: h1, admin } = hospital;
-
-	// The administrator registers a clinician, whose key stays at the gateway.
-	let registered = gw
-		.call(Some(&admin), "staff_register", json!({ "name": "doc", "role": "clinician" }))
-		.expect("clinician registered");
-	let clinician_account = registered["account"].as_str().unwrap().to_string();
-	let doc = token(&gateway_admin(&h1, &["credentials", "issue", "--key", "doc"]));
-
-	// Upload → anchored → finalised → read back, byte-identical.
-	let original = file(600_000, 1);
-	let accepted = upload(&gw, &doc, EVE, &original).expect("upload accepted");
-	assert_eq!(accepted["state"], "accepted");
-	assert!(accepted["cid"].as_str().unwrap().starts_with("Qm"), "CIDv0, kubo's default");
-	let document = gw.finalised(&doc, accepted["id"].as_u64().unwrap());
-	let read = gw
-		.call(Some(&doc), "document_get", json!({ "id": document, "purpose": "treatment" }))
-		.expect("read");
-	assert!(unbase64(&read["content"]) == original, "the file read back differs from the upload");
-	assert_eq!(read["document"]["commitment"], accepted["commitment"]);
-
-	// The read is in Eve's audit trail, recorded on chain through the audit queue, and the
-	// trail's hash chain verifies.
-	let trail = wait_for(PATIENCE, "the read to be audited", || {
-		let trail = gw.call(Some(&auditor), "audit_trail", json!({ "patient": EVE })).ok()?;
-		let reads = trail["entries"]
-			.as_array()?
-			.iter()
-			.any(|e| e["action"] == "Read" && e["actor"] == clinician_account.as_str());
-		reads.then_some(trail)
+	let mut story = Story::start();
+	let mut steps = Steps::new();
+	let first =
+		steps.need("upload, finalise, read back byte-identical", || story.upload_and_read_back());
+	steps.check("the read is audited; the trail verifies", || story.read_is_audited());
+	steps.check("bad input gets its documented error, changes nothing", || {
+		story.bad_input_is_refused(first.document)
 	});
-	assert_eq!(trail["verified"], true, "{trail}");
-
-	// Bad input: each its own documented error.
-	let small = base64(b"note");
-	assert_eq!(code(gw.call(None, "document_list", json!({ "patient": EVE }))), -32001);
-	assert_eq!(
-		code(gw.call(Some("mlg_forged"), "document_list", json!({ "patient": EVE }))),
-		-32001
-	);
-	assert_eq!(code(upload(&gw, &auditor, EVE, b"x")), -32002, "auditors do not upload");
-	assert_eq!(
-		code(gw.call(
-			Some(&doc),
-			"document_upload",
-			json!({ "patient": EVE, "content": "not base64!", "mediaType": "text/plain", "documentType": "x" })
-		)),
-		-32005
-	);
-	assert_eq!(code(upload(&gw, &doc, EVE, &file(1_200_000, 2))), -32004, "oversize");
-	assert_eq!(code(upload(&gw, &doc, FERDIE, b"x")), -32010, "Ferdie is no patient");
-	assert_eq!(
-		code(gw.call(Some(&doc), "document_get", json!({ "id": 999, "purpose": "treatment" }))),
-		-32011
-	);
-	assert_eq!(
-		code(gw.call(Some(&doc), "document_get", json!({ "id": document, "purpose": "gossip" }))),
-		-32005
-	);
-	assert_eq!(
-		code(gw.call(
-			Some(&doc),
-			"document_upload",
-			json!({ "patient": EVE, "content": small, "mediaType": "", "documentType": "x" })
-		)),
-		-32005
-	);
-	let limited = (0..60)
-		.map(|_| gw.call(Some(&spammer), "upload_status", json!({ "id": 1 })))
-		.filter(|r| matches!(r, Err((-32003, _))))
-		.count();
-	assert!(limited > 0, "60 calls at once exceed 20/s with bursts of 40");
-	assert!(gw.call(Some(&auditor), "document_status", json!({ "id": document })).is_ok());
-	// Nothing was accepted or anchored by any of them.
-	assert_eq!(code(gw.call(Some(&doc), "upload_status", json!({ "id": 2 }))), -32012);
-	let listed = gw.call(Some(&auditor), "document_list", json!({ "patient": EVE })).unwrap();
-	assert_eq!(listed.as_array().unwrap().len(), 1);
-
-	// Outbox: uploads accepted, then the node and the gateway go down before they are
-	// anchored; the gateway restarts first, the node later; each is anchored exactly once.
-	let files: Vec<Vec<u8>> = (10..13).map(|seed| file(50_000, seed)).collect();
-	let mut ids = Vec::new();
-	for bytes in &files {
-		ids.push(upload(&gw, &doc, EVE, bytes).expect("accepted")["id"].as_u64().unwrap());
-	}
-	node.kill();
-	gw.kill();
-	gw.restart();
-	std::thread::sleep(Duration::from_secs(3));
-	let waiting = gw.call(Some(&doc), "upload_status", json!({ "id": ids[2] })).unwrap();
-	assert_ne!(waiting["state"], "finalised", "the node is down: {waiting}");
-	node.restart(&node_base);
-	node.wait_ready(PATIENCE);
-	let documents: Vec<u64> = ids.iter().map(|id| gw.finalised(&doc, *id)).collect();
-	let listed = gw.call(Some(&auditor), "document_list", json!({ "patient": EVE })).unwrap();
-	let listed = listed.as_array().unwrap();
-	assert_eq!(listed.len(), 4, "the first document and three from the outbox, none twice");
-	for (document, bytes) in documents.iter().zip(&files) {
-		let read = gw
-			.call(Some(&doc), "document_get", json!({ "id": document, "purpose": "treatment" }))
-			.expect("read");
-		assert!(&unbase64(&read["content"]) == bytes);
-	}
-
-	// A correction: a new version supersedes the first document, which stays readable; the
-	// version chain and the audit trail show both.
-	let corrected = file(2_000, 20);
-	let amend = |previous: u64| {
-		gw.call(
-			Some(&doc),
-			"document_upload",
-			json!({
-				"patient": EVE,
-				"content": base64(&corrected),
-				"mediaType": "application/octet-stream",
-				"documentType": "34133-9",
-				"supersedes": previous,
-			}),
-		)
-	};
-	let second =
-		gw.finalised(&doc, amend(document).expect("amendment accepted")["id"].as_u64().unwrap());
-	let status = |id: u64| gw.call(Some(&auditor), "document_status", json!({ "id": id })).unwrap();
-	assert_eq!(status(document)["status"], json!({ "state": "superseded", "by": second }));
-	assert_eq!(status(second)["previous"], document);
-	let read = |id: u64| {
-		let read = gw.call(Some(&doc), "document_get", json!({ "id": id, "purpose": "treatment" }));
-		unbase64(&read.expect("read")["content"])
-	};
-	assert!(read(second) == corrected && read(document) == original);
-	assert_eq!(code(amend(document)), -32005, "already superseded");
-	assert_eq!(code(amend(999)), -32011);
-	// Entered in error: the status changes, the record stays; neither can be done twice.
-	let mark = |id: u64| gw.call(Some(&doc), "document_markEnteredInError", json!({ "id": id }));
-	mark(second).expect("marked entered in error");
-	assert_eq!(status(second)["status"]["state"], "enteredInError");
-	assert_eq!(code(mark(second)), -32040, "already entered in error");
-	assert_eq!(code(amend(second)), -32005, "an entry in error is not amended");
-	let explorer = gw.call(Some(&auditor), "explorer_document", json!({ "id": second })).unwrap();
-	let versions: Vec<&Value> =
-		explorer["versions"].as_array().unwrap().iter().map(|v| &v["id"]).collect();
-	assert_eq!(versions, [&json!(document), &json!(second)]);
-	let trail = gw.call(Some(&auditor), "audit_trail", json!({ "patient": EVE })).unwrap();
-	let updates = trail["entries"]
-		.as_array()
-		.unwrap()
-		.iter()
-		.filter(|e| e["action"] == "Update")
-		.map(|e| e["subject"]["document"].as_u64().unwrap())
-		.collect::<Vec<_>>();
-	assert_eq!(updates, [document, second], "the amendment and the mark are audited");
-
-	// A ciphertext altered in IPFS's repository is reported as tampered, not served.
-	gw.kill();
-	let blocks = h1.join("ipfs/repo/blockstore");
-	let largest = files_under(&blocks)
-		.into_iter()
-		.max_by_key(|path| std::fs::metadata(path).unwrap().len())
-		.expect("blocks in the IPFS block store");
-	let mut bytes = std::fs::read(&largest).unwrap();
-	let middle = bytes.len() / 2;
-	bytes[middle] ^= 0x01;
-	std::fs::write(&largest, bytes).unwrap();
-	gw.restart();
-	assert_eq!(
-		code(gw.call(
-			Some(&doc),
-			"document_get",
-			json!({ "id": document, "purpose": "treatment" })
-		)),
-		-32030,
-		"a 256 KiB block of the first document was altered"
-	);
+	steps.check("uploads in flight survive the node and the gateway going down", || {
+		story.outbox_survives_restarts()
+	});
+	steps.check("a new version supersedes; a version is entered in error", || {
+		story.amend_and_mark_entered_in_error(&first)
+	});
+	steps.check("an altered ciphertext is reported as tampered", || {
+		story.tampered_ciphertext_is_reported(first.document)
+	});
+	steps.finish();
 }

@@ -7,191 +7,317 @@
 //! reach each subscriber only as far as they concern it: her, another patient, another
 //! hospital.
 
-use medledger_tests::{
-	base64, node_binary, now_ms, unbase64, wait_for, Notifications, TwoHospitals, BOB, EVE,
+use medledger_gateway_api::{
+	api::{
+		consent::{ConsentApiClient, ConsentStatus, ScopeRequest},
+		documents::DocumentsApiClient,
+		proofs::ProofsApiClient,
+	},
+	values::{Base64, Purpose},
 };
-use serde_json::{json, Value};
-use std::{path::Path, process::Command, time::Duration};
+use medledger_tests::{
+	account, gateway_admin, node_binary, now_ms, token, wait_for, Gateway, Node, Notifications,
+	PatientCli, Steps, TwoHospitals, BOB, EVE, FERDIE,
+};
+use serde_json::Value;
+use std::{
+	path::{Path, PathBuf},
+	process::Command,
+	time::Duration,
+};
 
 const PATIENCE: Duration = Duration::from_secs(120);
 
+/// The story's node, gateways and patient.
+struct Story {
+	dir: PathBuf,
+	node: Node,
+	h1: Gateway,
+	h2: Gateway,
+	h1_admin: String,
+	h2_admin: String,
+	/// Her key file.
+	key_file: PathBuf,
+	/// Her command line.
+	cli: PatientCli,
+	/// Eve's (another patient's) credential at H1.
+	eve: String,
+}
+
+/// Her discharge summary: its document id, its file, and where she saved it.
+struct Summary {
+	doc: u64,
+	file: Vec<u8>,
+	fetched: PathBuf,
+}
+
+impl Story {
+	/// The patient makes her keys (the key file holds no secret in the clear); H1's admin
+	/// registers her public keys and issues her credential. Eve, another patient, holds a
+	/// credential at H1 too.
+	fn start() -> Story {
+		let dir = medledger_tests::tempdir();
+		let hospitals = TwoHospitals::start(&dir);
+		let key_file = dir.join("patient/key.json");
+		let cli = hospitals.register_patient(&key_file);
+		let eve = hospitals.h1.credential(EVE, "patient");
+		let TwoHospitals { node, h1, h2 } = hospitals;
+		Story {
+			dir,
+			node,
+			h1: h1.gateway,
+			h2: h2.gateway,
+			h1_admin: h1.admin,
+			h2_admin: h2.admin,
+			key_file,
+			cli,
+			eve,
+		}
+	}
+
+	/// `keys show` needs no passphrase.
+	fn keys_show_without_passphrase(&self) {
+		assert_eq!(self.cli.ok(&["keys", "show"])["account"], self.cli.account.as_str());
+	}
+
+	/// No WebSocket opens without a valid credential.
+	fn no_websocket_without_a_credential(&self) {
+		assert_eq!(self.h1.websocket_refusal(None), Some(401));
+		assert_eq!(self.h1.websocket_refusal(Some("mlg_not-a-credential")), Some(401));
+	}
+
+	/// Four subscribers: she and Eve (another patient) at H1, H2's administrator at H2, and an
+	/// auditor at H1 whose credential is revoked as soon as the subscription is open.
+	fn subscribe(&self) -> Subscribers {
+		let h1_dir = self.dir.join("h1");
+		let issued = gateway_admin(
+			&h1_dir,
+			&["credentials", "issue", "--account", FERDIE, "--role", "auditor"],
+		);
+		let revoked_auditor = self.h1.subscribe(&token(&issued));
+		let id = issued["id"].as_str().expect("a credential id");
+		gateway_admin(&h1_dir, &["credentials", "revoke", id]);
+		Subscribers {
+			her: self.h1.subscribe(&self.cli.token),
+			eve: self.h1.subscribe(&self.eve),
+			h2_staff: self.h2.subscribe(&self.h2_admin),
+			revoked_auditor,
+		}
+	}
+
+	/// H1 anchors `content` for `patient`; the document id once finalised.
+	fn anchor(&self, patient: &str, content: &[u8], media_type: &str, document_type: &str) -> u64 {
+		let c = self.h1.client(&self.h1_admin);
+		let accepted = c
+			.run(c.client.document_upload(
+				account(patient),
+				Base64(content.to_vec()),
+				media_type.into(),
+				document_type.into(),
+				None,
+			))
+			.expect("upload accepted");
+		self.h1.finalised(&self.h1_admin, accepted.id)
+	}
+
+	/// Eve gets a document of her own.
+	fn eve_gets_a_document(&self) {
+		self.anchor(EVE, b"Eve's lab result", "text/plain", "11502-2");
+	}
+
+	/// H1 anchors her discharge summary; she lists and fetches it, decrypted with her key.
+	fn summary_listed_and_fetched(&self) -> Summary {
+		let file = br#"{"resourceType":"Composition","title":"Discharge summary"}"#.repeat(3000);
+		let doc = self.anchor(&self.cli.account, &file, "application/fhir+json", "18842-5");
+		let listed = self.cli.ok(&["documents"]);
+		assert_eq!(listed.as_array().unwrap().len(), 1);
+		assert_eq!(listed[0]["id"], doc);
+		let fetched = self.dir.join("patient/summary.json");
+		self.cli.ok(&["fetch", &doc.to_string(), "--out", fetched.to_str().unwrap()]);
+		assert_eq!(std::fs::read(&fetched).unwrap(), file);
+		Summary { doc, file, fetched }
+	}
+
+	/// Her proof bundle verifies offline against the chain spec and a trust file from it.
+	/// Refused, each with its reason and exit code: an altered file, an altered record, the
+	/// local testnet's spec (another chain), an unreadable file.
+	fn proof_verifies_offline(&self, summary: &Summary) {
+		let (cli, dir, doc) = (&self.cli, &self.dir, summary.doc);
+		let bundle = dir.join("patient/proof.json");
+		cli.ok(&["proof", &doc.to_string(), "--out", bundle.to_str().unwrap()]);
+		let spec = dir.join("spec.json");
+		let built = Command::new(node_binary())
+			.args(["build-spec", "--chain", "dev", "--raw"])
+			.output()
+			.expect("build-spec");
+		std::fs::write(&spec, &built.stdout).unwrap();
+		let trust = dir.join("patient/trust.json");
+		cli.ok(&[
+			"trust",
+			"--chain-spec",
+			spec.to_str().unwrap(),
+			"--out",
+			trust.to_str().unwrap(),
+		]);
+		let (f, b) = (summary.fetched.to_str().unwrap(), bundle.to_str().unwrap());
+		for trusted in [&spec, &trust] {
+			let verdict =
+				cli.ok(&["verify", f, "--proof", b, "--trust", trusted.to_str().unwrap()]);
+			assert_eq!(verdict["verified"], true);
+			assert_eq!(verdict["anchor"]["patient"], cli.account.as_str());
+			assert_eq!(verdict["anchor"]["organisation"], 1);
+		}
+		let t = trust.to_str().unwrap();
+		let altered = dir.join("patient/altered.json");
+		let mut bytes = summary.file.clone();
+		bytes[10] ^= 1;
+		std::fs::write(&altered, &bytes).unwrap();
+		let (code, verdict) =
+			cli.run(&["verify", altered.to_str().unwrap(), "--proof", b, "--trust", t]);
+		assert_eq!((code, verdict["failure"].as_str()), (8, Some("commitmentMismatch")));
+		let mut tampered: Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+		let record = tampered["document"]["record"].as_str().unwrap().to_string();
+		let flipped = if record.ends_with('0') { "1" } else { "0" };
+		tampered["document"]["record"] = format!("{}{flipped}", &record[..record.len() - 1]).into();
+		let tampered_path = dir.join("patient/tampered.json");
+		std::fs::write(&tampered_path, tampered.to_string()).unwrap();
+		let (code, verdict) =
+			cli.run(&["verify", f, "--proof", tampered_path.to_str().unwrap(), "--trust", t]);
+		assert_eq!((code, verdict["failure"].as_str()), (7, Some("recordMismatch")));
+		let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../chain-spec/local-raw.json");
+		let (code, verdict) =
+			cli.run(&["verify", f, "--proof", b, "--trust", local.to_str().unwrap()]);
+		assert_eq!((code, verdict["failure"].as_str()), (4, Some("wrongChain")));
+		let (code, _) = cli.run(&["verify", "/nonexistent", "--proof", b, "--trust", t]);
+		assert_eq!(code, 2);
+	}
+
+	/// Staff giving a purpose get the salt in the bundle (an audited read); without a
+	/// purpose, no salt.
+	fn staff_get_the_salt(&self, doc: u64) {
+		let c = self.h1.client(&self.h1_admin);
+		let staff_bundle = c
+			.run(c.client.document_proof(doc, None, Some(Purpose::Treatment)))
+			.expect("staff proof");
+		assert!(staff_bundle.document.salt.is_some());
+		let no_salt = c.run(c.client.document_proof(doc, None, None)).unwrap();
+		assert!(no_salt.document.salt.is_none());
+	}
+
+	/// H2 asks twice. She denies one and grants the other: the CLI wraps the document's key
+	/// for H2, whose clinician then reads the document from H1's IPFS node. The granted
+	/// consent's id.
+	fn denied_one_granted_the_other(&self, summary: &Summary) -> String {
+		let cli = &self.cli;
+		let h2 = self.h2.client(&self.h2_admin);
+		let request = |purpose: Purpose| {
+			h2.run(h2.client.consent_request(
+				account(&cli.account),
+				ScopeRequest::All(true),
+				purpose,
+				true,
+				false,
+				now_ms() - 1000,
+				now_ms() + 3_600_000,
+			))
+			.expect("consent requested");
+		};
+		request(Purpose::Treatment);
+		request(Purpose::Research);
+		let pending = cli.ok(&["requests"]);
+		assert_eq!(pending.as_array().unwrap().len(), 2, "{pending}");
+		let by_purpose = |purpose: &str| {
+			pending.as_array().unwrap().iter().find(|c| c["purpose"] == purpose).unwrap()["id"]
+				.as_u64()
+				.unwrap()
+				.to_string()
+		};
+		let (treatment, research) = (by_purpose("Treatment"), by_purpose("Research"));
+		cli.ok(&["deny", &research]);
+		cli.ok(&["grant", &treatment]);
+		assert!(cli.ok(&["requests"]).as_array().unwrap().is_empty());
+		let her = self.h1.client(&cli.token);
+		let granted = her.run(her.client.consent_get(treatment.parse().unwrap())).unwrap();
+		assert_eq!(granted.status, ConsentStatus::Granted);
+		assert_eq!(granted.wraps, 1);
+		let read = h2
+			.run(h2.client.document_get(summary.doc, Purpose::Treatment))
+			.expect("H2 reads under the grant, with the patient's wrap");
+		assert_eq!(read.content.0, summary.file);
+		treatment
+	}
+
+	/// She revokes; H2 is refused.
+	fn revoked(&self, treatment: &str, doc: u64) {
+		self.cli.ok(&["revoke", treatment]);
+		let h2 = self.h2.client(&self.h2_admin);
+		let refused = h2.run(h2.client.document_get(doc, Purpose::Treatment)).unwrap_err();
+		assert_eq!(refused.0, -32023);
+	}
+
+	/// Her trail holds every step — anchoring, requests, decisions, wraps, H2's reads —
+	/// and the CLI checks the hash chain itself.
+	fn trail_complete(&self) {
+		let trail = wait_for(PATIENCE, "H2's reads in the trail", || {
+			let trail = self.cli.ok(&["trail"]);
+			let reads = trail["entries"]
+				.as_array()
+				.unwrap()
+				.iter()
+				.filter(|e| e["organisation"] == 2 && e["action"] == "Read")
+				.count();
+			(reads >= 2).then_some(trail)
+		});
+		assert_eq!(trail["complete"], true, "{trail}");
+		assert_eq!(
+			trail["entries"].as_array().unwrap().len() as u64,
+			trail["head"]["seq"].as_u64().unwrap()
+		);
+	}
+
+	/// A wrong passphrase opens nothing and signs nothing.
+	fn wrong_passphrase(&self, treatment: &str) {
+		let output = Command::new(node_binary().with_file_name("medledger"))
+			.args(["--json", "revoke", treatment])
+			.env("MEDLEDGER_KEY_FILE", &self.key_file)
+			.env("MEDLEDGER_GATEWAY", self.h1.url())
+			.env("MEDLEDGER_TOKEN", &self.cli.token)
+			.env("MEDLEDGER_PASSPHRASE", "wrong")
+			.output()
+			.unwrap();
+		assert_eq!(output.status.code(), Some(1));
+		assert!(String::from_utf8_lossy(&output.stdout).contains("passphrase"));
+	}
+}
+
 #[test]
 fn patient_story_with_the_cli() {
-	let dir = medledger_tests::tempdir();
-	let hospitals = TwoHospitals::start(&dir);
-
-	// The patient makes her keys (the key file holds no secret in the clear; `keys show`
-	// needs no passphrase); H1's admin registers her public keys and issues her credential.
-	let key_file = dir.join("patient/key.json");
-	let cli = hospitals.register_patient(&key_file);
-	let account = cli.account.clone();
-	assert_eq!(cli.ok(&["keys", "show"])["account"], account.as_str());
-	let eve = hospitals.h1.credential(EVE, "patient");
-	let TwoHospitals { mut node, h1, h2 } = hospitals;
-	let (h1_admin, h2_admin) = (h1.admin, h2.admin);
-	let (h1, h2) = (h1.gateway, h2.gateway);
-
-	// No WebSocket opens without a valid credential. Three subscribers: she and Eve (another
-	// patient) at H1, H2's administrator at H2; Eve gets a document of her own.
-	assert_eq!(h1.websocket_refusal(None), Some(401));
-	assert_eq!(h1.websocket_refusal(Some("mlg_not-a-credential")), Some(401));
-	let subscribers = Subscribers {
-		her: h1.subscribe(&cli.token),
-		eve: h1.subscribe(&eve),
-		h2_staff: h2.subscribe(&h2_admin),
-	};
-	let eves = h1
-		.call(
-			Some(&h1_admin),
-			"document_upload",
-			json!({ "patient": EVE, "content": base64(b"Eve's lab result"),
-				"mediaType": "text/plain", "documentType": "11502-2" }),
-		)
-		.expect("Eve's upload accepted");
-	h1.finalised(&h1_admin, eves["id"].as_u64().unwrap());
-
-	// H1 anchors her discharge summary; she lists and fetches it, decrypted with her key.
-	let file = br#"{"resourceType":"Composition","title":"Discharge summary"}"#.repeat(3000);
-	let accepted = h1
-		.call(
-			Some(&h1_admin),
-			"document_upload",
-			json!({ "patient": account, "content": base64(&file),
-				"mediaType": "application/fhir+json", "documentType": "18842-5" }),
-		)
-		.expect("upload accepted");
-	let doc = h1.finalised(&h1_admin, accepted["id"].as_u64().unwrap());
-	let listed = cli.ok(&["documents"]);
-	assert_eq!(listed.as_array().unwrap().len(), 1);
-	assert_eq!(listed[0]["id"], doc);
-	let fetched = dir.join("patient/summary.json");
-	cli.ok(&["fetch", &doc.to_string(), "--out", fetched.to_str().unwrap()]);
-	assert_eq!(std::fs::read(&fetched).unwrap(), file);
-
-	// Her proof bundle verifies offline against the chain spec and a trust file from it.
-	let bundle = dir.join("patient/proof.json");
-	cli.ok(&["proof", &doc.to_string(), "--out", bundle.to_str().unwrap()]);
-	let spec = dir.join("spec.json");
-	let built = Command::new(node_binary())
-		.args(["build-spec", "--chain", "dev", "--raw"])
-		.output()
-		.expect("build-spec");
-	std::fs::write(&spec, &built.stdout).unwrap();
-	let trust = dir.join("patient/trust.json");
-	cli.ok(&["trust", "--chain-spec", spec.to_str().unwrap(), "--out", trust.to_str().unwrap()]);
-	let (f, b) = (fetched.to_str().unwrap(), bundle.to_str().unwrap());
-	for trusted in [&spec, &trust] {
-		let verdict = cli.ok(&["verify", f, "--proof", b, "--trust", trusted.to_str().unwrap()]);
-		assert_eq!(verdict["verified"], true);
-		assert_eq!(verdict["anchor"]["patient"], account.as_str());
-		assert_eq!(verdict["anchor"]["organisation"], 1);
-	}
-	let t = trust.to_str().unwrap();
-	// Refused, each with its reason and exit code: an altered file, an altered record, the
-	// local testnet's spec (another chain), an unreadable file.
-	let altered = dir.join("patient/altered.json");
-	let mut bytes = file.clone();
-	bytes[10] ^= 1;
-	std::fs::write(&altered, &bytes).unwrap();
-	let (code, verdict) =
-		cli.run(&["verify", altered.to_str().unwrap(), "--proof", b, "--trust", t]);
-	assert_eq!((code, verdict["failure"].as_str()), (8, Some("commitmentMismatch")));
-	let mut tampered: Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
-	let record = tampered["document"]["record"].as_str().unwrap().to_string();
-	let flipped = if record.ends_with('0') { "1" } else { "0" };
-	tampered["document"]["record"] = format!("{}{flipped}", &record[..record.len() - 1]).into();
-	let tampered_path = dir.join("patient/tampered.json");
-	std::fs::write(&tampered_path, tampered.to_string()).unwrap();
-	let (code, verdict) =
-		cli.run(&["verify", f, "--proof", tampered_path.to_str().unwrap(), "--trust", t]);
-	assert_eq!((code, verdict["failure"].as_str()), (7, Some("recordMismatch")));
-	let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../chain-spec/local-raw.json");
-	let (code, verdict) = cli.run(&["verify", f, "--proof", b, "--trust", local.to_str().unwrap()]);
-	assert_eq!((code, verdict["failure"].as_str()), (4, Some("wrongChain")));
-	let (code, _) = cli.run(&["verify", "/nonexistent", "--proof", b, "--trust", t]);
-	assert_eq!(code, 2);
-
-	// Staff giving a purpose get the salt in the bundle (an audited read); it verifies too.
-	let staff_bundle = h1
-		.call(Some(&h1_admin), "document_proof", json!({ "id": doc, "purpose": "treatment" }))
-		.expect("staff proof");
-	assert!(staff_bundle["document"]["salt"].is_string());
-	let no_salt = h1.call(Some(&h1_admin), "document_proof", json!({ "id": doc })).unwrap();
-	assert!(no_salt["document"].get("salt").is_none());
-
-	// H2 asks twice. She denies one and grants the other: the CLI wraps the document's key
-	// for H2, whose clinician then reads the document from H1's IPFS node.
-	let request = |purpose: &str| {
-		h2.call(
-			Some(&h2_admin),
-			"consent_request",
-			json!({ "patient": account, "scope": { "all": true }, "purpose": purpose,
-				"read": true, "write": false, "from": now_ms() - 1000, "to": now_ms() + 3_600_000 }),
-		)
-		.expect("consent requested");
-	};
-	request("treatment");
-	request("research");
-	let pending = cli.ok(&["requests"]);
-	assert_eq!(pending.as_array().unwrap().len(), 2, "{pending}");
-	let by_purpose = |purpose: &str| {
-		pending.as_array().unwrap().iter().find(|c| c["purpose"] == purpose).unwrap()["id"]
-			.as_u64()
-			.unwrap()
-			.to_string()
-	};
-	let (treatment, research) = (by_purpose("Treatment"), by_purpose("Research"));
-	cli.ok(&["deny", &research]);
-	cli.ok(&["grant", &treatment]);
-	assert!(cli.ok(&["requests"]).as_array().unwrap().is_empty());
-	let granted = h1
-		.call(Some(&cli.token), "consent_get", json!({ "id": treatment.parse::<u64>().unwrap() }))
-		.unwrap();
-	assert_eq!(granted["status"], "Granted");
-	assert_eq!(granted["wraps"], 1);
-	let read = h2
-		.call(Some(&h2_admin), "document_get", json!({ "id": doc, "purpose": "treatment" }))
-		.expect("H2 reads under the grant, with the patient's wrap");
-	assert_eq!(unbase64(&read["content"]), file);
-
-	// She revokes; H2 is refused.
-	cli.ok(&["revoke", &treatment]);
-	let refused = h2
-		.call(Some(&h2_admin), "document_get", json!({ "id": doc, "purpose": "treatment" }))
-		.unwrap_err();
-	assert_eq!(refused.0, -32023);
-
-	// Her trail holds every step — anchoring, requests, decisions, wraps, H2's reads —
-	// and the CLI checks the hash chain itself.
-	let trail = wait_for(PATIENCE, "H2's reads in the trail", || {
-		let trail = cli.ok(&["trail"]);
-		let reads = trail["entries"]
-			.as_array()
-			.unwrap()
-			.iter()
-			.filter(|e| e["organisation"] == 2 && e["action"] == "Read")
-			.count();
-		(reads >= 2).then_some(trail)
+	let mut story = Story::start();
+	let mut steps = Steps::new();
+	steps.check("her keys show without the passphrase", || story.keys_show_without_passphrase());
+	steps.check("no WebSocket without a valid credential", || {
+		story.no_websocket_without_a_credential()
 	});
-	assert_eq!(trail["complete"], true, "{trail}");
-	assert_eq!(
-		trail["entries"].as_array().unwrap().len() as u64,
-		trail["head"]["seq"].as_u64().unwrap()
-	);
-
-	// A wrong passphrase opens nothing and signs nothing.
-	let output = Command::new(node_binary().with_file_name("medledger"))
-		.args(["--json", "revoke", &treatment])
-		.env("MEDLEDGER_KEY_FILE", &key_file)
-		.env("MEDLEDGER_GATEWAY", h1.url())
-		.env("MEDLEDGER_TOKEN", &cli.token)
-		.env("MEDLEDGER_PASSPHRASE", "wrong")
-		.output()
-		.unwrap();
-	assert_eq!(output.status.code(), Some(1));
-	assert!(String::from_utf8_lossy(&output.stdout).contains("passphrase"));
-	subscribers.each_saw_only_its_own(&account);
-	node.kill();
+	let subscribers = story.subscribe();
+	steps.check("Eve gets a document of her own", || story.eve_gets_a_document());
+	let summary = steps.need("H1 anchors her summary; she lists and fetches it", || {
+		story.summary_listed_and_fetched()
+	});
+	steps.check("her proof bundle verifies offline; altered inputs are refused", || {
+		story.proof_verifies_offline(&summary)
+	});
+	steps.check("staff giving a purpose get the salt", || story.staff_get_the_salt(summary.doc));
+	let treatment = steps.need("she denies one request, grants the other; H2 reads", || {
+		story.denied_one_granted_the_other(&summary)
+	});
+	steps.check("she revokes; H2 is refused", || story.revoked(&treatment, summary.doc));
+	steps.check("her trail holds every step and verifies", || story.trail_complete());
+	steps.check("a wrong passphrase opens nothing", || story.wrong_passphrase(&treatment));
+	steps.check("each subscriber saw only its own", || {
+		subscribers.each_saw_only_its_own(&story.cli.account)
+	});
+	story.node.kill();
+	steps.finish();
 }
 
 /// The story's WebSocket subscribers.
@@ -202,6 +328,8 @@ struct Subscribers {
 	eve: Notifications,
 	/// H2's administrator (Bob), at H2.
 	h2_staff: Notifications,
+	/// An auditor (who sees every event) whose credential was revoked while subscribed.
+	revoked_auditor: Notifications,
 }
 
 impl Subscribers {
@@ -222,6 +350,8 @@ impl Subscribers {
 		);
 		expected(&self.eve, &["documentAdded"]);
 		expected(&self.h2_staff, &[&story[..], &["documentAccessed", "finalised"]].concat());
+		// An open socket does not outlive its credential.
+		assert_eq!(self.revoked_auditor.received(), Vec::<Value>::new());
 
 		let her = self.her.received();
 		let is_finality = |n: &Value| n["kind"] == "finalised";
