@@ -4,10 +4,10 @@
 //! gateway, shows the four hospitals authoring and voting, then H4 neither while its node
 //! is down.
 
+use medledger_gateway_api::api::explorer::ExplorerApiClient;
 use medledger_tests::{
 	start_local_net, tempdir, wait_for, Hospital, Node, ALICE_PEER_ID, FERDIE, LOCAL_VALIDATORS,
 };
-use serde_json::{json, Value};
 use std::time::Duration;
 
 /// How long a liveness condition may take before the test gives up (not a timing goal:
@@ -35,21 +35,17 @@ fn four_validators_finalise_lose_one_and_recover() {
 	// An auditor looks at the chain through H1's gateway (Alice's node).
 	let hospital = Hospital::start(&dir.join("h1"), "1", "alice", nodes[0].rpc_port, &[]);
 	let auditor = hospital.credential(FERDIE, "auditor");
-	let h1 = &hospital.gateway;
-	let validators = || -> Option<Vec<Value>> {
-		let status = h1.call(Some(&auditor), "explorer_status", json!({})).ok()?;
-		status["validators"].as_array().cloned()
-	};
-	let flag = |v: &Value, name: &str| v[name] == true;
+	let h1 = hospital.gateway.client(&auditor);
+	let validators = || Some(h1.run(h1.client.explorer_status()).ok()?.validators);
 	// Every hospital authors in turn; a justification needs three of the four precommits.
 	wait_for(PATIENCE, "the explorer to show four hospitals authoring and voting", || {
 		let all = validators()?;
-		let voting = all.iter().filter(|v| flag(v, "voting")).count();
-		(all.len() == 4 && all.iter().all(|v| flag(v, "authoring")) && voting >= 3).then_some(())
+		let voting = all.iter().filter(|v| v.voting).count();
+		(all.len() == 4 && all.iter().all(|v| v.authoring) && voting >= 3).then_some(())
 	});
 	// Every authority of both sets is a hospital's.
-	let status = h1.call(Some(&auditor), "explorer_status", json!({})).unwrap();
-	assert_eq!(status["unclaimedAuthorities"], json!([]), "{status}");
+	let status = h1.run(h1.client.explorer_status()).unwrap();
+	assert_eq!(status.unclaimed_authorities, [], "{status:?}");
 
 	// One of four may fail: GRANDPA needs 3.
 	nodes[3].kill();
@@ -57,10 +53,9 @@ fn four_validators_finalise_lose_one_and_recover() {
 	let while_down = finality_advances_beyond(&survivors, start + 3, "finality without Dave");
 	wait_for(PATIENCE, "the explorer to show H4 neither authoring nor voting", || {
 		let all = validators()?;
-		let h4 = all.iter().find(|v| v["organisation"] == 4)?;
-		let others_author =
-			all.iter().filter(|v| v["organisation"] != 4).all(|v| flag(v, "authoring"));
-		(!flag(h4, "authoring") && !flag(h4, "voting") && others_author).then_some(())
+		let h4 = all.iter().find(|v| v.organisation == 4)?;
+		let others_author = all.iter().filter(|v| v.organisation != 4).all(|v| v.authoring);
+		(!h4.authoring && !h4.voting && others_author).then_some(())
 	});
 
 	nodes[3].restart(&bases[3]);

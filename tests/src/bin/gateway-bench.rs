@@ -11,6 +11,9 @@
 //! - the proof bundle of that document (`document_proof`): its size, and the median time the
 //!   offline verifier takes over it and the file (1,000 runs, in-process).
 //!
+//! Calls go as raw JSON-RPC over HTTP (ureq), as any outside client's would, so the figures
+//! measure the wire and the gateway, not a client library, and stay comparable over time.
+//!
 //! `cargo run --release --locked -p medledger-tests --bin gateway-bench` (or `scripts/bench`);
 //! `ROUNDS` sets the reads per client (default 20).
 
