@@ -89,6 +89,12 @@ mod tests {
 			assert!(!method["summary"].as_str().unwrap().is_empty(), "{name}");
 		}
 		refs_resolve(&document, &schemas);
+		// The names the middleware checks calls against are the documented parameters.
+		for method in METHODS.iter() {
+			let documented: Vec<&str> =
+				(method.params)(&mut SchemaGenerator::default()).iter().map(|p| p.name).collect();
+			assert_eq!(method.param_names, documented, "{}", method.name);
+		}
 		// A parameter left out is optional only where the type allows it.
 		let list = methods.iter().find(|m| m["name"] == "document_list").unwrap();
 		assert!(list["params"].as_array().unwrap().iter().all(|p| p["required"] == false));

@@ -151,8 +151,7 @@ fn named_params(method: &Method, raw: Option<&str>) -> Result<Map<String, Value>
 		Some(Ok(Value::Array(list))) if list.is_empty() => Map::new(),
 		Some(_) => return Err(GatewayError::invalid("params", "parameters are passed by name")),
 	};
-	let declared = method.param_names();
-	if let Some(unknown) = params.keys().find(|k| !declared.contains(&k.as_str())) {
+	if let Some(unknown) = params.keys().find(|k| !method.param_names.contains(&k.as_str())) {
 		return Err(GatewayError::invalid(
 			"params",
 			format!("{} takes no parameter {unknown}", method.name),

@@ -73,9 +73,7 @@ impl Credentials {
 		let token = token.ok_or(GatewayError::Unauthenticated)?;
 		let hash = hash_token(token);
 		let credential = self
-			.current()
-			.into_iter()
-			.find(|c| c.hash == hash && !c.revoked)
+			.with_current(|list| list.iter().find(|c| c.hash == hash && !c.revoked).cloned())
 			.ok_or(GatewayError::Unauthenticated)?;
 		self.limiter.check_key(&credential.id).map_err(|_| GatewayError::RateLimited)?;
 		Ok(credential)
@@ -84,16 +82,18 @@ impl Credentials {
 	/// Whether `credential` is still issued and not revoked (no rate limit spent): checked
 	/// again for each notification an open subscription delivers.
 	pub fn is_valid(&self, credential: &Credential) -> bool {
-		self.current().iter().any(|c| c.hash == credential.hash && !c.revoked)
+		self.with_current(|list| list.iter().any(|c| c.hash == credential.hash && !c.revoked))
 	}
 
-	fn current(&self) -> Vec<Credential> {
+	/// `f` over the current list (re-read if its file changed), without copying it: this
+	/// runs for every call and every notification delivered.
+	fn with_current<R>(&self, f: impl FnOnce(&[Credential]) -> R) -> R {
 		let mut loaded = self.loaded.lock().expect("not poisoned");
 		let modified = std::fs::metadata(&self.path).and_then(|m| m.modified()).ok();
 		if modified != loaded.0 {
 			*loaded = (modified, read_list(&self.path).unwrap_or_default());
 		}
-		loaded.1.clone()
+		f(&loaded.1)
 	}
 }
 

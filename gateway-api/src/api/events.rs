@@ -54,6 +54,7 @@ pub const METHODS: &[&super::Method] = &[&super::Method {
 	callers: ANY,
 	ownership: Ownership::Notifications,
 	summary: "Notifications over WebSocket (method `events`): consent requested / granted / denied / revoked / expired / break-glass, document added, document accessed, finality of the gateway's writes — each to the subscribers it concerns.",
+	param_names: &[],
 	params: |_| Vec::new(),
 	result: |generator| generator.subschema_for::<Notification>(),
 	subscription: true,

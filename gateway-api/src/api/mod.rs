@@ -24,7 +24,9 @@ pub struct Method {
 	pub ownership: Ownership,
 	/// What it does, in one paragraph.
 	pub summary: &'static str,
-	/// Its parameters, by name.
+	/// The names of its parameters (what the access middleware checks a call against).
+	pub param_names: &'static [&'static str],
+	/// Its parameters with their schemas (for the OpenRPC document).
 	pub params: fn(&mut SchemaGenerator) -> Vec<Param>,
 	/// The schema of its result.
 	pub result: fn(&mut SchemaGenerator) -> Schema,
@@ -40,13 +42,6 @@ pub struct Param {
 	pub required: bool,
 	/// Its JSON schema.
 	pub schema: Schema,
-}
-
-impl Method {
-	/// The names of its parameters.
-	pub fn param_names(&self) -> Vec<&'static str> {
-		(self.params)(&mut SchemaGenerator::default()).into_iter().map(|p| p.name).collect()
-	}
 }
 
 /// Every portal method, in the order of the OpenRPC document.
@@ -101,6 +96,7 @@ macro_rules! namespace {
 			callers: $callers,
 			ownership: $owns,
 			summary: concat!($($doc, "\n"),*),
+			param_names: &[$($param),*],
 			params: |_generator: &mut schemars::SchemaGenerator| vec![$(crate::api::Param {
 				name: $param,
 				required: <$ty as crate::values::Param>::REQUIRED,
