@@ -1,5 +1,6 @@
-//! Builds the explorer's trail check (`explorer/wasm`) for `wasm32-unknown-unknown` and puts
-//! it with the pages (`assets/`) in `$OUT_DIR/site`, which `src/assets.rs` embeds: one binary serves
+//! Builds the explorer's trail check (`explorer/wasm`) for `wasm32-unknown-unknown`, generates
+//! its JavaScript bindings with wasm-bindgen, and puts both with the pages (`assets/`) in
+//! `$OUT_DIR/site`, which `src/assets.rs` embeds: one binary serves
 //! everything the auditor's browser runs, with nothing fetched from elsewhere.
 //!
 //! A nested `cargo build` (as the runtime's Wasm is built) into its own target directory
@@ -47,7 +48,17 @@ fn main() {
 	let built = target_dir.join(WASM_TARGET).join("release/medledger_explorer_wasm.wasm");
 	let site = out.join("site");
 	std::fs::create_dir_all(&site).expect("create the site folder");
-	std::fs::copy(&built, site.join("trail-check.wasm")).expect("copy the explorer's Wasm");
+	// `trail_check.js` (an ES module the page imports) and `trail_check_bg.wasm` beside it.
+	wasm_bindgen_cli_support::Bindgen::new()
+		.input_path(&built)
+		.web(true)
+		.expect("the web target is valid on its own")
+		.out_name("trail_check")
+		// The module finds its Wasm beside itself (the library's default is to omit that).
+		.omit_default_module_path(false)
+		.typescript(false)
+		.generate(&site)
+		.expect("generate the trail check's bindings");
 	for page in std::fs::read_dir(manifest.join("assets")).expect("explorer/assets") {
 		let page = page.expect("an explorer asset").path();
 		std::fs::copy(&page, site.join(page.file_name().expect("a file"))).expect("copy a page");

@@ -4,7 +4,10 @@
 // methods) with the auditor's bearer token, kept in this tab's session storage. Pages are
 // chosen by the URL's hash (`#/block/12`), so every view has an address an auditor can
 // share or cite. The audit-trail completeness check runs here, in WebAssembly built from
-// the same Rust the chain's hash chain is defined by (trail-check.wasm).
+// the same Rust the chain's hash chain is defined by (trail_check.js and its Wasm, generated
+// by wasm-bindgen).
+
+import initTrailCheck, { checkTrail as wasmCheckTrail } from './trail_check.js';
 
 const TOKEN_KEY = 'medledger-explorer-token';
 const page = document.getElementById('page');
@@ -124,28 +127,14 @@ const documentHeadings = ['Document', 'Patient', 'Hospital', 'Type', 'Media type
 
 // ------------------------------------------------------------------ the trail check (Wasm)
 
-let trailCheck = null;
-async function loadTrailCheck() {
-  if (!trailCheck) {
-    const { instance } = await WebAssembly.instantiateStreaming(fetch('trail-check.wasm'), {});
-    trailCheck = instance.exports;
-  }
-  return trailCheck;
-}
+let trailCheckReady = null;
 
 // Runs the chain's own `verify_trail` over the records as stored; returns
 // `{ verified, brokenAt, problem, entries }` with the entries decoded from those bytes.
 async function checkTrail(request) {
-  const wasm = await loadTrailCheck();
-  const input = new TextEncoder().encode(JSON.stringify(request));
-  const at = wasm.trail_alloc(input.length);
-  new Uint8Array(wasm.memory.buffer, at, input.length).set(input);
-  const packed = wasm.trail_check(at, input.length);
-  const out = Number(packed >> 32n);
-  const length = Number(packed & 0xffffffffn);
-  const answer = new TextDecoder().decode(new Uint8Array(wasm.memory.buffer, out, length).slice());
-  wasm.trail_free(out, length);
-  return JSON.parse(answer);
+  trailCheckReady ??= initTrailCheck();
+  await trailCheckReady;
+  return JSON.parse(wasmCheckTrail(JSON.stringify(request)));
 }
 
 // ------------------------------------------------------------------ pages

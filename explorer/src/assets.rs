@@ -1,6 +1,6 @@
 //! The explorer's files, compiled into the gateway and served under `/explorer`: the page,
-//! its script and style, and the trail check as WebAssembly (built from `explorer/wasm` by
-//! `build.rs`). Nothing is fetched from elsewhere — the browser needs only this gateway.
+//! its script and style, and the trail check as WebAssembly with its wasm-bindgen module (built
+//! from `explorer/wasm` by `build.rs`). Nothing is fetched from elsewhere — the browser needs only this gateway.
 //!
 //! The files themselves hold no data and are served without a credential; every piece of
 //! data the page shows comes from `explorer_*` and portal methods, which require the
@@ -109,7 +109,8 @@ mod tests {
 			("/", "text/html"),
 			("/explorer.js", "text/javascript"),
 			("/explorer.css", "text/css"),
-			("/trail-check.wasm", "application/wasm"),
+			("/trail_check.js", "text/javascript"),
+			("/trail_check_bg.wasm", "application/wasm"),
 		] {
 			let response = response(&format!("{PREFIX}{name}")).expect("served");
 			assert_eq!(response.status(), 200);
@@ -125,11 +126,13 @@ mod tests {
 	}
 
 	#[test]
-	fn the_wasm_exports_the_trail_check() {
-		let wasm = Site::get("trail-check.wasm").unwrap().data;
+	fn the_bindings_export_the_trail_check() {
+		let wasm = Site::get("trail_check_bg.wasm").unwrap().data;
 		assert_eq!(&wasm[..4], b"\0asm");
-		for export in ["trail_alloc", "trail_check", "trail_free"] {
-			assert!(wasm.windows(export.len()).any(|w| w == export.as_bytes()), "{export}");
-		}
+		let module = Site::get("trail_check.js").unwrap().data;
+		let module = std::str::from_utf8(&module).unwrap();
+		assert!(module.contains("export function checkTrail("), "{module}");
+		assert!(module.contains("as default"), "the module's initialiser");
+		assert!(module.contains("'trail_check_bg.wasm', import.meta.url"), "finds its Wasm");
 	}
 }
