@@ -141,15 +141,12 @@ fn settle(gw: &Gateway, upload: &mut Upload, result: Result<(), GatewayError>) -
 }
 
 async fn store(gw: &Gateway, upload: &mut Upload) -> Result<(), GatewayError> {
-	let path = gw.store.spool_path(upload.id);
-	let bytes = tokio::fs::read(&path)
-		.await
-		.map_err(|e| GatewayError::internal(format!("spooled envelope missing: {e}")))?;
-	gw.storage.put(bytes, &upload.cid).await?;
+	let dag = gw.store.spooled(upload).await?;
+	gw.storage.put(&dag).await?;
 	upload.state = UploadState::Stored;
 	gw.store.update(upload)?;
 	// Only now is the spooled copy redundant.
-	let _ = tokio::fs::remove_file(&path).await;
+	gw.store.unspool(upload.id).await;
 	Ok(())
 }
 

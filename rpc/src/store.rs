@@ -3,9 +3,11 @@
 //!
 //! An embedded database (redb: pure Rust, ACID, every commit fsynced) in
 //! `DATA_DIR/gateway.redb`, plus a spool directory holding each accepted upload's envelope
-//! until IPFS has it. An upload is acknowledged only after both its spooled envelope and
-//! its record are on disk, so a crash after the acknowledgement loses nothing.
+//! — its IPFS blocks, as a CAR — until IPFS has it. An upload is acknowledged only after
+//! both its spooled envelope and its record are on disk, so a crash after the
+//! acknowledgement loses nothing.
 
+use crate::ipfs::Dag;
 use medledger_gateway_api::GatewayError;
 use redb::{Database, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
@@ -166,7 +168,7 @@ impl Store {
 
 	/// Durably accepts an upload: spools the envelope, then records the upload with the next
 	/// id. Returns the record. Only after this returns may the client be told "accepted".
-	pub fn accept(&self, mut upload: Upload, envelope: &[u8]) -> Result<Upload, StoreError> {
+	pub fn accept(&self, mut upload: Upload, envelope: &Dag) -> Result<Upload, StoreError> {
 		let txn = self.db.begin_write()?;
 		{
 			let mut counters = txn.open_table(COUNTERS)?;
@@ -174,7 +176,7 @@ impl Store {
 			counters.insert("upload", id)?;
 			upload.id = id;
 			upload.state = UploadState::Accepted;
-			write_atomically(&self.spool_path(id), envelope)?;
+			write_atomically(&self.spool_path(id), &envelope.to_car())?;
 			txn.open_table(UPLOADS)?.insert(id, encode(&upload).as_slice())?;
 			txn.open_table(OUTBOX)?.insert(id, ())?;
 		}
@@ -219,8 +221,38 @@ impl Store {
 	}
 
 	/// Where upload `id`'s envelope is spooled.
-	pub fn spool_path(&self, id: u64) -> PathBuf {
+	fn spool_path(&self, id: u64) -> PathBuf {
+		self.spool.join(format!("{id}.car"))
+	}
+
+	/// Where gateways before the CAR spool kept upload `id`'s envelope: its bytes.
+	fn legacy_spool_path(&self, id: u64) -> PathBuf {
 		self.spool.join(format!("{id}.mlev"))
+	}
+
+	/// Upload `upload`'s spooled envelope, each block checked against its CID and the root
+	/// against the upload's CID. (A spool left by an older gateway holds the envelope's
+	/// bytes; its DAG is built here, the one time.)
+	pub async fn spooled(&self, upload: &Upload) -> Result<Dag, StoreError> {
+		match tokio::fs::read(self.spool_path(upload.id)).await {
+			Ok(car) => Ok(Dag::from_car(&car, &upload.cid).await?),
+			Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+				let bytes = tokio::fs::read(self.legacy_spool_path(upload.id)).await?;
+				let dag = Dag::of(&bytes);
+				if dag.root() != upload.cid {
+					return Err(crate::ipfs::SpoolError::OtherRoot { expected: upload.cid }.into());
+				}
+				Ok(dag)
+			}
+			Err(error) => Err(error.into()),
+		}
+	}
+
+	/// Drops upload `id`'s spooled envelope (IPFS has it now).
+	pub async fn unspool(&self, id: u64) {
+		for path in [self.spool_path(id), self.legacy_spool_path(id)] {
+			let _ = tokio::fs::remove_file(path).await;
+		}
 	}
 
 	/// Queues audit entries for recording on chain (one transaction for all).
@@ -320,6 +352,9 @@ pub enum StoreError {
 	/// The spool failed.
 	#[error("spool: {0}")]
 	Io(#[from] std::io::Error),
+	/// A spooled envelope is not the upload's blocks.
+	#[error("spooled envelope: {0}")]
+	Spooled(#[from] crate::ipfs::SpoolError),
 }
 
 macro_rules! database_errors {
@@ -355,7 +390,7 @@ mod tests {
 			signer: "alice".into(),
 			patient: sp_runtime::AccountId32::new([7; 32]),
 			commitment: sp_core::H256::repeat_byte(1),
-			cid: crate::ipfs::cid_of(b"an envelope"),
+			cid: Dag::of(b"envelope one").root(),
 			size: 3,
 			media_type: "text/plain".into(),
 			document_type: "34133-9".into(),
@@ -384,24 +419,46 @@ mod tests {
 		assert_eq!(serde_json::to_value(&read).unwrap(), stored_as_text);
 	}
 
-	#[test]
-	fn accepted_uploads_survive_reopening_until_finalised() {
+	#[tokio::test]
+	async fn accepted_uploads_survive_reopening_until_finalised() {
 		let dir = tempfile::tempdir().unwrap();
 		let store = Store::open(dir.path()).unwrap();
-		let first = store.accept(upload(), b"envelope one").unwrap();
-		let second = store.accept(upload(), b"envelope two").unwrap();
+		let (one, two) = (Dag::of(b"envelope one"), Dag::of(b"envelope two"));
+		let first = store.accept(upload(), &one).unwrap();
+		let second = store.accept(Upload { cid: two.root(), ..upload() }, &two).unwrap();
 		assert_eq!((first.id, second.id), (1, 2));
 		drop(store);
 
 		let store = Store::open(dir.path()).unwrap();
 		assert_eq!(store.outbox().unwrap().len(), 2);
-		assert_eq!(std::fs::read(store.spool_path(2)).unwrap(), b"envelope two");
+		let spooled = store.spooled(&store.upload(2).unwrap().unwrap()).await.unwrap();
+		assert_eq!(spooled.root(), two.root());
 		let mut done = store.upload(1).unwrap().unwrap();
 		done.state =
 			UploadState::Finalised { document: 7, block: Some(sp_core::H256::repeat_byte(1)) };
 		store.update(&done).unwrap();
 		assert_eq!(store.outbox().unwrap().iter().map(|u| u.id).collect::<Vec<_>>(), vec![2]);
 		assert_eq!(store.upload(1).unwrap().unwrap().state, done.state);
+	}
+
+	/// An upload accepted by a gateway before the CAR spool (its envelope spooled as bytes)
+	/// is still stored after the upgrade; bytes that are not that envelope are refused.
+	#[tokio::test]
+	async fn an_envelope_spooled_by_an_older_gateway_is_still_stored() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path()).unwrap();
+		let accepted = store.accept(upload(), &Dag::of(b"envelope one")).unwrap();
+		std::fs::remove_file(store.spool_path(accepted.id)).unwrap();
+		std::fs::write(store.legacy_spool_path(accepted.id), b"envelope one").unwrap();
+		assert_eq!(store.spooled(&accepted).await.unwrap().root(), accepted.cid);
+
+		std::fs::write(store.legacy_spool_path(accepted.id), b"something else").unwrap();
+		assert!(matches!(
+			store.spooled(&accepted).await,
+			Err(StoreError::Spooled(crate::ipfs::SpoolError::OtherRoot { .. }))
+		));
+		store.unspool(accepted.id).await;
+		assert!(store.spooled(&accepted).await.is_err(), "nothing left");
 	}
 
 	#[test]

@@ -203,12 +203,13 @@ async fn upload_document(
 	let upload = tokio::task::spawn_blocking(move || -> Result<store::Upload, GatewayError> {
 		let sealed = medledger_envelope::seal(&p.file, &[patient_key, org_key])
 			.map_err(|e| GatewayError::internal(format!("sealing failed: {e}")))?;
+		let dag = ipfs::Dag::of(&sealed.envelope);
 		let upload = store::Upload {
 			id: 0,
 			signer,
 			patient: p.patient,
 			commitment: sealed.commitment.into(),
-			cid: ipfs::cid_of(&sealed.envelope),
+			cid: dag.root(),
 			size: p.file.len() as u64,
 			media_type: p.media_type,
 			document_type: p.document_type,
@@ -218,7 +219,7 @@ async fn upload_document(
 			attempts: 0,
 			last_error: None,
 		};
-		Ok(store.accept(upload, &sealed.envelope)?)
+		Ok(store.accept(upload, &dag)?)
 	})
 	.await
 	.map_err(GatewayError::internal)??;
