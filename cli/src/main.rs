@@ -7,6 +7,7 @@ use medledger_cli::{
 	keys::{self, PatientKeys},
 	patient::{self, Decision},
 };
+use medledger_gateway_api::values::rfc3339;
 use medledger_verifier::{ProofBundle, TrustedSet};
 use serde_json::{json, Value};
 use sp_core::crypto::Ss58Codec;
@@ -252,10 +253,25 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 				Command::Deny { .. } => Decision::Deny,
 				_ => Decision::Revoke,
 			};
-			let reply = patient::decide(&gateway()?, &open_keys()?, *id, decision)?;
+			let decided = patient::decide(&gateway()?, &open_keys()?, *id, decision)?;
 			show(
-				json!({ "ok": true, "consent": id, "decision": format!("{decision:?}"), "relayed": reply }),
-				&|_| println!("{decision:?} of consent {id} signed and included in a block."),
+				json!({
+					"ok": true, "consent": id, "decision": format!("{decision:?}"),
+					"relayed": decided.written, "granted": decided.granted,
+				}),
+				&|_| {
+					println!("{decision:?} of consent {id} signed and included in a block.");
+					if let Some(c) = &decided.granted {
+						println!("Granted, and accepted by the chain for exactly these terms:");
+						println!("  hospital {}, purpose {:?}", c.organisation, c.purpose);
+						println!(
+							"  documents {}",
+							serde_json::to_string(&c.scope).unwrap_or_default()
+						);
+						println!("  read {}, amend {}", c.actions.read, c.actions.write);
+						println!("  from {} to {}", rfc3339(c.window.from), rfc3339(c.window.to));
+					}
+				},
 			);
 		}
 		Command::Proof { id, out } => {

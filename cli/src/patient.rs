@@ -24,7 +24,6 @@ use medledger_gateway_api::{
 use medledger_primitives::audit::{verify_trail, AuditRecord, TrailError, TrailHead};
 use medledger_runtime::RuntimeCall;
 use medledger_verifier::ProofBundle;
-use pallet_consent::ScopeRef;
 use sp_runtime::AccountId32;
 
 /// Largest page the gateway returns.
@@ -140,29 +139,54 @@ pub enum Decision {
 	Revoke,
 }
 
+/// What a decision did: the relay's reply and, for a grant, the consent as the patient was
+/// shown it — the terms the grant's signature is bound to.
+pub struct Decided {
+	/// The relay's reply.
+	pub written: Written,
+	/// For a grant: the consent whose terms were signed.
+	pub granted: Option<Consent>,
+}
+
 /// Signs `decision` on consent `id` locally and relays it through the gateway. A grant
-/// carries, for every document the request covers, its data key wrapped for the grantee
-/// hospital (the gateway never sees the data keys). The relay's reply.
+/// names the hash of the terms shown here (the chain refuses it unless the request it holds
+/// has exactly those terms) and carries, for every document the request covers, its data
+/// key wrapped for the grantee hospital (the gateway never sees the data keys).
 pub fn decide(
 	gw: &Gateway,
 	keys: &PatientKeys,
 	id: u64,
 	decision: Decision,
-) -> anyhow::Result<Written> {
-	let call = match decision {
+) -> anyhow::Result<Decided> {
+	let (call, granted) = match decision {
 		Decision::Grant => {
-			let wraps = grant_wraps(gw, keys, id)?;
-			pallet_consent::Call::grant { id, wraps }
+			let consent = gw.run(gw.client.consent_get(id))?;
+			let terms = consent.terms().ok_or_else(|| anyhow!("consent {id} has no scope"))?.hash();
+			let wraps = grant_wraps(gw, keys, &consent)?;
+			(pallet_consent::Call::grant { id, terms, wraps }, Some(consent))
 		}
-		Decision::Deny => pallet_consent::Call::deny { id },
-		Decision::Revoke => pallet_consent::Call::revoke { id },
+		Decision::Deny => (pallet_consent::Call::deny { id }, None),
+		Decision::Revoke => (pallet_consent::Call::revoke { id }, None),
 	};
-	relay(gw, keys, RuntimeCall::Consent(call))
+	let written = relay(gw, keys, RuntimeCall::Consent(call)).map_err(|error| {
+		if error.to_string().contains("OtherTerms") {
+			anyhow!(
+				"the gateway's answer does not match the chain: the terms it showed for consent \
+				 {id} are not the request's terms on chain; nothing was granted"
+			)
+		} else {
+			error
+		}
+	})?;
+	Ok(Decided { written, granted })
 }
 
-/// The data keys of the documents consent `id` covers, wrapped for its hospital.
-fn grant_wraps(gw: &Gateway, keys: &PatientKeys, id: u64) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
-	let consent = gw.run(gw.client.consent_get(id))?;
+/// The data keys of the documents `consent` covers, wrapped for its hospital.
+fn grant_wraps(
+	gw: &Gateway,
+	keys: &PatientKeys,
+	consent: &Consent,
+) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
 	let org = consent.organisation;
 	let orgs = gw.run(gw.client.organisation_list())?;
 	let delegate = orgs
@@ -197,16 +221,8 @@ fn grant_wraps(gw: &Gateway, keys: &PatientKeys, id: u64) -> anyhow::Result<Vec<
 /// own rule, `pallet_consent::ScopeRef::covers`) and the patient's CLI does not share
 /// documents entered in error (their hospital withdrew them).
 fn covers(scope: &ScopeRequest, doc: &Document) -> bool {
-	if doc.status == DocumentStatus::EnteredInError {
-		return false;
-	}
-	let scope = match scope {
-		ScopeRequest::All(all) if *all => ScopeRef::All,
-		ScopeRequest::All(_) => return false,
-		ScopeRequest::DocumentTypes(types) => ScopeRef::DocumentTypes(types),
-		ScopeRequest::Documents(ids) => ScopeRef::Documents(ids),
-	};
-	scope.covers(doc.id, doc.document_type.as_bytes())
+	doc.status != DocumentStatus::EnteredInError
+		&& scope.borrowed().is_some_and(|s| s.covers(doc.id, doc.document_type.as_bytes()))
 }
 
 /// Signs `call` with the patient's key (nonce and versions from the gateway) and relays it.

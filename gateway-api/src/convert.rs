@@ -119,3 +119,69 @@ pub fn audit_entry(seq: u64, record: &AuditRecord<AccountId32>) -> AuditEntry {
 		head: Hex32(record.head),
 	}
 }
+
+impl ScopeRequest {
+	/// The scope as the chain's rules take it (`{"all": false}` is no scope).
+	pub fn borrowed(&self) -> Option<pallet_consent::ScopeRef<'_, String>> {
+		use pallet_consent::ScopeRef;
+		Some(match self {
+			ScopeRequest::All(true) => ScopeRef::All,
+			ScopeRequest::All(false) => return None,
+			ScopeRequest::DocumentTypes(types) => ScopeRef::DocumentTypes(types),
+			ScopeRequest::Documents(ids) => ScopeRef::Documents(ids),
+		})
+	}
+}
+
+impl Consent {
+	/// The terms a patient grants when granting this consent: what the grant names the hash
+	/// of, which the chain compares with the request it holds.
+	pub fn terms(&self) -> Option<pallet_consent::Terms<'_, String>> {
+		Some(pallet_consent::Terms {
+			org: self.organisation,
+			scope: self.scope.borrowed()?,
+			purpose: self.purpose.into(),
+			actions: pallet_consent::Actions { read: self.actions.read, write: self.actions.write },
+			window: pallet_consent::Window { from: self.window.from, to: self.window.to },
+		})
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use sp_runtime::BoundedVec;
+
+	/// A patient's tool hashes the terms of the consent the API shows; the chain hashes the
+	/// request it holds. For an honest answer the two agree, whatever the scope.
+	#[test]
+	fn the_shown_terms_hash_as_the_chain_hashes_the_request() {
+		let scopes = [
+			Scope::All,
+			Scope::DocumentTypes(BoundedVec::truncate_from(vec![BoundedVec::truncate_from(
+				b"34133-9".to_vec(),
+			)])),
+			Scope::Documents(BoundedVec::truncate_from(vec![4, 9])),
+		];
+		for scope in scopes {
+			let held = pallet_consent::Consent::<Runtime> {
+				patient: AccountId32::new([1; 32]),
+				org: 2,
+				requester: AccountId32::new([2; 32]),
+				scope,
+				purpose: medledger_primitives::Purpose::Research,
+				actions: pallet_consent::Actions { read: true, write: false },
+				window: pallet_consent::Window { from: 10, to: 20 },
+				status: pallet_consent::ConsentStatus::Requested,
+				requested_at: 10,
+				decided_at: None,
+				ended_at: None,
+				break_glass_reason: None,
+				wraps: 0,
+				last_document_at_grant: 0,
+			};
+			let shown = consent(7, &held);
+			assert_eq!(shown.terms().unwrap().hash(), held.terms().hash(), "{:?}", held.scope);
+		}
+	}
+}

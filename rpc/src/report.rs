@@ -6,6 +6,21 @@
 //! as SS58 identifiers (`urn:medledger:account`), hospitals by their id
 //! (`urn:medledger:organisation`), documents by id (`urn:medledger:document`) — the
 //! identifiers an auditor looks up in the explorer.
+//!
+//! ## Why the FHIR resources are built as JSON here, not from a typed model crate
+//!
+//! Of the Rust FHIR model crates, only `fhirbolt` (0.4) has R4, the version hospitals
+//! exchange; `fhir-model`/`fhir-sdk` cover STU3, R4B and R5. A port of this module to
+//! fhirbolt gives the same JSON (tried in a scratch crate: every resource compared field by
+//! field), but `fhirbolt-serde` turns on serde_json's `arbitrary_precision` and
+//! `preserve_order` features, and Cargo unifies features across the build: every JSON value
+//! of the gateway — the JSON-RPC server, the generated clients, the chain client's answers —
+//! would change how it holds numbers and keys (`arbitrary_precision` breaks numbers inside
+//! untagged and flattened serde types, serde-rs/json#1108), to type one export. It also
+//! costs 85 s of CPU and 3.0 GiB of memory to compile on the 2-core build machines. So the
+//! shape is checked where it matters instead: the consent story validates every export with
+//! a real R4 model (Python's `fhir.resources`), and nothing here emits an empty array or
+//! object, which FHIR JSON forbids.
 
 use crate::{views, GatewayError};
 use medledger_gateway_api::values::rfc3339;
@@ -190,7 +205,7 @@ impl Report {
 		let events = self.entries.iter().map(|(seq, record)| audit_event(*seq, record));
 		let entries: Vec<Value> =
 			documents.chain(consents).chain(events).map(|r| json!({ "resource": r })).collect();
-		json!({
+		let mut bundle = json!({
 			"resourceType": "Bundle",
 			"id": format!("compliance-{}-{}-{}", self.organisation, self.from, self.to),
 			"meta": { "tag": [{ "system": "urn:medledger:report", "code": "compliance",
@@ -198,8 +213,12 @@ impl Report {
 					rfc3339(self.from), rfc3339(self.to)) }] },
 			"type": "collection",
 			"timestamp": rfc3339(generated_at),
-			"entry": entries,
-		})
+		});
+		// FHIR JSON has no empty arrays: a period with nothing in it is a bundle without entries.
+		if !entries.is_empty() {
+			bundle["entry"] = entries.into();
+		}
+		bundle
 	}
 }
 
@@ -253,6 +272,8 @@ fn consent(id: ConsentId, c: &Consent<Runtime>) -> Value {
 		ConsentStatus::Denied => "rejected",
 		ConsentStatus::Revoked | ConsentStatus::Expired => "inactive",
 	};
+	// Never empty: the chain refuses a consent without actions, or with an empty list of
+	// documents (FHIR JSON has no empty arrays).
 	let mut actions = Vec::new();
 	if c.actions.read {
 		actions.push(json!({ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/consentaction", "code": "access" }] }));
@@ -347,4 +368,27 @@ fn audit_event(seq: u64, record: &AuditRecord<AccountId32>) -> Value {
 		}));
 	}
 	event
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// A hospital that did nothing in the period gets a valid, empty collection: FHIR JSON
+	/// has no empty arrays, so the bundle has no `entry` at all.
+	#[test]
+	fn an_empty_period_is_a_bundle_without_entries() {
+		let report = Report {
+			organisation: 2,
+			from: 0,
+			to: 1_000,
+			documents: vec![],
+			consents: vec![],
+			entries: vec![],
+		};
+		let bundle = report.to_fhir(5_000);
+		assert_eq!(bundle["resourceType"], "Bundle");
+		assert_eq!(bundle["type"], "collection");
+		assert!(bundle.get("entry").is_none(), "{bundle}");
+	}
 }

@@ -102,10 +102,12 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("medledger"),
 	impl_name: alloc::borrow::Cow::Borrowed("medledger"),
 	authoring_version: 1,
-	spec_version: 100,
+	// 101: `consent.grant` names the hash of the terms granted.
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	// 2: `consent.grant` takes the terms' hash (a call's arguments changed).
+	transaction_version: 2,
 	system_version: 1,
 };
 

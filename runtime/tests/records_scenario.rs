@@ -35,6 +35,11 @@ fn now() -> u64 {
 
 /// H2's clinician checks access to `document` on chain (the runtime API a gateway calls) and
 /// records the read, granted or refused.
+/// The hash of consent `id`'s terms, as Eve's tool signs it.
+fn terms(id: u64) -> [u8; 32] {
+	Consent::consent(id).expect("a consent").terms().hash()
+}
+
 fn h2_reads(document: DocId) -> Result<Access, Refusal> {
 	let clinician = account(Two);
 	let answer =
@@ -107,7 +112,7 @@ fn consent_story_with_a_complete_audit_trail() {
 
 		// H2 asks, Eve grants (wrapping the document's key for H2): access passes.
 		let first = h2_requests(Window { from: START, to: START + 24 * HOUR });
-		Consent::grant(signed(Eve), first, vec![(doc, vec![0xAB; 104])]).unwrap();
+		Consent::grant(signed(Eve), first, terms(first), vec![(doc, vec![0xAB; 104])]).unwrap();
 		assert_eq!(h2_reads(doc), Ok(Access::Consent(first)));
 		assert!(Consent::key_wrap(doc, 2).is_some());
 
@@ -118,7 +123,7 @@ fn consent_story_with_a_complete_audit_trail() {
 
 		// A second, one-hour grant works within its window and is refused after it.
 		let second = h2_requests(Window { from: START, to: START + HOUR });
-		Consent::grant(signed(Eve), second, vec![]).unwrap();
+		Consent::grant(signed(Eve), second, terms(second), vec![]).unwrap();
 		assert_eq!(h2_reads(doc), Ok(Access::Consent(second)));
 		set_time(START + HOUR);
 		assert_eq!(h2_reads(doc), Err(Refusal::ConsentExpired));

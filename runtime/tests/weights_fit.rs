@@ -55,7 +55,11 @@ fn calls_at_their_bounds() -> Vec<(&'static str, RuntimeCall)> {
 		),
 		(
 			"consent.grant",
-			RuntimeCall::Consent(pallet_consent::Call::grant { id: 1, wraps: wraps.clone() }),
+			RuntimeCall::Consent(pallet_consent::Call::grant {
+				id: 1,
+				terms: [0; 32],
+				wraps: wraps.clone(),
+			}),
 		),
 		(
 			"consent.add_wraps",

@@ -9,6 +9,8 @@
 //! parameters, no credential). A long story runs as [`Steps`], so one failing step does not
 //! hide the checks after it.
 
+pub mod proxy;
+
 use jsonrpsee::{
 	core::ClientError,
 	http_client::{HeaderMap, HeaderValue, HttpClient, HttpClientBuilder},
@@ -696,6 +698,7 @@ impl TwoHospitals {
 pub const PATIENT_PASSPHRASE: &str = "patient passphrase";
 
 /// A patient's `medledger` command line, with their key file, gateway and credential.
+#[derive(Clone)]
 pub struct PatientCli {
 	/// The key file (`MEDLEDGER_KEY_FILE`).
 	pub key_file: PathBuf,

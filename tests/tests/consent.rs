@@ -71,8 +71,12 @@ impl Patient<'_> {
 		(document, wrapped.to_vec())
 	}
 
+	/// Grants consent `id` for the terms the gateway shows (an honest gateway here).
 	fn grant(&self, id: u64, wraps: Vec<(u64, Vec<u8>)>) {
-		self.relay(RuntimeCall::Consent(pallet_consent::Call::grant { id, wraps }))
+		let c = &self.client;
+		let consent = c.run(c.client.consent_get(id)).expect("the request");
+		let terms = consent.terms().expect("a scope").hash();
+		self.relay(RuntimeCall::Consent(pallet_consent::Call::grant { id, terms, wraps }))
 			.expect("grant relayed");
 	}
 }

@@ -59,8 +59,13 @@ fn request_all<T: Config>(s: &Setup<T>) -> ConsentId {
 fn fill_grants<T: Config>(s: &Setup<T>) {
 	for _ in 1..T::MaxGrantsPerOrganisation::get() {
 		let id = request_all(s);
-		Pallet::<T>::grant(RawOrigin::Signed(s.patient.clone()).into(), id, Vec::new())
-			.expect("room for a grant");
+		Pallet::<T>::grant(
+			RawOrigin::Signed(s.patient.clone()).into(),
+			id,
+			terms::<T>(id),
+			Vec::new(),
+		)
+		.expect("room for a grant");
 	}
 }
 
@@ -69,11 +74,21 @@ fn wraps<T: Config>(documents: &[DocId]) -> Vec<(DocId, Vec<u8>)> {
 	documents.iter().map(|d| (*d, wrap.clone())).collect()
 }
 
+/// The hash of consent `id`'s terms, as the patient's tool signs it.
+fn terms<T: Config>(id: ConsentId) -> [u8; 32] {
+	Consents::<T>::get(id).expect("a consent").terms().hash()
+}
+
 /// A consent granted with a wrap for each of the setup's documents.
 fn granted_with_wraps<T: Config>(s: &Setup<T>) -> ConsentId {
 	let id = request_all(s);
-	Pallet::<T>::grant(RawOrigin::Signed(s.patient.clone()).into(), id, wraps::<T>(&s.documents))
-		.expect("a valid grant");
+	Pallet::<T>::grant(
+		RawOrigin::Signed(s.patient.clone()).into(),
+		id,
+		terms::<T>(id),
+		wraps::<T>(&s.documents),
+	)
+	.expect("a valid grant");
 	id
 }
 
@@ -107,7 +122,7 @@ mod benchmarks {
 		let id = request_all(&s);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(s.patient.clone()), id, wraps::<T>(&s.documents));
+		_(RawOrigin::Signed(s.patient.clone()), id, terms::<T>(id), wraps::<T>(&s.documents));
 
 		assert_eq!(Consents::<T>::get(id).unwrap().wraps, n);
 	}
@@ -140,7 +155,13 @@ mod benchmarks {
 	fn add_wraps(n: Linear<1, { T::MaxWraps::get() }>) {
 		let s = setup::<T>(0);
 		let id = request_all(&s);
-		Pallet::<T>::grant(RawOrigin::Signed(s.patient.clone()).into(), id, Vec::new()).unwrap();
+		Pallet::<T>::grant(
+			RawOrigin::Signed(s.patient.clone()).into(),
+			id,
+			terms::<T>(id),
+			Vec::new(),
+		)
+		.unwrap();
 		let later = setup_later_documents::<T>(&s, n);
 
 		#[extrinsic_call]

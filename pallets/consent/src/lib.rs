@@ -117,19 +117,25 @@ pub enum Scope<T: Config> {
 }
 
 impl<T: Config> Scope<T> {
-	/// Whether the scope takes in document `id` of type `document_type` ([`ScopeRef::covers`]).
-	pub fn covers(&self, id: DocId, document_type: &[u8]) -> bool {
-		let scope = match self {
+	/// The scope, borrowed.
+	pub fn borrowed(&self) -> ScopeRef<'_, BoundedVec<u8, T::MaxDocumentTypeLength>> {
+		match self {
 			Scope::All => ScopeRef::All,
 			Scope::DocumentTypes(types) => ScopeRef::DocumentTypes(types),
 			Scope::Documents(ids) => ScopeRef::Documents(ids),
-		};
-		scope.covers(id, document_type)
+		}
+	}
+
+	/// Whether the scope takes in document `id` of type `document_type` ([`ScopeRef::covers`]).
+	pub fn covers(&self, id: DocId, document_type: &[u8]) -> bool {
+		self.borrowed().covers(id, document_type)
 	}
 }
 
 /// A scope as held anywhere — on chain, or as a gateway's answer shows it — borrowed, so
-/// that every holder asks the same [`ScopeRef::covers`].
+/// that every holder asks the same [`ScopeRef::covers`] and encodes it the same way (as
+/// [`Scope`] encodes: a type code encodes as its bytes whether held as bytes or as text).
+#[derive(Encode)]
 pub enum ScopeRef<'a, Type: AsRef<[u8]>> {
 	/// Every document of the patient.
 	All,
@@ -227,6 +233,35 @@ pub enum ConsentStatus {
 	Expired,
 }
 
+/// What a patient agrees to when granting a consent: which hospital, which documents, why,
+/// which actions, when. A grant names the hash of the terms the patient was shown
+/// ([`Terms::hash`]); the chain refuses it unless the request holds exactly those terms, so
+/// a gateway that shows a patient other terms than it relays gets nothing granted.
+#[derive(Encode)]
+pub struct Terms<'a, Type: AsRef<[u8]>> {
+	/// The hospital that may access.
+	pub org: OrgId,
+	/// Which documents.
+	pub scope: ScopeRef<'a, Type>,
+	/// Why.
+	pub purpose: Purpose,
+	/// Read, write.
+	pub actions: Actions,
+	/// When.
+	pub window: Window,
+}
+
+impl<Type: AsRef<[u8]> + Encode> Terms<'_, Type> {
+	/// BLAKE2b-256 of the terms' SCALE encoding, after a tag naming what is hashed.
+	pub fn hash(&self) -> [u8; 32] {
+		use sp_runtime::traits::{BlakeTwo256, Hash};
+		BlakeTwo256::hash(&(TERMS_TAG, self).encode()).0
+	}
+}
+
+/// Domain separation: a terms hash is never the hash of anything else the chain hashes.
+const TERMS_TAG: &[u8; 24] = b"medledger/consent-terms1";
+
 /// A consent request and what became of it.
 #[derive(
 	CloneNoBound,
@@ -270,6 +305,19 @@ pub struct Consent<T: Config> {
 	/// The last document anchored before the grant: keys of documents up to it are wrapped
 	/// by the patient, of later ones by the issuing hospital.
 	pub last_document_at_grant: DocId,
+}
+
+impl<T: Config> Consent<T> {
+	/// The terms the patient decides on.
+	pub fn terms(&self) -> Terms<'_, BoundedVec<u8, T::MaxDocumentTypeLength>> {
+		Terms {
+			org: self.org,
+			scope: self.scope.borrowed(),
+			purpose: self.purpose,
+			actions: self.actions,
+			window: self.window,
+		}
+	}
 }
 
 /// A data key wrapped for a grantee hospital, and the consent it was released under.
@@ -439,6 +487,9 @@ pub mod pallet {
 		NotThePatient,
 		/// The consent is not waiting for a decision.
 		NotPending,
+		/// The grant names other terms than the request holds: the patient was shown
+		/// something else.
+		OtherTerms,
 		/// The consent is not granted (it was denied or revoked, or is still a request).
 		NotGranted,
 		/// The consent's window has ended.
@@ -537,8 +588,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Grant a request, wrapping for the hospital the data keys of the covered documents
-		/// that exist now (or some of them; [`Pallet::add_wraps`] adds the rest).
+		/// Grant a request, naming the hash of its terms as the patient saw them
+		/// ([`Terms::hash`]), and wrapping for the hospital the data keys of the covered
+		/// documents that exist now (or some of them; [`Pallet::add_wraps`] adds the rest).
 		#[pallet::call_index(1)]
 		#[pallet::weight(<T as Config>::WeightInfo::grant(
 			(wraps.len() as u32).min(T::MaxWraps::get())
@@ -546,11 +598,13 @@ pub mod pallet {
 		pub fn grant(
 			origin: OriginFor<T>,
 			id: ConsentId,
+			terms: [u8; 32],
 			wraps: Vec<(DocId, Vec<u8>)>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut consent = Self::patients_consent(&who, id)?;
 			ensure!(consent.status == ConsentStatus::Requested, Error::<T>::NotPending);
+			ensure!(consent.terms().hash() == terms, Error::<T>::OtherTerms);
 			let now = Self::now();
 			ensure!(consent.window.to > now, Error::<T>::AlreadyExpired);
 			Self::add_grant(&consent.patient, consent.org, id, now)?;

@@ -49,9 +49,15 @@ fn requested() -> ConsentId {
 	request(ScopeRequest::All, read(), next_hours(24))
 }
 
+/// The hash of consent `id`'s terms as the chain holds them (what an honest patient's tool
+/// signs); none for an unknown consent.
+fn terms_of(id: ConsentId) -> [u8; 32] {
+	Pallet::consent(id).map(|c| c.terms().hash()).unwrap_or_default()
+}
+
 fn granted() -> ConsentId {
 	let id = requested();
-	assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![]));
+	assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, terms_of(id), vec![]));
 	id
 }
 
@@ -142,7 +148,12 @@ fn the_patient_grants_with_key_wraps() {
 	build_and_execute(|| {
 		let doc = anchor(PATIENT, 1, b"11502-2");
 		let id = requested();
-		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![(doc, vec![7; 8])]));
+		assert_ok!(Pallet::grant(
+			RuntimeOrigin::signed(PATIENT),
+			id,
+			terms_of(id),
+			vec![(doc, vec![7; 8])]
+		));
 		let consent = Pallet::consent(id).unwrap();
 		assert_eq!(
 			(consent.status, consent.decided_at, consent.wraps),
@@ -161,13 +172,73 @@ fn the_patient_grants_with_key_wraps() {
 	});
 }
 
+/// A gateway shows the patient one request and relays the grant for another: the grant
+/// names the terms the patient saw, so the chain refuses it and nothing is granted.
+#[test]
+fn a_grant_for_other_terms_than_the_request_is_refused() {
+	build_and_execute(|| {
+		let doc = anchor(PATIENT, 1, b"34133-9");
+		let id = request(ScopeRequest::All, read(), next_hours(24 * 365));
+		let held = Pallet::consent(id).unwrap();
+		let honest = || Terms::<Vec<u8>> {
+			org: held.org,
+			scope: ScopeRef::All,
+			purpose: held.purpose,
+			actions: held.actions,
+			window: held.window,
+		};
+		assert_eq!(honest().hash(), terms_of(id), "the same terms, however held");
+		let one_document = [doc];
+		let lies = [
+			Terms { org: 3, ..honest() },
+			Terms { scope: ScopeRef::Documents(&one_document), ..honest() },
+			Terms { purpose: Purpose::Research, ..honest() },
+			Terms { actions: Actions { read: true, write: true }, ..honest() },
+			Terms { window: Window { from: NOW, to: NOW + HOUR }, ..honest() },
+		];
+		for lie in lies {
+			assert_noop!(
+				Pallet::grant(RuntimeOrigin::signed(PATIENT), id, lie.hash(), vec![]),
+				Error::<Test>::OtherTerms
+			);
+		}
+		assert_eq!(h2_reads(doc), Err(Refusal::ConsentNotGranted), "still only requested");
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, honest().hash(), vec![]));
+		assert_eq!(h2_reads(doc), Ok(Access::Consent(id)));
+	});
+}
+
+/// A type code encodes alike held as bytes on chain or as text in a gateway's answer, so a
+/// patient's tool hashes the terms it was shown exactly as the chain hashes the request.
+#[test]
+fn terms_hash_alike_however_the_scope_is_held() {
+	build_and_execute(|| {
+		let id = request(
+			ScopeRequest::DocumentTypes(vec![b"34133-9".to_vec(), b"11502-2".to_vec()]),
+			read(),
+			next_hours(1),
+		);
+		let held = Pallet::consent(id).unwrap();
+		let types = ["34133-9".to_string(), "11502-2".to_string()];
+		let as_text = Terms {
+			org: held.org,
+			scope: ScopeRef::DocumentTypes(&types),
+			purpose: held.purpose,
+			actions: held.actions,
+			window: held.window,
+		};
+		assert_eq!(as_text.hash(), held.terms().hash());
+		assert_eq!(held.scope.borrowed().encode(), held.scope.encode());
+	});
+}
+
 #[test]
 fn only_the_patient_decides_and_only_once() {
 	build_and_execute(|| {
 		let id = requested();
 		for who in [H2_CLINICIAN, OTHER_PATIENT] {
 			assert_noop!(
-				Pallet::grant(RuntimeOrigin::signed(who), id, vec![]),
+				Pallet::grant(RuntimeOrigin::signed(who), id, terms_of(id), vec![]),
 				Error::<Test>::NotThePatient
 			);
 			assert_noop!(
@@ -180,20 +251,20 @@ fn only_the_patient_decides_and_only_once() {
 			);
 		}
 		assert_noop!(
-			Pallet::grant(RuntimeOrigin::signed(PATIENT), 9, vec![]),
+			Pallet::grant(RuntimeOrigin::signed(PATIENT), 9, terms_of(9), vec![]),
 			Error::<Test>::UnknownConsent
 		);
 		assert_ok!(Pallet::deny(RuntimeOrigin::signed(PATIENT), id));
 		System::assert_last_event(Event::Denied { id, patient: PATIENT, org: 2 }.into());
 		assert_eq!(Pallet::consent(id).unwrap().status, ConsentStatus::Denied);
 		assert_noop!(
-			Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![]),
+			Pallet::grant(RuntimeOrigin::signed(PATIENT), id, terms_of(id), vec![]),
 			Error::<Test>::NotPending
 		);
 		assert_noop!(Pallet::deny(RuntimeOrigin::signed(PATIENT), id), Error::<Test>::NotPending);
 		let granted = granted();
 		assert_noop!(
-			Pallet::grant(RuntimeOrigin::signed(PATIENT), granted, vec![]),
+			Pallet::grant(RuntimeOrigin::signed(PATIENT), granted, terms_of(granted), vec![]),
 			Error::<Test>::NotPending
 		);
 	});
@@ -205,7 +276,7 @@ fn a_request_whose_window_ended_cannot_be_granted() {
 		let id = request(ScopeRequest::All, read(), next_hours(1));
 		set_time(NOW + HOUR);
 		assert_noop!(
-			Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![]),
+			Pallet::grant(RuntimeOrigin::signed(PATIENT), id, terms_of(id), vec![]),
 			Error::<Test>::AlreadyExpired
 		);
 	});
@@ -215,16 +286,16 @@ fn a_request_whose_window_ended_cannot_be_granted() {
 fn grants_per_hospital_are_bounded_but_ended_ones_make_room() {
 	build_and_execute(|| {
 		let short = request(ScopeRequest::All, read(), next_hours(1));
-		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), short, vec![]));
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), short, terms_of(short), vec![]));
 		granted();
 		granted();
 		let fourth = requested();
 		assert_noop!(
-			Pallet::grant(RuntimeOrigin::signed(PATIENT), fourth, vec![]),
+			Pallet::grant(RuntimeOrigin::signed(PATIENT), fourth, terms_of(fourth), vec![]),
 			Error::<Test>::TooManyGrants
 		);
 		set_time(NOW + HOUR);
-		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), fourth, vec![]));
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), fourth, terms_of(fourth), vec![]));
 	});
 }
 
@@ -236,7 +307,7 @@ fn key_wraps_are_checked() {
 		let other = anchor(OTHER_PATIENT, 3, b"11502-2");
 		let id =
 			request(ScopeRequest::DocumentTypes(vec![b"11502-2".to_vec()]), read(), next_hours(1));
-		let grant = |wraps| Pallet::grant(RuntimeOrigin::signed(PATIENT), id, wraps);
+		let grant = |wraps| Pallet::grant(RuntimeOrigin::signed(PATIENT), id, terms_of(id), wraps);
 		let cases = vec![
 			(vec![(99, vec![1])], Error::<Test>::UnknownDocument),
 			(vec![(other, vec![1])], Error::<Test>::DocumentNotOfPatient),
@@ -282,7 +353,12 @@ fn revoking_stops_access_and_removes_the_wraps() {
 	build_and_execute(|| {
 		let doc = anchor(PATIENT, 1, b"11502-2");
 		let id = requested();
-		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![(doc, vec![7])]));
+		assert_ok!(Pallet::grant(
+			RuntimeOrigin::signed(PATIENT),
+			id,
+			terms_of(id),
+			vec![(doc, vec![7])]
+		));
 		assert_ok!(Pallet::revoke(RuntimeOrigin::signed(PATIENT), id));
 		System::assert_last_event(Event::Revoked { id, patient: PATIENT, org: 2 }.into());
 		let consent = Pallet::consent(id).unwrap();
@@ -315,7 +391,12 @@ fn a_grant_expires_at_its_windows_end() {
 	build_and_execute(|| {
 		let doc = anchor(PATIENT, 1, b"11502-2");
 		let id = request(ScopeRequest::All, read(), next_hours(1));
-		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![(doc, vec![7])]));
+		assert_ok!(Pallet::grant(
+			RuntimeOrigin::signed(PATIENT),
+			id,
+			terms_of(id),
+			vec![(doc, vec![7])]
+		));
 		assert_noop!(
 			Pallet::expire(RuntimeOrigin::signed(H2_ADMIN), id),
 			Error::<Test>::NotYetExpired
@@ -424,7 +505,7 @@ fn access_checks_name_the_reason() {
 		let id =
 			request(ScopeRequest::DocumentTypes(vec![b"11502-2".to_vec()]), read(), next_hours(2));
 		assert_eq!(h2_reads(lab), Err(Refusal::ConsentNotGranted));
-		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![]));
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, terms_of(id), vec![]));
 		assert_eq!(h2_reads(lab), Ok(Access::Consent(id)));
 		assert_eq!(h2_reads(note), Err(Refusal::OutsideScope));
 		assert_eq!(
@@ -434,7 +515,7 @@ fn access_checks_name_the_reason() {
 
 		let later =
 			request(ScopeRequest::All, read(), Window { from: NOW + HOUR, to: NOW + 2 * HOUR });
-		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), later, vec![]));
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), later, terms_of(later), vec![]));
 		assert_eq!(h2_reads(note), Err(Refusal::OutsideScope));
 		assert_ok!(Pallet::revoke(RuntimeOrigin::signed(PATIENT), id));
 		assert_eq!(h2_reads(note), Err(Refusal::ConsentNotYetValid));
@@ -475,7 +556,7 @@ fn a_write_grant_lets_another_hospital_amend() {
 		granted();
 		assert_noop!(amend(), pallet_documents::Error::<Test>::NoWriteAccess);
 		let id = request(ScopeRequest::All, Actions { read: true, write: true }, next_hours(1));
-		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, vec![]));
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, terms_of(id), vec![]));
 		assert_ok!(amend());
 		assert_eq!(last_audit().consent, Some(id));
 	});
