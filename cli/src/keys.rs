@@ -80,6 +80,20 @@ impl PatientKeys {
 		}
 	}
 
+	/// The patient's proof that the encryption key is theirs, for hospital `hospital` to
+	/// register on the chain with genesis hash `genesis`: their signature of their
+	/// [`pallet_consortium::KeyStatement`] (SCALE `MultiSignature`).
+	pub fn key_proof(&self, hospital: u32, genesis: [u8; 32]) -> sp_runtime::MultiSignature {
+		let encryption_key = *PublicKey::from(&self.encryption).as_bytes();
+		let statement = pallet_consortium::KeyStatement {
+			account: &self.account(),
+			encryption_key: &encryption_key,
+			registrar: Some(hospital),
+			genesis: sp_core::H256(genesis),
+		};
+		self.signing.sign(&statement.message()).into()
+	}
+
 	/// Writes the keys to a new file at `path`, sealed under `passphrase`; refuses to
 	/// overwrite.
 	pub fn save(&self, path: &Path, passphrase: &str) -> anyhow::Result<()> {

@@ -109,6 +109,17 @@ enum KeysCommand {
 	Init,
 	/// Show my account and the public keys a hospital admin registers for me.
 	Show,
+	/// Sign the statement a hospital admin needs to register my keys: that the encryption
+	/// key is mine, for this hospital, on the chain the trust file (or raw chain spec)
+	/// names.
+	Statement {
+		/// The registering hospital's id.
+		#[arg(long)]
+		hospital: u32,
+		/// The trust file or raw chain spec of the chain (its genesis hash).
+		#[arg(long)]
+		trust: PathBuf,
+	},
 }
 
 fn main() -> ExitCode {
@@ -169,6 +180,25 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 		}
 		Command::Keys(KeysCommand::Show) => {
 			show(serde_json::to_value(keys::identity(&cli.key_file)?)?, &print_identity);
+		}
+		Command::Keys(KeysCommand::Statement { hospital, trust }) => {
+			let spec = std::fs::read_to_string(trust)
+				.with_context(|| format!("reading {}", trust.display()))?;
+			let genesis = TrustedSet::from_json(&spec)?.genesis_hash;
+			let keys = open_keys()?;
+			let proof = keys.key_proof(*hospital, genesis);
+			let identity = keys.identity();
+			let statement = json!({
+				"account": identity.account,
+				"encryptionKey": identity.encryption_key,
+				"hospital": hospital,
+				"genesis": format!("0x{}", hex::encode(genesis)),
+				"proof": format!("0x{}", hex::encode(codec::Encode::encode(&proof))),
+			});
+			show(statement, &|v| {
+				println!("Give this to hospital {hospital}'s administrator to register you:");
+				println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+			});
 		}
 		Command::Documents => {
 			let docs = patient::documents(&gateway()?, &me()?)?;

@@ -159,6 +159,42 @@ impl JsonSchema for HexBytes {
 	}
 }
 
+/// A member's proof that an encryption key is theirs: their signature of their key
+/// statement (`pallet_consortium::KeyStatement`), as `medledger keys statement` prints it —
+/// a SCALE `MultiSignature` in `0x` hex.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyProof(pub sp_runtime::MultiSignature);
+
+impl Serialize for KeyProof {
+	fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+		HexBytes(codec::Encode::encode(&self.0)).serialize(s)
+	}
+}
+
+impl<'de> Deserialize<'de> for KeyProof {
+	fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+		let bytes = HexBytes::deserialize(d)?.0;
+		codec::DecodeAll::decode_all(&mut &bytes[..])
+			.map(KeyProof)
+			.map_err(|_| de::Error::custom("expected a SCALE-encoded MultiSignature in 0x hex"))
+	}
+}
+
+impl JsonSchema for KeyProof {
+	fn schema_name() -> Cow<'static, str> {
+		"KeyProof".into()
+	}
+
+	fn json_schema(_: &mut SchemaGenerator) -> Schema {
+		json_schema!({
+			"type": "string",
+			"description": "The member's signature of their key statement: a SCALE-encoded \
+				MultiSignature in 0x hex (`medledger keys statement` prints it).",
+			"pattern": "^0x([0-9a-fA-F]{2})*$",
+		})
+	}
+}
+
 /// A file or envelope in standard base64.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Base64(pub Vec<u8>);
@@ -371,6 +407,7 @@ required!(
 	Account,
 	Hex32,
 	HexBytes,
+	KeyProof,
 	Base64,
 	Purpose,
 	StaffRole,

@@ -95,7 +95,30 @@ impl pallet_consortium::Config for Runtime {
 	type MaxNodesPerOrganisation = ConstU32<8>;
 	type StaffBlockQuota = ConstU32<2000>;
 	type PersonalBlockQuota = ConstU32<20>;
+	type KeySignature = crate::Signature;
+	type KeySigner = <crate::Signature as sp_runtime::traits::Verify>::Signer;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = KeyStatementSigner;
 	type WeightInfo = pallet_consortium::weights::MeasuredWeight<Runtime>;
+}
+
+/// Signs the benchmarks' key statements with an sr25519 key in the host's keystore.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct KeyStatementSigner;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_consortium::BenchmarkHelper<AccountId, crate::Signature> for KeyStatementSigner {
+	fn signer() -> AccountId {
+		let seed = b"//medledger-benchmark".to_vec();
+		sp_io::crypto::sr25519_generate(sp_core::testing::SR25519, Some(seed)).into()
+	}
+
+	fn sign(signer: &AccountId, message: &[u8]) -> crate::Signature {
+		let public = sp_core::sr25519::Public::from_raw(*signer.as_ref());
+		sp_io::crypto::sr25519_sign(sp_core::testing::SR25519, &public, message)
+			.expect("the keystore holds the key it generated")
+			.into()
+	}
 }
 
 impl pallet_audit::Config for Runtime {

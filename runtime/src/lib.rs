@@ -102,11 +102,12 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("medledger"),
 	impl_name: alloc::borrow::Cow::Borrowed("medledger"),
 	authoring_version: 1,
-	// 101: `consent.grant` names the hash of the terms granted.
+	// 101: `consent.grant` names the hash of the terms granted; `consortium.register_member`
+	// carries the member's signed key statement.
 	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	// 2: `consent.grant` takes the terms' hash (a call's arguments changed).
+	// 2: `consent.grant` and `consortium.register_member` take new arguments.
 	transaction_version: 2,
 	system_version: 1,
 };

@@ -91,7 +91,15 @@ fn consent_story_with_a_complete_audit_trail() {
 	chain("local_testnet").execute_with(|| {
 		set_time(START);
 		// Bob, H2's administrator, registers a clinician.
-		Consortium::register_member(signed(Bob), account(Two), Role::Clinician(2), [2; 32])
+		// The clinician proves the key is registered for them (their key statement).
+		let statement = pallet_consortium::KeyStatement {
+			account: &account(Two),
+			encryption_key: &[2; 32],
+			registrar: Some(2),
+			genesis: Consortium::genesis_hash(),
+		};
+		let proof = Two.sign(&statement.message()).into();
+		Consortium::register_member(signed(Bob), account(Two), Role::Clinician(2), [2; 32], proof)
 			.unwrap();
 
 		// H1 (Alice is its administrator) anchors a document for Eve.

@@ -3,7 +3,7 @@
 // they keep, and calls their runtime APIs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { u8aToHex } from '@polkadot/util';
+import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { startDevNode, submit } from './dev-node.mjs';
 
 let dev;
@@ -76,9 +76,44 @@ async function chainTimePasses(moment) {
   }
 }
 
+// The member's signature of their key statement (pallet_consortium::KeyStatement): a tag,
+// then SCALE of the account, the encryption key, the registering hospital (Some(org)) and
+// the genesis hash.
+function keyProof(member, encryptionKey, org) {
+  const registrar = new Uint8Array(5);
+  registrar[0] = 1;
+  new DataView(registrar.buffer).setUint32(1, org, true);
+  const message = u8aConcat(
+    stringToU8a('medledger/encryption-key'),
+    member.publicKey,
+    encryptionKey,
+    registrar,
+    api.genesisHash,
+  );
+  return { Sr25519: member.sign(message) };
+}
+
+// The hash a grant names (pallet_consent::Terms::hash): the chain's hasher (BLAKE2b-256) over
+// a tag and the SCALE of the request's hospital, scope, purpose, actions and window, as the
+// chain holds them.
+async function terms(id) {
+  const consent = (await api.query.consent.consents(id)).unwrap();
+  return api.registry.hash(
+    u8aConcat(
+      stringToU8a('medledger/consent-terms1'),
+      consent.org.toU8a(),
+      consent.scope.toU8a(),
+      consent.purpose.toU8a(),
+      consent.actions.toU8a(),
+      consent.window.toU8a(),
+    ),
+  );
+}
+
 test('every call goes through and every event decodes', { timeout: 300_000 }, async () => {
+  const key = new Uint8Array(32).fill(7);
   await send(
-    api.tx.consortium.registerMember(clinician.address, { Clinician: 2 }, u8aToHex(new Uint8Array(32).fill(7))),
+    api.tx.consortium.registerMember(clinician.address, { Clinician: 2 }, u8aToHex(key), keyProof(clinician, key, 2)),
     bob,
   );
 
@@ -97,7 +132,10 @@ test('every call goes through and every event decodes', { timeout: 300_000 }, as
   await send(api.tx.documents.markEnteredInError(doc + 2), alice);
 
   const { id: consent } = await request('All');
-  const granted = await send(api.tx.consent.grant(consent, [[doc, u8aToHex(new Uint8Array(104).fill(9))]]), eve);
+  const granted = await send(
+    api.tx.consent.grant(consent, await terms(consent), [[doc, u8aToHex(new Uint8Array(104).fill(9))]]),
+    eve,
+  );
   assert.equal(eventData(granted, 'consent', 'KeysWrapped').documents.toNumber(), 1);
   await send(
     api.tx.audit.recordAccess([{
@@ -122,7 +160,7 @@ test('every call goes through and every event decodes', { timeout: 300_000 }, as
   await send(api.tx.consent.addWraps(emergency.id, [[doc, u8aToHex(new Uint8Array(104).fill(3))]]), alice);
 
   const short = await request({ DocumentTypes: ['11502-2'] }, 20_000);
-  await send(api.tx.consent.grant(short.id, []), eve);
+  await send(api.tx.consent.grant(short.id, await terms(short.id), []), eve);
   await chainTimePasses(short.until);
   await send(api.tx.consent.expire(short.id), bob);
 

@@ -18,7 +18,7 @@ use jsonrpsee::{
 use medledger_gateway_api::{
 	api::documents::{DocumentsApiClient, UploadState},
 	api::members::MembersApiClient,
-	values::{Account, Hex32},
+	values::{Account, Hex32, KeyProof},
 };
 use serde_json::{json, Value};
 use std::{
@@ -673,8 +673,9 @@ impl TwoHospitals {
 		TwoHospitals { node, h1, h2 }
 	}
 
-	/// A patient whose keys the CLI makes in `key_file`, registered by H1's administrator,
-	/// with a patient credential at H1.
+	/// A patient whose keys the CLI makes in `key_file`, registered by H1's administrator
+	/// with her signed key statement (for H1, on this chain), with a patient credential at
+	/// H1.
 	pub fn register_patient(&self, key_file: &std::path::Path) -> PatientCli {
 		let mut cli = PatientCli {
 			key_file: key_file.into(),
@@ -684,14 +685,30 @@ impl TwoHospitals {
 		};
 		let identity = cli.ok(&["keys", "init"]);
 		cli.account = identity["account"].as_str().expect("account").to_string();
+		let spec = dev_chain_spec(key_file.parent().expect("the key file's folder"));
+		let statement =
+			cli.ok(&["keys", "statement", "--hospital", "1", "--trust", spec.to_str().unwrap()]);
 		let encryption_key: Hex32 =
-			serde_json::from_value(identity["encryptionKey"].clone()).expect("encryption key");
+			serde_json::from_value(statement["encryptionKey"].clone()).expect("encryption key");
+		let proof: KeyProof = serde_json::from_value(statement["proof"].clone()).expect("proof");
 		let c = self.h1.gateway.client(&self.h1.admin);
-		c.run(c.client.patient_register(account(&cli.account), encryption_key))
+		c.run(c.client.patient_register(account(&cli.account), encryption_key, proof))
 			.expect("patient registered");
 		cli.token = self.h1.credential(&cli.account, "patient");
 		cli
 	}
+}
+
+/// The dev chain's raw spec, written into `dir` (what a patient trusts the chain by).
+pub fn dev_chain_spec(dir: &std::path::Path) -> PathBuf {
+	let built = Command::new(node_binary())
+		.args(["build-spec", "--chain", "dev", "--raw"])
+		.output()
+		.expect("build-spec");
+	assert!(built.status.success(), "build-spec: {}", String::from_utf8_lossy(&built.stderr));
+	let spec = dir.join("dev-spec.json");
+	std::fs::write(&spec, &built.stdout).expect("write the chain spec");
+	spec
 }
 
 /// The passphrase of test patients' key files.

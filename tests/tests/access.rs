@@ -54,6 +54,8 @@ fn value(method: &Method, name: &str, b: &Records, call: usize) -> Value {
 		"name" => json!(format!("matrix{call}")),
 		"role" => json!("clinician"),
 		"extrinsic" => json!("0x00"),
+		// A well-formed signature (sr25519) that signs nothing: the chain refuses it.
+		"proof" => json!(format!("0x01{}", "00".repeat(64))),
 		"format" => json!("csv"),
 		"query" => json!("1"),
 		"number" => json!(1),
@@ -90,10 +92,13 @@ fn every_method_answers_each_caller_or_refuses_as_documented() {
 
 	// Patient B, a clinician, and B's records: a document, an upload, a consent request.
 	let b_account = account_of(B_KEY);
+	let genesis = medledger_tests::rpc(node.rpc_port, "chain_getBlockHash", json!([0])).unwrap();
+	let genesis: sp_core::H256 = serde_json::from_value(genesis).expect("a hash");
 	gw.call(
 		Some(&admin),
 		"patient_register",
-		json!({ "account": b_account, "encryptionKey": format!("0x{}", "22".repeat(32)) }),
+		json!({ "account": b_account, "encryptionKey": format!("0x{}", "22".repeat(32)),
+			"proof": key_proof(B_KEY, [0x22; 32], 1, genesis) }),
 	)
 	.expect("B registered");
 	let registered = gw
@@ -191,6 +196,27 @@ fn every_method_answers_each_caller_or_refuses_as_documented() {
 }
 
 /// The SS58 account of an sr25519 seed.
+/// The key statement's signature by `seed`'s account, as `medledger keys statement` makes
+/// it (SCALE `MultiSignature`, `0x` hex).
+fn key_proof(
+	seed: &str,
+	encryption_key: [u8; 32],
+	hospital: u32,
+	genesis: sp_core::H256,
+) -> String {
+	use sp_core::Pair;
+	let pair = sp_core::sr25519::Pair::from_string(seed, None).expect("a seed");
+	let account = sp_runtime::AccountId32::from(pair.public());
+	let statement = pallet_consortium::KeyStatement {
+		account: &account,
+		encryption_key: &encryption_key,
+		registrar: Some(hospital),
+		genesis,
+	};
+	let proof: sp_runtime::MultiSignature = pair.sign(&statement.message()).into();
+	format!("0x{}", hex::encode(codec::Encode::encode(&proof)))
+}
+
 fn account_of(seed: &str) -> String {
 	use sp_core::{crypto::Ss58Codec, Pair};
 	let pair = sp_core::sr25519::Pair::from_string(seed, None).expect("a seed");

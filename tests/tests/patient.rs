@@ -145,12 +145,7 @@ impl Story {
 		let (cli, dir, doc) = (&self.cli, &self.dir, summary.doc);
 		let bundle = dir.join("patient/proof.json");
 		cli.ok(&["proof", &doc.to_string(), "--out", bundle.to_str().unwrap()]);
-		let spec = dir.join("spec.json");
-		let built = Command::new(node_binary())
-			.args(["build-spec", "--chain", "dev", "--raw"])
-			.output()
-			.expect("build-spec");
-		std::fs::write(&spec, &built.stdout).unwrap();
+		let spec = medledger_tests::dev_chain_spec(dir);
 		let trust = dir.join("patient/trust.json");
 		cli.ok(&[
 			"trust",

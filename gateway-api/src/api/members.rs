@@ -3,7 +3,7 @@
 use super::namespace;
 use crate::{
 	access::{Ownership, ADMIN, ANY},
-	values::{Account, Hex32, Role, StaffRole, Status},
+	values::{Account, Hex32, KeyProof, Role, StaffRole, Status},
 	Written,
 };
 use schemars::JsonSchema;
@@ -65,9 +65,10 @@ namespace! {
 	#[method("member_get", callers = ANY, owns = Ownership::Account)]
 	fn member_get("account" account: Account) -> Option<Member>;
 
-	/// Register a patient with the public keys they made.
+	/// Register a patient with the public keys they made, and their signed statement that
+	/// the encryption key is theirs, for this hospital (`medledger keys statement`).
 	#[method("patient_register", callers = ADMIN, owns = Ownership::None)]
-	fn patient_register("account" account: Account, "encryptionKey" encryption_key: Hex32) -> Written;
+	fn patient_register("account" account: Account, "encryptionKey" encryption_key: Hex32, "proof" proof: KeyProof) -> Written;
 
 	/// Create a staff key at this gateway and register it on chain.
 	#[method("staff_register", callers = ADMIN, owns = Ownership::None)]

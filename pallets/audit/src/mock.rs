@@ -43,6 +43,10 @@ impl pallet_consortium::Config for Test {
 	type MaxNodesPerOrganisation = ConstU32<2>;
 	type StaffBlockQuota = ConstU32<100>;
 	type PersonalBlockQuota = ConstU32<100>;
+	type KeySignature = sp_runtime::testing::TestSignature;
+	type KeySigner = sp_runtime::testing::UintAuthorityId;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_consortium::TestSignatures;
 	type WeightInfo = ();
 }
 

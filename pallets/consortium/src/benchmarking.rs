@@ -107,9 +107,16 @@ mod benchmarks {
 	#[benchmark]
 	fn register_member() {
 		let (org, admin) = org_with_admin::<T>();
-		let who: T::AccountId = account("clinician", 0, 0);
+		let who = T::BenchmarkHelper::signer();
+		let statement = KeyStatement {
+			account: &who,
+			encryption_key: &[3; 32],
+			registrar: Some(org),
+			genesis: Consortium::<T>::genesis_hash(),
+		};
+		let proof = T::BenchmarkHelper::sign(&who, &statement.message());
 		#[extrinsic_call]
-		_(RawOrigin::Signed(admin), who.clone(), Role::Clinician(org), [3; 32]);
+		_(RawOrigin::Signed(admin), who.clone(), Role::Clinician(org), [3; 32], proof);
 		assert!(Members::<T>::contains_key(&who));
 	}
 

@@ -66,6 +66,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::*, traits::ChangeMembers};
 use frame_system::pallet_prelude::*;
 use scale_info::TypeInfo;
+use sp_runtime::traits::{IdentifyAccount, Verify};
 
 pub use medledger_primitives::OrgId;
 
@@ -193,6 +194,59 @@ pub struct Member<BlockNumber> {
 	pub registered_at: BlockNumber,
 }
 
+/// What an account signs, with its own key, to have an encryption key registered for it:
+/// the account, the X25519 key, the hospital that registers it (`None`: the consortium, by
+/// vote) and the chain (its genesis hash). Whoever registers a member submits it; only the
+/// member can make it — so no hospital can register a key it holds for someone else (and
+/// then decrypt what is wrapped to them), and a statement made for one hospital or chain
+/// is refused by another.
+#[derive(Encode)]
+pub struct KeyStatement<'a, AccountId, Hash> {
+	/// The member.
+	pub account: &'a AccountId,
+	/// Their encryption key.
+	pub encryption_key: &'a EncryptionKey,
+	/// The registering hospital.
+	pub registrar: Option<OrgId>,
+	/// The chain's genesis hash.
+	pub genesis: Hash,
+}
+
+impl<AccountId: Encode, Hash: Encode> KeyStatement<'_, AccountId, Hash> {
+	/// The bytes signed: a tag naming what they are, then the statement (SCALE).
+	pub fn message(&self) -> Vec<u8> {
+		(KEY_STATEMENT_TAG, self).encode()
+	}
+}
+
+/// Domain separation: a key statement is never a valid signature of anything else.
+const KEY_STATEMENT_TAG: &[u8; 24] = b"medledger/encryption-key";
+
+/// Makes an account that can sign, and its signatures, for the benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId, Signature> {
+	/// An account whose key signs in [`BenchmarkHelper::sign`].
+	fn signer() -> AccountId;
+	/// `message` signed by `signer`'s key.
+	fn sign(signer: &AccountId, message: &[u8]) -> Signature;
+}
+
+/// The unit-test runtimes' signatures (`TestSignature`: the signer's number and the
+/// message), for their benchmarks.
+#[cfg(all(feature = "runtime-benchmarks", feature = "std"))]
+pub struct TestSignatures;
+
+#[cfg(all(feature = "runtime-benchmarks", feature = "std"))]
+impl BenchmarkHelper<u64, sp_runtime::testing::TestSignature> for TestSignatures {
+	fn signer() -> u64 {
+		1_000
+	}
+
+	fn sign(signer: &u64, message: &[u8]) -> sp_runtime::testing::TestSignature {
+		sp_runtime::testing::TestSignature(*signer, message.to_vec())
+	}
+}
+
 /// Why an account may or may not transact; see [`Pallet::standing`].
 #[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 pub enum Standing {
@@ -288,6 +342,17 @@ pub mod pallet {
 		/// Extrinsics one patient or auditor account may have in one block.
 		#[pallet::constant]
 		type PersonalBlockQuota: Get<u32>;
+
+		/// A signature by an account's own key (the runtime's `MultiSignature`): what a
+		/// member signs their [`KeyStatement`] with.
+		type KeySignature: Verify<Signer = Self::KeySigner> + Parameter;
+
+		/// The public key behind an account, as [`Config::KeySignature`] names it.
+		type KeySigner: IdentifyAccount<AccountId = Self::AccountId>;
+
+		/// Makes members' key statements for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::KeySignature>;
 
 		/// Weights of this pallet's calls and of [`CheckMembership`].
 		type WeightInfo: WeightInfo;
@@ -385,6 +450,9 @@ pub mod pallet {
 
 	#[pallet::error]
 	pub enum Error<T> {
+		/// The encryption key's statement is not signed by the member's own key (or was
+		/// made for another key, hospital or chain).
+		BadKeyProof,
 		/// No organisation has this id.
 		UnknownOrganisation,
 		/// The organisation is not active.
@@ -520,9 +588,11 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Register a member. An organisation administrator registers clinicians and
-		/// administrators of its own organisation, and patients; auditors (and anyone else)
-		/// by consortium vote. A removed member may be registered again.
+		/// Register a member with the encryption key they proved is theirs: `proof` is the
+		/// member's signature of their [`KeyStatement`] naming the registering hospital. An
+		/// organisation administrator registers clinicians and administrators of its own
+		/// organisation, and patients; auditors (and anyone else) by consortium vote. A
+		/// removed member may be registered again.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::register_member())]
 		pub fn register_member(
@@ -530,8 +600,9 @@ pub mod pallet {
 			who: T::AccountId,
 			role: Role,
 			encryption_key: EncryptionKey,
+			proof: T::KeySignature,
 		) -> DispatchResult {
-			if T::GovernanceOrigin::try_origin(origin.clone()).is_err() {
+			let registrar = if T::GovernanceOrigin::try_origin(origin.clone()).is_err() {
 				let admin_org = Self::ensure_org_admin(origin)?;
 				match role {
 					Role::Patient => {}
@@ -540,7 +611,17 @@ pub mod pallet {
 						ensure!(org == admin_org, Error::<T>::RoleOutsideOwnOrganisation)
 					}
 				}
-			}
+				Some(admin_org)
+			} else {
+				None
+			};
+			let statement = KeyStatement {
+				account: &who,
+				encryption_key: &encryption_key,
+				registrar,
+				genesis: Self::genesis_hash(),
+			};
+			ensure!(proof.verify(&statement.message()[..], &who), Error::<T>::BadKeyProof);
 			Self::do_register(&who, role, encryption_key)?;
 			Self::deposit_event(Event::MemberRegistered { who, role });
 			Ok(())
@@ -722,6 +803,12 @@ impl<T: Config> Pallet<T> {
 			record.status = status;
 			Ok(())
 		})
+	}
+
+	/// The chain's genesis hash, which key statements name (the hash of block 0, recorded
+	/// when block 1 was built).
+	pub fn genesis_hash() -> T::Hash {
+		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
 	}
 
 	/// Registers a member without an administrator's call: for genesis, and for the

@@ -47,6 +47,10 @@ impl pallet_consortium::Config for Test {
 	type MaxNodesPerOrganisation = frame_support::traits::ConstU32<2>;
 	type StaffBlockQuota = frame_support::traits::ConstU32<3>;
 	type PersonalBlockQuota = frame_support::traits::ConstU32<1>;
+	type KeySignature = sp_runtime::testing::TestSignature;
+	type KeySigner = sp_runtime::testing::UintAuthorityId;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_consortium::TestSignatures;
 	type WeightInfo = ();
 }
 

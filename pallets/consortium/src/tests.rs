@@ -1,8 +1,8 @@
 //! Unit tests: every call, every error, the transaction gate and the session manager.
 
 use crate::{
-	mock::*, refusal, CheckMembership, Error, Event, MemberStatus, Members, OrgStatus,
-	Organisations, Role, Standing, ValidatorAccount, ValidatorOf,
+	mock::*, refusal, CheckMembership, EncryptionKey, Error, Event, KeyStatement, MemberStatus,
+	Members, OrgId, OrgStatus, Organisations, Role, Standing, ValidatorAccount, ValidatorOf,
 };
 use frame_support::{assert_noop, assert_ok, dispatch::DispatchInfo, BoundedVec};
 use pallet_session::SessionManager;
@@ -14,6 +14,19 @@ use sp_runtime::{
 
 fn signed(who: u64) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who)
+}
+
+/// `who`'s signature of their key statement for `encryption_key`, registered by
+/// `registrar` on this chain.
+fn proof(
+	who: u64,
+	encryption_key: EncryptionKey,
+	registrar: Option<OrgId>,
+) -> sp_runtime::testing::TestSignature {
+	let genesis = Consortium::genesis_hash();
+	let statement =
+		KeyStatement { account: &who, encryption_key: &encryption_key, registrar, genesis };
+	sp_runtime::testing::TestSignature(who, statement.message())
 }
 
 fn name(text: &[u8]) -> BoundedVec<u8, frame_support::traits::ConstU32<16>> {
@@ -229,17 +242,72 @@ fn set_nodes_replaces_authorised_peers() {
 #[test]
 fn admins_register_their_staff_and_patients() {
 	build_and_execute(|| {
-		assert_ok!(Consortium::register_member(signed(H1_ADMIN), 60, Role::Clinician(1), key(6)));
+		assert_ok!(Consortium::register_member(
+			signed(H1_ADMIN),
+			60,
+			Role::Clinician(1),
+			key(6),
+			proof(60, key(6), Some(1))
+		));
 		assert_eq!(
 			last_event(),
 			RuntimeEvent::Consortium(Event::MemberRegistered { who: 60, role: Role::Clinician(1) })
 		);
-		assert_ok!(Consortium::register_member(signed(H2_ADMIN), 61, Role::Patient, key(6)));
-		assert_ok!(Consortium::register_member(signed(H1_ADMIN), 62, Role::OrgAdmin(1), key(6)));
+		assert_ok!(Consortium::register_member(
+			signed(H2_ADMIN),
+			61,
+			Role::Patient,
+			key(6),
+			proof(61, key(6), Some(2))
+		));
+		assert_ok!(Consortium::register_member(
+			signed(H1_ADMIN),
+			62,
+			Role::OrgAdmin(1),
+			key(6),
+			proof(62, key(6), Some(1))
+		));
 		assert_eq!(System::providers(&61), 1);
 		assert_eq!(Members::<Test>::get(61).unwrap().encryption_key, key(6));
 		// The consortium registers auditors (and anyone).
-		assert_ok!(Consortium::register_member(RuntimeOrigin::root(), 63, Role::Auditor, key(6)));
+		assert_ok!(Consortium::register_member(
+			RuntimeOrigin::root(),
+			63,
+			Role::Auditor,
+			key(6),
+			proof(63, key(6), None)
+		));
+	});
+}
+
+/// A hospital administrator cannot register a key for someone who did not sign it: not with
+/// no statement, another account's, one for another key, hospital or chain.
+#[test]
+fn a_key_is_registered_only_with_its_members_own_statement() {
+	build_and_execute(|| {
+		let register =
+			|proof| Consortium::register_member(signed(H1_ADMIN), 60, Role::Patient, key(6), proof);
+		let genesis = Consortium::genesis_hash();
+		let other_chain = KeyStatement {
+			account: &60,
+			encryption_key: &key(6),
+			registrar: Some(1),
+			genesis: sp_core::H256::repeat_byte(9),
+		};
+		assert_ne!(genesis, sp_core::H256::repeat_byte(9));
+		let forged = [
+			sp_runtime::testing::TestSignature(60, Vec::new()),
+			proof(61, key(6), Some(1)),
+			sp_runtime::testing::TestSignature(H1_ADMIN, proof(60, key(6), Some(1)).1),
+			proof(60, key(7), Some(1)),
+			proof(60, key(6), Some(2)),
+			proof(60, key(6), None),
+			sp_runtime::testing::TestSignature(60, other_chain.message()),
+		];
+		for proof in forged {
+			assert_noop!(register(proof), Error::<Test>::BadKeyProof);
+		}
+		assert_ok!(register(proof(60, key(6), Some(1))));
 	});
 }
 
@@ -247,37 +315,85 @@ fn admins_register_their_staff_and_patients() {
 fn register_member_rejects_bad_input() {
 	build_and_execute(|| {
 		assert_noop!(
-			Consortium::register_member(signed(H1_ADMIN), 60, Role::Clinician(2), key(6)),
+			Consortium::register_member(
+				signed(H1_ADMIN),
+				60,
+				Role::Clinician(2),
+				key(6),
+				proof(60, key(6), Some(1))
+			),
 			Error::<Test>::RoleOutsideOwnOrganisation
 		);
 		assert_noop!(
-			Consortium::register_member(signed(H1_ADMIN), 60, Role::Auditor, key(6)),
+			Consortium::register_member(
+				signed(H1_ADMIN),
+				60,
+				Role::Auditor,
+				key(6),
+				proof(60, key(6), Some(1))
+			),
 			Error::<Test>::AuditorNeedsConsortiumVote
 		);
 		assert_noop!(
-			Consortium::register_member(signed(H1_CLINICIAN), 60, Role::Patient, key(6)),
+			Consortium::register_member(
+				signed(H1_CLINICIAN),
+				60,
+				Role::Patient,
+				key(6),
+				proof(60, key(6), None)
+			),
 			Error::<Test>::NotOrganisationAdmin
 		);
 		assert_noop!(
-			Consortium::register_member(signed(STRANGER), 60, Role::Patient, key(6)),
+			Consortium::register_member(
+				signed(STRANGER),
+				60,
+				Role::Patient,
+				key(6),
+				proof(60, key(6), None)
+			),
 			Error::<Test>::NotOrganisationAdmin
 		);
 		assert_noop!(
-			Consortium::register_member(signed(H1_ADMIN), PATIENT, Role::Patient, key(6)),
+			Consortium::register_member(
+				signed(H1_ADMIN),
+				PATIENT,
+				Role::Patient,
+				key(6),
+				proof(PATIENT, key(6), Some(1))
+			),
 			Error::<Test>::AlreadyMember
 		);
 		assert_noop!(
-			Consortium::register_member(RuntimeOrigin::root(), 60, Role::Clinician(9), key(6)),
+			Consortium::register_member(
+				RuntimeOrigin::root(),
+				60,
+				Role::Clinician(9),
+				key(6),
+				proof(60, key(6), None)
+			),
 			Error::<Test>::UnknownOrganisation
 		);
 		assert_ok!(Consortium::suspend_organisation(RuntimeOrigin::root(), 2));
 		assert_noop!(
-			Consortium::register_member(RuntimeOrigin::root(), 60, Role::Clinician(2), key(6)),
+			Consortium::register_member(
+				RuntimeOrigin::root(),
+				60,
+				Role::Clinician(2),
+				key(6),
+				proof(60, key(6), None)
+			),
 			Error::<Test>::OrganisationNotActive
 		);
 		// A suspended hospital's admin can no longer register anyone.
 		assert_noop!(
-			Consortium::register_member(signed(H2_ADMIN), 60, Role::Patient, key(6)),
+			Consortium::register_member(
+				signed(H2_ADMIN),
+				60,
+				Role::Patient,
+				key(6),
+				proof(60, key(6), Some(2))
+			),
 			Error::<Test>::NotOrganisationAdmin
 		);
 	});
@@ -315,7 +431,13 @@ fn remove_member_and_register_again() {
 		// The provider stays, so the nonce is never reset.
 		assert_eq!(System::providers(&H1_CLINICIAN), 1);
 		assert_ok!(Consortium::remove_member(RuntimeOrigin::root(), PATIENT));
-		assert_ok!(Consortium::register_member(signed(H1_ADMIN), PATIENT, Role::Patient, key(7)));
+		assert_ok!(Consortium::register_member(
+			signed(H1_ADMIN),
+			PATIENT,
+			Role::Patient,
+			key(7),
+			proof(PATIENT, key(7), Some(1))
+		));
 		assert_eq!(Members::<Test>::get(PATIENT).unwrap().status, MemberStatus::Active);
 		assert_eq!(System::providers(&PATIENT), 1);
 	});

@@ -4,7 +4,7 @@ use super::{caller, write, Portal};
 use jsonrpsee::{core::RpcResult, Extensions};
 use medledger_gateway_api::{
 	api::members::{Member, MembersApiServer, Organisation, StaffRegistered},
-	values::{Account, Hex32, StaffRole},
+	values::{Account, Hex32, KeyProof, StaffRole},
 	GatewayError, Written,
 };
 use medledger_runtime::{Runtime, RuntimeCall};
@@ -45,11 +45,13 @@ impl MembersApiServer for Portal {
 		ext: &Extensions,
 		account: Account,
 		encryption_key: Hex32,
+		proof: KeyProof,
 	) -> RpcResult<Written> {
 		let call = RuntimeCall::Consortium(pallet_consortium::Call::register_member {
 			who: account.0,
 			role: Role::Patient,
 			encryption_key: encryption_key.0,
+			proof: proof.0,
 		});
 		Ok(write(self, caller(ext)?, call).await?)
 	}
@@ -76,10 +78,22 @@ impl MembersApiServer for Portal {
 		};
 		let (pair, secret_uri) = crate::keystore::generate_pair();
 		let account: AccountId32 = sp_core::Pair::public(&pair).into();
+		// The new staff key signs its own key statement (the gateway holds it).
+		let genesis = self.chain.block_hash(0).await.map_err(GatewayError::from)?;
+		let genesis =
+			genesis.ok_or_else(|| GatewayError::internal("the chain has no genesis block"))?;
+		let statement = pallet_consortium::KeyStatement {
+			account: &account,
+			encryption_key: &encryption_key,
+			registrar: Some(org),
+			genesis,
+		};
+		let proof = sp_core::Pair::sign(&pair, &statement.message()).into();
 		let call = RuntimeCall::Consortium(pallet_consortium::Call::register_member {
 			who: account.clone(),
 			role,
 			encryption_key,
+			proof,
 		});
 		let written = write(self, caller(ext)?, call).await?;
 		self.keystore

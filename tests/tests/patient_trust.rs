@@ -1,12 +1,16 @@
-//! The patient's CLI against a gateway that lies (a proxy in front of an honest gateway
-//! rewrites its answers): each lie is refused, and nothing is granted or released for it. A
-//! control run through the honest gateway succeeds.
+//! The patient against a dishonest hospital: her CLI through a gateway that lies (a proxy in
+//! front of an honest gateway rewrites its answers) — each lie is refused, nothing is
+//! granted or released for it, and a control run through the honest gateway succeeds; and
+//! an administrator who registers her with a key she did not sign for.
 
 use medledger_chain_client::DomainEvent;
-use medledger_gateway_api::api::documents::DocumentsApiClient;
 use medledger_gateway_api::{
 	api::consent::{ConsentApiClient, ConsentStatus, ScopeRequest},
 	values::{Base64, Purpose},
+};
+use medledger_gateway_api::{
+	api::{documents::DocumentsApiClient, members::MembersApiClient},
+	values::{Hex32, KeyProof},
 };
 use medledger_tests::{account, now_ms, proxy::LyingProxy, PatientCli, Steps, TwoHospitals};
 use serde_json::json;
@@ -95,12 +99,49 @@ fn rewritten_terms_grant_nothing(world: &World, proxy: &LyingProxy) {
 	assert_eq!(held.status, ConsentStatus::Granted);
 }
 
+/// H1's administrator registers a new patient with an encryption key of its own choosing
+/// (one it could decrypt with), or with her statement made for another hospital: the chain
+/// refuses both; her own statement for H1 registers her.
+fn only_the_patients_own_key_statement_registers_her(world: &World) {
+	let dir = medledger_tests::tempdir();
+	let cli =
+		PatientCli { key_file: dir.join("key.json"), account: String::new(), ..world.cli.clone() };
+	let identity = cli.ok(&["keys", "init"]);
+	let her = account(identity["account"].as_str().unwrap());
+	let spec = medledger_tests::dev_chain_spec(&dir);
+	let statement = |hospital: &str| {
+		let s = cli.ok(&[
+			"keys",
+			"statement",
+			"--hospital",
+			hospital,
+			"--trust",
+			spec.to_str().unwrap(),
+		]);
+		let key: Hex32 = serde_json::from_value(s["encryptionKey"].clone()).unwrap();
+		let proof: KeyProof = serde_json::from_value(s["proof"].clone()).unwrap();
+		(key, proof)
+	};
+	let h1 = world.hospitals.h1.gateway.client(&world.hospitals.h1.admin);
+	let (key, proof) = statement("1");
+	let admins_key = Hex32([0x66; 32]);
+	let refused = h1.run(h1.client.patient_register(her.clone(), admins_key, proof.clone()));
+	assert!(format!("{refused:?}").contains("BadKeyProof"), "{refused:?}");
+	let (h2_key, for_h2) = statement("2");
+	let refused = h1.run(h1.client.patient_register(her.clone(), h2_key, for_h2));
+	assert!(format!("{refused:?}").contains("BadKeyProof"), "{refused:?}");
+	h1.run(h1.client.patient_register(her, key, proof)).expect("her own statement registers her");
+}
+
 #[test]
-fn a_lying_gateway_gets_nothing_from_the_patient() {
+fn a_dishonest_hospital_or_gateway_gets_nothing_from_the_patient() {
 	let dir = medledger_tests::tempdir();
 	let world = World::start(&dir);
 	let proxy = LyingProxy::start(&world.hospitals.h1.gateway.url());
 	let mut steps = Steps::new();
 	steps.check("rewritten terms grant nothing", || rewritten_terms_grant_nothing(&world, &proxy));
+	steps.check("only her own key statement registers her", || {
+		only_the_patients_own_key_statement_registers_her(&world)
+	});
 	steps.finish();
 }
