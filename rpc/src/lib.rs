@@ -15,7 +15,8 @@
 //!   consent, audit, events).
 //! - [`proof`]: proof bundles of documents' anchors, for offline verification
 //!   (`medledger-verifier`).
-//! - [`report`]: a hospital's compliance report as CSV or a FHIR R4 Bundle.
+//! - [`report`]: a hospital's compliance report as CSV or a FHIR R4 Bundle (built as JSON, not
+//!   from a typed FHIR model crate: its docs say why).
 //! - [`auth`]: bearer credentials bound to a member account and role, stored hashed, with
 //!   a rate limit each.
 //! - [`ipfs`]: the embedded IPFS node on a private swarm, or a Kubo RPC endpoint.
