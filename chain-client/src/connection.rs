@@ -152,12 +152,7 @@ impl Chain {
 		id: medledger_primitives::DocId,
 		at: H256,
 	) -> Result<Option<Vec<u8>>, ChainError> {
-		self.storage_at(&Self::document_key(id), at).await
-	}
-
-	/// The storage key of document `id`'s anchor record.
-	pub fn document_key(id: medledger_primitives::DocId) -> Vec<u8> {
-		pallet_documents::Records::<Runtime>::hashed_key_for(id)
+		self.storage_at(&crate::facts::keys::document(id), at).await
 	}
 
 	/// The hash of block `number` on the best chain.
@@ -192,15 +187,15 @@ impl Chain {
 		self.storage_at(key, at).await?.map(|bytes| decode_all(&bytes, what)).transpose()
 	}
 
-	/// The trie nodes proving storage `key` in the state of block `at` (`state_getReadProof`;
+	/// The trie nodes proving storage `keys` in the state of block `at` (`state_getReadProof`;
 	/// the node keeps archive state, so old blocks can be proved).
-	pub async fn read_proof(&self, key: &[u8], at: H256) -> Result<Vec<Vec<u8>>, ChainError> {
+	pub async fn read_proof(&self, keys: &[Vec<u8>], at: H256) -> Result<Vec<Vec<u8>>, ChainError> {
 		#[derive(serde::Deserialize)]
 		struct ReadProof {
 			proof: Vec<Bytes>,
 		}
-		let proof: ReadProof =
-			self.rpc("state_getReadProof", rpc_params![[Bytes(key.to_vec())], at]).await?;
+		let keys: Vec<Bytes> = keys.iter().cloned().map(Bytes).collect();
+		let proof: ReadProof = self.rpc("state_getReadProof", rpc_params![keys, at]).await?;
 		Ok(proof.proof.into_iter().map(|node| node.0).collect())
 	}
 
@@ -252,16 +247,4 @@ fn decode_or_default<T: Decode + Default>(
 	what: &'static str,
 ) -> Result<T, ChainError> {
 	value.map(|bytes| decode_all(&bytes, what)).transpose().map(Option::unwrap_or_default)
-}
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-
-	#[test]
-	fn a_documents_key_is_the_one_the_offline_verifier_proves() {
-		for id in [0, 1, 42, u64::MAX] {
-			assert_eq!(Chain::document_key(id), medledger_verifier::record::storage_key(id));
-		}
-	}
 }

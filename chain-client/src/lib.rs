@@ -13,6 +13,9 @@
 //!   auditors, decoded once (`TryFrom<&RuntimeEvent>`) for notifications, the explorer
 //!   and the gateway's workers.
 //!
+//! - [`facts`]: the facts a patient acts on, as storage keys to prove and as typed values
+//!   read from a verified state proof.
+//!
 //! ## Why the runtime's own types over jsonrpsee, not subxt
 //!
 //! The client lives in the same workspace as the runtime, so it builds calls as
@@ -31,6 +34,7 @@ mod connection;
 mod error;
 mod event;
 mod extrinsic;
+pub mod facts;
 mod runtime_api;
 
 pub use connection::{Block, Chain, EventRecords};

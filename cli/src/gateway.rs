@@ -42,6 +42,9 @@ pub struct Gateway {
 	runtime: tokio::runtime::Runtime,
 	/// Whether to draw progress on long operations (off for `--json` and non-terminals).
 	pub progress: bool,
+	/// The consortium's trust file, against which the gateway's proofs are checked
+	/// (`crate::proven`).
+	pub trust: Option<medledger_verifier::TrustedSet>,
 }
 
 impl Gateway {
@@ -66,7 +69,7 @@ impl Gateway {
 				.build(url)
 				.map_err(|e| unreachable(e.to_string()))?
 		};
-		Ok(Gateway { url: url.into(), client, runtime, progress: false })
+		Ok(Gateway { url: url.into(), client, runtime, progress: false, trust: None })
 	}
 
 	/// Runs one call of the generated client to completion.

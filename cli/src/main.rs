@@ -6,7 +6,9 @@ use medledger_cli::{
 	gateway::Gateway,
 	keys::{self, PatientKeys},
 	patient::{self, Decision},
+	proven,
 };
+use medledger_gateway_api::api::consent::Consent;
 use medledger_gateway_api::values::rfc3339;
 use medledger_verifier::{ProofBundle, TrustedSet};
 use serde_json::{json, Value};
@@ -32,6 +34,10 @@ struct Cli {
 	/// The patient credential the hospital issued.
 	#[arg(long, global = true, env = "MEDLEDGER_TOKEN", hide_env_values = true)]
 	token: Option<String>,
+	/// The consortium's trust file (`medledger trust`) or raw chain spec: every chain fact
+	/// the gateway tells is checked against it.
+	#[arg(long, global = true, env = "MEDLEDGER_TRUST", default_value = "medledger-trust.json")]
+	trust: PathBuf,
 	#[command(subcommand)]
 	command: Command,
 }
@@ -88,9 +94,6 @@ enum Command {
 		/// The proof bundle.
 		#[arg(long)]
 		proof: PathBuf,
-		/// The consortium's raw chain spec, or a trust file.
-		#[arg(long)]
-		trust: PathBuf,
 	},
 	/// Write a trust file (the genesis authority set) from the consortium's raw chain spec.
 	Trust {
@@ -116,9 +119,6 @@ enum KeysCommand {
 		/// The registering hospital's id.
 		#[arg(long)]
 		hospital: u32,
-		/// The trust file or raw chain spec of the chain (its genesis hash).
-		#[arg(long)]
-		trust: PathBuf,
 	},
 }
 
@@ -156,11 +156,18 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 			human(&value);
 		}
 	};
+	let trusted = || -> anyhow::Result<TrustedSet> {
+		let text = std::fs::read_to_string(&cli.trust)
+			.with_context(|| format!("reading the trust file {}", cli.trust.display()))?;
+		Ok(TrustedSet::from_json(&text)?)
+	};
 	let gateway = || -> anyhow::Result<Gateway> {
 		let token =
 			cli.token.as_deref().context("no credential: pass --token or set MEDLEDGER_TOKEN")?;
 		let mut gw = Gateway::new(&cli.gateway, token)?;
 		gw.progress = !cli.json && std::io::stderr().is_terminal();
+		// Listing needs no trust file; whatever acts on a chain fact refuses without one.
+		gw.trust = cli.trust.exists().then(trusted).transpose()?;
 		Ok(gw)
 	};
 	let open_keys = || PatientKeys::open(&cli.key_file, &passphrase(false)?);
@@ -181,10 +188,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 		Command::Keys(KeysCommand::Show) => {
 			show(serde_json::to_value(keys::identity(&cli.key_file)?)?, &print_identity);
 		}
-		Command::Keys(KeysCommand::Statement { hospital, trust }) => {
-			let spec = std::fs::read_to_string(trust)
-				.with_context(|| format!("reading {}", trust.display()))?;
-			let genesis = TrustedSet::from_json(&spec)?.genesis_hash;
+		Command::Keys(KeysCommand::Statement { hospital }) => {
+			let genesis = trusted()?.genesis_hash;
 			let keys = open_keys()?;
 			let proof = keys.key_proof(*hospital, genesis);
 			let identity = keys.identity();
@@ -217,7 +222,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 			});
 		}
 		Command::Fetch { id, out } => {
-			let (opened, record) = patient::fetch(&gateway()?, &open_keys()?, *id)?;
+			let (opened, record, _) = patient::fetch(&gateway()?, &open_keys()?, *id)?;
 			std::fs::write(out, &opened.plaintext)
 				.with_context(|| format!("writing {}", out.display()))?;
 			show(json!({ "ok": true, "document": record, "out": out }), &|_| {
@@ -250,12 +255,16 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 						e["outcome"]["result"].as_str().unwrap_or("")
 					);
 				}
-				match &problem {
-					None => println!(
-						"Trail complete: {} entries, hash chain verified up to the chain's head.",
-						trail.head.seq
+				match &trail.check {
+					Ok(()) => println!(
+						"Trail complete: {} entries, hash chain verified up to the head proved \
+						 at block #{}.",
+						trail.head.seq, trail.proved_at
 					),
-					Some(p) => println!("TRAIL BROKEN: {p}"),
+					Err(p) => println!(
+						"TRAIL BROKEN: {}",
+						proven::NotTheChain(format!("the trail it listed {p}"))
+					),
 				}
 			});
 			if trail.check.is_err() {
@@ -283,7 +292,19 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 				Command::Deny { .. } => Decision::Deny,
 				_ => Decision::Revoke,
 			};
-			let decided = patient::decide(&gateway()?, &open_keys()?, *id, decision)?;
+			let confirm = |c: &Consent| -> anyhow::Result<bool> {
+				if cli.json || !std::io::stdin().is_terminal() {
+					return Ok(true);
+				}
+				println!("Consent {id}, as proved on chain:");
+				print_terms(c);
+				print!("Grant exactly this? [y/N] ");
+				std::io::Write::flush(&mut std::io::stdout())?;
+				let mut answer = String::new();
+				std::io::stdin().read_line(&mut answer)?;
+				Ok(answer.trim().eq_ignore_ascii_case("y"))
+			};
+			let decided = patient::decide(&gateway()?, &open_keys()?, *id, decision, confirm)?;
 			show(
 				json!({
 					"ok": true, "consent": id, "decision": format!("{decision:?}"),
@@ -293,13 +314,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 					println!("{decision:?} of consent {id} signed and included in a block.");
 					if let Some(c) = &decided.granted {
 						println!("Granted, and accepted by the chain for exactly these terms:");
-						println!("  hospital {}, purpose {:?}", c.organisation, c.purpose);
-						println!(
-							"  documents {}",
-							serde_json::to_string(&c.scope).unwrap_or_default()
-						);
-						println!("  read {}, amend {}", c.actions.read, c.actions.write);
-						println!("  from {} to {}", rfc3339(c.window.from), rfc3339(c.window.to));
+						print_terms(c);
 					}
 				},
 			);
@@ -316,7 +331,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 				)
 			});
 		}
-		Command::Verify { file, proof, trust } => return Ok(verify(cli.json, file, proof, trust)),
+		Command::Verify { file, proof } => return Ok(verify(cli.json, file, proof, &cli.trust)),
 		Command::Trust { chain_spec, out } => {
 			let spec = std::fs::read_to_string(chain_spec)
 				.with_context(|| format!("reading {}", chain_spec.display()))?;
@@ -334,6 +349,14 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 		}
 	}
 	Ok(ExitCode::SUCCESS)
+}
+
+/// A consent's terms, as proved on chain.
+fn print_terms(c: &Consent) {
+	println!("  hospital {}, purpose {:?}", c.organisation, c.purpose);
+	println!("  documents {}", serde_json::to_string(&c.scope).unwrap_or_default());
+	println!("  read {}, amend {}", c.actions.read, c.actions.write);
+	println!("  from {} to {}", rfc3339(c.window.from), rfc3339(c.window.to));
 }
 
 fn print_identity(v: &Value) {

@@ -1,10 +1,13 @@
 //! What a patient does through their hospital's gateway, as plain functions: list documents,
 //! fetch and decrypt one, read and check the audit trail, decide consent requests, get a
 //! proof bundle. Secrets stay here: the gateway gets signed extrinsics and key wraps only.
+//! Every chain fact acted on or shown as verified is proved ([`crate::proven`]): a
+//! document's record, a trail's head, a consent's terms and status, a hospital's key.
 
 use crate::{
-	gateway::{CallError, Gateway},
+	gateway::Gateway,
 	keys::PatientKeys,
+	proven::{self, NotTheChain},
 };
 use anyhow::{anyhow, bail, Context};
 use codec::Decode;
@@ -13,23 +16,23 @@ use medledger_chain_client::{sign_extrinsic, Versions};
 use medledger_gateway_api::{
 	api::{
 		audit::{AuditApiClient, TrailEntry},
-		consent::{Consent, ConsentApiClient, ConsentStatus, ScopeRequest},
+		consent::{Consent, ConsentApiClient, ConsentStatus as Listed},
 		documents::{Document, DocumentStatus, DocumentsApiClient},
-		members::MembersApiClient,
 		proofs::ProofsApiClient,
 	},
+	convert,
 	values::{Account, HexBytes},
-	ErrorKind, Written,
+	Written,
 };
 use medledger_primitives::audit::{verify_trail, AuditRecord, TrailError, TrailHead};
-use medledger_runtime::RuntimeCall;
+use medledger_runtime::{Runtime, RuntimeCall};
 use medledger_verifier::ProofBundle;
+use pallet_consent::{ConsentStatus, Scope};
+use pallet_consortium::{MemberStatus, OrgStatus};
 use sp_runtime::AccountId32;
 
 /// Largest page the gateway returns.
 const PAGE: u32 = 1000;
-/// How long `proof` waits for the next justification (16 blocks of 2 s, and margin).
-const PROOF_WAIT: std::time::Duration = std::time::Duration::from_secs(90);
 
 /// Every document of `patient`, oldest id first.
 pub fn documents(gw: &Gateway, patient: &AccountId32) -> anyhow::Result<Vec<Document>> {
@@ -54,52 +57,62 @@ fn own_key(
 	gw: &Gateway,
 	keys: &PatientKeys,
 	id: u64,
-) -> anyhow::Result<(medledger_envelope::DataKey, Vec<u8>, Document)> {
-	let reply = gw.run(gw.client.document_envelope(id))?;
-	let envelope = reply.envelope.0;
+) -> anyhow::Result<(medledger_envelope::DataKey, Vec<u8>)> {
+	let envelope = gw.run(gw.client.document_envelope(id))?.envelope.0;
 	let key = medledger_envelope::unwrap_own(&envelope, &keys.encryption)
 		.map_err(|_| anyhow!("document {id}'s envelope holds no key wrap for this key file"))?;
-	Ok((key, envelope, reply.document))
+	Ok((key, envelope))
 }
 
-/// The patient's document `id`, decrypted with their key and checked against its anchored
-/// commitment; with its anchor record.
+/// The patient's document `id`, decrypted with their key and checked against the
+/// commitment of its anchor record as proved on chain; with that record and its proof.
 pub fn fetch(
 	gw: &Gateway,
 	keys: &PatientKeys,
 	id: u64,
-) -> anyhow::Result<(medledger_envelope::Opened, Document)> {
-	let (key, envelope, record) = own_key(gw, keys, id)?;
+) -> anyhow::Result<(medledger_envelope::Opened, Document, ProofBundle)> {
+	let (bundle, verified) = proven::document(gw, id)?;
+	if AccountId32::from(verified.record.patient) != keys.account() {
+		return Err(NotTheChain(format!("document {id} is another patient's on chain")).into());
+	}
+	let (key, envelope) = own_key(gw, keys, id)?;
 	let opened = medledger_envelope::open(&envelope, &key).map_err(|_| {
 		anyhow!("document {id}'s ciphertext was altered (it does not authenticate)")
 	})?;
-	if opened.commitment() != record.commitment.0 {
-		bail!("document {id} does not match its anchored commitment");
+	if opened.commitment() != verified.record.commitment {
+		return Err(NotTheChain(format!(
+			"document {id}'s envelope is not the anchored document (its commitment differs \
+			 from the one proved on chain)"
+		))
+		.into());
 	}
-	Ok((opened, record))
+	let record = pallet_documents::Document::<Runtime>::decode(&mut &bundle.document.record[..])
+		.context("the proved record does not decode")?;
+	Ok((opened, convert::document(id, &record)?, bundle))
 }
 
 /// A patient's audit trail and whether it is complete.
 pub struct Trail {
 	/// The entries, as the gateway shows them.
 	pub entries: Vec<TrailEntry>,
-	/// The chain's head of the trail (sequence number and hash).
+	/// The trail's head (sequence number and hash), as proved on chain.
 	pub head: TrailHead,
-	/// The hash-chain check, recomputed here from the entries as stored.
+	/// The block whose state proved the head.
+	pub proved_at: u32,
+	/// The hash-chain check of the entries as stored against the proven head.
 	pub check: Result<(), TrailError>,
 }
 
 /// `patient`'s whole audit trail, checked here: every entry, in order, hashing to the
-/// chain's head.
+/// trail's head proved on chain (entries after it are left for next time).
 pub fn trail(gw: &Gateway, patient: &AccountId32) -> anyhow::Result<Trail> {
+	let proven = proven::state(gw, |c| c.trail_proof(Account::from(patient)))?;
+	let head = proven.trail(patient).map_err(NotTheChain::from)?;
 	let mut entries: Vec<TrailEntry> = Vec::new();
 	let mut records: Vec<(u64, AuditRecord<AccountId32>)> = Vec::new();
-	let mut head: Option<TrailHead> = None;
-	loop {
+	while (records.len() as u64) < head.seq {
 		let from = records.len() as u64 + 1;
 		let page = gw.run(gw.client.audit_trail(Account::from(patient), Some(from), Some(PAGE)))?;
-		// The head as of the first page: entries added meanwhile are left for next time.
-		let head = *head.get_or_insert(TrailHead { seq: page.head.seq, head: page.head.head.0 });
 		let done = page.entries.len() as u32 != PAGE;
 		for entry in page.entries {
 			let seq = entry.entry.seq;
@@ -112,20 +125,46 @@ pub fn trail(gw: &Gateway, patient: &AccountId32) -> anyhow::Result<Trail> {
 			records.push((seq, record));
 			entries.push(entry);
 		}
-		if done || records.len() as u64 >= head.seq {
+		if done {
 			break;
 		}
 	}
-	let head = head.unwrap_or_default();
 	let check = verify_trail(patient, TrailHead::default(), &records, head);
-	Ok(Trail { entries, head, check })
+	Ok(Trail { entries, head, proved_at: proven.0.block.1, check })
 }
 
-/// `patient`'s consent requests still waiting for a decision.
+/// `patient`'s consent requests still waiting for a decision, each with its terms and
+/// status as proved on chain. The gateway's list says which to look at: one it shows as
+/// decided is left out (a lie there only hides a request, which no grant can follow).
 pub fn requests(gw: &Gateway, patient: &AccountId32) -> anyhow::Result<Vec<Consent>> {
-	let consents =
+	let listed =
 		gw.run(gw.client.consent_list(Some(Account::from(patient)), None, None, Some(PAGE)))?;
-	Ok(consents.into_iter().filter(|c| c.status == ConsentStatus::Requested).collect())
+	let mut waiting = Vec::new();
+	let listed = listed.into_iter().filter(|c| c.status == Listed::Requested);
+	for id in listed.map(|c| c.id) {
+		let consent = proven_consent(gw, patient, id)?;
+		if consent.status == ConsentStatus::Requested {
+			waiting.push(convert::consent(id, &consent));
+		}
+	}
+	Ok(waiting)
+}
+
+/// Consent `id` as proved on chain; it must be `patient`'s.
+fn proven_consent(
+	gw: &Gateway,
+	patient: &AccountId32,
+	id: u64,
+) -> anyhow::Result<pallet_consent::Consent<Runtime>> {
+	let proven = proven::state(gw, |c| c.consent_proof(id))?;
+	let consent = proven
+		.consent(id)
+		.map_err(NotTheChain::from)?
+		.ok_or_else(|| NotTheChain(format!("there is no consent {id} on chain")))?;
+	if &consent.patient != patient {
+		return Err(NotTheChain(format!("consent {id} is another patient's on chain")).into());
+	}
+	Ok(consent)
 }
 
 /// A patient's decision on a consent.
@@ -139,8 +178,8 @@ pub enum Decision {
 	Revoke,
 }
 
-/// What a decision did: the relay's reply and, for a grant, the consent as the patient was
-/// shown it — the terms the grant's signature is bound to.
+/// What a decision did: the relay's reply and, for a grant, the consent as proved on chain
+/// — the terms the grant's signature is bound to.
 pub struct Decided {
 	/// The relay's reply.
 	pub written: Written,
@@ -149,55 +188,59 @@ pub struct Decided {
 }
 
 /// Signs `decision` on consent `id` locally and relays it through the gateway. A grant
-/// names the hash of the terms shown here (the chain refuses it unless the request it holds
-/// has exactly those terms) and carries, for every document the request covers, its data
-/// key wrapped for the grantee hospital (the gateway never sees the data keys).
+/// signs the hash of the request's terms as proved on chain (the chain refuses any other)
+/// and carries, for every document the request covers, its data key wrapped for the
+/// grantee hospital's key as proved on chain (the gateway never sees the data keys).
+/// `confirm` is shown a grant's proven terms before anything is wrapped or signed; it
+/// answers whether to go on.
 pub fn decide(
 	gw: &Gateway,
 	keys: &PatientKeys,
 	id: u64,
 	decision: Decision,
+	confirm: impl Fn(&Consent) -> anyhow::Result<bool>,
 ) -> anyhow::Result<Decided> {
 	let (call, granted) = match decision {
 		Decision::Grant => {
-			let consent = gw.run(gw.client.consent_get(id))?;
-			let terms = consent.terms().ok_or_else(|| anyhow!("consent {id} has no scope"))?.hash();
+			let consent = proven_consent(gw, &keys.account(), id)?;
+			if consent.status != ConsentStatus::Requested {
+				bail!("consent {id} is not waiting for a decision: it is {:?}", consent.status);
+			}
+			let shown = convert::consent(id, &consent);
+			if !confirm(&shown)? {
+				bail!("not granted: nothing was signed");
+			}
+			let terms = consent.terms().hash();
 			let wraps = grant_wraps(gw, keys, &consent)?;
-			(pallet_consent::Call::grant { id, terms, wraps }, Some(consent))
+			(pallet_consent::Call::grant { id, terms, wraps }, Some(shown))
 		}
 		Decision::Deny => (pallet_consent::Call::deny { id }, None),
 		Decision::Revoke => (pallet_consent::Call::revoke { id }, None),
 	};
-	let written = relay(gw, keys, RuntimeCall::Consent(call)).map_err(|error| {
-		if error.to_string().contains("OtherTerms") {
-			anyhow!(
-				"the gateway's answer does not match the chain: the terms it showed for consent \
-				 {id} are not the request's terms on chain; nothing was granted"
-			)
-		} else {
-			error
-		}
-	})?;
+	let written = relay(gw, keys, RuntimeCall::Consent(call))?;
 	Ok(Decided { written, granted })
 }
 
-/// The data keys of the documents `consent` covers, wrapped for its hospital.
+/// The data keys of the documents `consent` covers, wrapped for its hospital's encryption
+/// key as proved on chain (the hospital and its delegate active).
 fn grant_wraps(
 	gw: &Gateway,
 	keys: &PatientKeys,
-	consent: &Consent,
+	consent: &pallet_consent::Consent<Runtime>,
 ) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
-	let org = consent.organisation;
-	let orgs = gw.run(gw.client.organisation_list())?;
-	let delegate = orgs
-		.into_iter()
-		.find(|o| o.id == org)
-		.map(|o| o.delegate)
-		.ok_or_else(|| anyhow!("hospital {org} is not in the consortium"))?;
-	let member = gw
-		.run(gw.client.member_get(delegate))?
-		.ok_or_else(|| anyhow!("hospital {org}'s delegate is no member"))?;
-	let to = medledger_envelope::PublicKey::from(member.encryption_key.0);
+	let org = consent.org;
+	let proven = proven::state(gw, |c| c.organisation_proof(org))?;
+	let hospital = proven
+		.organisation(org)
+		.map_err(NotTheChain::from)?
+		.filter(|h| h.status == OrgStatus::Active)
+		.ok_or_else(|| anyhow!("hospital {org} is not an active member of the consortium"))?;
+	let delegate = proven
+		.member(&hospital.delegate)
+		.map_err(NotTheChain::from)?
+		.filter(|m| m.status == MemberStatus::Active)
+		.ok_or_else(|| anyhow!("hospital {org}'s delegate is not an active member"))?;
+	let to = medledger_envelope::PublicKey::from(delegate.encryption_key);
 	let covered: Vec<u64> = documents(gw, &keys.account())?
 		.iter()
 		.filter(|d| covers(&consent.scope, d))
@@ -207,7 +250,7 @@ fn grant_wraps(
 		if gw.progress { ProgressBar::new(covered.len() as u64) } else { ProgressBar::hidden() };
 	let mut wraps = Vec::with_capacity(covered.len());
 	for document in covered {
-		let (key, _, _) = own_key(gw, keys, document)?;
+		let (key, _) = own_key(gw, keys, document)?;
 		let wrapped = medledger_envelope::wrap(&key, &to)
 			.map_err(|_| anyhow!("wrapping document {document}'s key failed"))?;
 		wraps.push((document, wrapped.to_vec()));
@@ -218,11 +261,11 @@ fn grant_wraps(
 }
 
 /// Whether a grant shares document `doc`'s key: the consent's scope covers it (the chain's
-/// own rule, `pallet_consent::ScopeRef::covers`) and the patient's CLI does not share
+/// own rule, which it checks again for every wrap) and the patient's CLI does not share
 /// documents entered in error (their hospital withdrew them).
-fn covers(scope: &ScopeRequest, doc: &Document) -> bool {
+fn covers(scope: &Scope<Runtime>, doc: &Document) -> bool {
 	doc.status != DocumentStatus::EnteredInError
-		&& scope.borrowed().is_some_and(|s| s.covers(doc.id, doc.document_type.as_bytes()))
+		&& scope.covers(doc.id, doc.document_type.as_bytes())
 }
 
 /// Signs `call` with the patient's key (nonce and versions from the gateway) and relays it.
@@ -237,24 +280,10 @@ fn relay(gw: &Gateway, keys: &PatientKeys, call: RuntimeCall) -> anyhow::Result<
 	Ok(gw.run(gw.client.consent_relay(HexBytes(extrinsic)))?)
 }
 
-/// The proof bundle of the patient's document `id`, with the salt recovered from the
-/// envelope with their key (the gateway cannot give a patient the salt).
+/// The proof bundle of the patient's document `id`, verified, with the salt recovered from
+/// the envelope with their key (the gateway cannot give a patient the salt).
 pub fn proof(gw: &Gateway, keys: &PatientKeys, id: u64) -> anyhow::Result<ProofBundle> {
-	// A document anchored moments ago waits for the chain's next stored justification (at
-	// most 16 blocks).
-	let deadline = std::time::Instant::now() + PROOF_WAIT;
-	let not_ready = ErrorKind::ProofNotReady.code();
-	let mut bundle = loop {
-		match gw.run(gw.client.document_proof(id, None, None)) {
-			Err(CallError::Refused { code, .. })
-				if code == not_ready && std::time::Instant::now() < deadline =>
-			{
-				std::thread::sleep(std::time::Duration::from_secs(3))
-			}
-			reply => break reply?,
-		}
-	};
-	let (opened, _) = fetch(gw, keys, id)?;
+	let (opened, _, mut bundle) = fetch(gw, keys, id)?;
 	bundle.document.salt = Some(opened.salt);
 	Ok(bundle)
 }
@@ -274,14 +303,18 @@ mod tests {
 			"status": { "state": "current" }, "previous": null,
 		}))
 		.unwrap();
-		let types =
-			|t: &[&str]| ScopeRequest::DocumentTypes(t.iter().map(|t| t.to_string()).collect());
-		assert!(covers(&ScopeRequest::All(true), &doc));
+		let types = |t: &[&str]| {
+			let types: Vec<_> =
+				t.iter().map(|t| t.as_bytes().to_vec().try_into().unwrap()).collect();
+			Scope::<Runtime>::DocumentTypes(types.try_into().unwrap())
+		};
+		let documents = |ids: Vec<u64>| Scope::<Runtime>::Documents(ids.try_into().unwrap());
+		assert!(covers(&Scope::All, &doc));
 		assert!(covers(&types(&["11502-2"]), &doc));
 		assert!(!covers(&types(&["34133-9"]), &doc));
-		assert!(covers(&ScopeRequest::Documents(vec![3, 4]), &doc));
-		assert!(!covers(&ScopeRequest::Documents(vec![3]), &doc));
+		assert!(covers(&documents(vec![3, 4]), &doc));
+		assert!(!covers(&documents(vec![3]), &doc));
 		doc.status = DocumentStatus::EnteredInError;
-		assert!(!covers(&ScopeRequest::All(true), &doc));
+		assert!(!covers(&Scope::All, &doc));
 	}
 }

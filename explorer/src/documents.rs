@@ -78,7 +78,7 @@ async fn document_record(chain: &Chain, id: DocId) -> Result<Document<Runtime>, 
 /// The first block whose state holds document `id`: a binary search over the archive
 /// node's states (records are never deleted, so presence is monotonic).
 async fn anchoring_block(chain: &Chain, id: DocId) -> Result<Option<(u64, H256)>, GatewayError> {
-	let key = medledger_chain_client::Chain::document_key(id);
+	let key = medledger_chain_client::facts::keys::document(id);
 	let (_, best) = chain.best_head().await?;
 	let (mut low, mut high) = (0u64, best);
 	let present = |number: u64| {

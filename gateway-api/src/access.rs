@@ -37,6 +37,9 @@ pub const READERS: Callers = &[Caller::Clinician, Caller::Admin, Caller::Auditor
 pub const OVERSIGHT: Callers = &[Caller::Auditor, Caller::Admin];
 /// Auditors only (the explorer is their read-only view).
 pub const AUDITOR: Callers = &[Caller::Auditor];
+/// Who reads a patient's trail: auditors and this hospital's administrators, and the
+/// patient (their own).
+pub const TRAIL_READERS: Callers = &[Caller::Auditor, Caller::Patient, Caller::Admin];
 /// Every member with a credential at this gateway.
 pub const ANY: Callers = &[Caller::Clinician, Caller::Admin, Caller::Auditor, Caller::Patient];
 

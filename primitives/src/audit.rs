@@ -237,6 +237,37 @@ pub enum TrailError {
 	HeadMismatch,
 }
 
+impl core::fmt::Display for TrailError {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		match self {
+			TrailError::OutOfSequence { expected, found, .. } => write!(
+				f,
+				"has entry {found} where entry {expected} is due: entries are missing or out of \
+				 order"
+			),
+			TrailError::WrongPatient { seq } => {
+				write!(f, "has an entry {seq} of another patient's trail")
+			}
+			TrailError::Altered { seq } => {
+				write!(f, "has entry {seq} altered: it does not hash to its recorded head")
+			}
+			TrailError::Incomplete { last, trusted } => write!(
+				f,
+				"ends at entry {last}, but the trail's head on chain is entry {trusted}: entries \
+				 are missing"
+			),
+			TrailError::BeyondTrusted { trusted } => {
+				write!(f, "goes on past entry {trusted}, the trail's head on chain")
+			}
+			TrailError::HeadMismatch => write!(
+				f,
+				"does not end at the trail's head on chain: entries were altered and their heads \
+				 recomputed"
+			),
+		}
+	}
+}
+
 /// Checks that `records` — `(seq, record)` pairs of `patient`'s trail, starting right after
 /// `start` (`TrailHead::default()` for the whole trail) — are exactly the entries that lead
 /// to `trusted`, a head read from the chain at a finalised block.

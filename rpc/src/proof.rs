@@ -1,85 +1,149 @@
-//! Proof bundles ([`medledger_verifier::bundle`]) of documents' anchors, which the patient's
-//! CLI (and anyone with the consortium's trust file) verifies offline; served by
-//! `document_proof`.
+//! Proofs of chain state the patient's CLI (and anyone with the consortium's trust file)
+//! verifies without trusting this gateway: proof bundles of documents' anchors
+//! ([`medledger_verifier::bundle`], `document_proof`) and state proofs of the facts a patient
+//! acts on ([`medledger_verifier::state`], `consent_proof`, `organisation_proof`,
+//! `trail_proof`).
 //!
 //! The finality proof is a GRANDPA justification the node stored with a block F (one every
-//! `GRANDPA_JUSTIFICATION_PERIOD` = 16 blocks, and at each authority-set change; the node's
+//! `GRANDPA_JUSTIFICATION_PERIOD` = 4 blocks, and at each authority-set change; the node's
 //! `grandpa_proveFinality` is not used because it refuses every block of a chain whose
-//! authority set never changed). By default the record is proved in F's own state, F being
-//! the last justified block, so the bundle shows the document's current status; a document
-//! anchored after F gets `ProofNotReady` until the next justification (≤ 16 blocks).
-//! `atBlock` proves the state of an older block B (the node keeps archive state) and carries
-//! the headers after B up to the first justified block F ≥ B. The set id is read at F's
-//! parent: a block that enacts a new authority set is still justified by the old one.
+//! authority set never changed). By default the state is proved in F's own state, F being
+//! the last justified block, so the proof shows the current facts; a fact written after F
+//! gets `ProofNotReady` until the next justification (≤ 4 blocks). A bundle's `atBlock`
+//! proves the state of an older block B (the node keeps archive state) and carries the
+//! headers after B up to the first justified block F ≥ B. The set id is read at F's parent:
+//! a block that enacts a new authority set is still justified by the old one.
 
 use crate::Gateway;
 use codec::Encode;
+use medledger_chain_client::{facts::Fact, H256};
 use medledger_gateway_api::GatewayError;
 use medledger_primitives::DocId;
-use medledger_verifier::bundle::{BlockPart, DocumentPart, FinalityPart, ProofBundle};
+use medledger_verifier::{
+	bundle::{BlockPart, DocumentPart, FinalityPart, ProofBundle},
+	StateProof,
+};
 
-/// How far below the finalised head the last justification is looked for: four periods.
+/// How far below the finalised head the last justification is looked for: sixteen periods.
 const JUSTIFIED_SEARCH: u32 = 64;
 
 /// The bundle proving document `id`'s record at block `at` (default: the last justified
 /// block).
 pub async fn bundle(gw: &Gateway, id: DocId, at: Option<u32>) -> Result<ProofBundle, GatewayError> {
 	let chain = &gw.chain;
-	let explicit = at.is_some();
-	let finalised = chain.block_number(chain.finalised_head().await?).await? as u32;
-	let not_ready = |n: u32| GatewayError::ProofNotReady(n.into());
-	let (at, justified, justification) = match at {
-		Some(at) if at > finalised => return Err(not_ready(at)),
-		Some(at) => {
-			let (f, hash, justification) =
-				gw.chain.justified_block(at..=finalised).await?.ok_or(not_ready(at))?;
-			(at, (f, hash), justification)
-		}
-		None => {
-			let recent = finalised.saturating_sub(JUSTIFIED_SEARCH)..=finalised;
-			let (f, hash, justification) =
-				gw.chain.justified_block(recent.rev()).await?.ok_or(not_ready(finalised))?;
-			(f, (f, hash), justification)
-		}
-	};
-	let block = chain.block_hash(at.into()).await?.ok_or(not_ready(at))?;
-	let header = chain.header(block).await?;
-	let key = medledger_chain_client::Chain::document_key(id);
-	let record = match chain.storage_at(&key, block).await? {
+	let anchor = Anchor::find(gw, at).await?;
+	let key = medledger_chain_client::facts::keys::document(id);
+	let record = match chain.storage_at(&key, anchor.block).await? {
 		Some(record) => record,
-		None if explicit => {
+		None if at.is_some() => {
 			return Err(GatewayError::invalid(
 				"atBlock",
 				format!("document {id} is not anchored at that block"),
 			))
 		}
 		// Anchored after the last justified block: the next justification will cover it.
-		None => return Err(not_ready(at)),
+		None => return Err(GatewayError::ProofNotReady(anchor.number.into())),
 	};
-	let storage_proof = chain.read_proof(&key, block).await?;
-	let mut headers = Vec::new();
-	for n in at + 1..=justified.0 {
-		let hash = chain
-			.block_hash(n.into())
-			.await?
-			.ok_or_else(|| GatewayError::internal(format!("finalised block {n} has no hash")))?;
-		headers.push(chain.header(hash).await?.encode());
-	}
-	let justified_parent = chain.header(justified.1).await?.parent_hash;
-	let set_id: u64 = chain.api_at(justified_parent).grandpa_set_id().await?;
-	let genesis =
-		chain.block_hash(0).await?.ok_or_else(|| GatewayError::internal("no genesis hash"))?;
+	let storage_proof = chain.read_proof(&[key], anchor.block).await?;
+	let finality = anchor.finality(gw).await?;
 	Ok(ProofBundle {
 		format: medledger_verifier::BUNDLE_FORMAT.into(),
-		genesis_hash: genesis.0,
+		genesis_hash: finality.genesis,
 		document: DocumentPart { id, record, salt: None },
-		block: BlockPart { number: at, hash: block.0, header: header.encode() },
+		block: finality.block,
 		storage_proof,
-		headers,
-		finality: FinalityPart { set_id, justification },
+		headers: finality.headers,
+		finality: finality.finality,
 	})
 }
 
+/// A state proof of `fact` at the last justified block. A fact written since (absent there,
+/// present in the best block's state) gets `ProofNotReady`; one absent from both is proved
+/// absent.
+pub async fn state(gw: &Gateway, fact: Fact) -> Result<StateProof, GatewayError> {
+	let anchor = Anchor::find(gw, None).await?;
+	let chain = &gw.chain;
+	if chain.storage_at(&fact.key(), anchor.block).await?.is_none()
+		&& chain.storage_at(&fact.key(), chain.best_head().await?.0).await?.is_some()
+	{
+		return Err(GatewayError::ProofNotReady(anchor.number.into()));
+	}
+	let keys = fact.keys_at(&gw.chain, anchor.block).await?;
+	let storage_proof = gw.chain.read_proof(&keys, anchor.block).await?;
+	let finality = anchor.finality(gw).await?;
+	Ok(StateProof {
+		format: medledger_verifier::STATE_FORMAT.into(),
+		genesis_hash: finality.genesis,
+		block: finality.block,
+		storage_proof,
+		headers: finality.headers,
+		finality: finality.finality,
+	})
+}
+
+/// The block whose state is proved and the justified block that finalises it.
+struct Anchor {
+	number: u32,
+	block: H256,
+	justified: (u32, H256),
+	justification: Vec<u8>,
+}
+
+/// What proves an [`Anchor`] final: its header, the headers after it, the justification.
+struct Finality {
+	genesis: [u8; 32],
+	block: BlockPart,
+	headers: Vec<Vec<u8>>,
+	finality: FinalityPart,
+}
+
+impl Anchor {
+	/// Block `at` (default: the last justified block) and the first justified block at or
+	/// after it.
+	async fn find(gw: &Gateway, at: Option<u32>) -> Result<Self, GatewayError> {
+		let chain = &gw.chain;
+		let finalised = chain.block_number(chain.finalised_head().await?).await? as u32;
+		let not_ready = |n: u32| GatewayError::ProofNotReady(n.into());
+		let (number, justified, justification) = match at {
+			Some(at) if at > finalised => return Err(not_ready(at)),
+			Some(at) => {
+				let (f, hash, justification) =
+					chain.justified_block(at..=finalised).await?.ok_or(not_ready(at))?;
+				(at, (f, hash), justification)
+			}
+			None => {
+				let recent = finalised.saturating_sub(JUSTIFIED_SEARCH)..=finalised;
+				let (f, hash, justification) =
+					chain.justified_block(recent.rev()).await?.ok_or(not_ready(finalised))?;
+				(f, (f, hash), justification)
+			}
+		};
+		let block = chain.block_hash(number.into()).await?.ok_or(not_ready(number))?;
+		Ok(Anchor { number, block, justified, justification })
+	}
+
+	async fn finality(self, gw: &Gateway) -> Result<Finality, GatewayError> {
+		let chain = &gw.chain;
+		let header = chain.header(self.block).await?;
+		let mut headers = Vec::new();
+		for n in self.number + 1..=self.justified.0 {
+			let hash = chain.block_hash(n.into()).await?.ok_or_else(|| {
+				GatewayError::internal(format!("finalised block {n} has no hash"))
+			})?;
+			headers.push(chain.header(hash).await?.encode());
+		}
+		let justified_parent = chain.header(self.justified.1).await?.parent_hash;
+		let set_id: u64 = chain.api_at(justified_parent).grandpa_set_id().await?;
+		let genesis =
+			chain.block_hash(0).await?.ok_or_else(|| GatewayError::internal("no genesis hash"))?;
+		Ok(Finality {
+			genesis: genesis.0,
+			block: BlockPart { number: self.number, hash: self.block.0, header: header.encode() },
+			headers,
+			finality: FinalityPart { set_id, justification: self.justification },
+		})
+	}
+}
 #[cfg(test)]
 mod tests {
 	use medledger_runtime::Runtime;

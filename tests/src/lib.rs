@@ -677,17 +677,18 @@ impl TwoHospitals {
 	/// with her signed key statement (for H1, on this chain), with a patient credential at
 	/// H1.
 	pub fn register_patient(&self, key_file: &std::path::Path) -> PatientCli {
+		let folder = key_file.parent().expect("the key file's folder");
+		std::fs::create_dir_all(folder).expect("the key file's folder");
 		let mut cli = PatientCli {
 			key_file: key_file.into(),
 			gateway: self.h1.gateway.url(),
 			token: String::new(),
 			account: String::new(),
+			trust: dev_chain_spec(folder),
 		};
 		let identity = cli.ok(&["keys", "init"]);
 		cli.account = identity["account"].as_str().expect("account").to_string();
-		let spec = dev_chain_spec(key_file.parent().expect("the key file's folder"));
-		let statement =
-			cli.ok(&["keys", "statement", "--hospital", "1", "--trust", spec.to_str().unwrap()]);
+		let statement = cli.ok(&["keys", "statement", "--hospital", "1"]);
 		let encryption_key: Hex32 =
 			serde_json::from_value(statement["encryptionKey"].clone()).expect("encryption key");
 		let proof: KeyProof = serde_json::from_value(statement["proof"].clone()).expect("proof");
@@ -725,6 +726,8 @@ pub struct PatientCli {
 	pub token: String,
 	/// The patient's account (SS58).
 	pub account: String,
+	/// What the patient trusts the chain by (`MEDLEDGER_TRUST`): the dev chain's raw spec.
+	pub trust: PathBuf,
 }
 
 impl PatientCli {
@@ -736,6 +739,7 @@ impl PatientCli {
 			.env("MEDLEDGER_KEY_FILE", &self.key_file)
 			.env("MEDLEDGER_GATEWAY", &self.gateway)
 			.env("MEDLEDGER_TOKEN", &self.token)
+			.env("MEDLEDGER_TRUST", &self.trust)
 			.env("MEDLEDGER_PASSPHRASE", PATIENT_PASSPHRASE)
 			.output()
 			.expect("run medledger");

@@ -1,10 +1,13 @@
 //! The patient against a dishonest hospital: her CLI through a gateway that lies (a proxy in
-//! front of an honest gateway rewrites its answers) — each lie is refused, nothing is
-//! granted or released for it, and a control run through the honest gateway succeeds; and
-//! an administrator who registers her with a key she did not sign for.
+//! front of an honest gateway rewrites its answers, proofs included) about the grantee's
+//! key, a consent's terms, her trail, her document's record and its envelope — each lie is
+//! refused, naming the gateway, and nothing is granted, released or shown as verified for
+//! it; the same steps through the honest gateway succeed. And an administrator who
+//! registers her with a key she did not sign for.
 
 use medledger_chain_client::DomainEvent;
 use medledger_gateway_api::{
+	api::audit::AuditApiClient,
 	api::consent::{ConsentApiClient, ConsentStatus, ScopeRequest},
 	values::{Base64, Purpose},
 };
@@ -12,8 +15,13 @@ use medledger_gateway_api::{
 	api::{documents::DocumentsApiClient, members::MembersApiClient},
 	values::{Hex32, KeyProof},
 };
-use medledger_tests::{account, now_ms, proxy::LyingProxy, PatientCli, Steps, TwoHospitals};
-use serde_json::json;
+use medledger_tests::{
+	account, now_ms,
+	proxy::{rewrite_bytes, LyingProxy},
+	wait_for, PatientCli, Steps, TwoHospitals, BOB,
+};
+use serde_json::{json, Value};
+use std::time::Duration;
 
 const DAY: u64 = 24 * 3_600_000;
 
@@ -44,12 +52,9 @@ impl World {
 	}
 }
 
-/// H2 asks for everything, for research, for a year; a gateway shows the patient a modest
-/// request instead — H3, treatment, one document, one day — and relays her grant. The grant
-/// names the terms she was shown, so the chain refuses it: nothing granted, no key released.
-/// Through the honest gateway she grants what she is shown.
-fn rewritten_terms_grant_nothing(world: &World, proxy: &LyingProxy) {
-	let World { hospitals, cli, document } = world;
+/// H2 asks for everything, for research, for a year (the request the lies below are about).
+fn h2_asks_for_everything(world: &World) -> u64 {
+	let World { hospitals, cli, .. } = world;
 	let h2 = hospitals.h2.gateway.client(&hospitals.h2.admin);
 	let written = h2
 		.run(h2.client.consent_request(
@@ -62,41 +67,168 @@ fn rewritten_terms_grant_nothing(world: &World, proxy: &LyingProxy) {
 			now_ms() + 365 * DAY,
 		))
 		.expect("H2's request");
-	let id = written
+	written
 		.events
 		.iter()
 		.find_map(|e| match e {
 			DomainEvent::ConsentRequested { consent, .. } => Some(*consent),
 			_ => None,
 		})
-		.expect("the request's id");
-	let doc = *document;
-	proxy.lie("consent_get", move |consent| {
-		consent["organisation"] = json!(3);
-		consent["purpose"] = json!("Treatment");
-		consent["scope"] = json!({ "documents": [doc] });
-		consent["window"]["to"] = json!(consent["window"]["from"].as_u64().unwrap() + DAY);
-	});
-	let lied_to = PatientCli { gateway: proxy.url(), ..cli.clone() };
-	let (code, answer) = lied_to.run(&["grant", &id.to_string()]);
-	assert_ne!(code, 0, "{answer}");
-	let error = answer["error"].as_str().unwrap_or_default();
-	assert!(error.contains("does not match the chain"), "{answer}");
-	assert_eq!(proxy.told(), ["consent_get"], "the lie was told");
-	proxy.stop_lying();
+		.expect("the request's id")
+}
 
+/// Consent `id` is still only requested: nothing granted, no key wrapped, and H2 cannot
+/// read her document.
+fn nothing_granted(world: &World, id: u64) {
+	let World { hospitals, cli, document } = world;
 	let her = hospitals.h1.gateway.client(&cli.token);
 	let held = her.run(her.client.consent_get(id)).expect("the request");
 	assert_eq!((held.status, held.wraps), (ConsentStatus::Requested, 0), "nothing granted");
-	let refused = h2.run(h2.client.document_get(doc, Purpose::Research)).unwrap_err();
+	let h2 = hospitals.h2.gateway.client(&hospitals.h2.admin);
+	let refused = h2.run(h2.client.document_get(*document, Purpose::Research)).unwrap_err();
 	// AccessRefused: the consent is only requested.
 	assert_eq!(refused.0, -32020, "H2 cannot read: {refused:?}");
+}
 
-	let granted = cli.ok(&["grant", &id.to_string()]);
+/// The CLI refused what the proxy told it, naming the gateway.
+fn refused_as_a_lie(answer: &(i32, Value), proxy: &LyingProxy, method: &str) {
+	let (code, answer) = answer;
+	assert_eq!(*code, 1, "{answer}");
+	let error = answer["error"].as_str().unwrap_or_default();
+	assert!(error.contains("does not match the chain"), "{answer}");
+	assert!(proxy.told().iter().any(|m| m == method), "the lie in {method} was told: {answer}");
+	proxy.stop_lying();
+}
+
+/// A gateway swaps H2's encryption key for one it holds — in the member record and in the
+/// hospital's state proof: the CLI's proof check fails, no key is wrapped for the liar.
+fn a_rewritten_grantee_key_gets_no_key(world: &World, proxy: &LyingProxy, id: u64) {
+	let h1 = world.hospitals.h1.gateway.client(&world.hospitals.h1.admin);
+	let bob = h1.run(h1.client.member_get(account(BOB))).unwrap().expect("H2's delegate");
+	let honest = bob.encryption_key.0;
+	let liars = [0x66u8; 32];
+	proxy.lie("member_get", move |m| {
+		m["encryptionKey"] = json!(format!("0x{}", hex::encode(liars)))
+	});
+	proxy.lie("organisation_proof", move |proof| {
+		rewrite_bytes(proof, &honest, &liars);
+	});
+	let lied_to = PatientCli { gateway: proxy.url(), ..world.cli.clone() };
+	refused_as_a_lie(&lied_to.run(&["grant", &id.to_string()]), proxy, "organisation_proof");
+	nothing_granted(world, id);
+}
+
+/// A gateway shows the request as H3's (in its listing, its record and its state proof):
+/// the proof check fails, nothing is signed. Through the honest gateway she grants exactly
+/// the terms the chain holds.
+fn rewritten_terms_grant_nothing(world: &World, proxy: &LyingProxy, id: u64) {
+	let patient = medledger_tests::account(&world.cli.account).0;
+	let her: &[u8] = patient.as_ref();
+	// A consent's record starts with the patient and the hospital (SCALE, u32 LE).
+	let [honest, other] = [2u32, 3].map(|org| [her, &org.to_le_bytes()[..]].concat());
+	let lie = || {
+		proxy.lie("consent_list", |list| {
+			list.as_array_mut().unwrap().iter_mut().for_each(|c| c["organisation"] = json!(3))
+		});
+		proxy.lie("consent_get", |c| c["organisation"] = json!(3));
+		let (honest, other) = (honest.clone(), other.clone());
+		proxy.lie("consent_proof", move |proof| {
+			rewrite_bytes(proof, &honest, &other);
+		});
+	};
+	let lied_to = PatientCli { gateway: proxy.url(), ..world.cli.clone() };
+	lie();
+	refused_as_a_lie(&lied_to.run(&["requests"]), proxy, "consent_proof");
+	lie();
+	refused_as_a_lie(&lied_to.run(&["grant", &id.to_string()]), proxy, "consent_proof");
+	nothing_granted(world, id);
+
+	let granted = world.cli.ok(&["grant", &id.to_string()]);
+	assert_eq!(granted["granted"]["organisation"], 2, "{granted}");
 	assert_eq!(granted["granted"]["purpose"], "Research", "{granted}");
 	assert_eq!(granted["granted"]["scope"], json!({ "all": true }));
-	let held = her.run(her.client.consent_get(id)).expect("the consent");
-	assert_eq!(held.status, ConsentStatus::Granted);
+}
+
+/// A gateway hides the newest trail entry (dropped, head rewritten): the entries do not
+/// reach the head proved on chain — "TRAIL BROKEN", not "complete"; one that also forges
+/// the head's proof is refused outright. Through the honest gateway the trail is complete.
+fn a_hidden_trail_entry_is_found(world: &World, proxy: &LyingProxy) {
+	// Her trail as the chain has it now, once a justified block proves all of it.
+	let her = world.hospitals.h1.gateway.client(&world.cli.token);
+	let current = her.run(her.client.audit_trail(account(&world.cli.account), None, None));
+	let seq = current.expect("her trail").head.seq;
+	let honest = wait_for(Duration::from_secs(60), "her whole trail proved", || {
+		let trail = world.cli.ok(&["trail"]);
+		(trail["head"]["seq"] == seq).then_some(trail)
+	});
+	assert_eq!(honest["complete"], true, "{honest}");
+	// The newest entry is dropped and the head moved back before it.
+	proxy.lie("audit_trail", move |page| {
+		page["entries"].as_array_mut().unwrap().retain(|e| e["seq"] != seq);
+		page["head"]["seq"] = json!(seq - 1);
+	});
+	let lied_to = PatientCli { gateway: proxy.url(), ..world.cli.clone() };
+	let (code, broken) = lied_to.run(&["trail"]);
+	assert_eq!((code, &broken["complete"]), (9, &json!(false)), "{broken}");
+	assert_eq!(broken["problem"]["incomplete"]["trusted"], seq, "{broken}");
+	proxy.stop_lying();
+
+	let head: Hex32 = serde_json::from_value(honest["head"]["head"].clone()).unwrap();
+	proxy.lie("trail_proof", move |proof| {
+		rewrite_bytes(proof, &head.0, &[0x77; 32]);
+	});
+	refused_as_a_lie(&lied_to.run(&["trail"]), proxy, "trail_proof");
+}
+
+/// A gateway rewrites her document's anchored commitment (record and proof): refused, no
+/// file written.
+fn a_rewritten_record_is_refused(world: &World, proxy: &LyingProxy) {
+	let id = world.document.to_string();
+	let listed = world.cli.ok(&["documents"]);
+	let commitment = listed[0]["commitment"].as_str().unwrap().to_string();
+	let honest = hex::decode(&commitment[2..]).unwrap();
+	proxy.lie("document_proof", move |bundle| {
+		rewrite_bytes(bundle, &honest, &[0x77; 32]);
+	});
+	let out = medledger_tests::tempdir().join("fetched");
+	let lied_to = PatientCli { gateway: proxy.url(), ..world.cli.clone() };
+	refused_as_a_lie(
+		&lied_to.run(&["fetch", &id, "--out", out.to_str().unwrap()]),
+		proxy,
+		"document_proof",
+	);
+	assert!(!out.exists(), "nothing written");
+}
+
+/// A gateway serves a forged envelope — a file of its own, sealed for her key, with its
+/// record's commitment rewritten to match: the file does not match the commitment proved
+/// on chain, so it is refused; through the honest gateway her file opens.
+fn a_forged_envelope_is_refused(world: &World, proxy: &LyingProxy) {
+	let id = world.document.to_string();
+	let her_key = world.cli.ok(&["keys", "show"])["encryptionKey"].as_str().unwrap().to_string();
+	let her_key: [u8; 32] = hex::decode(&her_key[2..]).unwrap().try_into().unwrap();
+	let forged = medledger_envelope::seal(
+		b"A forged summary",
+		&[medledger_envelope::PublicKey::from(her_key)],
+	)
+	.unwrap();
+	let envelope = serde_json::to_value(Base64(forged.envelope)).unwrap();
+	let commitment = format!("0x{}", hex::encode(forged.commitment));
+	proxy.lie("document_envelope", move |reply| {
+		reply["envelope"] = envelope.clone();
+		reply["document"]["commitment"] = json!(commitment);
+	});
+	let out = medledger_tests::tempdir().join("fetched");
+	let lied_to = PatientCli { gateway: proxy.url(), ..world.cli.clone() };
+	refused_as_a_lie(
+		&lied_to.run(&["fetch", &id, "--out", out.to_str().unwrap()]),
+		proxy,
+		"document_envelope",
+	);
+	assert!(!out.exists(), "nothing written");
+
+	world.cli.ok(&["fetch", &id, "--out", out.to_str().unwrap()]);
+	assert_eq!(std::fs::read(&out).unwrap(), b"Her discharge summary");
 }
 
 /// H1's administrator registers a new patient with an encryption key of its own choosing
@@ -139,7 +271,16 @@ fn a_dishonest_hospital_or_gateway_gets_nothing_from_the_patient() {
 	let world = World::start(&dir);
 	let proxy = LyingProxy::start(&world.hospitals.h1.gateway.url());
 	let mut steps = Steps::new();
-	steps.check("rewritten terms grant nothing", || rewritten_terms_grant_nothing(&world, &proxy));
+	let id = steps.need("H2 asks for everything", || h2_asks_for_everything(&world));
+	steps.check("a rewritten grantee key gets no key", || {
+		a_rewritten_grantee_key_gets_no_key(&world, &proxy, id)
+	});
+	steps.check("rewritten terms grant nothing", || {
+		rewritten_terms_grant_nothing(&world, &proxy, id)
+	});
+	steps.check("a hidden trail entry is found", || a_hidden_trail_entry_is_found(&world, &proxy));
+	steps.check("a rewritten record is refused", || a_rewritten_record_is_refused(&world, &proxy));
+	steps.check("a forged envelope is refused", || a_forged_envelope_is_refused(&world, &proxy));
 	steps.check("only her own key statement registers her", || {
 		only_the_patients_own_key_statement_registers_her(&world)
 	});

@@ -24,19 +24,23 @@
 //! validators change (a council vote) a new trust file is needed — advancing one with
 //! set-change proofs is not supported yet.
 //!
+//! [`verify_state`] makes steps 1–4 over any storage: a [state proof](state) of the facts
+//! the patient's CLI acts on.
+//!
 //! No node, client or FRAME crate is used (the explorer will run this as Wasm).
 
 pub mod bundle;
 pub mod finality;
 pub mod record;
+pub mod state;
 pub mod trust;
 
 pub use bundle::{ProofBundle, BUNDLE_FORMAT};
 pub use record::{DocumentRecord, RecordStatus};
+pub use state::{verify_state, ProvenState, StateProof, STATE_FORMAT};
 pub use trust::{TrustedSet, TRUST_FORMAT};
 
 use codec::Decode;
-use sp_trie::LayoutV1;
 
 /// What a successful verification established.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -213,43 +217,18 @@ pub fn verify(
 	trusted: &TrustedSet,
 	file: Option<&[u8]>,
 ) -> Result<Verified, Failure> {
-	if bundle.genesis_hash != trusted.genesis_hash {
-		return Err(Failure::WrongChain {
-			bundle: bundle.genesis_hash,
-			trusted: trusted.genesis_hash,
-		});
-	}
-	if bundle.finality.set_id != trusted.set_id {
-		return Err(Failure::WrongAuthoritySet {
-			bundle: bundle.finality.set_id,
-			trusted: trusted.set_id,
-		});
-	}
-	let finalised = finality::check_justification(&bundle.finality.justification, trusted)?;
-
-	let header = finality::decode_header(&bundle.block.header)?;
-	let hash = sp_crypto_hashing::blake2_256(&bundle.block.header);
-	if hash != bundle.block.hash || header.number() != bundle.block.number {
-		return Err(Failure::HeaderMismatch {
-			number: header.number(),
-			actual: hash,
-			named: bundle.block.hash,
-		});
-	}
-	finality::check_header_chain((hash, header.number()), &bundle.headers, finalised)?;
-
+	let state = state::prove(
+		bundle.genesis_hash,
+		&bundle.block,
+		&bundle.storage_proof,
+		&bundle.headers,
+		&bundle.finality,
+		trusted,
+	)?;
 	let id = bundle.document.id;
-	let db = sp_trie::StorageProof::new(bundle.storage_proof.iter().cloned())
-		.into_memory_db::<sp_core::Blake2Hasher>();
-	let proved = sp_trie::read_trie_value::<LayoutV1<sp_core::Blake2Hasher>, _>(
-		&db,
-		&header.state_root.into(),
-		&record::storage_key(id),
-		None,
-		None,
-	)
-	.map_err(|_| Failure::StorageProofInvalid { block: header.number() })?
-	.ok_or(Failure::NotAnchored { document: id, block: header.number() })?;
+	let proved = state
+		.read(&record::storage_key(id))?
+		.ok_or(Failure::NotAnchored { document: id, block: state.block.1 })?;
 	if proved != bundle.document.record {
 		return Err(Failure::RecordMismatch(id));
 	}
@@ -265,8 +244,8 @@ pub fn verify(
 	Ok(Verified {
 		document: id,
 		record,
-		block: (hash, header.number()),
-		finalised,
+		block: state.block,
+		finalised: state.finalised,
 		file_matches: file.is_some(),
 	})
 }

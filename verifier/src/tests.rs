@@ -7,7 +7,7 @@ use codec::Encode;
 use ed25519_dalek::{Signer, SigningKey};
 use finality_grandpa::{Message, Precommit};
 use sp_core::Blake2Hasher;
-use sp_trie::{trie_types::TrieDBMutBuilderV1, TrieMut};
+use sp_trie::{trie_types::TrieDBMutBuilderV1, LayoutV1, TrieMut};
 
 const DOC: u64 = 7;
 const SALT: [u8; 32] = [9; 32];
@@ -288,4 +288,53 @@ fn the_trust_file_roundtrips_and_a_raw_chain_spec_gives_its_authorities() {
 	assert_eq!(set.authorities.len(), 4);
 	assert!(set.authorities.iter().all(|a| a.weight == 1));
 	assert!(matches!(TrustedSet::from_json("{}"), Err(Failure::Malformed(_))));
+}
+
+/// The bundle's parts as a state proof (the same block, nodes, headers and finality).
+fn state_proof() -> StateProof {
+	let b = bundle();
+	StateProof {
+		format: STATE_FORMAT.into(),
+		genesis_hash: b.genesis_hash,
+		block: b.block,
+		storage_proof: b.storage_proof,
+		headers: b.headers,
+		finality: b.finality,
+	}
+}
+
+#[test]
+fn a_state_proof_reads_its_keys_and_refuses_keys_it_does_not_reach() {
+	let proven = verify_state(&state_proof(), &trusted()).unwrap();
+	assert_eq!(proven.block.1, 10);
+	assert_eq!(proven.finalised.1, 12);
+	assert_eq!(proven.read(&record::storage_key(DOC)).unwrap(), Some(record().encode()));
+	// Document 100 is in the trie but its path is not in the proof: an error, not "absent".
+	assert_eq!(
+		proven.read(&record::storage_key(100)),
+		Err(Failure::StorageProofInvalid { block: 10 })
+	);
+}
+
+#[test]
+fn a_state_proof_with_an_altered_value_or_finality_is_refused() {
+	let mut altered = state_proof();
+	let node = altered.storage_proof.iter_mut().find(|n| n.len() > 40).unwrap();
+	let last = node.len() - 1;
+	node[last] ^= 1;
+	let read = verify_state(&altered, &trusted())
+		.and_then(|proven| proven.read(&record::storage_key(DOC)));
+	assert_eq!(read, Err(Failure::StorageProofInvalid { block: 10 }));
+
+	let mut unsigned = state_proof();
+	unsigned.finality.justification = with_justification(|j| {
+		j.commit.precommits.pop();
+	})
+	.finality
+	.justification;
+	assert!(matches!(verify_state(&unsigned, &trusted()), Err(Failure::TooFewSignatures { .. })));
+
+	let mut other = state_proof();
+	other.format = BUNDLE_FORMAT.into();
+	assert!(matches!(verify_state(&other, &trusted()), Err(Failure::Malformed(_))));
 }

@@ -3,7 +3,7 @@
 
 use super::namespace;
 use crate::{
-	access::{Caller, Ownership, OVERSIGHT},
+	access::{Ownership, OVERSIGHT, TRAIL_READERS},
 	values::{Account, Hex32, HexBytes, Purpose},
 };
 use medledger_primitives::audit::{Refusal, TrailError};
@@ -161,10 +161,6 @@ impl JsonSchema for FhirBundle {
 		})
 	}
 }
-
-/// Who may query audit entries across patients: auditors and this hospital's
-/// administrators; patients read their own trail.
-const TRAIL_READERS: &[Caller] = &[Caller::Auditor, Caller::Patient, Caller::Admin];
 
 namespace! {
 	/// Audit trails, queries and reports.

@@ -1,12 +1,13 @@
-//! `document_proof`: proof bundles anyone holding the consortium's trust file checks
-//! offline.
+//! Proofs anyone holding the consortium's trust file checks without trusting the gateway:
+//! `document_proof` bundles (checked offline, `medledger verify`) and state proofs of the
+//! facts a patient's CLI acts on (`medledger_chain_client::facts` names their keys).
 
 use super::namespace;
 use crate::{
-	access::{Ownership, ANY},
-	values::Purpose,
+	access::{Ownership, ANY, TRAIL_READERS},
+	values::{Account, Purpose},
 };
-pub use medledger_verifier::bundle::ProofBundle;
+pub use medledger_verifier::{bundle::ProofBundle, StateProof};
 
 namespace! {
 	/// Proofs of documents' anchors.
@@ -21,4 +22,19 @@ namespace! {
 		"atBlock" at_block: Option<u32>,
 		"purpose" purpose: Option<Purpose>,
 	) -> ProofBundle;
+
+	/// A state proof (medledger-state/1) of a consent's record (terms, status), at the last
+	/// justified block (patients: their own).
+	#[method("consent_proof", callers = ANY, owns = Ownership::Consent)]
+	fn consent_proof("id" id: u64) -> StateProof;
+
+	/// A state proof of a hospital's record and its delegate's member record (the
+	/// encryption key a grant wraps data keys for), at the last justified block.
+	#[method("organisation_proof", callers = ANY, owns = Ownership::None)]
+	fn organisation_proof("id" id: u32) -> StateProof;
+
+	/// A state proof of a patient's trail head (sequence number and hash), at the last
+	/// justified block (patients: their own).
+	#[method("trail_proof", callers = TRAIL_READERS, owns = Ownership::Patient)]
+	fn trail_proof("patient" patient: Account) -> StateProof;
 }

@@ -1,12 +1,13 @@
-//! `document_proof`: the proof bundle of a document (built by `crate::proof`), with the
-//! salt for staff who read the document for it.
+//! Proofs (built by `crate::proof`): a document's bundle, with the salt for staff who read
+//! the document for it; state proofs of a consent, a hospital's key and a trail head.
 
 use super::{caller, document_record, read_document, Portal};
 use crate::access::Caller;
 use jsonrpsee::{core::RpcResult, Extensions};
+use medledger_chain_client::facts::Fact;
 use medledger_gateway_api::{
-	api::proofs::{ProofBundle, ProofsApiServer},
-	values::Purpose,
+	api::proofs::{ProofBundle, ProofsApiServer, StateProof},
+	values::{Account, Purpose},
 	GatewayError,
 };
 use medledger_primitives::DocId;
@@ -41,5 +42,17 @@ impl ProofsApiServer for Portal {
 		let mut bundle = crate::proof::bundle(self, id, at_block).await?;
 		bundle.document.salt = salt;
 		Ok(bundle)
+	}
+
+	async fn consent_proof(&self, _: &Extensions, id: u64) -> RpcResult<StateProof> {
+		Ok(crate::proof::state(self, Fact::Consent(id)).await?)
+	}
+
+	async fn organisation_proof(&self, _: &Extensions, id: u32) -> RpcResult<StateProof> {
+		Ok(crate::proof::state(self, Fact::Organisation(id)).await?)
+	}
+
+	async fn trail_proof(&self, _: &Extensions, patient: Account) -> RpcResult<StateProof> {
+		Ok(crate::proof::state(self, Fact::Trail(patient.0)).await?)
 	}
 }

@@ -133,7 +133,7 @@ try {
   assert.match(access, /Read[\s\S]*success/);
   assert.match(access, /refused: ConsentRevoked/);
   assert.equal(await page.locator('[data-testid=versions] tbody tr').count(), 1);
-  // The proof downloads once a justification covers the anchor (every 16 blocks).
+  // The proof downloads once a justification covers the anchor (every 4 blocks).
   let bundle = null;
   for (let attempt = 0; bundle === null && attempt < 30; attempt += 1) {
     const downloading = page.waitForEvent('download', { timeout: 5_000 }).catch(() => null);
