@@ -1,6 +1,6 @@
 //! The patient's connection to a gateway: the API's generated client (jsonrpsee over HTTP,
-//! `https://` with rustls and the platform's roots), with the patient's bearer credential,
-//! driven to completion for the command line.
+//! `https://` with rustls, trusting the platform's roots and any CA the patient names), with
+//! the patient's bearer credential, driven to completion for the command line.
 
 use jsonrpsee::{
 	core::ClientError,
@@ -48,8 +48,9 @@ pub struct Gateway {
 }
 
 impl Gateway {
-	/// A client of the gateway at `url` (`http://…` or `https://…`) presenting `token`.
-	pub fn new(url: &str, token: &str) -> Result<Self, CallError> {
+	/// A client of the gateway at `url` (`http://…` or `https://…`) presenting `token`;
+	/// `ca_pem` adds a CA (PEM) to the roots a `https://` gateway's certificate may lead to.
+	pub fn new(url: &str, token: &str, ca_pem: Option<&[u8]>) -> Result<Self, CallError> {
 		let unreachable = |reason: String| CallError::Unreachable { url: url.into(), reason };
 		let mut headers = HeaderMap::new();
 		let bearer = HeaderValue::from_str(&format!("Bearer {token}"))
@@ -61,13 +62,15 @@ impl Gateway {
 			.map_err(|e| unreachable(e.to_string()))?;
 		let client = {
 			let _entered = runtime.enter();
-			HttpClientBuilder::default()
+			let mut builder = HttpClientBuilder::default()
 				.set_headers(headers)
 				.max_request_size(MAX_REPLY)
 				.max_response_size(MAX_REPLY)
-				.request_timeout(CALL_TIMEOUT)
-				.build(url)
-				.map_err(|e| unreachable(e.to_string()))?
+				.request_timeout(CALL_TIMEOUT);
+			if let Some(ca_pem) = ca_pem {
+				builder = builder.with_custom_cert_store(tls_config(ca_pem).map_err(unreachable)?);
+			}
+			builder.build(url).map_err(|e| unreachable(causes(&e)))?
 		};
 		Ok(Gateway { url: url.into(), client, runtime, progress: false, trust: None })
 	}
@@ -81,7 +84,81 @@ impl Gateway {
 			ClientError::Call(refused) => {
 				CallError::Refused { code: refused.code(), message: refused.message().into() }
 			}
-			other => CallError::Unreachable { url: self.url.clone(), reason: other.to_string() },
+			other => CallError::Unreachable { url: self.url.clone(), reason: causes(&other) },
 		})
+	}
+}
+
+/// Whether `url` names this computer (plain HTTP is safe there and nowhere else: the
+/// credential would cross the network readable).
+pub fn is_loopback(url: &str) -> bool {
+	let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+	let authority = rest.split(['/', '?']).next().unwrap_or_default();
+	let host = match authority.strip_prefix('[') {
+		Some(v6) => v6.split(']').next().unwrap_or_default(),
+		None => authority.rsplit_once(':').map_or(authority, |(host, _)| host),
+	};
+	host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The TLS settings of a client that trusts the platform's roots and the CAs in `ca_pem`.
+pub fn tls_config(ca_pem: &[u8]) -> Result<rustls::ClientConfig, String> {
+	use rustls_pki_types::{pem::PemObject, CertificateDer};
+	let cas = CertificateDer::pem_slice_iter(ca_pem)
+		.collect::<Result<Vec<_>, _>>()
+		.map_err(|e| format!("the CA file is not PEM certificates: {e}"))?;
+	// The platform verifier skips what is no usable trust anchor: say so instead.
+	let mut anchors = rustls::RootCertStore::empty();
+	for ca in &cas {
+		anchors.add(ca.clone()).map_err(|e| format!("the CA file's certificate: {e}"))?;
+	}
+	if cas.is_empty() {
+		return Err("the CA file holds no certificate".into());
+	}
+	let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+	let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(cas)
+		.map_err(|e| e.to_string())?
+		.with_provider(provider.clone());
+	Ok(rustls::ClientConfig::builder_with_provider(provider)
+		.with_safe_default_protocol_versions()
+		.map_err(|e| e.to_string())?
+		.dangerous()
+		.with_custom_certificate_verifier(std::sync::Arc::new(verifier))
+		.with_no_client_auth())
+}
+
+/// An error with its causes: jsonrpsee's own text of a TLS failure is only "client error
+/// (Connect)"; the reason (an unknown issuer, say) is in its sources.
+fn causes(error: &dyn std::error::Error) -> String {
+	let mut text = error.to_string();
+	let mut source = error.source();
+	while let Some(cause) = source {
+		text.push_str(": ");
+		text.push_str(&cause.to_string());
+		source = cause.source();
+	}
+	text
+}
+
+#[cfg(test)]
+mod tests {
+	#[test]
+	fn only_this_computer_is_loopback() {
+		for url in [
+			"http://127.0.0.1:8545",
+			"http://localhost:8545/",
+			"http://[::1]:8545",
+			"http://127.8.0.1",
+		] {
+			assert!(super::is_loopback(url), "{url}");
+		}
+		for url in [
+			"http://10.0.0.5:8545",
+			"http://gateway.example:8545",
+			"http://[fe80::1]:80",
+			"http://127.0.0.1.example",
+		] {
+			assert!(!super::is_loopback(url), "{url}");
+		}
 	}
 }

@@ -34,6 +34,10 @@ struct Cli {
 	/// The patient credential the hospital issued.
 	#[arg(long, global = true, env = "MEDLEDGER_TOKEN", hide_env_values = true)]
 	token: Option<String>,
+	/// A CA certificate (PEM) the gateway's `https://` certificate may lead to, besides the
+	/// platform's roots (a hospital's own CA).
+	#[arg(long, global = true, env = "MEDLEDGER_CA_FILE")]
+	ca_file: Option<PathBuf>,
 	/// The consortium's trust file (`medledger trust`) or raw chain spec: every chain fact
 	/// the gateway tells is checked against it.
 	#[arg(long, global = true, env = "MEDLEDGER_TRUST", default_value = "medledger-trust.json")]
@@ -164,7 +168,21 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 	let gateway = || -> anyhow::Result<Gateway> {
 		let token =
 			cli.token.as_deref().context("no credential: pass --token or set MEDLEDGER_TOKEN")?;
-		let mut gw = Gateway::new(&cli.gateway, token)?;
+		let ca = match &cli.ca_file {
+			Some(path) => {
+				Some(std::fs::read(path).with_context(|| format!("reading {}", path.display()))?)
+			}
+			None => None,
+		};
+		if cli.gateway.starts_with("http://") && !medledger_cli::gateway::is_loopback(&cli.gateway)
+		{
+			eprintln!(
+				"warning: {} is plain HTTP to another computer: your credential and records cross \
+				 the network readable. Ask your hospital for its https:// address.",
+				cli.gateway
+			);
+		}
+		let mut gw = Gateway::new(&cli.gateway, token, ca.as_deref())?;
 		gw.progress = !cli.json && std::io::stderr().is_terminal();
 		// Listing needs no trust file; whatever acts on a chain fact refuses without one.
 		gw.trust = cli.trust.exists().then(trusted).transpose()?;

@@ -91,6 +91,13 @@ pub struct RunArgs {
 	/// Calls per second allowed per credential (default 50; bursts of twice that).
 	#[arg(long, env = "MEDLEDGER_RATE_LIMIT")]
 	pub rate_limit: Option<u32>,
+	/// The portal's TLS certificate chain (PEM, leaf first); with `--tls-key`, the portal
+	/// serves HTTPS and WSS only.
+	#[arg(long, env = "MEDLEDGER_TLS_CERT", requires = "tls_key")]
+	pub tls_cert: Option<PathBuf>,
+	/// The private key (PEM) of `--tls-cert`.
+	#[arg(long, env = "MEDLEDGER_TLS_KEY", requires = "tls_cert")]
+	pub tls_key: Option<PathBuf>,
 }
 
 /// The `run` settings as layered: the defaults, then the config file, then what flags and
@@ -107,6 +114,8 @@ struct Layered {
 	swarm_key: Option<PathBuf>,
 	max_file_size: u64,
 	rate_limit: u32,
+	tls_cert: Option<PathBuf>,
+	tls_key: Option<PathBuf>,
 }
 
 impl Default for Layered {
@@ -122,6 +131,8 @@ impl Default for Layered {
 			swarm_key: None,
 			max_file_size: 64 << 20,
 			rate_limit: 50,
+			tls_cert: None,
+			tls_key: None,
 		}
 	}
 }
@@ -148,6 +159,10 @@ struct Given<'a> {
 	max_file_size: Option<u64>,
 	#[serde(skip_serializing_if = "Option::is_none")]
 	rate_limit: Option<u32>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	tls_cert: Option<&'a PathBuf>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	tls_key: Option<&'a PathBuf>,
 }
 
 /// Resolved `run` settings.
@@ -165,6 +180,17 @@ pub struct Settings {
 	pub max_file_size: u64,
 	/// Calls per second per credential.
 	pub rate_limit: u32,
+	/// The portal's TLS certificate chain and key (PEM files), if it serves HTTPS.
+	pub tls: Option<Tls>,
+}
+
+/// The files of the portal's TLS identity.
+#[derive(Debug, Clone)]
+pub struct Tls {
+	/// Certificate chain, leaf first.
+	pub cert: PathBuf,
+	/// Its private key.
+	pub key: PathBuf,
 }
 
 impl RunArgs {
@@ -187,6 +213,8 @@ impl RunArgs {
 			swarm_key: self.swarm_key.as_ref(),
 			max_file_size: self.max_file_size,
 			rate_limit: self.rate_limit,
+			tls_cert: self.tls_cert.as_ref(),
+			tls_key: self.tls_key.as_ref(),
 		};
 		let settings: Layered = layers.merge(Serialized::defaults(given)).extract()?;
 		let data_dir =
@@ -209,6 +237,20 @@ impl RunArgs {
 		} else {
 			IpfsConfig::Kubo(settings.ipfs)
 		};
+		let tls = match (settings.tls_cert, settings.tls_key) {
+			(Some(cert), Some(key)) => Some(Tls { cert, key }),
+			(None, None) => None,
+			_ => anyhow::bail!("tls_cert and tls_key go together"),
+		};
+		// A credential must not cross a network in the clear: plain HTTP is for this
+		// computer (or a TLS reverse proxy on it) only.
+		if tls.is_none() && !settings.listen.ip().is_loopback() {
+			anyhow::bail!(
+				"refusing to serve plain HTTP on {}: give --tls-cert and --tls-key, or listen \
+				 on a loopback address behind a TLS reverse proxy",
+				settings.listen
+			);
+		}
 		Ok(Settings {
 			data_dir,
 			node_url: settings.node_url,
@@ -216,6 +258,7 @@ impl RunArgs {
 			ipfs,
 			max_file_size: settings.max_file_size,
 			rate_limit: settings.rate_limit,
+			tls,
 		})
 	}
 }
@@ -333,5 +376,21 @@ mod tests {
 		let misspelt = run_args(&["--config", config]).settings().unwrap_err();
 		assert!(misspelt.to_string().contains("rate_limt"), "{misspelt}");
 		assert!(run_args(&["--config", "/nonexistent.toml"]).settings().is_err());
+	}
+
+	#[test]
+	fn plain_http_is_served_on_loopback_only() {
+		let refused = run_args(&["--data-dir", "/d", "--listen", "10.1.2.3:8545"]).settings();
+		assert!(refused.unwrap_err().to_string().contains("plain HTTP"));
+		let refused = run_args(&["--data-dir", "/d", "--listen", "[::]:8545"]).settings();
+		assert!(refused.is_err());
+		let tls = ["--tls-cert", "/c.pem", "--tls-key", "/k.pem"];
+		let settings =
+			run_args(&[&["--data-dir", "/d", "--listen", "10.1.2.3:8545"][..], &tls].concat())
+				.settings()
+				.unwrap();
+		assert_eq!(settings.tls.unwrap().cert, PathBuf::from("/c.pem"));
+		let loopback = run_args(&["--data-dir", "/d", "--listen", "[::1]:8545"]).settings();
+		assert!(loopback.unwrap().tls.is_none());
 	}
 }

@@ -8,13 +8,14 @@
 //! The API itself — methods, callers, types, errors, OpenRPC — is declared in
 //! `medledger-gateway-api`; the auditors' explorer is `medledger-explorer`, served here.
 //!
-//! - [`server`]: the jsonrpsee server over HTTP and WebSocket, with the explorer's pages.
+//! - [`server`]: the jsonrpsee server over HTTP and WebSocket, with the explorer's pages;
+//!   [`tls`] serves the same over HTTPS and WSS (plain HTTP only on loopback).
 //! - [`access`]: the middleware that applies each method's declared callers and ownership
 //!   before any handler runs, and which notifications each subscriber receives.
 //! - [`portal`]: the handlers, one file per namespace (members, documents, proofs,
 //!   consent, audit, events).
-//! - [`proof`]: proof bundles of documents' anchors, for offline verification
-//!   (`medledger-verifier`).
+//! - [`proof`]: proof bundles of documents' anchors, for offline verification, and state
+//!   proofs of the facts a patient's CLI acts on (`medledger-verifier`).
 //! - [`report`]: a hospital's compliance report as CSV or a FHIR R4 Bundle (built as JSON, not
 //!   from a typed FHIR model crate: its docs say why).
 //! - [`auth`]: bearer credentials bound to a member account and role, stored hashed, with
@@ -50,6 +51,7 @@ pub mod proof;
 pub mod report;
 pub mod server;
 pub mod store;
+pub mod tls;
 mod views;
 pub mod wraps;
 
@@ -182,7 +184,8 @@ pub async fn start(settings: &config::Settings, passphrase: &str) -> anyhow::Res
 	// base64 inflates by 4/3. Bodies up to twice the file limit reach `document_upload`,
 	// which answers FileTooLarge (-32004); larger ones get HTTP 413 from the server.
 	let max_request = (settings.max_file_size * 2 + 64 * 1024).min(u32::MAX as u64) as u32;
-	let (addr, server) = server::serve(gateway.clone(), settings.listen, max_request).await?;
+	let tls = settings.tls.as_ref().map(|t| tls::server_config(&t.cert, &t.key)).transpose()?;
+	let (addr, server) = server::serve(gateway.clone(), settings.listen, max_request, tls).await?;
 	tokio::spawn(outbox::run_uploads(gateway.clone()));
 	tokio::spawn(outbox::run_audit(gateway.clone()));
 	tokio::spawn(notify::run(gateway.clone()));

@@ -1,6 +1,7 @@
 //! The JSON-RPC server: the portal's module (`crate::portal`) behind the access
-//! middleware (`crate::access`), over HTTP and WebSocket on one port, with the explorer's
-//! files under `/explorer`.
+//! middleware (`crate::access`), over HTTP and WebSocket on one port — or HTTPS and WSS
+//! when the hospital gives a certificate (`crate::tls`) — with the explorer's files under
+//! `/explorer`.
 //!
 //! Methods are named `noun_verb`; parameters are passed by name. Every method but
 //! `rpc.discover` needs `Authorization: Bearer <token>` (on the HTTP request, or on the
@@ -21,13 +22,15 @@ use std::{
 	sync::Arc,
 	task::{Context, Poll},
 };
+use tokio::net::TcpListener;
 
-/// Starts serving on `addr`; `max_request` bounds request bodies (the largest file plus
-/// base64 and JSON overhead).
+/// Starts serving on `addr`, over TLS with `tls`; `max_request` bounds request bodies (the
+/// largest file plus base64 and JSON overhead).
 pub async fn serve(
 	gw: Arc<Gateway>,
 	addr: SocketAddr,
 	max_request: u32,
+	tls: Option<Arc<rustls::ServerConfig>>,
 ) -> anyhow::Result<(SocketAddr, ServerHandle)> {
 	let http = tower::ServiceBuilder::new().layer(medledger_explorer::assets::Layer).layer(
 		tower::layer::layer_fn({
@@ -39,15 +42,19 @@ pub async fn serve(
 		let gw = gw.clone();
 		move |inner| Access { inner, gw: gw.clone() }
 	});
-	let server = Server::builder()
+	let builder = Server::builder()
 		.max_request_body_size(max_request)
 		.max_response_body_size(max_request)
 		.set_http_middleware(http)
-		.set_rpc_middleware(rpc)
-		.build(addr)
-		.await?;
-	let local = server.local_addr()?;
-	Ok((local, server.start(portal::module(gw))))
+		.set_rpc_middleware(rpc);
+	let module = portal::module(gw);
+	match tls {
+		Some(tls) => crate::tls::serve(TcpListener::bind(addr).await?, tls, builder, module).await,
+		None => {
+			let server = builder.build(addr).await?;
+			Ok((server.local_addr()?, server.start(module)))
+		}
+	}
 }
 
 /// Reads the bearer token into the request's extensions (for every call made over it) and

@@ -279,6 +279,8 @@ pub struct Gateway {
 	args: Vec<String>,
 	data_dir: PathBuf,
 	child: Option<Child>,
+	/// For a gateway serving TLS: the CA its certificate leads to ([`TestPki`]).
+	ca: Option<PathBuf>,
 }
 
 impl Gateway {
@@ -300,7 +302,14 @@ impl Gateway {
 		.map(String::from)
 		.to_vec();
 		args.extend(extra.iter().map(|a| a.to_string()));
-		let mut gateway = Gateway { port, ipfs_port, args, data_dir: data_dir.into(), child: None };
+		// A certificate made by `TestPki` has its CA beside it.
+		let ca = extra
+			.iter()
+			.position(|a| *a == "--tls-cert")
+			.and_then(|i| extra.get(i + 1))
+			.map(|cert| std::path::Path::new(cert).with_file_name(TestPki::CA));
+		let mut gateway =
+			Gateway { port, ipfs_port, args, data_dir: data_dir.into(), child: None, ca };
 		gateway.spawn();
 		gateway
 	}
@@ -320,14 +329,25 @@ impl Gateway {
 				.spawn()
 				.expect("start medledger-gateway"),
 		);
-		wait_for(Duration::from_secs(60), "the gateway to serve", || {
-			self.call(None, "rpc.discover", json!({})).ok().map(|_| ())
+		wait_for(Duration::from_secs(60), "the gateway to serve", || match self.ca {
+			None => self.call(None, "rpc.discover", json!({})).ok().map(|_| ()),
+			// The portal's port opens once everything behind it is up.
+			Some(_) => std::net::TcpStream::connect(("127.0.0.1", self.port)).ok().map(|_| ()),
 		});
 	}
 
-	/// The gateway's HTTP endpoint.
+	/// The gateway's endpoint: `http://127.0.0.1:…`, or `https://localhost:…` (the name its
+	/// test certificate is for) when it serves TLS.
 	pub fn url(&self) -> String {
-		format!("http://127.0.0.1:{}", self.port)
+		match self.ca {
+			None => format!("http://127.0.0.1:{}", self.port),
+			Some(_) => format!("https://localhost:{}", self.port),
+		}
+	}
+
+	/// The CA a TLS gateway's certificate leads to.
+	pub fn ca(&self) -> Option<&std::path::Path> {
+		self.ca.as_deref()
 	}
 
 	/// SIGKILLs the gateway and waits for it to exit.
@@ -360,7 +380,8 @@ impl Gateway {
 
 	/// The API's generated client of this gateway, presenting `token`.
 	pub fn client(&self, token: &str) -> Client {
-		Client::new(&self.url(), token)
+		let ca = self.ca.as_ref().map(|path| std::fs::read(path).expect("the test CA"));
+		Client::new(&self.url(), token, ca.as_deref())
 	}
 
 	/// Calls a portal method with raw JSON params and a bearer token; an error comes back
@@ -406,8 +427,9 @@ pub struct Client {
 }
 
 impl Client {
-	/// A client of the gateway at `url` presenting `token` as its bearer credential.
-	pub fn new(url: &str, token: &str) -> Client {
+	/// A client of the gateway at `url` presenting `token` as its bearer credential,
+	/// trusting `ca_pem` (PEM) for an `https://` gateway.
+	pub fn new(url: &str, token: &str, ca_pem: Option<&[u8]>) -> Client {
 		let mut headers = HeaderMap::new();
 		let bearer = HeaderValue::from_str(&format!("Bearer {token}")).expect("a header value");
 		headers.insert("Authorization", bearer);
@@ -417,13 +439,16 @@ impl Client {
 			.expect("a one-thread runtime");
 		let client = {
 			let _entered = runtime.enter();
-			HttpClientBuilder::default()
+			let mut builder = HttpClientBuilder::default()
 				.set_headers(headers)
 				.max_request_size(MAX_MESSAGE)
 				.max_response_size(MAX_MESSAGE)
-				.request_timeout(CALL_TIMEOUT)
-				.build(url)
-				.expect("an HTTP client")
+				.request_timeout(CALL_TIMEOUT);
+			if let Some(ca) = ca_pem {
+				let tls = medledger_cli::gateway::tls_config(ca).expect("the test CA");
+				builder = builder.with_custom_cert_store(tls);
+			}
+			builder.build(url).expect("an HTTP client")
 		};
 		Client { client, runtime }
 	}
@@ -617,6 +642,33 @@ impl Hospital {
 		))
 	}
 
+	/// A patient whose keys the CLI makes in `key_file`, registered by this hospital's
+	/// (organisation `organisation`'s) administrator with her signed key statement (for this
+	/// hospital, on this chain), with a patient credential here.
+	pub fn register_patient(&self, organisation: &str, key_file: &std::path::Path) -> PatientCli {
+		let folder = key_file.parent().expect("the key file's folder");
+		std::fs::create_dir_all(folder).expect("the key file's folder");
+		let mut cli = PatientCli {
+			key_file: key_file.into(),
+			gateway: self.gateway.url(),
+			token: String::new(),
+			account: String::new(),
+			trust: dev_chain_spec(folder),
+			ca_file: self.gateway.ca().map(PathBuf::from),
+		};
+		let identity = cli.ok(&["keys", "init"]);
+		cli.account = identity["account"].as_str().expect("account").to_string();
+		let statement = cli.ok(&["keys", "statement", "--hospital", organisation]);
+		let encryption_key: Hex32 =
+			serde_json::from_value(statement["encryptionKey"].clone()).expect("encryption key");
+		let proof: KeyProof = serde_json::from_value(statement["proof"].clone()).expect("proof");
+		let c = self.gateway.client(&self.admin);
+		c.run(c.client.patient_register(account(&cli.account), encryption_key, proof))
+			.expect("patient registered");
+		cli.token = self.credential(&cli.account, "patient");
+		cli
+	}
+
 	/// What another hospital's gateway needs to peer with this one's IPFS node: its address
 	/// (`/ip4/127.0.0.1/tcp/…/p2p/…`) and the swarm key file.
 	pub fn ipfs_peering(&self) -> (String, PathBuf) {
@@ -673,30 +725,9 @@ impl TwoHospitals {
 		TwoHospitals { node, h1, h2 }
 	}
 
-	/// A patient whose keys the CLI makes in `key_file`, registered by H1's administrator
-	/// with her signed key statement (for H1, on this chain), with a patient credential at
-	/// H1.
+	/// A patient registered at H1 ([`Hospital::register_patient`]).
 	pub fn register_patient(&self, key_file: &std::path::Path) -> PatientCli {
-		let folder = key_file.parent().expect("the key file's folder");
-		std::fs::create_dir_all(folder).expect("the key file's folder");
-		let mut cli = PatientCli {
-			key_file: key_file.into(),
-			gateway: self.h1.gateway.url(),
-			token: String::new(),
-			account: String::new(),
-			trust: dev_chain_spec(folder),
-		};
-		let identity = cli.ok(&["keys", "init"]);
-		cli.account = identity["account"].as_str().expect("account").to_string();
-		let statement = cli.ok(&["keys", "statement", "--hospital", "1"]);
-		let encryption_key: Hex32 =
-			serde_json::from_value(statement["encryptionKey"].clone()).expect("encryption key");
-		let proof: KeyProof = serde_json::from_value(statement["proof"].clone()).expect("proof");
-		let c = self.h1.gateway.client(&self.h1.admin);
-		c.run(c.client.patient_register(account(&cli.account), encryption_key, proof))
-			.expect("patient registered");
-		cli.token = self.h1.credential(&cli.account, "patient");
-		cli
+		self.h1.register_patient("1", key_file)
 	}
 }
 
@@ -710,6 +741,56 @@ pub fn dev_chain_spec(dir: &std::path::Path) -> PathBuf {
 	let spec = dir.join("dev-spec.json");
 	std::fs::write(&spec, &built.stdout).expect("write the chain spec");
 	spec
+}
+
+/// A certificate authority made for a test, and a gateway certificate it signed for
+/// `localhost` and 127.0.0.1, as PEM files in one folder (a gateway started with
+/// `--tls-cert` one of these finds its CA beside it).
+pub struct TestPki {
+	/// The CA's certificate.
+	pub ca: PathBuf,
+	/// The gateway's certificate.
+	pub cert: PathBuf,
+	/// The gateway's private key.
+	pub key: PathBuf,
+}
+
+impl TestPki {
+	/// The CA certificate's file name.
+	const CA: &'static str = "ca.pem";
+
+	/// Makes a CA and a signed gateway certificate in `dir`.
+	pub fn new(dir: &std::path::Path) -> TestPki {
+		use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
+		std::fs::create_dir_all(dir).expect("the PKI folder");
+		let ca_key = KeyPair::generate().expect("a CA key");
+		let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+		ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+		ca.distinguished_name.push(DnType::CommonName, "MedLedger test CA");
+		ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+		let ca = ca.self_signed(&ca_key).expect("the CA certificate");
+		let key = KeyPair::generate().expect("a gateway key");
+		let leaf = CertificateParams::new(vec!["localhost".into(), "127.0.0.1".into()])
+			.expect("gateway certificate parameters")
+			.signed_by(&key, &ca, &ca_key)
+			.expect("the gateway certificate");
+		let pki = TestPki {
+			ca: dir.join(Self::CA),
+			cert: dir.join("gateway.pem"),
+			key: dir.join("gateway-key.pem"),
+		};
+		for (path, pem) in
+			[(&pki.ca, ca.pem()), (&pki.cert, leaf.pem()), (&pki.key, key.serialize_pem())]
+		{
+			std::fs::write(path, pem).expect("a PEM file");
+		}
+		pki
+	}
+
+	/// The gateway arguments that serve TLS with this certificate.
+	pub fn gateway_args(&self) -> [&str; 4] {
+		["--tls-cert", self.cert.to_str().unwrap(), "--tls-key", self.key.to_str().unwrap()]
+	}
 }
 
 /// The passphrase of test patients' key files.
@@ -728,12 +809,18 @@ pub struct PatientCli {
 	pub account: String,
 	/// What the patient trusts the chain by (`MEDLEDGER_TRUST`): the dev chain's raw spec.
 	pub trust: PathBuf,
+	/// The CA of a gateway serving TLS (`MEDLEDGER_CA_FILE`).
+	pub ca_file: Option<PathBuf>,
 }
 
 impl PatientCli {
 	/// Runs `medledger --json ARGS`; its exit code and JSON output.
 	pub fn run(&self, args: &[&str]) -> (i32, Value) {
-		let output = Command::new(node_binary().with_file_name("medledger"))
+		let mut command = Command::new(node_binary().with_file_name("medledger"));
+		if let Some(ca) = &self.ca_file {
+			command.env("MEDLEDGER_CA_FILE", ca);
+		}
+		let output = command
 			.arg("--json")
 			.args(args)
 			.env("MEDLEDGER_KEY_FILE", &self.key_file)
