@@ -99,14 +99,19 @@ enum Command {
 		#[arg(long)]
 		proof: PathBuf,
 	},
-	/// Write a trust file (the genesis authority set) from the consortium's raw chain spec.
+	/// Write a trust file (the genesis authority set) from the consortium's raw chain spec;
+	/// or, with --advance, follow the trust file (--trust) across the changes of validators
+	/// since its set, each proved by the set before it (asks the gateway for the proofs).
 	Trust {
 		/// The raw chain spec (`medledger-node build-spec --chain … --raw`).
+		#[arg(long, required_unless_present = "advance", conflicts_with = "advance")]
+		chain_spec: Option<PathBuf>,
+		/// Advance the trust file to the current authority set.
 		#[arg(long)]
-		chain_spec: PathBuf,
-		/// Where to write the trust file.
-		#[arg(long)]
-		out: PathBuf,
+		advance: bool,
+		/// Where to write the trust file (default with --advance: the trust file itself).
+		#[arg(long, required_unless_present = "advance")]
+		out: Option<PathBuf>,
 	},
 }
 
@@ -350,10 +355,28 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 			});
 		}
 		Command::Verify { file, proof } => return Ok(verify(cli.json, file, proof, &cli.trust)),
-		Command::Trust { chain_spec, out } => {
-			let spec = std::fs::read_to_string(chain_spec)
-				.with_context(|| format!("reading {}", chain_spec.display()))?;
-			let set = TrustedSet::from_json(&spec)?;
+		Command::Trust { chain_spec, advance, out } => {
+			let set = match chain_spec {
+				Some(spec) => TrustedSet::from_json(
+					&std::fs::read_to_string(spec)
+						.with_context(|| format!("reading {}", spec.display()))?,
+				)?,
+				None => {
+					debug_assert!(advance, "clap requires --chain-spec or --advance");
+					let is_spec = std::fs::read_to_string(&cli.trust)
+						.ok()
+						.and_then(|text| serde_json::from_str::<Value>(&text).ok())
+						.is_some_and(|v| v.get("format").is_none());
+					if is_spec && out.is_none() {
+						anyhow::bail!(
+							"{} is a chain spec: give --out for the advanced trust file",
+							cli.trust.display()
+						);
+					}
+					proven::advanced(&gateway()?, trusted()?)?
+				}
+			};
+			let out = out.as_ref().unwrap_or(&cli.trust);
 			std::fs::write(out, serde_json::to_string_pretty(&set)?)?;
 			show(serde_json::to_value(&set)?, &|_| {
 				println!(

@@ -48,6 +48,17 @@ pub fn trusted(gw: &Gateway) -> anyhow::Result<&TrustedSet> {
 /// A call of the generated client (its methods return boxed futures borrowing it).
 type Call<'a, T> = Pin<Box<dyn Future<Output = Result<T, ClientError>> + Send + 'a>>;
 
+/// `trusted` advanced through every change of authority set since its own, each checked
+/// against the set before it (`medledger_verifier::advance`).
+pub fn advanced(gw: &Gateway, mut trusted: TrustedSet) -> anyhow::Result<TrustedSet> {
+	use medledger_gateway_api::api::proofs::ProofsApiClient;
+	let changes = gw.run(gw.client.authority_set_changes(trusted.set_id))?;
+	for change in &changes {
+		trusted = medledger_verifier::advance(&trusted, change).map_err(NotTheChain::from)?;
+	}
+	Ok(trusted)
+}
+
 /// The state proof `call` gets, verified and fresh.
 pub fn state(
 	gw: &Gateway,

@@ -1,8 +1,9 @@
 //! Proofs of chain state the patient's CLI (and anyone with the consortium's trust file)
 //! verifies without trusting this gateway: proof bundles of documents' anchors
-//! ([`medledger_verifier::bundle`], `document_proof`) and state proofs of the facts a patient
+//! ([`medledger_verifier::bundle`], `document_proof`), state proofs of the facts a patient
 //! acts on ([`medledger_verifier::state`], `consent_proof`, `organisation_proof`,
-//! `trail_proof`).
+//! `trail_proof`) and the authority-set changes a trust file follows
+//! ([`medledger_verifier::set_change`], `authority_setChanges`).
 //!
 //! The finality proof is a GRANDPA justification the node stored with a block F (one every
 //! `GRANDPA_JUSTIFICATION_PERIOD` = 4 blocks, and at each authority-set change; the node's
@@ -21,7 +22,7 @@ use medledger_gateway_api::GatewayError;
 use medledger_primitives::DocId;
 use medledger_verifier::{
 	bundle::{BlockPart, DocumentPart, FinalityPart, ProofBundle},
-	StateProof,
+	SetChange, StateProof,
 };
 
 /// How far below the finalised head the last justification is looked for: sixteen periods.
@@ -79,6 +80,56 @@ pub async fn state(gw: &Gateway, fact: Fact) -> Result<StateProof, GatewayError>
 		headers: finality.headers,
 		finality: finality.finality,
 	})
+}
+
+/// The authority-set changes since set `from`, each as the header of the block that
+/// scheduled it (the first whose state holds the next set id: the runtime schedules a
+/// change and counts the set in the same block), the headers up to the first justified
+/// block at or after it — the node stores a justification, by the old set, at every
+/// enacted change — and that justification.
+pub async fn set_changes(gw: &Gateway, from: u64) -> Result<Vec<SetChange>, GatewayError> {
+	let chain = &gw.chain;
+	let head = chain.finalised_head().await?;
+	let finalised = chain.block_number(head).await? as u32;
+	let current: u64 = chain.api_at(head).grandpa_set_id().await?;
+	if from > current {
+		return Err(GatewayError::invalid("from", format!("the current set is {current}")));
+	}
+	let set_at = |n: u32| async move {
+		let hash = chain
+			.block_hash(n.into())
+			.await?
+			.ok_or_else(|| GatewayError::internal(format!("finalised block {n} has no hash")))?;
+		Ok::<u64, GatewayError>(chain.api_at(hash).grandpa_set_id().await?)
+	};
+	let mut changes = Vec::new();
+	let mut after = 0;
+	for set in from + 1..=current {
+		// Binary search: set ids only grow along the chain.
+		let (mut low, mut high) = (after, finalised);
+		while low < high {
+			let mid = low + (high - low) / 2;
+			if set_at(mid).await? >= set {
+				high = mid;
+			} else {
+				low = mid + 1;
+			}
+		}
+		let (enacted, _, justification) = chain
+			.justified_block(low..=finalised)
+			.await?
+			.ok_or(GatewayError::ProofNotReady(low.into()))?;
+		let mut headers = Vec::new();
+		for n in low..=enacted {
+			let hash = chain.block_hash(n.into()).await?.ok_or_else(|| {
+				GatewayError::internal(format!("finalised block {n} has no hash"))
+			})?;
+			headers.push(chain.header(hash).await?.encode());
+		}
+		changes.push(SetChange { headers, justification });
+		after = low;
+	}
+	Ok(changes)
 }
 
 /// The block whose state is proved and the justified block that finalises it.
@@ -148,6 +199,20 @@ impl Anchor {
 mod tests {
 	use medledger_runtime::Runtime;
 	use pallet_documents::{Document, DocumentStatus};
+
+	/// The verifier declares GRANDPA's digest log itself (no node crates): a scheduled
+	/// change must encode as `(1, next authorities, delay)`, what its set-change check reads.
+	#[test]
+	fn the_verifier_reads_grandpas_scheduled_change() {
+		use codec::Encode;
+		use sp_consensus_grandpa::{ConsensusLog, ScheduledChange};
+		let id = sp_core::ed25519::Public::from_raw([7; 32]);
+		let log = ConsensusLog::<u32>::ScheduledChange(ScheduledChange {
+			next_authorities: vec![(id.into(), 1)],
+			delay: 0,
+		});
+		assert_eq!(log.encode(), (1u8, vec![([7u8; 32], 1u64)], 0u32).encode());
+	}
 
 	/// The verifier declares the record's layout itself (it has no FRAME); it must decode
 	/// exactly what the pallet stores.

@@ -653,7 +653,7 @@ impl Hospital {
 			gateway: self.gateway.url(),
 			token: String::new(),
 			account: String::new(),
-			trust: dev_chain_spec(folder),
+			trust: raw_chain_spec(folder, "dev"),
 			ca_file: self.gateway.ca().map(PathBuf::from),
 		};
 		let identity = cli.ok(&["keys", "init"]);
@@ -731,14 +731,15 @@ impl TwoHospitals {
 	}
 }
 
-/// The dev chain's raw spec, written into `dir` (what a patient trusts the chain by).
-pub fn dev_chain_spec(dir: &std::path::Path) -> PathBuf {
+/// Chain `chain`'s (`dev`, `local`) raw spec, written into `dir` (what a patient trusts the
+/// chain by).
+pub fn raw_chain_spec(dir: &std::path::Path, chain: &str) -> PathBuf {
 	let built = Command::new(node_binary())
-		.args(["build-spec", "--chain", "dev", "--raw"])
+		.args(["build-spec", "--chain", chain, "--raw"])
 		.output()
 		.expect("build-spec");
 	assert!(built.status.success(), "build-spec: {}", String::from_utf8_lossy(&built.stderr));
-	let spec = dir.join("dev-spec.json");
+	let spec = dir.join(format!("{chain}-spec.json"));
 	std::fs::write(&spec, &built.stdout).expect("write the chain spec");
 	spec
 }

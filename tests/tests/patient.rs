@@ -145,7 +145,7 @@ impl Story {
 		let (cli, dir, doc) = (&self.cli, &self.dir, summary.doc);
 		let bundle = dir.join("patient/proof.json");
 		cli.ok(&["proof", &doc.to_string(), "--out", bundle.to_str().unwrap()]);
-		let spec = medledger_tests::dev_chain_spec(dir);
+		let spec = medledger_tests::raw_chain_spec(dir, "dev");
 		let trust = dir.join("patient/trust.json");
 		cli.ok(&[
 			"trust",

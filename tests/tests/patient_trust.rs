@@ -240,7 +240,7 @@ fn only_the_patients_own_key_statement_registers_her(world: &World) {
 		PatientCli { key_file: dir.join("key.json"), account: String::new(), ..world.cli.clone() };
 	let identity = cli.ok(&["keys", "init"]);
 	let her = account(identity["account"].as_str().unwrap());
-	let spec = medledger_tests::dev_chain_spec(&dir);
+	let spec = medledger_tests::raw_chain_spec(&dir, "dev");
 	let statement = |hospital: &str| {
 		let s = cli.ok(&[
 			"keys",

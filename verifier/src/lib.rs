@@ -19,10 +19,9 @@
 //! 5. the file: `BLAKE2b-256(salt ‖ file)` equals the record's commitment.
 //!
 //! What this proves: the validators holding more than two thirds of the trusted set's
-//! weight finalised a block in whose state the record, with that commitment, exists. What
-//! it does not: a trust file only follows the authority set it was made for; after the
-//! validators change (a council vote) a new trust file is needed — advancing one with
-//! set-change proofs is not supported yet.
+//! weight finalised a block in whose state the record, with that commitment, exists. A
+//! trust file names one authority set; after the validators change (a council vote) it is
+//! [advanced](set_change) set by set, each change proved by the set before it.
 //!
 //! [`verify_state`] makes steps 1–4 over any storage: a [state proof](state) of the facts
 //! the patient's CLI acts on.
@@ -32,11 +31,13 @@
 pub mod bundle;
 pub mod finality;
 pub mod record;
+pub mod set_change;
 pub mod state;
 pub mod trust;
 
 pub use bundle::{ProofBundle, BUNDLE_FORMAT};
 pub use record::{DocumentRecord, RecordStatus};
+pub use set_change::{advance, SetChange};
 pub use state::{verify_state, ProvenState, StateProof, STATE_FORMAT};
 pub use trust::{TrustedSet, TRUST_FORMAT};
 
@@ -74,7 +75,7 @@ pub enum Failure {
 	},
 	/// The bundle was signed by another authority set than the trusted one.
 	#[error(
-		"the bundle is signed by authority set {bundle} but the trust file holds set {trusted}"
+		"the bundle is signed by authority set {bundle} but the trust file holds set {trusted} (after a change of validators, advance the trust file: `medledger trust --advance`)"
 	)]
 	WrongAuthoritySet {
 		/// The bundle's set id.
@@ -158,6 +159,9 @@ pub enum Failure {
 	/// The bundle's record differs from the value the proof shows.
 	#[error("the bundle's record of document {0} differs from the record proved on chain (a field was altered)")]
 	RecordMismatch(u64),
+	/// A set change does not hand the trusted set over to a next one.
+	#[error("the authority set change is not valid: {0}")]
+	SetChangeInvalid(String),
 	/// A file was given but the bundle carries no salt.
 	#[error("the bundle has no salt, so the file cannot be checked (get the bundle as someone who may read the document)")]
 	SaltMissing,
@@ -168,13 +172,13 @@ pub enum Failure {
 
 impl Failure {
 	/// The process exit code `medledger verify` uses (0 is success, 2 a usage error):
-	/// 3 malformed input, 4 another chain or authority set, 5 finality (justification),
+	/// 3 malformed input, 4 another chain or authority set (or an invalid set change), 5 finality (justification),
 	/// 6 header or header chain, 7 storage proof or record, 8 the file or salt.
 	pub fn exit_code(&self) -> i32 {
 		use Failure::*;
 		match self {
 			Malformed(_) => 3,
-			WrongChain { .. } | WrongAuthoritySet { .. } => 4,
+			WrongChain { .. } | WrongAuthoritySet { .. } | SetChangeInvalid(_) => 4,
 			AuthorityOutsideSet { .. }
 			| DuplicateSignature { .. }
 			| BadSignature { .. }
@@ -193,6 +197,7 @@ impl Failure {
 			Malformed(_) => "malformed",
 			WrongChain { .. } => "wrongChain",
 			WrongAuthoritySet { .. } => "wrongAuthoritySet",
+			SetChangeInvalid(_) => "setChangeInvalid",
 			AuthorityOutsideSet { .. } => "authorityOutsideSet",
 			DuplicateSignature { .. } => "duplicateSignature",
 			BadSignature { .. } => "badSignature",

@@ -94,12 +94,16 @@ fn sign(by: &SigningKey, target: &Header, set_id: u64) -> SignedPrecommit {
 }
 
 fn justification(target: &Header, signers: &[u8]) -> Justification {
+	justification_in_set(target, signers, 0)
+}
+
+fn justification_in_set(target: &Header, signers: &[u8], set_id: u64) -> Justification {
 	Justification {
 		round: ROUND,
 		commit: finality_grandpa::Commit {
 			target_hash: target.hash(),
 			target_number: target.number(),
-			precommits: signers.iter().map(|seed| sign(&key(*seed), target, 0)).collect(),
+			precommits: signers.iter().map(|seed| sign(&key(*seed), target, set_id)).collect(),
 		},
 		votes_ancestries: Vec::new(),
 	}
@@ -337,4 +341,75 @@ fn a_state_proof_with_an_altered_value_or_finality_is_refused() {
 	let mut other = state_proof();
 	other.format = BUNDLE_FORMAT.into();
 	assert!(matches!(verify_state(&other, &trusted()), Err(Failure::Malformed(_))));
+}
+
+/// GRANDPA's digest log scheduling `seeds`' keys (weight 1 each) after `delay` blocks, as
+/// `sp_consensus_grandpa::ConsensusLog::ScheduledChange` encodes (index 1); `forced` is
+/// `ForcedChange` (index 2).
+fn scheduling(seeds: &[u8], forced: bool) -> Vec<u8> {
+	let next: Vec<([u8; 32], u64)> =
+		seeds.iter().map(|s| (key(*s).verifying_key().to_bytes(), 1)).collect();
+	match forced {
+		false => (1u8, next, 0u32).encode(),
+		true => (2u8, 0u32, next, 0u32).encode(),
+	}
+}
+
+/// Block 20 schedules (with no delay) the handover from set 0 (seeds 1–4) to `next`,
+/// justified by `signers` voting in set `set_id`.
+fn set_change(log: Option<Vec<u8>>, signers: &[u8], set_id: u64) -> SetChange {
+	let mut block = header([4; 32], 20, [0; 32]);
+	block.digest.extend(log.map(|log| DigestItem::Consensus(*b"FRNK", log)));
+	SetChange {
+		headers: vec![block.encode()],
+		justification: justification_in_set(&block, signers, set_id).encode(),
+	}
+}
+
+#[test]
+fn a_set_change_signed_by_the_trusted_set_advances_it() {
+	let change = set_change(Some(scheduling(&[5, 6, 7], false)), &[1, 2, 3], 0);
+	let next = advance(&trusted(), &change).unwrap();
+	assert_eq!(next.set_id, 1);
+	assert_eq!(next.genesis_hash, GENESIS);
+	let ids: Vec<_> = next.authorities.iter().map(|a| a.id).collect();
+	assert_eq!(ids, [5, 6, 7].map(|s| key(s).verifying_key().to_bytes()));
+
+	// A bundle the new set signs verifies with the advanced trust, not with the original.
+	let mut b = bundle();
+	let finalised = finality::decode_header(b.headers.last().unwrap()).unwrap();
+	b.finality = bundle::FinalityPart {
+		set_id: 1,
+		justification: justification_in_set(&finalised, &[5, 6, 7], 1).encode(),
+	};
+	assert!(verify(&b, &next, Some(FILE)).is_ok());
+	assert!(matches!(
+		verify(&b, &trusted(), Some(FILE)),
+		Err(Failure::WrongAuthoritySet { bundle: 1, trusted: 0 })
+	));
+}
+
+#[test]
+fn a_forged_set_change_is_refused() {
+	let next = Some(scheduling(&[5, 6, 7], false));
+	// Signed by the keys it hands over to, not by the trusted set.
+	let by_itself = set_change(next.clone(), &[5, 6, 7], 0);
+	assert!(matches!(advance(&trusted(), &by_itself), Err(Failure::AuthorityOutsideSet { .. })));
+	// Too few of the trusted set.
+	let too_few = set_change(next.clone(), &[1, 2], 0);
+	assert!(matches!(advance(&trusted(), &too_few), Err(Failure::TooFewSignatures { .. })));
+	// The next authorities swapped after the trusted set signed the header.
+	let mut swapped = set_change(next.clone(), &[1, 2, 3], 0);
+	let mut header = finality::decode_header(&swapped.headers[0]).unwrap();
+	header.digest = vec![DigestItem::Consensus(*b"FRNK", scheduling(&[8, 9, 10], false))];
+	swapped.headers[0] = header.encode();
+	assert!(matches!(advance(&trusted(), &swapped), Err(Failure::NotFinalised { .. })));
+	// A header that schedules nothing, and a forced change.
+	let nothing = set_change(None, &[1, 2, 3], 0);
+	assert!(matches!(advance(&trusted(), &nothing), Err(Failure::SetChangeInvalid(_))));
+	let forced = set_change(Some(scheduling(&[5, 6, 7], true)), &[1, 2, 3], 0);
+	assert!(matches!(advance(&trusted(), &forced), Err(Failure::SetChangeInvalid(_))));
+	// Signed in another set's round.
+	let other_set = set_change(next, &[1, 2, 3], 1);
+	assert!(matches!(advance(&trusted(), &other_set), Err(Failure::BadSignature { .. })));
 }

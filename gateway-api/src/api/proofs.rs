@@ -7,7 +7,7 @@ use crate::{
 	access::{Ownership, ANY, TRAIL_READERS},
 	values::{Account, Purpose},
 };
-pub use medledger_verifier::{bundle::ProofBundle, StateProof};
+pub use medledger_verifier::{bundle::ProofBundle, SetChange, StateProof};
 
 namespace! {
 	/// Proofs of documents' anchors.
@@ -37,4 +37,9 @@ namespace! {
 	/// justified block (patients: their own).
 	#[method("trail_proof", callers = TRAIL_READERS, owns = Ownership::Patient)]
 	fn trail_proof("patient" patient: Account) -> StateProof;
+
+	/// The changes of GRANDPA authority set since set `from`, in order, each proved by the
+	/// set before it (`medledger trust --advance` follows them from the chain spec's set).
+	#[method("authority_setChanges", callers = ANY, owns = Ownership::None)]
+	fn authority_set_changes("from" from: u64) -> Vec<SetChange>;
 }

@@ -6,7 +6,7 @@ use crate::access::Caller;
 use jsonrpsee::{core::RpcResult, Extensions};
 use medledger_chain_client::facts::Fact;
 use medledger_gateway_api::{
-	api::proofs::{ProofBundle, ProofsApiServer, StateProof},
+	api::proofs::{ProofBundle, ProofsApiServer, SetChange, StateProof},
 	values::{Account, Purpose},
 	GatewayError,
 };
@@ -54,5 +54,9 @@ impl ProofsApiServer for Portal {
 
 	async fn trail_proof(&self, _: &Extensions, patient: Account) -> RpcResult<StateProof> {
 		Ok(crate::proof::state(self, Fact::Trail(patient.0)).await?)
+	}
+
+	async fn authority_set_changes(&self, _: &Extensions, from: u64) -> RpcResult<Vec<SetChange>> {
+		Ok(crate::proof::set_changes(self, from).await?)
 	}
 }
