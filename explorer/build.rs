@@ -18,9 +18,14 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 fn main() {
 	let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
 	let root = manifest.parent().expect("explorer/ is inside the workspace");
-	for watched in
-		["explorer/assets", "explorer/wasm/src", "explorer/wasm/Cargo.toml", "primitives/src"]
-	{
+	for watched in [
+		"explorer/assets",
+		"explorer/wasm/src",
+		"explorer/wasm/Cargo.toml",
+		"primitives/src",
+		"verifier/src",
+		"verifier/Cargo.toml",
+	] {
 		println!("cargo:rerun-if-changed={}", root.join(watched).display());
 	}
 	let out = PathBuf::from(env::var("OUT_DIR").expect("set by cargo"));

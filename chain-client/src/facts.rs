@@ -123,4 +123,12 @@ mod tests {
 			assert_eq!(super::keys::document(id), medledger_verifier::record::storage_key(id));
 		}
 	}
+
+	#[test]
+	fn a_trails_key_is_the_one_the_explorer_proves() {
+		for patient in [[0u8; 32], [7; 32]] {
+			let key = super::keys::trail(&patient.into());
+			assert_eq!(key, medledger_verifier::state::trail_key(&patient));
+		}
+	}
 }

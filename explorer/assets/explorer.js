@@ -10,6 +10,8 @@
 import initTrailCheck, { checkTrail as wasmCheckTrail } from './trail_check.js';
 
 const TOKEN_KEY = 'medledger-explorer-token';
+// The consortium's trust file, kept across visits: the auditor loads it once.
+const TRUST_KEY = 'medledger-explorer-trust';
 const page = document.getElementById('page');
 let refresh = null; // the live page's timer, stopped on navigation
 
@@ -307,15 +309,39 @@ const pages = {
       if (!next.entries.length) break;
       entries.push(...next.entries);
     }
-    const request = { patient: account, trusted, entries: entries.filter((e) => e.seq <= trusted.seq).map((e) => ({ seq: e.seq, record: e.record })) };
+    const request = { patient: account, trusted, entries: entries.map((e) => ({ seq: e.seq, record: e.record })) };
+    // With the consortium's trust file loaded, the head is the one proved on chain (at the
+    // last justified block), not the gateway's word.
+    const trust = localStorage.getItem(TRUST_KEY);
+    let proofNote = null;
+    if (trust) {
+      try {
+        request.proof = { state: await rpc('trail_proof', { patient: account }), trust };
+      } catch (error) {
+        proofNote = `No proof of the head yet (${error.message}): checked against the gateway's head.`;
+      }
+    }
     const check = await checkTrail(request);
+    const against = check.proven
+      ? `the head proved at block #${check.proven.block} (GRANDPA authority set ${check.proven.setId}, checked in this browser against your trust file)`
+      : `the gateway's head at block #${first.at.number} (not proved: load the consortium's trust file to check the head too)`;
     const banner = check.verified
       ? el('div', { class: 'check verified', 'data-testid': 'trail-check' },
-          `Trail complete: ${check.entries.length} entries verified against the chain's head at block #${first.at.number}.`,
-          el('span', { class: 'detail' }, 'Recomputed in this browser from the records as stored: no entry missing, reordered or altered.'))
+          `Trail complete: ${check.entries.length} entries verified against ${against}.`,
+          el('span', { class: 'detail' }, proofNote ?? 'Recomputed in this browser from the records as stored: no entry missing, reordered or altered.'))
       : el('div', { class: 'check broken', 'data-testid': 'trail-check' },
           check.brokenAt ? `Trail broken at entry ${check.brokenAt}.` : 'Trail broken.',
           el('span', { class: 'detail' }, check.problem));
+    const trustInput = el('input', { type: 'file', accept: '.json,application/json', 'data-testid': 'trust-file' });
+    trustInput.addEventListener('change', async () => {
+      const file = trustInput.files[0];
+      if (!file) return;
+      localStorage.setItem(TRUST_KEY, await file.text());
+      route();
+    });
+    const trustCard = el('p', { class: 'muted', 'data-testid': 'trust' },
+      trust ? 'Trust file loaded (kept in this browser). Replace it: ' : "Load the consortium's trust file (or raw chain spec) to prove the trail's head: ",
+      trustInput);
     const [documents, consents] = await Promise.all([
       rpc('document_list', { patient: account, limit: 1000 }),
       rpc('consent_list', { patient: account, limit: 1000 }),
@@ -323,7 +349,8 @@ const pages = {
     return [
       el('h1', {}, 'Patient ', el('span', { class: 'mono' }, account)),
       banner,
-      el('h2', {}, `Audit trail (${check.entries.length} entries, head ${short(trusted.head)})`),
+      trustCard,
+      el('h2', {}, `Audit trail (${check.entries.length} entries, head ${short(check.head?.head ?? trusted.head)})`),
       auditTable(check.entries, names, { broken: check.brokenAt, testid: 'trail' }),
       el('h2', {}, 'Documents'),
       table(documentHeadings, documents.map((d) => documentRow(d, names)), 'No documents.', 'patient-documents'),

@@ -159,6 +159,7 @@ impl Scenario {
 			},
 			"consents": { "granted": consents.granted, "denied": consents.denied },
 			"trailLength": trail_length,
+			"trustFile": self.cli.trust,
 			"staff": { "h2Admin": BOB },
 			"output": output(),
 		})

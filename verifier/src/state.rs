@@ -26,6 +26,13 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use sp_trie::{LayoutV1, MemoryDB};
 
+/// The storage key of `patient`'s trail head (`Audit.Trails`, `Blake2_128Concat`), computed
+/// without FRAME; the chain client's tests check it is the runtime's.
+pub fn trail_key(patient: &[u8; 32]) -> Vec<u8> {
+	use sp_crypto_hashing::{blake2_128, twox_128};
+	[&twox_128(b"Audit")[..], &twox_128(b"Trails"), &blake2_128(patient), patient].concat()
+}
+
 /// Format tag of a state proof.
 pub const STATE_FORMAT: &str = "medledger-state/1";
 

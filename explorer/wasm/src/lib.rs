@@ -9,6 +9,12 @@
 //! gateway's JSON about them, so a list with an entry dropped, reordered or altered shows as
 //! broken at that entry.
 //!
+//! The head itself is checked too when the auditor has loaded the consortium's trust file
+//! (kept in the browser): the page passes the gateway's `trail_proof` and the trust file,
+//! and [`medledger_verifier::verify_state`] proves the head at a block GRANDPA finalised
+//! under the trusted authority set — so a gateway that drops the newest entries and moves
+//! the head back is caught as well. The answer says which block and set it was proved at.
+//!
 //! [`check`] is the whole logic (tested natively); on `wasm32` it is exported to the page
 //! through wasm-bindgen as `checkTrail`, JSON text in and out.
 
@@ -29,10 +35,25 @@ const SS58_PREFIX: u8 = 42;
 pub struct Request {
 	/// The patient, in SS58 (as the auditor asked for them).
 	pub patient: String,
-	/// The trail's head at a block: the last sequence number and the hash after it.
+	/// The trail's head at a block as the gateway reports it: the last sequence number and
+	/// the hash after it (used when no proof is given).
 	pub trusted: Head,
 	/// The entries from sequence number 1, each with its SCALE-encoded `AuditRecord`.
 	pub entries: Vec<Entry>,
+	/// The gateway's state proof of the trail head (`trail_proof`) and the auditor's trust
+	/// file (or raw chain spec) text: given both, the head is the proven one.
+	#[serde(default)]
+	pub proof: Option<Proven>,
+}
+
+/// A trail head's proof and what it is checked against.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Proven {
+	/// The state proof.
+	pub state: medledger_verifier::StateProof,
+	/// The trust file's text.
+	pub trust: String,
 }
 
 /// A trail head as the gateway reports it.
@@ -70,11 +91,22 @@ fn check_request(request: &str) -> Result<Value, String> {
 	let request: Request =
 		serde_json::from_str(request).map_err(|e| format!("unreadable request: {e}"))?;
 	let patient = ss58_decode(&request.patient).ok_or("the patient is not an SS58 account")?;
-	let trusted_head = bytes32(&request.trusted.head).ok_or("the trusted head is not 32 bytes")?;
-	let trusted = TrailHead { seq: request.trusted.seq, head: trusted_head };
+	let (trusted, proven) = match &request.proof {
+		Some(proof) => {
+			let (head, at) = proven_head(&patient, proof).map_err(|failure| {
+				format!("the gateway's answer does not match the chain: {failure}")
+			})?;
+			(head, json!({ "block": at.0, "setId": at.1 }))
+		}
+		None => {
+			let head = bytes32(&request.trusted.head).ok_or("the trusted head is not 32 bytes")?;
+			(TrailHead { seq: request.trusted.seq, head }, Value::Null)
+		}
+	};
 
 	let mut records: Vec<SequencedRecord<[u8; 32]>> = Vec::new();
-	for entry in &request.entries {
+	// Entries after the head being checked against are left for a later check.
+	for entry in request.entries.iter().filter(|e| e.seq <= trusted.seq) {
 		let decoded = hex::decode(entry.record.trim_start_matches("0x"))
 			.ok()
 			// Nothing may follow the record: appended bytes are an alteration too.
@@ -106,7 +138,26 @@ fn check_request(request: &str) -> Result<Value, String> {
 		"brokenAt": broken_at,
 		"problem": problem,
 		"entries": shown,
+		"head": { "seq": trusted.seq, "head": format!("0x{}", hex::encode(trusted.head)) },
+		"proven": proven,
 	}))
+}
+
+/// `patient`'s trail head proved by `proof` against its trust file; the block (number) and
+/// authority set (id) it was proved at.
+fn proven_head(
+	patient: &[u8; 32],
+	proof: &Proven,
+) -> Result<(TrailHead, (u32, u64)), medledger_verifier::Failure> {
+	use medledger_verifier::{state::trail_key, verify_state, Failure, TrustedSet};
+	let trusted = TrustedSet::from_json(&proof.trust)?;
+	let state = verify_state(&proof.state, &trusted)?;
+	let head = match state.read(&trail_key(patient))? {
+		None => TrailHead::default(),
+		Some(bytes) => TrailHead::decode_all(&mut &bytes[..])
+			.map_err(|_| Failure::Malformed("the proved trail head does not decode".into()))?,
+	};
+	Ok((head, (state.block.1, trusted.set_id)))
 }
 
 /// The entry number a trail error points at, and what it means.
@@ -267,6 +318,34 @@ mod tests {
 			"trusted": { "seq": head.seq, "head": format!("0x{}", hex::encode(head.head)) },
 			"entries": entries,
 		})
+	}
+
+	#[test]
+	fn a_head_proof_that_does_not_verify_names_the_gateway() {
+		let mut forged = request(4);
+		let hex = |n: usize| format!("0x{}", "00".repeat(n));
+		forged["proof"] = json!({
+			"state": {
+				"format": medledger_verifier::STATE_FORMAT,
+				"genesisHash": hex(32),
+				"block": { "number": 9, "hash": hex(32), "header": hex(4) },
+				"storageProof": [],
+				"headers": [],
+				"finality": { "setId": 0, "justification": hex(8) },
+			},
+			"trust": json!({
+				"format": medledger_verifier::TRUST_FORMAT,
+				"genesisHash": hex(32),
+				"setId": 0,
+				"authorities": [{ "id": hex(32), "weight": 1 }],
+			})
+			.to_string(),
+		});
+		let answer = check(&forged.to_string());
+		assert_eq!(answer["verified"], false, "{answer}");
+		let problem = answer["problem"].as_str().unwrap();
+		assert!(problem.contains("does not match the chain"), "{answer}");
+		assert!(answer["entries"].as_array().unwrap().is_empty(), "nothing shown as verified");
 	}
 
 	#[test]

@@ -175,15 +175,33 @@ try {
   await open(`patient/${patient}`, 'patient');
   const check = page.locator('[data-testid=trail-check]');
   assert.match(await check.getAttribute('class'), /verified/);
-  assert.match(await check.innerText(), /Trail complete: \d+ entries verified/);
+  assert.match(await check.innerText(), /Trail complete: \d+ entries verified against the gateway's head/);
   const rows = await page.locator('[data-testid=trail] tbody tr').count();
   assert.ok(rows >= scenario.trailLength, `${rows} rows, trail of ${scenario.trailLength}`);
   assert.equal(await page.locator('[data-testid=patient-documents] tbody tr').count(), 3);
   assert.match(await text('[data-testid=patient-documents]'), new RegExp(`document ${documents.lab}[\\s\\S]*11502-2`));
   await screenshot('patient');
 
+  // ---- with the consortium's trust file loaded (kept in the browser), the head is proved:
+  // checked in the page's Wasm against a GRANDPA justification of the trusted set.
+  step('trail head proved');
+  await page.setInputFiles('[data-testid=trust-file]', scenario.trustFile);
+  let proved = null;
+  for (let tries = 0; tries < 30 && !proved; tries++) {
+    await open('organisations', 'organisations'); // leave, so the patient page loads afresh
+    await open(`patient/${patient}`, 'patient');
+    const verdict = await check.innerText();
+    const complete = verdict.match(/Trail complete: (\d+) entries verified against the head proved at block #\d+ \(GRANDPA authority set 0/);
+    // The proof is of the last justified block: wait until it covers the whole trail.
+    if (complete && Number(complete[1]) >= scenario.trailLength) proved = Number(complete[1]);
+    else await page.waitForTimeout(2000);
+  }
+  assert.ok(proved, `the head was never proved: ${await check.innerText()}`);
+  await screenshot('patient-proved');
+
   // ---- the completeness check flags a tampered list: the gateway's answer is altered on
-  // its way to the page (an entry dropped, then an entry's bytes changed).
+  // its way to the page (an entry dropped, then an entry's bytes changed, then the newest
+  // entry dropped with the head moved back before it — caught only by the proof).
   step('tampered trails');
   const tamper = async (alter) => {
     await page.route(`${new URL(url).origin}/`, async (route) => {
@@ -191,7 +209,7 @@ try {
       const response = await route.fetch();
       if (body?.method !== 'audit_trail') return route.fulfill({ response });
       const json = await response.json();
-      alter(json.result.entries);
+      alter(json.result);
       return route.fulfill({ response, json });
     });
     await open(`organisations`, 'organisations'); // leave, so the patient page loads afresh
@@ -200,12 +218,12 @@ try {
     await page.unrouteAll({ behavior: 'wait' });
     return verdict;
   };
-  const dropped = await tamper((entries) => entries.splice(2, 1));
+  const dropped = await tamper((trail) => trail.entries.splice(2, 1));
   assert.match(dropped.class, /broken/);
   assert.match(dropped.text, /Trail broken at entry 3\./);
   assert.match(dropped.text, /entry 3 is missing/);
   await screenshot('trail-broken-missing');
-  const altered = await tamper((entries) => {
+  const altered = await tamper(({ entries }) => {
     // The second-to-last byte of the entry before its 32-byte head: part of its time.
     const record = entries[3].record;
     const at = record.length - 66;
@@ -216,6 +234,15 @@ try {
   assert.match(altered.text, /altered/);
   assert.equal(await page.locator('[data-testid=trail] tr.broken').getAttribute('data-seq'), '4');
   await screenshot('trail-broken-altered');
+  const hidden = await tamper((trail) => {
+    trail.entries.splice(proved - 1);
+    trail.head.seq = proved - 1;
+    trail.head.head = trail.entries.at(-1).head;
+  });
+  assert.match(hidden.class, /broken/);
+  assert.match(hidden.text, new RegExp(`Trail broken at entry ${proved}\\.`));
+  assert.match(hidden.text, /chain's head is at entry/);
+  await screenshot('trail-broken-head-moved');
 
   // ---- organisation: documents, consents, audit, and the compliance export (CSV, FHIR).
   step('organisation');
