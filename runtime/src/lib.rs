@@ -103,12 +103,14 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: alloc::borrow::Cow::Borrowed("medledger"),
 	authoring_version: 1,
 	// 101: `consent.grant` names the hash of the terms granted; `consortium.register_member`
-	// carries the member's signed key statement.
-	spec_version: 101,
+	// carries the member's signed key statement. 102: so does `admit_organisation`, for the
+	// delegate's key.
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	// 2: `consent.grant` and `consortium.register_member` take new arguments.
-	transaction_version: 2,
+	// 2: `consent.grant` and `consortium.register_member` take new arguments; 3:
+	// `consortium.admit_organisation` too.
+	transaction_version: 3,
 	system_version: 1,
 };
 

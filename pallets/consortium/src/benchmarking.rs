@@ -55,13 +55,21 @@ mod benchmarks {
 		fill::<T>();
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let delegate: T::AccountId = account("new-delegate", 0, 0);
+		let delegate = T::BenchmarkHelper::signer();
+		let statement = KeyStatement {
+			account: &delegate,
+			encryption_key: &[2; 32],
+			registrar: None,
+			genesis: Consortium::<T>::genesis_hash(),
+		};
+		let proof = T::BenchmarkHelper::sign(&delegate, &statement.message());
 		#[extrinsic_call]
 		_(
 			origin as T::RuntimeOrigin,
 			name::<T>(),
 			delegate.clone(),
 			[2; 32],
+			proof,
 			Some(account("new-validator", 0, 0)),
 			nodes::<T>(),
 		);

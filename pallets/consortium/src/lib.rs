@@ -492,8 +492,9 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Admit a hospital. Its delegate becomes its first administrator and joins the
-		/// council; its validator (if any) joins the validator set at the next-but-one
-		/// session once it has set session keys.
+		/// council, with the encryption key of its own signed statement
+		/// ([`KeyStatement`], no registering hospital); its validator (if any) joins the
+		/// validator set at the next-but-one session once it has set session keys.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::admit_organisation())]
 		pub fn admit_organisation(
@@ -501,10 +502,24 @@ pub mod pallet {
 			name: BoundedVec<u8, T::MaxNameLength>,
 			delegate: T::AccountId,
 			delegate_encryption_key: EncryptionKey,
+			delegate_key_proof: T::KeySignature,
 			validator: Option<T::AccountId>,
 			nodes: BoundedVec<NodeKey, T::MaxNodesPerOrganisation>,
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
+			// The delegate's own statement that the key is theirs, for the consortium (no
+			// registering hospital) on this chain: a council cannot give a delegate a key
+			// the delegate does not hold.
+			let statement = KeyStatement {
+				account: &delegate,
+				encryption_key: &delegate_encryption_key,
+				registrar: None,
+				genesis: Self::genesis_hash(),
+			};
+			ensure!(
+				delegate_key_proof.verify(&statement.message()[..], &delegate),
+				Error::<T>::BadKeyProof
+			);
 			Self::with_council_update(|| {
 				Self::do_admit(name, delegate, delegate_encryption_key, validator, nodes)
 			})

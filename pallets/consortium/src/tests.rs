@@ -39,6 +39,7 @@ fn admit_h3() -> DispatchResultLike {
 		name(b"H3"),
 		50,
 		key(50),
+		proof(50, key(50), None),
 		Some(51),
 		vec![node(3)].try_into().unwrap(),
 	)
@@ -77,6 +78,7 @@ fn admit_organisation_by_vote_only() {
 				name(b"H3"),
 				50,
 				key(50),
+				proof(50, key(50), None),
 				None,
 				Default::default()
 			),
@@ -103,6 +105,7 @@ fn admit_organisation_rejects_bad_input() {
 				name(b""),
 				50,
 				key(50),
+				proof(50, key(50), None),
 				None,
 				Default::default()
 			),
@@ -114,6 +117,7 @@ fn admit_organisation_rejects_bad_input() {
 				name(b"H3"),
 				PATIENT,
 				key(50),
+				proof(PATIENT, key(50), None),
 				None,
 				Default::default()
 			),
@@ -125,6 +129,7 @@ fn admit_organisation_rejects_bad_input() {
 				name(b"H3"),
 				50,
 				key(50),
+				proof(50, key(50), None),
 				Some(H1_VALIDATOR),
 				Default::default()
 			),
@@ -136,6 +141,7 @@ fn admit_organisation_rejects_bad_input() {
 				name(b"Hx"),
 				100 + i,
 				key(9),
+				proof(100 + i, key(9), None),
 				None,
 				Default::default()
 			));
@@ -308,6 +314,32 @@ fn a_key_is_registered_only_with_its_members_own_statement() {
 			assert_noop!(register(proof), Error::<Test>::BadKeyProof);
 		}
 		assert_ok!(register(proof(60, key(6), Some(1))));
+	});
+}
+
+/// The council cannot admit a hospital with a delegate key the delegate did not sign for
+/// the consortium: not another account's statement, one for another key, or one made for a
+/// hospital's registration.
+#[test]
+fn a_delegate_key_is_admitted_only_with_the_delegates_own_statement() {
+	build_and_execute(|| {
+		let admit = |proof| {
+			Consortium::admit_organisation(
+				RuntimeOrigin::root(),
+				name(b"H3"),
+				50,
+				key(50),
+				proof,
+				None,
+				Default::default(),
+			)
+		};
+		for forged in
+			[proof(51, key(50), None), proof(50, key(51), None), proof(50, key(50), Some(1))]
+		{
+			assert_noop!(admit(forged), Error::<Test>::BadKeyProof);
+		}
+		assert_ok!(admit(proof(50, key(50), None)));
 	});
 }
 
