@@ -96,11 +96,7 @@ pub async fn set_changes(gw: &Gateway, from: u64) -> Result<Vec<SetChange>, Gate
 		return Err(GatewayError::invalid("from", format!("the current set is {current}")));
 	}
 	let set_at = |n: u32| async move {
-		let hash = chain
-			.block_hash(n.into())
-			.await?
-			.ok_or_else(|| GatewayError::internal(format!("finalised block {n} has no hash")))?;
-		Ok::<u64, GatewayError>(chain.api_at(hash).grandpa_set_id().await?)
+		Ok::<u64, GatewayError>(chain.api_at(finalised_hash(gw, n).await?).grandpa_set_id().await?)
 	};
 	let mut changes = Vec::new();
 	let mut after = 0;
@@ -119,17 +115,31 @@ pub async fn set_changes(gw: &Gateway, from: u64) -> Result<Vec<SetChange>, Gate
 			.justified_block(low..=finalised)
 			.await?
 			.ok_or(GatewayError::ProofNotReady(low.into()))?;
-		let mut headers = Vec::new();
-		for n in low..=enacted {
-			let hash = chain.block_hash(n.into()).await?.ok_or_else(|| {
-				GatewayError::internal(format!("finalised block {n} has no hash"))
-			})?;
-			headers.push(chain.header(hash).await?.encode());
-		}
+		let headers = encoded_headers(gw, low..=enacted).await?;
 		changes.push(SetChange { headers, justification });
 		after = low;
 	}
 	Ok(changes)
+}
+
+/// The hash of finalised block `n`.
+async fn finalised_hash(gw: &Gateway, n: u32) -> Result<H256, GatewayError> {
+	gw.chain
+		.block_hash(n.into())
+		.await?
+		.ok_or_else(|| GatewayError::internal(format!("finalised block {n} has no hash")))
+}
+
+/// The SCALE headers of finalised blocks `numbers`, ascending.
+async fn encoded_headers(
+	gw: &Gateway,
+	numbers: std::ops::RangeInclusive<u32>,
+) -> Result<Vec<Vec<u8>>, GatewayError> {
+	let mut headers = Vec::new();
+	for n in numbers {
+		headers.push(gw.chain.header(finalised_hash(gw, n).await?).await?.encode());
+	}
+	Ok(headers)
 }
 
 /// The block whose state is proved and the justified block that finalises it.
@@ -176,13 +186,7 @@ impl Anchor {
 	async fn finality(self, gw: &Gateway) -> Result<Finality, GatewayError> {
 		let chain = &gw.chain;
 		let header = chain.header(self.block).await?;
-		let mut headers = Vec::new();
-		for n in self.number + 1..=self.justified.0 {
-			let hash = chain.block_hash(n.into()).await?.ok_or_else(|| {
-				GatewayError::internal(format!("finalised block {n} has no hash"))
-			})?;
-			headers.push(chain.header(hash).await?.encode());
-		}
+		let headers = encoded_headers(gw, self.number + 1..=self.justified.0).await?;
 		let justified_parent = chain.header(self.justified.1).await?.parent_hash;
 		let set_id: u64 = chain.api_at(justified_parent).grandpa_set_id().await?;
 		let genesis =
