@@ -13,7 +13,7 @@ use medledger_primitives::{
 };
 use medledger_runtime::{AccountId, BlockNumber, Runtime};
 use pallet_audit::{EntryRef, PlacedRecord};
-use pallet_consent::{Access, Consent, KeyWrap};
+use pallet_consent::{Access, Consent, KeyWrap, PatientWrap};
 use pallet_consortium::{Member, OrgId, OrganisationOf};
 use pallet_documents::Document;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
@@ -194,6 +194,14 @@ impl RuntimeApi<'_> {
 		org: OrgId,
 	) -> Result<Option<KeyWrap<Runtime>>, ChainError> {
 		self.call("ConsentApi_key_wrap", (document, org)).await
+	}
+
+	/// The data key of `document` re-wrapped to its patient's key after a key change.
+	pub async fn patient_wrap(
+		&self,
+		document: DocId,
+	) -> Result<Option<PatientWrap<Runtime>>, ChainError> {
+		self.call("ConsentApi_patient_wrap", document).await
 	}
 
 	// AuditApi

@@ -63,6 +63,15 @@ impl PatientKeys {
 		PatientKeys { signing, encryption: StaticSecret::random_from_rng(rand::rngs::OsRng) }
 	}
 
+	/// The same account with a fresh encryption key (a key change: the signing key stays,
+	/// for it is the account).
+	pub fn with_new_encryption_key(&self) -> Self {
+		PatientKeys {
+			signing: self.signing,
+			encryption: StaticSecret::random_from_rng(rand::rngs::OsRng),
+		}
+	}
+
 	/// The patient's account.
 	pub fn account(&self) -> AccountId32 {
 		self.signing.public().0.into()

@@ -129,6 +129,15 @@ enum KeysCommand {
 		#[arg(long)]
 		hospital: u32,
 	},
+	/// Change my encryption key: writes a new key file (same account, new encryption key)
+	/// and registers the new key on chain. The hospitals that issued my documents then wrap
+	/// their keys to it, so the new file alone opens them; keep the old file until `fetch`
+	/// works with the new one.
+	Rotate {
+		/// Where to write the new key file (it must not exist yet).
+		#[arg(long)]
+		out: PathBuf,
+	},
 }
 
 fn main() -> ExitCode {
@@ -227,6 +236,28 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 				println!("Give this to hospital {hospital}'s administrator to register you:");
 				println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 			});
+		}
+		Command::Keys(KeysCommand::Rotate { out }) => {
+			let passphrase = passphrase(false)?;
+			let new = PatientKeys::open(&cli.key_file, &passphrase)?.with_new_encryption_key();
+			let gw = gateway()?;
+			// The new key is kept before the chain knows it, so it is never lost.
+			new.save(out, &passphrase)?;
+			let written = patient::change_key(&gw, &new).with_context(|| {
+				format!(
+					"the new key file {} was written but the key is not registered; your old \
+					 key file still opens your documents",
+					out.display()
+				)
+			})?;
+			let identity = serde_json::to_value(new.identity())?;
+			show(
+				json!({ "ok": true, "keyFile": out, "identity": identity, "relayed": written }),
+				&|v| {
+					println!("Encryption key changed; the new key file is {}.", out.display());
+					print_identity(&v["identity"]);
+				},
+			);
 		}
 		Command::Documents => {
 			let docs = patient::documents(&gateway()?, &me()?)?;

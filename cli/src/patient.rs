@@ -18,6 +18,7 @@ use medledger_gateway_api::{
 		audit::{AuditApiClient, TrailEntry},
 		consent::{Consent, ConsentApiClient, ConsentStatus as Listed},
 		documents::{Document, DocumentStatus, DocumentsApiClient},
+		members::MembersApiClient,
 		proofs::ProofsApiClient,
 	},
 	convert,
@@ -53,15 +54,36 @@ pub fn documents(gw: &Gateway, patient: &AccountId32) -> anyhow::Result<Vec<Docu
 }
 
 /// The data key of the patient's document `id`, unwrapped with their key, and the envelope.
+/// The envelope wraps it to the key they had when it was anchored; after a key change, the
+/// issuing hospital's wrap to the new key (on chain) does. A wrap a gateway makes up opens to
+/// a key that does not decrypt the envelope, or (with the envelope swapped too) to a file
+/// whose commitment is not the proven one: [`fetch`] refuses both.
 fn own_key(
 	gw: &Gateway,
 	keys: &PatientKeys,
 	id: u64,
 ) -> anyhow::Result<(medledger_envelope::DataKey, Vec<u8>)> {
-	let envelope = gw.run(gw.client.document_envelope(id))?.envelope.0;
-	let key = medledger_envelope::unwrap_own(&envelope, &keys.encryption)
-		.map_err(|_| anyhow!("document {id}'s envelope holds no key wrap for this key file"))?;
-	Ok((key, envelope))
+	let answer = gw.run(gw.client.document_envelope(id))?;
+	let envelope = answer.envelope.0;
+	if let Ok(key) = medledger_envelope::unwrap_own(&envelope, &keys.encryption) {
+		return Ok((key, envelope));
+	}
+	let mine = *medledger_envelope::PublicKey::from(&keys.encryption).as_bytes();
+	match answer.patient_wrap {
+		Some(wrap) if wrap.key.0 == mine => {
+			let key =
+				medledger_envelope::unwrap(&wrap.wrapped.0, &keys.encryption).map_err(|_| {
+					anyhow!("document {id}'s key wrapped to this key file does not open")
+				})?;
+			Ok((key, envelope))
+		}
+		_ => bail!(
+			"document {id} holds no key wrap for this key file yet: its envelope is for the key \
+			 you had when it was anchored, and the issuing hospital has not wrapped it to your \
+			 current key (it does within seconds of a key change; try again, or use your \
+			 previous key file)"
+		),
+	}
 }
 
 /// The patient's document `id`, decrypted with their key and checked against the
@@ -268,16 +290,26 @@ fn covers(scope: &Scope<Runtime>, doc: &Document) -> bool {
 		&& scope.covers(doc.id, doc.document_type.as_bytes())
 }
 
+/// Changes the patient's encryption key on chain to `new`'s (signed with their account key,
+/// relayed by the gateway). The issuing hospitals then wrap the patient's documents' keys to
+/// it ([`own_key`] finds those wraps).
+pub fn change_key(gw: &Gateway, new: &PatientKeys) -> anyhow::Result<Written> {
+	let encryption_key = *medledger_envelope::PublicKey::from(&new.encryption).as_bytes();
+	let call =
+		RuntimeCall::Consortium(pallet_consortium::Call::set_encryption_key { encryption_key });
+	relay(gw, new, call)
+}
+
 /// Signs `call` with the patient's key (nonce and versions from the gateway) and relays it.
 fn relay(gw: &Gateway, keys: &PatientKeys, call: RuntimeCall) -> anyhow::Result<Written> {
-	let context = gw.run(gw.client.consent_relay_context())?;
+	let context = gw.run(gw.client.patient_relay_context())?;
 	let versions = Versions {
 		spec_version: context.spec_version,
 		tx_version: context.transaction_version,
 		genesis: context.genesis_hash.0.into(),
 	};
 	let extrinsic = sign_extrinsic(&keys.signing, call, context.nonce, versions);
-	Ok(gw.run(gw.client.consent_relay(HexBytes(extrinsic)))?)
+	Ok(gw.run(gw.client.patient_relay(HexBytes(extrinsic)))?)
 }
 
 /// The proof bundle of the patient's document `id`, verified, with the salt recovered from

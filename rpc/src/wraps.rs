@@ -18,13 +18,20 @@
 //! hospital's delegate); where the chain lets the issuer wrap under that consent and no wrap
 //! exists, the data key is unwrapped from the envelope and wrapped to the hospital's
 //! registered key, all of one consent in one `add_wraps`.
+//!
+//! It also owes patients: when a patient changes their encryption key
+//! (`Consortium.EncryptionKeyChanged`), the envelopes of the documents issued here still wrap
+//! the data keys to the old one. Each such document's key is wrapped to the new key and filed
+//! on chain (`consent.wrap_for_patient`, naming the key), so the patient's CLI opens old
+//! documents with the new key alone — whichever hospital's gateway it talks to.
 
 use crate::Gateway;
+use frame_support::traits::Get;
 use medledger_chain_client::ChainError;
 use medledger_gateway_api::GatewayError;
 use medledger_primitives::{audit::Refusal, Action, ConsentId, DocId, OrgId};
 use medledger_runtime::{Runtime, RuntimeCall, RuntimeEvent};
-use pallet_consent::{Access, Consent, ConsentStatus, KeyWrap};
+use pallet_consent::{Access, Consent, ConsentStatus, KeyWrap, PatientWrap};
 use pallet_consortium::{Member, Role};
 use pallet_documents::Document;
 use sp_runtime::AccountId32;
@@ -57,6 +64,7 @@ async fn pass(gw: &Gateway) -> Result<(), GatewayError> {
 	while next <= head {
 		let Some(hash) = gw.chain.block_hash(next).await? else { break };
 		let mut patients = BTreeSet::new();
+		let mut rekeyed = BTreeSet::new();
 		for record in gw.chain.events_at(hash).await? {
 			match record.event {
 				RuntimeEvent::Documents(pallet_documents::Event::Anchored {
@@ -69,11 +77,19 @@ async fn pass(gw: &Gateway) -> Result<(), GatewayError> {
 				}) if org != own => {
 					patients.insert(patient);
 				}
+				RuntimeEvent::Consortium(pallet_consortium::Event::EncryptionKeyChanged {
+					who,
+				}) => {
+					rekeyed.insert(who);
+				}
 				_ => {}
 			}
 		}
 		for patient in patients {
 			reconcile(gw, own, &patient).await?;
+		}
+		for patient in rekeyed {
+			rewrap_for_patient(gw, own, &patient).await?;
 		}
 		next += 1;
 		gw.store.set_wrap_cursor(next)?;
@@ -104,7 +120,7 @@ async fn reconcile(gw: &Gateway, own: OrgId, patient: &AccountId32) -> Result<()
 			if wrap.is_some_and(|w| w.consent == consent_id) {
 				continue;
 			}
-			let data_key = own_data_key(gw, *id, doc).await?;
+			let data_key = own_data_key(gw, *id, &envelope_of(gw, *id, doc).await?).await?;
 			let wrapped = medledger_envelope::wrap(&data_key, key).map_err(|e| {
 				GatewayError::internal(format!(
 					"a hospital's registered key cannot be wrapped to: {e}"
@@ -176,16 +192,82 @@ async fn issued_here(
 	Ok(documents.into_iter().filter(|(_, doc)| doc.org == own).collect())
 }
 
-/// The data key of a document this hospital issued: its own wrap in the envelope's header.
-pub async fn own_data_key(
+/// Wraps the data keys of `patient`'s documents issued here to their current encryption key,
+/// after they changed it: each document whose envelope is for another key and whose wrap on
+/// chain (if any) too. Nothing for staff (no one else reads with their key).
+async fn rewrap_for_patient(
+	gw: &Gateway,
+	own: OrgId,
+	patient: &AccountId32,
+) -> Result<(), GatewayError> {
+	let member: Option<Member<u32>> = gw.chain.api().member(patient).await?;
+	let Some(member) = member.filter(|m| m.role == Role::Patient) else { return Ok(()) };
+	let key = medledger_envelope::PublicKey::from(member.encryption_key);
+	let mut owed = Vec::new();
+	for (id, doc) in issued_here(gw, own, patient).await? {
+		let filed: Option<PatientWrap<Runtime>> = gw.chain.api().patient_wrap(id).await?;
+		if filed.is_some_and(|w| w.key == member.encryption_key) {
+			continue;
+		}
+		let envelope = envelope_of(gw, id, &doc).await?;
+		let recipients =
+			medledger_envelope::recipients(&envelope).map_err(GatewayError::internal)?;
+		// Anchored after the change: the envelope already wraps to the new key.
+		if recipients.iter().any(|(to, _)| *to == key) {
+			continue;
+		}
+		let data_key = own_data_key(gw, id, &envelope).await?;
+		let wrapped = medledger_envelope::wrap(&data_key, &key).map_err(|e| {
+			GatewayError::internal(format!("a patient's registered key cannot be wrapped to: {e}"))
+		})?;
+		owed.push((id, wrapped.to_vec()));
+	}
+	if owed.is_empty() {
+		return Ok(());
+	}
+	let signer = signer(gw, own).await?;
+	let max = <<Runtime as pallet_consent::Config>::MaxWraps as Get<u32>>::get() as usize;
+	for wraps in owed.chunks(max) {
+		let count = wraps.len();
+		let call = RuntimeCall::Consent(pallet_consent::Call::wrap_for_patient {
+			patient: patient.clone(),
+			key: member.encryption_key,
+			wraps: wraps.to_vec(),
+		});
+		match gw.chain.submit(&signer, call).await {
+			Ok((_, watch)) => {
+				tracing::info!(count, "wrapped data keys to a patient's new key");
+				gw.watch_finality(watch, None);
+			}
+			// The patient changed their key again, or left, meanwhile: the next change's
+			// event brings this back with the key then current.
+			Err(ChainError::Rejected(error)) => {
+				tracing::warn!(count, %error, "the chain refused these patient key wraps")
+			}
+			Err(other) => return Err(other.into()),
+		}
+	}
+	Ok(())
+}
+
+/// The envelope of a document, from this gateway's store or the consortium's IPFS.
+async fn envelope_of(
 	gw: &Gateway,
 	id: DocId,
 	doc: &Document<Runtime>,
-) -> Result<medledger_envelope::DataKey, GatewayError> {
+) -> Result<Vec<u8>, GatewayError> {
 	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(GatewayError::internal)?;
-	let envelope = gw.storage.get(&cid, id).await?;
+	gw.storage.get(&cid, id).await
+}
+
+/// The data key of a document this hospital issued: its own wrap in the envelope's header.
+async fn own_data_key(
+	gw: &Gateway,
+	id: DocId,
+	envelope: &[u8],
+) -> Result<medledger_envelope::DataKey, GatewayError> {
 	let keystore = gw.keystore.read().await;
-	medledger_envelope::unwrap_own(&envelope, keystore.encryption_secret())
+	medledger_envelope::unwrap_own(envelope, keystore.encryption_secret())
 		.map_err(|_| GatewayError::NoKeyWrap(id))
 }
 

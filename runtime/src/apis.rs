@@ -12,7 +12,7 @@ use medledger_primitives::{
 	Action, ConsentId, DocId,
 };
 use pallet_audit::{AuditRecord, EntryRef, PlacedRecord};
-use pallet_consent::{Access, Consent, KeyWrap};
+use pallet_consent::{Access, Consent, KeyWrap, PatientWrap};
 use pallet_consortium::{Member, NodeKey, OrgId, OrganisationOf, Standing};
 use pallet_documents::Document;
 use sp_api::impl_runtime_apis;
@@ -215,7 +215,10 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl pallet_consent::ConsentApi<Block, AccountId, Consent<Runtime>, KeyWrap<Runtime>> for Runtime {
+	#[api_version(2)]
+	impl pallet_consent::ConsentApi<Block, AccountId, Consent<Runtime>, KeyWrap<Runtime>, PatientWrap<Runtime>>
+		for Runtime
+	{
 		fn consent(id: ConsentId) -> Option<Consent<Runtime>> {
 			ConsentPallet::consent(id)
 		}
@@ -242,6 +245,10 @@ impl_runtime_apis! {
 
 		fn key_wrap(document: DocId, org: OrgId) -> Option<KeyWrap<Runtime>> {
 			ConsentPallet::key_wrap(document, org)
+		}
+
+		fn patient_wrap(document: DocId) -> Option<PatientWrap<Runtime>> {
+			ConsentPallet::patient_wrap(document)
 		}
 	}
 

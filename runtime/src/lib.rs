@@ -104,8 +104,9 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	authoring_version: 1,
 	// 101: `consent.grant` names the hash of the terms granted; `consortium.register_member`
 	// carries the member's signed key statement. 102: so does `admit_organisation`, for the
-	// delegate's key.
-	spec_version: 102,
+	// delegate's key. 103: `consent.wrap_for_patient` (a new call; no existing call changed)
+	// and `ConsentApi` version 2 (`patient_wrap`).
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// 2: `consent.grant` and `consortium.register_member` take new arguments; 3:

@@ -57,7 +57,7 @@ impl Patient<'_> {
 		let eve = sp_core::sr25519::Pair::from_string("//Eve", None).unwrap();
 		let xt = sign_extrinsic(&eve, call, nonce.as_u64().unwrap() as u32, versions);
 		let c = &self.client;
-		c.run(c.client.consent_relay(HexBytes(xt)))
+		c.run(c.client.patient_relay(HexBytes(xt)))
 	}
 
 	/// Her document's data key, unwrapped from its envelope with her key, wrapped for
@@ -226,10 +226,10 @@ impl Story {
 		Granted { id: granted, b, file_b }
 	}
 
-	/// Only the patient relays, and only consent decisions.
+	/// Only the patient relays, and only what a patient signs (not a document change).
 	fn only_the_patient_relays_decisions(&self) {
 		let carol = self.h2().client(&self.carol);
-		assert_eq!(carol.run(carol.client.consent_relay(HexBytes(vec![0]))).unwrap_err().0, -32002);
+		assert_eq!(carol.run(carol.client.patient_relay(HexBytes(vec![0]))).unwrap_err().0, -32002);
 		let mark = pallet_documents::Call::mark_entered_in_error { id: self.a };
 		assert_eq!(self.patient().relay(RuntimeCall::Documents(mark)).unwrap_err().0, -32005);
 	}

@@ -5,7 +5,8 @@
 //! exit code; H2's request granted (the CLI wraps the key for H2, which then reads the
 //! document), another denied, the grant revoked; the audit trail complete. Notifications
 //! reach each subscriber only as far as they concern it: her, another patient, another
-//! hospital.
+//! hospital. She changes her encryption key; both issuing hospitals re-wrap her documents'
+//! keys to it, and the new key file alone opens them.
 
 use medledger_gateway_api::{
 	api::{
@@ -270,6 +271,60 @@ impl Story {
 		);
 	}
 
+	/// She changes her encryption key through H1's gateway. Each issuing hospital's gateway
+	/// wraps her documents' keys to the new key by itself — H2's too, which she never talks
+	/// to — so her new key file alone opens the old documents (each checked against its
+	/// proven commitment); the wraps are in her trail, which stays complete. A document
+	/// anchored after the change is sealed to the new key: the old key file opens it no more.
+	fn key_changed(&self, summary: &Summary) {
+		let lab = b"H2's lab result, before the key change".to_vec();
+		let h2 = self.h2.client(&self.h2_admin);
+		let upload = h2.client.document_upload(
+			account(&self.cli.account),
+			Base64(lab.clone()),
+			"text/plain".into(),
+			"11502-2".into(),
+			None,
+		);
+		let h2_doc = self.h2.finalised(&self.h2_admin, h2.run(upload).expect("upload").id);
+		let old_key = self.cli.ok(&["keys", "show"])["encryptionKey"].clone();
+
+		let new_file = self.dir.join("patient/key-2.json");
+		let rotated = self.cli.ok(&["keys", "rotate", "--out", new_file.to_str().unwrap()]);
+		assert_eq!(rotated["identity"]["account"], self.cli.account.as_str());
+		assert_ne!(rotated["identity"]["encryptionKey"], old_key);
+		let new_cli = PatientCli { key_file: new_file, ..self.cli.clone() };
+		let out = |name: &str| self.dir.join("patient").join(name);
+		let fetch = |cli: &PatientCli, doc: u64, name: &str| {
+			cli.run(&["fetch", &doc.to_string(), "--out", out(name).to_str().unwrap()])
+		};
+		wait_for(PATIENCE, "both hospitals' wraps to her new key", || {
+			let summary_opens = fetch(&new_cli, summary.doc, "summary-new-key.json").0 == 0;
+			let lab_opens = fetch(&new_cli, h2_doc, "lab-new-key.txt").0 == 0;
+			(summary_opens && lab_opens).then_some(())
+		});
+		assert_eq!(std::fs::read(out("summary-new-key.json")).unwrap(), summary.file);
+		assert_eq!(std::fs::read(out("lab-new-key.txt")).unwrap(), lab);
+
+		let later = self.anchor(&self.cli.account, b"After the change", "text/plain", "11502-2");
+		new_cli.ok(&["fetch", &later.to_string(), "--out", out("later.txt").to_str().unwrap()]);
+		let (code, refused) = fetch(&self.cli, later, "later-old-key.txt");
+		assert_eq!(code, 1, "{refused}");
+		assert!(refused["error"].as_str().unwrap().contains("no key wrap for this key file"));
+
+		let trail = new_cli.ok(&["trail"]);
+		assert_eq!(trail["complete"], true, "{trail}");
+		let rewrapped = |org: u32, doc: u64| {
+			trail["entries"].as_array().unwrap().iter().any(|e| {
+				e["action"] == "Execute"
+					&& e["organisation"] == org
+					&& e["subject"]["document"] == doc
+					&& e["consent"].is_null()
+			})
+		};
+		assert!(rewrapped(1, summary.doc) && rewrapped(2, h2_doc), "{trail}");
+	}
+
 	/// A wrong passphrase opens nothing and signs nothing.
 	fn wrong_passphrase(&self, treatment: &str) {
 		let output = Command::new(node_binary().with_file_name("medledger"))
@@ -310,6 +365,9 @@ fn patient_story_with_the_cli() {
 	steps.check("a wrong passphrase opens nothing", || story.wrong_passphrase(&treatment));
 	steps.check("each subscriber saw only its own", || {
 		subscribers.each_saw_only_its_own(&story.cli.account)
+	});
+	steps.check("she changes her key; her old documents open with the new key alone", || {
+		story.key_changed(&summary)
 	});
 	story.node.kill();
 	steps.finish();

@@ -22,7 +22,8 @@ pub enum AuditAction {
 	Update,
 	/// Deleted (a consent revoked or ended).
 	Delete,
-	/// Executed (break-glass).
+	/// Executed (break-glass; a data key released: wrapped for a grantee, or to the patient's
+	/// new key after they changed it).
 	Execute,
 }
 

@@ -6,8 +6,8 @@
 
 use super::{audit::AuditEntry, namespace};
 use crate::{
-	access::{Ownership, ANY, CLINICIAN, PATIENT, STAFF},
-	values::{Account, Hex32, HexBytes, Purpose},
+	access::{Ownership, ANY, CLINICIAN, STAFF},
+	values::{Account, Purpose},
 	Written,
 };
 use schemars::JsonSchema;
@@ -102,22 +102,8 @@ pub struct ConsentHistory {
 	pub events: Vec<AuditEntry>,
 }
 
-/// What a patient signs a relayed extrinsic with, besides the call.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RelayContext {
-	/// The next nonce of the patient's account.
-	pub nonce: u32,
-	/// The runtime's spec version.
-	pub spec_version: u32,
-	/// The runtime's transaction version.
-	pub transaction_version: u32,
-	/// The chain's genesis hash.
-	pub genesis_hash: Hex32,
-}
-
 namespace! {
-	/// Consents: request, decide (relayed), break-glass, look up.
+	/// Consents: request, break-glass, look up (patients decide through `patient_relay`).
 	trait ConsentApi;
 
 	/// Ask a patient for consent for this hospital.
@@ -153,13 +139,4 @@ namespace! {
 		"after" after: Option<u64>,
 		"limit" limit: Option<u32>,
 	) -> Vec<Consent>;
-
-	/// What the calling patient signs a relayed extrinsic with: next nonce, spec and
-	/// transaction versions, genesis hash.
-	#[method("consent_relayContext", callers = PATIENT, owns = Ownership::None)]
-	fn consent_relay_context() -> RelayContext;
-
-	/// Submit a consent grant/deny/revoke/addWraps extrinsic the patient signed.
-	#[method("consent_relay", callers = PATIENT, owns = Ownership::None)]
-	fn consent_relay("extrinsic" extrinsic: HexBytes) -> Written;
 }

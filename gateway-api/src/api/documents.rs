@@ -131,6 +131,19 @@ pub struct DocumentEnvelope {
 	pub document: Document,
 	/// The envelope (`medledger-envelope/1`), for the patient's key to open.
 	pub envelope: Base64,
+	/// The data key re-wrapped by the issuing hospital to the patient's key after they
+	/// changed it (the envelope's own wrap is for the key they had when it was anchored).
+	pub patient_wrap: Option<PatientWrap>,
+}
+
+/// A document's data key wrapped to its patient's key, on chain.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PatientWrap {
+	/// The patient's X25519 key it is wrapped to.
+	pub key: Hex32,
+	/// The wrapped data key.
+	pub wrapped: Base64,
 }
 
 /// Whether a file and salt match a document's anchored commitment.

@@ -1,9 +1,10 @@
-//! `organisation_*`, `member_*`, `*_register`: the consortium's hospitals and members.
+//! `organisation_*`, `member_*`, `*_register`, `patient_relay*`: the consortium's hospitals
+//! and members, and what patients sign themselves.
 
 use super::namespace;
 use crate::{
-	access::{Ownership, ADMIN, ANY},
-	values::{Account, Hex32, KeyProof, Role, StaffRole, Status},
+	access::{Ownership, ADMIN, ANY, PATIENT},
+	values::{Account, Hex32, HexBytes, KeyProof, Role, StaffRole, Status},
 	Written,
 };
 use schemars::JsonSchema;
@@ -52,6 +53,20 @@ pub struct StaffRegistered {
 	pub account: Account,
 }
 
+/// What a patient signs a relayed extrinsic with, besides the call.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RelayContext {
+	/// The next nonce of the patient's account.
+	pub nonce: u32,
+	/// The runtime's spec version.
+	pub spec_version: u32,
+	/// The runtime's transaction version.
+	pub transaction_version: u32,
+	/// The chain's genesis hash.
+	pub genesis_hash: Hex32,
+}
+
 namespace! {
 	/// Hospitals and members.
 	trait MembersApi;
@@ -73,4 +88,14 @@ namespace! {
 	/// Create a staff key at this gateway and register it on chain.
 	#[method("staff_register", callers = ADMIN, owns = Ownership::None)]
 	fn staff_register("name" name: String, "role" role: StaffRole) -> StaffRegistered;
+
+	/// What the calling patient signs a relayed extrinsic with: next nonce, spec and
+	/// transaction versions, genesis hash.
+	#[method("patient_relayContext", callers = PATIENT, owns = Ownership::None)]
+	fn patient_relay_context() -> RelayContext;
+
+	/// Submit an extrinsic the patient signed: a consent decision (grant, deny, revoke,
+	/// addWraps) or a change of their own encryption key.
+	#[method("patient_relay", callers = PATIENT, owns = Ownership::None)]
+	fn patient_relay("extrinsic" extrinsic: HexBytes) -> Written;
 }

@@ -197,6 +197,25 @@ mod benchmarks {
 		assert_eq!(Consents::<T>::get(id).unwrap().purpose, Purpose::Emergency);
 	}
 
+	/// By the issuing hospital, after the patient changed their key: each wrap replaces one.
+	#[benchmark]
+	fn wrap_for_patient(n: Linear<1, { T::MaxWraps::get() }>) {
+		let s = setup::<T>(n);
+		let key = pallet_consortium::Members::<T>::get(&s.patient).unwrap().encryption_key;
+		Pallet::<T>::wrap_for_patient(
+			RawOrigin::Signed(s.issuer.clone()).into(),
+			s.patient.clone(),
+			key,
+			wraps::<T>(&s.documents),
+		)
+		.unwrap();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(s.issuer.clone()), s.patient.clone(), key, wraps::<T>(&s.documents));
+
+		assert!(s.documents.iter().all(|d| PatientWraps::<T>::contains_key(d)));
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }
 

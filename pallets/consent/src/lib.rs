@@ -37,6 +37,12 @@
 //! - the issuing hospital (which holds the data key), for documents anchored after the grant,
 //!   and for any of the patient's documents during a break-glass window.
 //!
+//! The patient's own wrap is in the document's envelope, made to the key they had when it was
+//! anchored. When a patient changes their key (`Consortium.set_encryption_key`), each issuing
+//! hospital re-wraps its documents' keys to the new one with [`Pallet::wrap_for_patient`]
+//! ([`PatientWraps`], one per document, naming the key it is wrapped to), so the patient
+//! reads old documents with the new key alone.
+//!
 //! Revoking or expiring a consent removes its wraps. Nothing can take back a key already
 //! fetched: revocation stops future reads through honest gateways.
 //!
@@ -77,7 +83,7 @@ use medledger_primitives::{
 	Action, ConsentId, DocId, Moment, OrgId, Purpose,
 };
 use pallet_audit::SubjectOwner;
-use pallet_consortium::{MemberStatus, Role, Standing};
+use pallet_consortium::{EncryptionKey, MemberStatus, Role, Standing};
 use scale_info::TypeInfo;
 
 /// Most items a query returns in one page (one limit for every list, in primitives).
@@ -340,6 +346,28 @@ pub struct KeyWrap<T: Config> {
 	pub wrapped: BoundedVec<u8, T::MaxWrapLength>,
 }
 
+/// A document's data key wrapped to its patient's encryption key by the issuing hospital,
+/// after the patient changed that key.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+pub struct PatientWrap<T: Config> {
+	/// The patient's key it is wrapped to: their key when it was written (a later change
+	/// makes it stale until the hospital wraps again).
+	pub key: EncryptionKey,
+	/// The wrapped key (opaque to the chain).
+	pub wrapped: BoundedVec<u8, T::MaxWrapLength>,
+}
+
 /// Why an account may access a document.
 #[derive(
 	Clone,
@@ -441,6 +469,10 @@ pub mod pallet {
 	pub type KeyWraps<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, DocId, Twox64Concat, OrgId, KeyWrap<T>>;
 
+	/// Data keys re-wrapped to their patient's changed encryption key, per document.
+	#[pallet::storage]
+	pub type PatientWraps<T: Config> = StorageMap<_, Twox64Concat, DocId, PatientWrap<T>>;
+
 	/// Index: the documents each consent wrapped keys for, so ending it removes them.
 	#[pallet::storage]
 	pub type WrapsOf<T: Config> =
@@ -471,6 +503,8 @@ pub mod pallet {
 		},
 		/// Data keys were wrapped for the consent's hospital.
 		KeysWrapped { id: ConsentId, documents: u32 },
+		/// A hospital re-wrapped data keys of its documents to their patient's current key.
+		WrappedForPatient { patient: T::AccountId, org: OrgId, documents: u32 },
 	}
 
 	#[pallet::error]
@@ -532,6 +566,8 @@ pub mod pallet {
 		PatientMustWrap,
 		/// Only the patient and the issuing hospital wrap keys.
 		NotAllowedToWrap,
+		/// The key named is not the patient's current encryption key.
+		NotThePatientsKey,
 	}
 
 	#[pallet::hooks]
@@ -733,6 +769,60 @@ pub mod pallet {
 			Self::deposit_event(Event::BreakGlass { id, patient, org, clinician: who, until });
 			Ok(())
 		}
+
+		/// Wrap data keys of the caller's hospital's documents to their patient's current
+		/// encryption key: what the issuing hospital does when a patient changed their key,
+		/// so the patient reads their old documents with the new key alone. Staff of the
+		/// issuing hospital only (it alone holds the data keys); `key` names the key wrapped
+		/// to and must still be the patient's (a wrap made just before another change is
+		/// refused, not filed under the newer key); each wrap replaces the document's earlier
+		/// one and is audited in the patient's trail.
+		#[pallet::call_index(7)]
+		#[pallet::weight(<T as Config>::WeightInfo::wrap_for_patient(
+			(wraps.len() as u32).min(T::MaxWraps::get())
+		))]
+		pub fn wrap_for_patient(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			key: EncryptionKey,
+			wraps: Vec<(DocId, Vec<u8>)>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let org = match pallet_consortium::Pallet::<T>::standing(&who) {
+				Standing::Member(Role::Clinician(org) | Role::OrgAdmin(org)) => org,
+				_ => return Err(Error::<T>::NotHospitalStaff.into()),
+			};
+			let current = pallet_consortium::Members::<T>::get(&patient)
+				.filter(|m| m.role == Role::Patient && m.status == MemberStatus::Active)
+				.ok_or(Error::<T>::UnknownPatient)?
+				.encryption_key;
+			ensure!(key == current, Error::<T>::NotThePatientsKey);
+			ensure!(wraps.len() as u32 <= T::MaxWraps::get(), Error::<T>::TooManyWraps);
+			let now = Self::now();
+			let count = wraps.len() as u32;
+			for (document, wrapped) in wraps {
+				let doc = pallet_documents::Pallet::<T>::document(document)
+					.ok_or(Error::<T>::UnknownDocument)?;
+				ensure!(doc.patient == patient, Error::<T>::DocumentNotOfPatient);
+				ensure!(doc.org == org, Error::<T>::NotIssuingOrganisation);
+				ensure!(!wrapped.is_empty(), Error::<T>::EmptyWrap);
+				let wrapped = wrapped.try_into().map_err(|_| Error::<T>::WrapTooLong)?;
+				PatientWraps::<T>::insert(document, PatientWrap { key, wrapped });
+				pallet_audit::Pallet::<T>::record(AuditEntry {
+					patient: patient.clone(),
+					actor: who.clone(),
+					org: Some(org),
+					action: AuditAction::Execute,
+					subject: Subject::Document(document),
+					consent: None,
+					purpose: None,
+					outcome: Outcome::Success,
+					at: now,
+				});
+			}
+			Self::deposit_event(Event::WrappedForPatient { patient, org, documents: count });
+			Ok(())
+		}
 	}
 }
 
@@ -802,6 +892,11 @@ impl<T: Config> Pallet<T> {
 	/// The data key of `document` wrapped for `org`, if a consent released it.
 	pub fn key_wrap(document: DocId, org: OrgId) -> Option<KeyWrap<T>> {
 		KeyWraps::<T>::get(document, org)
+	}
+
+	/// The data key of `document` re-wrapped to its patient's key, if it was.
+	pub fn patient_wrap(document: DocId) -> Option<PatientWrap<T>> {
+		PatientWraps::<T>::get(document)
 	}
 
 	fn now() -> Moment {
@@ -1046,6 +1141,7 @@ impl<T: Config> Pallet<T> {
 	///   granted consents hold wraps, and only of their patient's documents.
 	/// - Each key wrap in [`KeyWraps`] is listed in [`WrapsOf`] under its consent, which is
 	///   for the hospital the wrap is filed under.
+	/// - Each patient wrap in [`PatientWraps`] is of an anchored document.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let count = ConsentCount::<T>::get();
 		let now = Self::now();
@@ -1128,6 +1224,12 @@ impl<T: Config> Pallet<T> {
 				"consent: a key wrap is filed under another hospital than its consent's"
 			);
 		}
+		for document in PatientWraps::<T>::iter_keys() {
+			ensure!(
+				pallet_documents::Records::<T>::contains_key(document),
+				"consent: a patient wrap names no document"
+			);
+		}
 		Ok(())
 	}
 }
@@ -1206,11 +1308,13 @@ impl<T: Config> pallet_documents::WriteConsent<T::AccountId> for Pallet<T> {
 
 sp_api::decl_runtime_apis! {
 	/// Queries of consents for the gateway, the explorer and the patient's CLI.
-	pub trait ConsentApi<AccountId, ConsentRecord, KeyWrapRecord>
+	#[api_version(2)]
+	pub trait ConsentApi<AccountId, ConsentRecord, KeyWrapRecord, PatientWrapRecord>
 	where
 		AccountId: codec::Codec,
 		ConsentRecord: codec::Codec,
 		KeyWrapRecord: codec::Codec,
+		PatientWrapRecord: codec::Codec,
 	{
 		/// A consent by id; a grant past its window shows as `Expired`.
 		fn consent(id: ConsentId) -> Option<ConsentRecord>;
@@ -1230,5 +1334,8 @@ sp_api::decl_runtime_apis! {
 		fn can_access(who: AccountId, document: DocId, action: Action) -> Result<Access, Refusal>;
 		/// The data key of `document` wrapped for hospital `org`.
 		fn key_wrap(document: DocId, org: OrgId) -> Option<KeyWrapRecord>;
+		/// The data key of `document` re-wrapped to its patient's key after a key change.
+		#[api_version(2)]
+		fn patient_wrap(document: DocId) -> Option<PatientWrapRecord>;
 	}
 }

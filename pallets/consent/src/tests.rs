@@ -348,6 +348,56 @@ fn the_issuing_hospital_wraps_keys_of_documents_added_after_the_grant() {
 	});
 }
 
+/// After the patient changed their key, the issuing hospital — and only it — re-wraps its
+/// documents' keys to the new one; each wrap names the key and is audited.
+#[test]
+fn the_issuing_hospital_rewraps_its_documents_to_the_patients_new_key() {
+	build_and_execute(|| {
+		let lab = anchor(PATIENT, 1, b"11502-2");
+		let other = anchor(OTHER_PATIENT, 2, b"11502-2");
+		let new_key = [9; 32];
+		assert_ok!(Consortium::set_encryption_key(RuntimeOrigin::signed(PATIENT), new_key));
+		let wrap = |who, patient, wraps| {
+			Pallet::wrap_for_patient(RuntimeOrigin::signed(who), patient, new_key, wraps)
+		};
+		let cases = vec![
+			(H2_CLINICIAN, PATIENT, vec![(lab, vec![1])], Error::<Test>::NotIssuingOrganisation),
+			(PATIENT, PATIENT, vec![(lab, vec![1])], Error::<Test>::NotHospitalStaff),
+			(AUDITOR, PATIENT, vec![(lab, vec![1])], Error::<Test>::NotHospitalStaff),
+			(H1_CLINICIAN, STRANGER, vec![(lab, vec![1])], Error::<Test>::UnknownPatient),
+			(H1_CLINICIAN, PATIENT, vec![(other, vec![1])], Error::<Test>::DocumentNotOfPatient),
+			(H1_CLINICIAN, PATIENT, vec![(99, vec![1])], Error::<Test>::UnknownDocument),
+			(H1_CLINICIAN, PATIENT, vec![(lab, vec![])], Error::<Test>::EmptyWrap),
+			(H1_CLINICIAN, PATIENT, vec![(lab, vec![1; 9])], Error::<Test>::WrapTooLong),
+			(H1_CLINICIAN, PATIENT, vec![(lab, vec![1]); 5], Error::<Test>::TooManyWraps),
+		];
+		for (who, patient, wraps, error) in cases {
+			assert_noop!(wrap(who, patient, wraps), error);
+		}
+		// Wrapped to the key the patient had before (a change raced the hospital's wrap).
+		assert_noop!(
+			Pallet::wrap_for_patient(
+				RuntimeOrigin::signed(H1_CLINICIAN),
+				PATIENT,
+				[2; 32],
+				vec![(lab, vec![1])]
+			),
+			Error::<Test>::NotThePatientsKey
+		);
+		assert_ok!(wrap(H1_CLINICIAN, PATIENT, vec![(lab, vec![5])]));
+		let stored = Pallet::patient_wrap(lab).unwrap();
+		assert_eq!((stored.key, stored.wrapped.to_vec()), (new_key, vec![5]));
+		let entry = last_audit();
+		assert_eq!(
+			(entry.action, entry.subject, entry.org, entry.actor),
+			(AuditAction::Execute, Subject::Document(lab), Some(1), H1_CLINICIAN)
+		);
+		// A later wrap replaces the earlier one.
+		assert_ok!(wrap(H1_CLINICIAN, PATIENT, vec![(lab, vec![6])]));
+		assert_eq!(Pallet::patient_wrap(lab).unwrap().wrapped.to_vec(), vec![6]);
+	});
+}
+
 #[test]
 fn revoking_stops_access_and_removes_the_wraps() {
 	build_and_execute(|| {

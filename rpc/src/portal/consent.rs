@@ -1,12 +1,12 @@
-//! `consent_*`: requests and break-glass signed by this gateway's staff keys, patients'
-//! own decisions relayed, consents and their histories.
+//! `consent_*`: requests and break-glass signed by this gateway's staff keys, consents and
+//! their histories (patients' own decisions arrive through `patient_relay`).
 
-use super::{caller, check_text, page_limit, whose, write, written, Portal, Whose};
+use super::{caller, check_text, page_limit, whose, write, Portal, Whose};
 use jsonrpsee::{core::RpcResult, Extensions};
 use medledger_gateway_api::{
-	api::consent::{Consent, ConsentApiServer, ConsentHistory, RelayContext, ScopeRequest},
+	api::consent::{Consent, ConsentApiServer, ConsentHistory, ScopeRequest},
 	convert,
-	values::{Account, Hex32, HexBytes, Purpose},
+	values::{Account, Purpose},
 	GatewayError, Written,
 };
 use medledger_primitives::audit::Subject;
@@ -100,47 +100,6 @@ impl ConsentApiServer for Portal {
 		}
 		.map_err(GatewayError::from)?;
 		Ok(consents.iter().map(|(id, c)| convert::consent(*id, c)).collect())
-	}
-
-	async fn consent_relay_context(&self, ext: &Extensions) -> RpcResult<RelayContext> {
-		let patient = &caller(ext)?.credential.account;
-		let (nonce, versions) =
-			self.chain.signing_context(patient).await.map_err(GatewayError::from)?;
-		Ok(RelayContext {
-			nonce,
-			spec_version: versions.spec_version,
-			transaction_version: versions.tx_version,
-			genesis_hash: Hex32::from(versions.genesis),
-		})
-	}
-
-	/// An extrinsic the patient signed with their own key (grant, deny, revoke, add_wraps)
-	/// — the gateway never holds patient keys. Anything else is refused before it reaches
-	/// the node.
-	async fn consent_relay(&self, ext: &Extensions, extrinsic: HexBytes) -> RpcResult<Written> {
-		use codec::Decode;
-		let xt = medledger_runtime::UncheckedExtrinsic::decode(&mut &extrinsic.0[..])
-			.map_err(|_| GatewayError::invalid("extrinsic", "not an extrinsic of this chain"))?;
-		let allowed = matches!(
-			xt.function,
-			RuntimeCall::Consent(
-				pallet_consent::Call::grant { .. }
-					| pallet_consent::Call::deny { .. }
-					| pallet_consent::Call::revoke { .. }
-					| pallet_consent::Call::add_wraps { .. }
-			)
-		);
-		if !allowed {
-			return Err(GatewayError::invalid(
-				"extrinsic",
-				"only consent grant/deny/revoke/addWraps",
-			)
-			.into());
-		}
-		let (included, watch) =
-			self.chain.submit_signed(extrinsic.0).await.map_err(GatewayError::from)?;
-		self.watch_finality(watch, Some(caller(ext)?.credential.account.clone()));
-		Ok(written(included))
 	}
 }
 

@@ -12,8 +12,8 @@ use jsonrpsee::{core::RpcResult, Extensions};
 use medledger_envelope::PublicKey;
 use medledger_gateway_api::{
 	api::documents::{
-		self as api, Document, DocumentContent, DocumentEnvelope, DocumentsApiServer, Upload,
-		Verification,
+		self as api, Document, DocumentContent, DocumentEnvelope, DocumentsApiServer, PatientWrap,
+		Upload, Verification,
 	},
 	convert,
 	values::{Account, Base64, CidText, Hex32, Purpose},
@@ -113,7 +113,15 @@ impl DocumentsApiServer for Portal {
 		let doc = document_record(self, id).await?;
 		let cid = cid::Cid::try_from(&doc.cid[..]).map_err(GatewayError::internal)?;
 		let envelope = self.storage.get(&cid, id).await?;
-		Ok(DocumentEnvelope { document: convert::document(id, &doc)?, envelope: Base64(envelope) })
+		let wrap = self.chain.api().patient_wrap(id).await.map_err(GatewayError::from)?;
+		Ok(DocumentEnvelope {
+			document: convert::document(id, &doc)?,
+			envelope: Base64(envelope),
+			patient_wrap: wrap.map(|w| PatientWrap {
+				key: Hex32(w.key),
+				wrapped: Base64(w.wrapped.into_inner()),
+			}),
+		})
 	}
 
 	async fn document_verify(

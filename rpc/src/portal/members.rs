@@ -1,10 +1,11 @@
-//! `organisation_list`, `member_get`, `patient_register`, `staff_register`.
+//! `organisation_list`, `member_get`, `patient_register`, `staff_register`, and the relay of
+//! what patients sign themselves (`patient_relayContext`, `patient_relay`).
 
-use super::{caller, write, Portal};
+use super::{caller, write, written, Portal};
 use jsonrpsee::{core::RpcResult, Extensions};
 use medledger_gateway_api::{
-	api::members::{Member, MembersApiServer, Organisation, StaffRegistered},
-	values::{Account, Hex32, KeyProof, StaffRole},
+	api::members::{Member, MembersApiServer, Organisation, RelayContext, StaffRegistered},
+	values::{Account, Hex32, HexBytes, KeyProof, StaffRole},
 	GatewayError, Written,
 };
 use medledger_runtime::{Runtime, RuntimeCall};
@@ -107,4 +108,51 @@ impl MembersApiServer for Portal {
 			})?;
 		Ok(StaffRegistered { written, account: Account(account) })
 	}
+
+	async fn patient_relay_context(&self, ext: &Extensions) -> RpcResult<RelayContext> {
+		let patient = &caller(ext)?.credential.account;
+		let (nonce, versions) =
+			self.chain.signing_context(patient).await.map_err(GatewayError::from)?;
+		Ok(RelayContext {
+			nonce,
+			spec_version: versions.spec_version,
+			transaction_version: versions.tx_version,
+			genesis_hash: Hex32::from(versions.genesis),
+		})
+	}
+
+	/// An extrinsic the patient signed with their own key — the gateway never holds patient
+	/// keys. Only what [`relayable`] names; anything else is refused before it reaches the
+	/// node.
+	async fn patient_relay(&self, ext: &Extensions, extrinsic: HexBytes) -> RpcResult<Written> {
+		use codec::Decode;
+		let xt = medledger_runtime::UncheckedExtrinsic::decode(&mut &extrinsic.0[..])
+			.map_err(|_| GatewayError::invalid("extrinsic", "not an extrinsic of this chain"))?;
+		if !relayable(&xt.function) {
+			return Err(GatewayError::invalid(
+				"extrinsic",
+				"only consent grant/deny/revoke/addWraps and consortium setEncryptionKey",
+			)
+			.into());
+		}
+		let (included, watch) =
+			self.chain.submit_signed(extrinsic.0).await.map_err(GatewayError::from)?;
+		self.watch_finality(watch, Some(caller(ext)?.credential.account.clone()));
+		Ok(written(included))
+	}
+}
+
+/// What a patient signs and a gateway relays: their consent decisions and wraps, and a change
+/// of their own encryption key (after which the issuing hospitals re-wrap their documents'
+/// keys, `crate::wraps`).
+fn relayable(call: &RuntimeCall) -> bool {
+	matches!(
+		call,
+		RuntimeCall::Consent(
+			pallet_consent::Call::grant { .. }
+				| pallet_consent::Call::deny { .. }
+				| pallet_consent::Call::revoke { .. }
+				| pallet_consent::Call::add_wraps { .. }
+		) | RuntimeCall::Consortium(pallet_consortium::Call::set_encryption_key { .. })
+	)
 }
