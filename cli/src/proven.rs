@@ -72,16 +72,22 @@ pub fn state(
 	let now = SystemTime::now()
 		.duration_since(SystemTime::UNIX_EPOCH)
 		.map_or(0, |d| d.as_millis() as u64);
+	fresh(proven.0.block.1, time, now)?;
+	Ok(proven)
+}
+
+/// Refuses a proven state of block `number`, stamped `time` (ms), older than [`MAX_AGE`] at
+/// `now` (ms, this computer's clock): a gateway replaying what it proved earlier.
+fn fresh(number: u32, time: u64, now: u64) -> Result<(), NotTheChain> {
 	let age = Duration::from_millis(now.saturating_sub(time));
 	if age > MAX_AGE {
 		return Err(NotTheChain(format!(
-			"its proof is of block #{}, {} s old: the gateway is not showing the current chain",
-			proven.0.block.1,
+			"its proof is of block #{number}, {} s old: the gateway is not showing the current \
+			 chain",
 			age.as_secs()
-		))
-		.into());
+		)));
 	}
-	Ok(proven)
+	Ok(())
 }
 
 /// Document `id`'s proof bundle, verified (without a file); the bundle and what it proves.
@@ -112,5 +118,26 @@ fn waiting<T>(
 			}
 			reply => return reply,
 		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// A gateway that saved a proof (of a consent before its revocation, of a hospital's key
+	/// before it changed) and replays it later is refused once the proof is older than
+	/// `MAX_AGE` by the patient's clock; a proof seconds old, or stamped slightly ahead of a
+	/// slow clock, is taken.
+	#[test]
+	fn a_replayed_old_proof_is_refused() {
+		let minute = 60_000;
+		let block_time = 1_000_000_000;
+		assert!(fresh(7, block_time, block_time + 6 * minute).is_err());
+		let refused = fresh(7, block_time, block_time + 6 * minute).unwrap_err().to_string();
+		assert!(refused.contains("block #7, 360 s old"), "{refused}");
+		assert!(fresh(7, block_time, block_time + 5 * minute).is_ok());
+		assert!(fresh(7, block_time, block_time + 6_000).is_ok());
+		assert!(fresh(7, block_time + minute, block_time).is_ok());
 	}
 }

@@ -42,8 +42,11 @@ fn terms(id: u64) -> [u8; 32] {
 
 fn h2_reads(document: DocId) -> Result<Access, Refusal> {
 	let clinician = account(Two);
-	let answer =
-		<Runtime as ConsentApi<_, _, _, _, _>>::can_access(clinician.clone(), document, Action::Read);
+	let answer = <Runtime as ConsentApi<_, _, _, _, _>>::can_access(
+		clinician.clone(),
+		document,
+		Action::Read,
+	);
 	let consent = match answer {
 		Ok(Access::Consent(id)) => Some(id),
 		_ => None,

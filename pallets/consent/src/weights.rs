@@ -1,7 +1,7 @@
 //! Weights of `pallet_consent`, measured by `medledger-node benchmark pallet` (`scripts/benchmark-weights`).
 //!
 //! Generated: do not edit by hand; run the script again on the reference machine.
-//! CLI version 64.0.0, 2026-11-23; steps `20`, repeat `10`.
+//! CLI version 64.0.0, 2026-11-30; steps `20`, repeat `10`.
 //! Host `vm`, CPU `AMD EPYC`; Wasm execution `Compiled`,
 //! chain `Some("dev")`, DB cache `1024`.
 //! Database reads and writes are charged at the runtime's `DbWeight`, itself measured with
@@ -85,8 +85,8 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Consent::ByOrganisation` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn request() -> Weight {
 		// Proof size: measured `33467`, estimated `193886` bytes.
-		// Minimum execution time: 459_341_000 picoseconds.
-		Weight::from_parts(527_169_000, 193886)
+		// Minimum execution time: 350_210_000 picoseconds.
+		Weight::from_parts(361_477_000, 193886)
 			.saturating_add(T::DbWeight::get().reads(70_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -113,10 +113,10 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// The range of component `n` is `[0, 500]`.
 	fn grant(n: u32, ) -> Weight {
 		// Proof size: measured `1702 + n * (501 ±0)`, estimated `114638 + n * (3014 ±0)` bytes.
-		// Minimum execution time: 136_336_000 picoseconds.
-		Weight::from_parts(71_531_116, 114638)
-			// Standard error: 1_692_718
-			.saturating_add(Weight::from_parts(45_025_640, 0).saturating_mul(n.into()))
+		// Minimum execution time: 94_751_000 picoseconds.
+		Weight::from_parts(96_133_000, 114638)
+			// Standard error: 46_535
+			.saturating_add(Weight::from_parts(25_473_770, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -135,8 +135,8 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
 	fn deny() -> Weight {
 		// Proof size: measured `478`, estimated `8093` bytes.
-		// Minimum execution time: 48_411_000 picoseconds.
-		Weight::from_parts(54_452_000, 8093)
+		// Minimum execution time: 31_387_000 picoseconds.
+		Weight::from_parts(33_901_000, 8093)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -159,10 +159,10 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// The range of component `n` is `[0, 500]`.
 	fn revoke(n: u32, ) -> Weight {
 		// Proof size: measured `1217 + n * (84 ±0)`, estimated `8093 + n * (2641 ±0)` bytes.
-		// Minimum execution time: 76_043_000 picoseconds.
-		Weight::from_parts(77_926_000, 8093)
-			// Standard error: 479_646
-			.saturating_add(Weight::from_parts(22_329_990, 0).saturating_mul(n.into()))
+		// Minimum execution time: 50_605_000 picoseconds.
+		Weight::from_parts(15_875_830, 8093)
+			// Standard error: 25_120
+			.saturating_add(Weight::from_parts(11_110_091, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -194,10 +194,10 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// The range of component `n` is `[1, 500]`.
 	fn add_wraps(n: u32, ) -> Weight {
 		// Proof size: measured `1536 + n * (501 ±0)`, estimated `8093 + n * (3014 ±0)` bytes.
-		// Minimum execution time: 148_639_000 picoseconds.
-		Weight::from_parts(150_632_000, 8093)
-			// Standard error: 1_287_166
-			.saturating_add(Weight::from_parts(58_822_993, 0).saturating_mul(n.into()))
+		// Minimum execution time: 67_170_000 picoseconds.
+		Weight::from_parts(69_102_000, 8093)
+			// Standard error: 103_802
+			.saturating_add(Weight::from_parts(29_616_943, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -227,10 +227,10 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// The range of component `n` is `[0, 500]`.
 	fn expire(n: u32, ) -> Weight {
 		// Proof size: measured `1807 + n * (84 ±0)`, estimated `8093 + n * (2641 ±0)` bytes.
-		// Minimum execution time: 162_044_000 picoseconds.
-		Weight::from_parts(1_063_009_592, 8093)
-			// Standard error: 765_026
-			.saturating_add(Weight::from_parts(18_489_025, 0).saturating_mul(n.into()))
+		// Minimum execution time: 63_795_000 picoseconds.
+		Weight::from_parts(65_217_000, 8093)
+			// Standard error: 18_534
+			.saturating_add(Weight::from_parts(11_277_863, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -265,19 +265,40 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Consent::ByOrganisation` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn break_glass() -> Weight {
 		// Proof size: measured `2398`, estimated `107535` bytes.
-		// Minimum execution time: 167_223_000 picoseconds.
-		Weight::from_parts(278_332_000, 107535)
+		// Minimum execution time: 121_000_000 picoseconds.
+		Weight::from_parts(126_629_000, 107535)
 			.saturating_add(T::DbWeight::get().reads(23_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
-	/// Not measured yet: `add_wraps`' figures (the same reads and writes per wrap).
+	/// Storage: `Consortium::Members` (r:2 w:0)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Organisations` (r:1 w:0)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Documents::Records` (r:500 w:0)
+	/// Proof: `Documents::Records` (`max_values`: None, `max_size`: Some(539), added: 3014, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::Trails` (r:1 w:1)
+	/// Proof: `Audit::Trails` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::ByActor` (r:0 w:500)
+	/// Proof: `Audit::ByActor` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::ByOrganisation` (r:0 w:500)
+	/// Proof: `Audit::ByOrganisation` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::Entries` (r:0 w:500)
+	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::PatientWraps` (r:0 w:500)
+	/// Proof: `Consent::PatientWraps` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 500]`.
 	fn wrap_for_patient(n: u32, ) -> Weight {
-		Weight::from_parts(150_632_000, 8093)
-			.saturating_add(Weight::from_parts(58_822_993, 0).saturating_mul(n.into()))
+		// Proof size: measured `1356 + n * (501 ±0)`, estimated `6120 + n * (3014 ±0)` bytes.
+		// Minimum execution time: 56_063_000 picoseconds.
+		Weight::from_parts(58_036_000, 6120)
+			// Standard error: 71_914
+			.saturating_add(Weight::from_parts(23_215_613, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3014).saturating_mul(n.into()))
 	}
 }

@@ -666,7 +666,11 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Replace the caller's own encryption key (key rotation or loss).
+		/// Replace the caller's own encryption key (key rotation or loss). Signed by the
+		/// member's own account, which binds the account, the key and (through the signed
+		/// extension) the chain: the proof a [`KeyStatement`] gives at registration. A
+		/// patient's issuing hospitals then wrap their documents' keys to the new key
+		/// (`pallet_consent`'s `wrap_for_patient`).
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::set_encryption_key())]
 		pub fn set_encryption_key(
