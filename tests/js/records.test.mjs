@@ -159,6 +159,15 @@ test('every call goes through and every event decodes', { timeout: 300_000 }, as
   // H1 issued the document: it releases the key to H2 during the emergency window.
   await send(api.tx.consent.addWraps(emergency.id, [[doc, u8aToHex(new Uint8Array(104).fill(3))]]), alice);
 
+  // Eve changes her encryption key; H1 wraps its document's key to the new one.
+  const newKey = u8aToHex(new Uint8Array(32).fill(5));
+  await send(api.tx.consortium.setEncryptionKey(newKey), eve);
+  const rewrapped = await send(
+    api.tx.consent.wrapForPatient(eve.address, newKey, [[doc, u8aToHex(new Uint8Array(104).fill(4))]]),
+    alice,
+  );
+  assert.equal(eventData(rewrapped, 'consent', 'WrappedForPatient').documents.toNumber(), 1);
+
   const short = await request({ DocumentTypes: ['11502-2'] }, 20_000);
   await send(api.tx.consent.grant(short.id, await terms(short.id), []), eve);
   await chainTimePasses(short.until);
@@ -167,7 +176,8 @@ test('every call goes through and every event decodes', { timeout: 300_000 }, as
   for (const name of [
     'documents.Anchored', 'documents.Amended', 'documents.MarkedEnteredInError',
     'consent.Requested', 'consent.Granted', 'consent.Denied', 'consent.Revoked',
-    'consent.Expired', 'consent.BreakGlass', 'consent.KeysWrapped', 'audit.Recorded',
+    'consent.Expired', 'consent.BreakGlass', 'consent.KeysWrapped', 'consent.WrappedForPatient',
+    'audit.Recorded',
   ]) {
     assert.ok(events.has(name), `${name} seen`);
   }
