@@ -9,7 +9,7 @@ use codec::{Decode, Encode};
 use jsonrpsee::rpc_params;
 use medledger_primitives::{
 	audit::{AuditEntry, AuditRecord, Refusal, TrailHead},
-	Action, ConsentId, DocId, Hash, MAX_PAGE,
+	Action, ConsentId, DocId, Hash, Purpose, MAX_PAGE,
 };
 use medledger_runtime::{AccountId, BlockNumber, Runtime};
 use pallet_audit::{EntryRef, PlacedRecord};
@@ -177,14 +177,16 @@ impl RuntimeApi<'_> {
 		self.all("ConsentApi_consents_by_organisation", org).await
 	}
 
-	/// Whether `who` may do `action` on `document` now: how, or the reason refused.
+	/// Whether `who` may do `action` on `document` now, for `purpose` (`None`: any consent's
+	/// purpose): how, or the reason refused.
 	pub async fn can_access(
 		&self,
 		who: &AccountId,
 		document: DocId,
 		action: Action,
+		purpose: Option<Purpose>,
 	) -> Result<Result<Access, Refusal>, ChainError> {
-		self.call("ConsentApi_can_access", (who, document, action)).await
+		self.call("ConsentApi_can_access", (who, document, action, purpose)).await
 	}
 
 	/// The data key of `document` wrapped for hospital `org`.

@@ -175,6 +175,7 @@ const REFUSALS: &[(Refusal, i32, &str)] = &[
 	(Refusal::ConsentExpired, -32024, "refused: the grant's window has ended"),
 	(Refusal::ConsentNotYetValid, -32025, "refused: the grant's window has not started"),
 	(Refusal::NotAMember, -32026, "refused: the caller is not an active member"),
+	(Refusal::PurposeNotGranted, -32027, "refused: the grant is for another purpose"),
 ];
 
 /// The code of a refused access with this reason.

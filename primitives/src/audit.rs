@@ -100,6 +100,8 @@ pub enum Refusal {
 	OutsideScope,
 	/// The consent does not allow this action.
 	ActionNotGranted,
+	/// The consent is for another purpose than the one declared.
+	PurposeNotGranted,
 }
 
 /// How an attempt ended.

@@ -13,8 +13,10 @@
 //! head; if it vanished from the best chain (a reorganisation), it is anchored again.
 //!
 //! **Reads' audit entries** are sent in `record_access` batches (≤ 1,000) per reporting
-//! account and leave the queue once included. Entries the chain refuses (they cannot become
-//! valid by waiting) are logged in full and dropped.
+//! account and leave the queue once included. If the chain refuses a batch, each entry is
+//! sent alone, so one bad entry holds back no other; an entry the chain refuses alone (it
+//! cannot become valid by waiting) moves to the store's dead letters with the chain's
+//! reason — kept on disk and logged, never dropped.
 
 use crate::{
 	store::{QueuedAccess, Upload, UploadState},
@@ -240,16 +242,44 @@ async fn audit_pass(gw: &Gateway) -> Result<bool, GatewayError> {
 		let records = entries.iter().map(|(_, e)| e.record.clone()).collect::<Vec<_>>();
 		let call = RuntimeCall::Audit(pallet_audit::Call::record_access { reads: records });
 		match gw.chain.submit(&pair, call).await {
-			Ok((_, watch)) => gw.watch_finality(watch, None),
+			Ok((_, watch)) => {
+				gw.watch_finality(watch, None);
+				let ids: Vec<u64> = entries.iter().map(|(id, _)| *id).collect();
+				gw.store.dequeue_access(&ids)?;
+			}
 			Err(ChainError::Rejected(error)) => {
-				tracing::error!(%error, ?entries, "the chain refused audit entries; dropped");
+				tracing::warn!(%error, count = entries.len(), "the chain refused a batch of audit entries; sending each alone");
+				for (id, entry) in entries {
+					record_alone(gw, &pair, id, entry).await?;
+				}
 			}
 			Err(other) => return Err(other.into()),
 		}
-		let ids: Vec<u64> = entries.iter().map(|(id, _)| *id).collect();
-		gw.store.dequeue_access(&ids)?;
 	}
 	Ok(true)
+}
+
+/// Sends one audit entry alone: recorded, or (refused) kept as a dead letter.
+async fn record_alone(
+	gw: &Gateway,
+	pair: &sp_core::sr25519::Pair,
+	id: u64,
+	entry: QueuedAccess,
+) -> Result<(), GatewayError> {
+	let call =
+		RuntimeCall::Audit(pallet_audit::Call::record_access { reads: vec![entry.record.clone()] });
+	match gw.chain.submit(pair, call).await {
+		Ok((_, watch)) => {
+			gw.watch_finality(watch, None);
+			gw.store.dequeue_access(&[id])?;
+		}
+		Err(ChainError::Rejected(error)) => {
+			tracing::error!(%error, ?entry, "the chain refused an audit entry; kept as a dead letter");
+			gw.store.bury_access(id, &error)?;
+		}
+		Err(other) => return Err(other.into()),
+	}
+	Ok(())
 }
 
 fn pallet_audit_max_batch() -> usize {

@@ -21,6 +21,8 @@ const UPLOADS: TableDefinition<u64, &[u8]> = TableDefinition::new("uploads");
 const OUTBOX: TableDefinition<u64, ()> = TableDefinition::new("outbox");
 /// Audit entries of reads, waiting for a `record_access` extrinsic.
 const ACCESS_QUEUE: TableDefinition<u64, &[u8]> = TableDefinition::new("access_queue");
+/// Audit entries the chain refused for good, with the reason: kept, never dropped.
+const DEAD_LETTERS: TableDefinition<u64, &[u8]> = TableDefinition::new("audit_dead_letters");
 const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
 /// The counter holding the key-wrap worker's next block.
 const WRAP_CURSOR: &str = "wrap_cursor";
@@ -128,6 +130,15 @@ pub struct QueuedAccess {
 	pub record: pallet_audit::AccessRecord<sp_runtime::AccountId32>,
 }
 
+/// An audit entry the chain refused for good (alone, not for another entry of its batch).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetter {
+	/// The entry as it was queued.
+	pub entry: QueuedAccess,
+	/// The chain's reason.
+	pub reason: String,
+}
+
 /// A SCALE-encoded value as hex text.
 mod scale_hex {
 	use codec::{Decode, Encode};
@@ -160,6 +171,7 @@ impl Store {
 			txn.open_table(UPLOADS)?;
 			txn.open_table(OUTBOX)?;
 			txn.open_table(ACCESS_QUEUE)?;
+			txn.open_table(DEAD_LETTERS)?;
 			txn.open_table(COUNTERS)?;
 		}
 		txn.commit()?;
@@ -296,6 +308,34 @@ impl Store {
 		txn.open_table(COUNTERS)?.insert(WRAP_CURSOR, next)?;
 		txn.commit()?;
 		Ok(())
+	}
+
+	/// Moves queued audit entry `id` to the dead letters with the chain's `reason`, in one
+	/// transaction: it leaves the queue only to be kept there.
+	pub fn bury_access(&self, id: u64, reason: &str) -> Result<(), StoreError> {
+		let txn = self.db.begin_write()?;
+		{
+			let mut queue = txn.open_table(ACCESS_QUEUE)?;
+			let Some(entry) = queue.remove(id)?.map(|v| decode::<QueuedAccess>(v.value())) else {
+				return Ok(());
+			};
+			let letter = DeadLetter { entry: entry?, reason: reason.to_owned() };
+			txn.open_table(DEAD_LETTERS)?.insert(id, encode(&letter).as_slice())?;
+		}
+		txn.commit()?;
+		Ok(())
+	}
+
+	/// The audit entries the chain refused for good, oldest first, with their queue ids.
+	pub fn dead_letters(&self) -> Result<Vec<(u64, DeadLetter)>, StoreError> {
+		let txn = self.db.begin_read()?;
+		let table = txn.open_table(DEAD_LETTERS)?;
+		let mut out = Vec::new();
+		for entry in table.iter()? {
+			let (id, value) = entry?;
+			out.push((id.value(), decode(value.value())?));
+		}
+		Ok(out)
 	}
 
 	/// Removes recorded audit entries from the queue.
@@ -482,5 +522,32 @@ mod tests {
 		assert_eq!(queued.iter().map(|(_, q)| q.record.at).collect::<Vec<_>>(), [1, 2]);
 		store.dequeue_access(&queued.iter().map(|(id, _)| *id).collect::<Vec<_>>()).unwrap();
 		assert_eq!(store.queued_access(10).unwrap().len(), 1);
+	}
+
+	#[test]
+	fn a_buried_entry_is_kept_with_its_reason() {
+		let dir = tempfile::tempdir().unwrap();
+		let entry = QueuedAccess {
+			signer: "a".into(),
+			record: pallet_audit::AccessRecord {
+				patient: [1; 32].into(),
+				subject: medledger_primitives::audit::Subject::Document(7),
+				consent: Some(3),
+				purpose: None,
+				outcome: medledger_primitives::audit::Outcome::Success,
+				at: 1,
+			},
+		};
+		{
+			let store = Store::open(dir.path()).unwrap();
+			store.queue_access(std::slice::from_ref(&entry)).unwrap();
+			let id = store.queued_access(1).unwrap()[0].0;
+			store.bury_access(id, "Audit.ReadNotAllowed").unwrap();
+			assert!(store.queued_access(10).unwrap().is_empty());
+		}
+		let reopened = Store::open(dir.path()).unwrap();
+		let letters = reopened.dead_letters().unwrap();
+		assert_eq!(letters.len(), 1);
+		assert_eq!(letters[0].1, DeadLetter { entry, reason: "Audit.ReadNotAllowed".into() });
 	}
 }

@@ -108,7 +108,7 @@ async fn reconcile(gw: &Gateway, own: OrgId, patient: &AccountId32) -> Result<()
 	for (org, (delegate, key)) in &grantees {
 		for (id, doc) in &documents {
 			let access: Result<Access, Refusal> =
-				gw.chain.api().can_access(delegate, *id, Action::Read).await?;
+				gw.chain.api().can_access(delegate, *id, Action::Read, None).await?;
 			let Ok(Access::Consent(consent_id)) = access else { continue };
 			let consent: Option<Consent<Runtime>> = gw.chain.api().consent(consent_id).await?;
 			let Some(consent) = consent else { continue };

@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use frame_support::genesis_builder_helper::{build_state, get_preset};
 use medledger_primitives::{
 	audit::{Refusal, TrailHead},
-	Action, ConsentId, DocId,
+	Action, ConsentId, DocId, Purpose,
 };
 use pallet_audit::{AuditRecord, EntryRef, PlacedRecord};
 use pallet_consent::{Access, Consent, KeyWrap, PatientWrap};
@@ -239,8 +239,13 @@ impl_runtime_apis! {
 			ConsentPallet::by_organisation(org, after, limit)
 		}
 
-		fn can_access(who: AccountId, document: DocId, action: Action) -> Result<Access, Refusal> {
-			ConsentPallet::can_access(&who, document, action)
+		fn can_access(
+			who: AccountId,
+			document: DocId,
+			action: Action,
+			purpose: Option<Purpose>,
+		) -> Result<Access, Refusal> {
+			ConsentPallet::can_access(&who, document, action, purpose)
 		}
 
 		fn key_wrap(document: DocId, org: OrgId) -> Option<KeyWrap<Runtime>> {

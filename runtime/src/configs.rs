@@ -124,6 +124,11 @@ impl pallet_consortium::BenchmarkHelper<AccountId, crate::Signature> for KeyStat
 impl pallet_audit::Config for Runtime {
 	type Time = Timestamp;
 	type Subjects = (Documents, Consent);
+	type Reads = Consent;
+	/// An hour: a gateway reports reads within seconds, and keeps them across node outages
+	/// and restarts of this length; longer would let a report date a read further back
+	/// into a consent's window after the patient revoked it.
+	type MaxReportDelay = ConstU64<{ 60 * 60 * 1000 }>;
 	/// A gateway reports up to a block's worth of reads at once.
 	type MaxAccessBatch = ConstU32<1000>;
 	type WeightInfo = pallet_audit::weights::MeasuredWeight<Runtime>;

@@ -105,8 +105,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	// 101: `consent.grant` names the hash of the terms granted; `consortium.register_member`
 	// carries the member's signed key statement. 102: so does `admit_organisation`, for the
 	// delegate's key. 103: `consent.wrap_for_patient` (a new call; no existing call changed)
-	// and `ConsentApi` version 2 (`patient_wrap`).
-	spec_version: 103,
+	// and `ConsentApi` version 2 (`patient_wrap`). 104: reads declare a purpose
+	// (`ConsentApi::can_access` takes it, still version 2: 103 never ran outside tests), and
+	// `audit.record_access` checks granted reads against the consent when they happened.
+	spec_version: 104,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// 2: `consent.grant` and `consortium.register_member` take new arguments; 3:

@@ -40,12 +40,13 @@ fn terms(id: u64) -> [u8; 32] {
 	Consent::consent(id).expect("a consent").terms().hash()
 }
 
-fn h2_reads(document: DocId) -> Result<Access, Refusal> {
+fn h2_reads(document: DocId, purpose: Purpose) -> Result<Access, Refusal> {
 	let clinician = account(Two);
 	let answer = <Runtime as ConsentApi<_, _, _, _, _>>::can_access(
 		clinician.clone(),
 		document,
 		Action::Read,
+		Some(purpose),
 	);
 	let consent = match answer {
 		Ok(Access::Consent(id)) => Some(id),
@@ -61,7 +62,7 @@ fn h2_reads(document: DocId) -> Result<Access, Refusal> {
 			patient: account(Eve),
 			subject: Subject::Document(document),
 			consent,
-			purpose: Some(Purpose::Treatment),
+			purpose: Some(purpose),
 			outcome,
 			at: now(),
 		}],
@@ -119,33 +120,33 @@ fn consent_story_with_a_complete_audit_trail() {
 		)
 		.unwrap();
 		let doc = pallet_documents::DocumentCount::<Runtime>::get();
-		assert_eq!(h2_reads(doc), Err(Refusal::NoConsent));
+		assert_eq!(h2_reads(doc, Purpose::Treatment), Err(Refusal::NoConsent));
 
 		// H2 asks, Eve grants (wrapping the document's key for H2): access passes.
 		let first = h2_requests(Window { from: START, to: START + 24 * HOUR });
 		Consent::grant(signed(Eve), first, terms(first), vec![(doc, vec![0xAB; 104])]).unwrap();
-		assert_eq!(h2_reads(doc), Ok(Access::Consent(first)));
+		assert_eq!(h2_reads(doc, Purpose::Treatment), Ok(Access::Consent(first)));
 		assert!(Consent::key_wrap(doc, 2).is_some());
 
 		// Eve revokes: refused, the key wrap is gone.
 		Consent::revoke(signed(Eve), first).unwrap();
-		assert_eq!(h2_reads(doc), Err(Refusal::ConsentRevoked));
+		assert_eq!(h2_reads(doc, Purpose::Treatment), Err(Refusal::ConsentRevoked));
 		assert!(Consent::key_wrap(doc, 2).is_none());
 
 		// A second, one-hour grant works within its window and is refused after it.
 		let second = h2_requests(Window { from: START, to: START + HOUR });
 		Consent::grant(signed(Eve), second, terms(second), vec![]).unwrap();
-		assert_eq!(h2_reads(doc), Ok(Access::Consent(second)));
+		assert_eq!(h2_reads(doc, Purpose::Treatment), Ok(Access::Consent(second)));
 		set_time(START + HOUR);
-		assert_eq!(h2_reads(doc), Err(Refusal::ConsentExpired));
+		assert_eq!(h2_reads(doc, Purpose::Treatment), Err(Refusal::ConsentExpired));
 		Consent::expire(signed(Bob), second).unwrap();
 
 		// Break-glass opens access for its window only.
 		Consent::break_glass(signed(Two), account(Eve), b"unconscious in ER".to_vec()).unwrap();
 		let emergency = pallet_consent::ConsentCount::<Runtime>::get();
-		assert_eq!(h2_reads(doc), Ok(Access::Consent(emergency)));
+		assert_eq!(h2_reads(doc, Purpose::Emergency), Ok(Access::Consent(emergency)));
 		set_time(START + 2 * HOUR);
-		assert_eq!(h2_reads(doc), Err(Refusal::ConsentExpired));
+		assert_eq!(h2_reads(doc, Purpose::Emergency), Err(Refusal::ConsentExpired));
 
 		// Every step is in Eve's trail, which verifies against the head on chain.
 		let (trail, head) = eves_trail();

@@ -204,11 +204,14 @@ test('every storage item decodes', { timeout: 120_000 }, async () => {
 });
 
 test('the runtime APIs answer', { timeout: 120_000 }, async () => {
-  const access = await api.call.consentApi.canAccess(clinician.address, 1, 'Read');
+  const access = await api.call.consentApi.canAccess(clinician.address, 1, 'Read', 'Emergency');
   // Only the break-glass consent (3) could allow it, and its hour has not passed.
   assert.ok(access.isOk);
   assert.equal(access.asOk.asConsent.toNumber(), 3);
-  const refused = await api.call.consentApi.canAccess(dev.keyring.addFromUri('//Ferdie').address, 1, 'Read');
+  // It serves emergencies only.
+  const forTreatment = await api.call.consentApi.canAccess(clinician.address, 1, 'Read', 'Treatment');
+  assert.ok(forTreatment.asErr.isPurposeNotGranted);
+  const refused = await api.call.consentApi.canAccess(dev.keyring.addFromUri('//Ferdie').address, 1, 'Read', null);
   assert.ok(refused.isErr);
   assert.ok(refused.asErr.isNoConsent);
   const doc = await api.call.documentsApi.document(1);

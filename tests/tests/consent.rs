@@ -120,7 +120,12 @@ fn request(gw: &Gateway, token: &str, to: u64) -> u64 {
 
 /// Document `document` read for treatment.
 fn read(c: &Client, document: u64) -> Result<Vec<u8>, (i64, String)> {
-	c.run(c.client.document_get(document, Purpose::Treatment)).map(|r| r.content.0)
+	read_for(c, document, Purpose::Treatment)
+}
+
+/// Document `document` read for `purpose`.
+fn read_for(c: &Client, document: u64, purpose: Purpose) -> Result<Vec<u8>, (i64, String)> {
+	c.run(c.client.document_get(document, purpose)).map(|r| r.content.0)
 }
 
 /// The story's hospitals, credentials and first document.
@@ -211,14 +216,17 @@ impl Story {
 		pending
 	}
 
-	/// Granted, with Eve's wrap of A's key for H2: H2 reads A from H1's IPFS node. B is
-	/// anchored after the grant: H1's gateway wraps its key for H2.
+	/// Granted, with Eve's wrap of A's key for H2: H2 reads A from H1's IPFS node (for
+	/// treatment, the consent's purpose; a research read is refused). B is anchored after
+	/// the grant: H1's gateway wraps its key for H2.
 	fn granted(&self) -> Granted {
 		let (h1_admin, h2_admin) = (&self.hospitals.h1.admin, &self.hospitals.h2.admin);
 		let (patient, carol) = (self.patient(), self.h2().client(&self.carol));
 		let granted = request(self.h2(), h2_admin, now_ms() + 3_600_000);
 		patient.grant(granted, vec![patient.wrap_for(self.a, self.h2_key)]);
 		assert!(read(&carol, self.a).expect("read under the grant") == self.file_a);
+		let research = read_for(&carol, self.a, Purpose::Research).unwrap_err();
+		assert_eq!(research.0, -32027, "a treatment consent serves no research read");
 		let file_b = b"progress note after the grant".repeat(100);
 		let b = upload(self.h1(), h1_admin, &file_b);
 		let read_b = wait_for(PATIENCE, "H1 to wrap B's key for H2", || read(&carol, b).ok());
@@ -264,15 +272,16 @@ impl Story {
 		carol
 			.run(carol.client.consent_break_glass(account(EVE), "unconscious in ER".into()))
 			.expect("break-glass");
+		let emergency = |document| read_for(&carol, document, Purpose::Emergency);
 		let read_b = wait_for(PATIENCE, "H1 to wrap B's key for the emergency", || {
-			read(&carol, granted.b).ok()
+			emergency(granted.b).ok()
 		});
 		assert!(read_b == granted.file_b);
-		assert!(read(&carol, self.a).expect("A under break-glass") == self.file_a);
+		assert!(emergency(self.a).expect("A under break-glass") == self.file_a);
 	}
 
-	/// Every read is in Eve's trail: five refusals and the successful reads, all by H2's
-	/// clinician; the trail verifies.
+	/// Every read is in Eve's trail: six refusals (the research read among them) and the
+	/// successful reads, all by H2's clinician; the trail verifies.
 	fn trail_holds_every_read(&self) {
 		let auditor = self.h1().client(&self.auditor);
 		let (trail, refusals) = wait_for(PATIENCE, "H2's reads to be audited", || {
@@ -287,7 +296,7 @@ impl Story {
 					Outcome::Success => None,
 				})
 				.collect();
-			(refusals.len() == 5).then_some((trail, refusals))
+			(refusals.len() == 6).then_some((trail, refusals))
 		});
 		assert_eq!(
 			refusals,
@@ -295,6 +304,7 @@ impl Story {
 				Refusal::NoConsent,
 				Refusal::ConsentNotGranted,
 				Refusal::ConsentDenied,
+				Refusal::PurposeNotGranted,
 				Refusal::ConsentRevoked,
 				Refusal::ConsentExpired
 			]
@@ -375,7 +385,7 @@ impl Story {
 		assert_eq!(rows.iter().filter(|r| r.starts_with("consent,")).count(), 4);
 		assert_eq!(
 			rows.iter().filter(|r| r.starts_with("audit,") && r.contains("refused")).count(),
-			5,
+			6,
 			"{csv}"
 		);
 	}

@@ -15,10 +15,12 @@ mod benchmarks {
 		let (_, _, clinician) = benchmark_setup::hospital::<T>(0);
 		let patient = benchmark_setup::patient::<T>(0);
 		let subject = T::Subjects::benchmark_subject(&patient);
+		// A granted read under a consent: the dearest check.
+		let consent = T::Reads::grant_for_benchmark(&clinician, &patient);
 		let read = AccessRecord {
 			patient: patient.clone(),
 			subject,
-			consent: Some(1),
+			consent,
 			purpose: Some(Purpose::Treatment),
 			outcome: Outcome::Success,
 			at: Pallet::<T>::now(),

@@ -25,9 +25,12 @@
 //! - Reads happen off chain, at a hospital's gateway, after it checked consent on chain. The
 //!   gateway records each read, granted or refused, with [`Pallet::record_access`]: many
 //!   entries in one extrinsic, signed by the actor who read, so reads need not wait for a
-//!   block each. The pallet checks that each subject belongs to the named patient and that no
-//!   entry is dated in the future; it cannot know whether a read claimed as granted was, so
-//!   the consent used is recorded for auditors to check against the consent's history.
+//!   block each. The pallet checks that each subject belongs to the named patient, that no
+//!   read is dated in the future or more than `MaxReportDelay` back, and that a read
+//!   reported as granted was allowed when it happened ([`ReadCheck`], the consent pallet in
+//!   the runtime): the reader's own or their hospital's document, or a consent of their
+//!   hospital in force then, covering the document, for reading and for the declared
+//!   purpose. A refused read is recorded as the gateway reports it.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -54,7 +57,7 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::*, traits::Time};
 use frame_system::pallet_prelude::*;
-use medledger_primitives::{ConsentId, Moment, OrgId, Purpose};
+use medledger_primitives::{ConsentId, DocId, Moment, OrgId, Purpose};
 use pallet_consortium::{MemberStatus, Role, Standing};
 use scale_info::TypeInfo;
 
@@ -103,6 +106,25 @@ where
 	}
 }
 
+/// Whether a read reported as granted was allowed when it happened; the consent pallet
+/// answers in the runtime.
+pub trait ReadCheck<AccountId> {
+	/// `Ok` if `reader` could read `document` at time `at` for `purpose`: under consent
+	/// `consent`, or without one as its patient or its issuing hospital's staff.
+	fn read_allowed(
+		reader: &AccountId,
+		document: DocId,
+		consent: Option<ConsentId>,
+		purpose: Option<Purpose>,
+		at: Moment,
+	) -> Result<(), Refusal>;
+
+	/// Makes `reader`'s hospital a consent from `patient` to read all their documents for
+	/// treatment, for benchmarks; its id.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn grant_for_benchmark(reader: &AccountId, patient: &AccountId) -> Option<ConsentId>;
+}
+
 /// One read a gateway reports with [`Pallet::record_access`]; the actor is the signer.
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
@@ -149,6 +171,14 @@ pub mod pallet {
 
 		/// Who owns documents and consents.
 		type Subjects: SubjectOwner<Self::AccountId>;
+
+		/// Whether reads reported as granted were.
+		type Reads: ReadCheck<Self::AccountId>;
+
+		/// How long after a read its report may come (milliseconds): the most a report can
+		/// date a read back — e.g. into a consent's window after the patient revoked it.
+		#[pallet::constant]
+		type MaxReportDelay: Get<Moment>;
 
 		/// Most reads one [`Pallet::record_access`] may report.
 		#[pallet::constant]
@@ -222,6 +252,12 @@ pub mod pallet {
 		NotOwnRecord,
 		/// A read is dated after the current block.
 		DatedInTheFuture,
+		/// A read is dated more than `MaxReportDelay` before the current block.
+		ReportedTooLate,
+		/// A read reported as granted was not allowed when it happened: not the reader's own
+		/// or their hospital's document, and no consent of their hospital covering it, in
+		/// force then, for reading, for the declared purpose.
+		ReadNotAllowed,
 	}
 
 	#[pallet::hooks]
@@ -322,6 +358,18 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		ensure!(read.at <= now, Error::<T>::DatedInTheFuture);
+		ensure!(
+			read.at >= now.saturating_sub(T::MaxReportDelay::get()),
+			Error::<T>::ReportedTooLate
+		);
+		if read.outcome == Outcome::Success {
+			// Granted reads are of documents: nothing else is released to a reader.
+			let Subject::Document(document) = read.subject else {
+				return Err(Error::<T>::ReadNotAllowed.into());
+			};
+			T::Reads::read_allowed(actor, document, read.consent, read.purpose, read.at)
+				.map_err(|_| Error::<T>::ReadNotAllowed)?;
+		}
 		Ok(())
 	}
 

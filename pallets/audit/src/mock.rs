@@ -3,8 +3,12 @@
 //! fixed table of subjects.
 
 use crate as pallet_audit;
-use crate::{Subject, SubjectOwner};
-use frame_support::{derive_impl, traits::ConstU32};
+use crate::{ReadCheck, Refusal, Subject, SubjectOwner};
+use frame_support::{
+	derive_impl,
+	traits::{ConstU32, ConstU64},
+};
+use medledger_primitives::{ConsentId, DocId, Moment, Purpose};
 use pallet_consortium::{GenesisMember, GenesisOrganisation, Role};
 use sp_core::H256;
 use sp_runtime::BuildStorage;
@@ -50,21 +54,59 @@ impl pallet_consortium::Config for Test {
 	type WeightInfo = ();
 }
 
-/// Document 1 and consent 1 are the patient's; document 2 is the other patient's.
+/// Document 1 and consent 1 are the patient's; document 2 is the other patient's. For
+/// benchmarks, document `BENCHMARK_DOCUMENTS + n` is account `n`'s.
 pub struct Subjects;
 impl SubjectOwner<u64> for Subjects {
 	fn patient_of(subject: &Subject) -> Option<u64> {
 		match subject {
 			Subject::Document(1) | Subject::Consent(1) => Some(PATIENT),
 			Subject::Document(2) => Some(OTHER_PATIENT),
+			Subject::Document(n) if *n >= BENCHMARK_DOCUMENTS => Some(n - BENCHMARK_DOCUMENTS),
 			_ => None,
 		}
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_subject(patient: &u64) -> Subject {
+		Subject::Document(BENCHMARK_DOCUMENTS + patient)
+	}
 }
+
+const BENCHMARK_DOCUMENTS: u64 = 1_000_000;
+
+/// Consent 9 is another hospital's: granted reads under it were not allowed. Every other
+/// granted read was (the consent pallet's own tests check the real rule).
+pub struct Reads;
+impl ReadCheck<u64> for Reads {
+	fn read_allowed(
+		_reader: &u64,
+		_document: DocId,
+		consent: Option<ConsentId>,
+		_purpose: Option<Purpose>,
+		_at: Moment,
+	) -> Result<(), Refusal> {
+		match consent {
+			Some(OTHER_HOSPITALS_CONSENT) => Err(Refusal::NoConsent),
+			_ => Ok(()),
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn grant_for_benchmark(_reader: &u64, _patient: &u64) -> Option<ConsentId> {
+		Some(1)
+	}
+}
+
+pub(crate) const OTHER_HOSPITALS_CONSENT: ConsentId = 9;
+/// How late a read may be reported in the tests.
+pub(crate) const REPORT_DELAY: Moment = 600_000;
 
 impl pallet_audit::Config for Test {
 	type Time = Timestamp;
 	type Subjects = Subjects;
+	type Reads = Reads;
+	type MaxReportDelay = ConstU64<REPORT_DELAY>;
 	type MaxAccessBatch = ConstU32<4>;
 	type WeightInfo = ();
 }

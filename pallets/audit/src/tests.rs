@@ -60,8 +60,8 @@ fn a_clinician_reports_reads_into_the_patients_trail() {
 fn the_trail_verifies_against_its_head() {
 	build_and_execute(|| {
 		assert_ok!(report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)); 3]));
-		assert_ok!(report(H2_ADMIN, vec![read(PATIENT, Subject::Consent(1))]));
-		assert_ok!(report(PATIENT, vec![read(PATIENT, Subject::Patient)]));
+		assert_ok!(report(H2_ADMIN, vec![read(PATIENT, Subject::Document(1))]));
+		assert_ok!(report(PATIENT, vec![read(PATIENT, Subject::Document(1))]));
 		let head = Trails::<Test>::get(PATIENT);
 		assert_eq!(head.seq, 5);
 		let trail = whole_trail(PATIENT);
@@ -154,6 +154,35 @@ fn empty_and_oversize_reports_are_refused() {
 			report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)); 5]),
 			Error::<Test>::ReportTooLarge
 		);
+	});
+}
+
+/// A gateway cannot make up a granted read (the chain asks `ReadCheck`), nor report one
+/// dated back past `MaxReportDelay`; a refused read is recorded as reported.
+#[test]
+fn granted_reads_are_checked_and_reports_come_in_time() {
+	build_and_execute(|| {
+		let granted = read(PATIENT, Subject::Document(1));
+		let under_another_hospitals_consent =
+			AccessRecord { consent: Some(OTHER_HOSPITALS_CONSENT), ..granted };
+		assert_noop!(
+			report(H1_CLINICIAN, vec![granted.clone(), under_another_hospitals_consent.clone()]),
+			Error::<Test>::ReadNotAllowed
+		);
+		assert_noop!(
+			report(PATIENT, vec![read(PATIENT, Subject::Patient)]),
+			Error::<Test>::ReadNotAllowed
+		);
+		let late = AccessRecord { at: NOW - REPORT_DELAY - 1, ..granted };
+		assert_noop!(report(H1_CLINICIAN, vec![late]), Error::<Test>::ReportedTooLate);
+
+		let refused = AccessRecord {
+			outcome: Outcome::Refused(Refusal::NoConsent),
+			..under_another_hospitals_consent
+		};
+		let just_in_time = AccessRecord { at: NOW - REPORT_DELAY, ..granted };
+		assert_ok!(report(H1_CLINICIAN, vec![refused, just_in_time]));
+		assert_eq!(Trails::<Test>::get(PATIENT).seq, 2);
 	});
 }
 

@@ -852,26 +852,20 @@ impl<T: Config> Pallet<T> {
 		Self::resolve(ids, limit)
 	}
 
-	/// Whether `who` may do `action` on `document` now: how, or why not.
+	/// Whether `who` may do `action` on `document` now, for `purpose` (a read declares one;
+	/// `None` asks whether any consent allows it, whatever its purpose): how, or why not.
 	pub fn can_access(
 		who: &T::AccountId,
 		document: DocId,
 		action: Action,
+		purpose: Option<Purpose>,
 	) -> Result<Access, Refusal> {
-		let doc =
-			pallet_documents::Pallet::<T>::document(document).ok_or(Refusal::UnknownDocument)?;
-		let org = match pallet_consortium::Pallet::<T>::standing(who) {
-			Standing::Member(Role::Patient) if *who == doc.patient => return Ok(Access::Patient),
-			Standing::Member(Role::Clinician(org) | Role::OrgAdmin(org)) => org,
-			Standing::Member(_) => return Err(Refusal::NoConsent),
-			Standing::OrganisationInactive(_) => return Err(Refusal::OrganisationInactive),
-			Standing::Validator(_) | Standing::Unknown | Standing::Removed => {
-				return Err(Refusal::NotAMember)
-			}
+		let (doc, reader) = Self::reader(who, document)?;
+		let org = match reader {
+			Reader::Patient => return Ok(Access::Patient),
+			Reader::Staff(org) if org == doc.org => return Ok(Access::IssuingOrganisation),
+			Reader::Staff(org) => org,
 		};
-		if org == doc.org {
-			return Ok(Access::IssuingOrganisation);
-		}
 		let now = Self::now();
 		// Every consent of the patient for this hospital, so a refusal can say what stands
 		// in the way (revoked, expired, …) and not only that no grant matches.
@@ -880,13 +874,58 @@ impl<T: Config> Pallet<T> {
 			let Some(consent) = Consents::<T>::get(id).filter(|c| c.org == org) else {
 				continue;
 			};
-			match Self::covers(&consent, document, &doc.document_type, action, now) {
+			match Self::allows(&consent, document, &doc.document_type, action, purpose, now) {
 				Ok(()) => return Ok(Access::Consent(id)),
 				Err(reason) if rank(reason) > rank(refusal) => refusal = reason,
 				Err(_) => {}
 			}
 		}
 		Err(refusal)
+	}
+
+	/// Whether a read `who` reports as granted was: without a consent, the document is theirs
+	/// or their hospital's; under consent `consent`, it is their hospital's consent from the
+	/// document's patient and, at time `at`, was in force, covered the document and allowed
+	/// reading for `purpose`. The audit pallet asks before it records a granted read.
+	pub fn read_allowed(
+		who: &T::AccountId,
+		document: DocId,
+		consent: Option<ConsentId>,
+		purpose: Option<Purpose>,
+		at: Moment,
+	) -> Result<(), Refusal> {
+		let (doc, reader) = Self::reader(who, document)?;
+		match (reader, consent) {
+			(Reader::Patient, None) => Ok(()),
+			(Reader::Staff(org), None) if org == doc.org => Ok(()),
+			(Reader::Staff(org), Some(id)) => {
+				let consent = Consents::<T>::get(id)
+					.filter(|c| c.org == org && c.patient == doc.patient)
+					.ok_or(Refusal::NoConsent)?;
+				Self::allows(&consent, document, &doc.document_type, Action::Read, purpose, at)
+			}
+			_ => Err(Refusal::NoConsent),
+		}
+	}
+
+	/// The document and who `who` is to it: its patient, or staff of a hospital (the issuing
+	/// one or another).
+	fn reader(
+		who: &T::AccountId,
+		document: DocId,
+	) -> Result<(pallet_documents::Document<T>, Reader), Refusal> {
+		let doc =
+			pallet_documents::Pallet::<T>::document(document).ok_or(Refusal::UnknownDocument)?;
+		let reader = match pallet_consortium::Pallet::<T>::standing(who) {
+			Standing::Member(Role::Patient) if *who == doc.patient => Reader::Patient,
+			Standing::Member(Role::Clinician(org) | Role::OrgAdmin(org)) => Reader::Staff(org),
+			Standing::Member(_) => return Err(Refusal::NoConsent),
+			Standing::OrganisationInactive(_) => return Err(Refusal::OrganisationInactive),
+			Standing::Validator(_) | Standing::Unknown | Standing::Removed => {
+				return Err(Refusal::NotAMember)
+			}
+		};
+		Ok((doc, reader))
 	}
 
 	/// The data key of `document` wrapped for `org`, if a consent released it.
@@ -908,10 +947,20 @@ impl<T: Config> Pallet<T> {
 		consent
 	}
 
-	/// The status queries show: a grant past its window is `Expired`.
-	fn status_at(consent: &Consent<T>, now: Moment) -> ConsentStatus {
-		match consent.status {
-			ConsentStatus::Granted if consent.window.to <= now => ConsentStatus::Expired,
+	/// The status `consent` had at time `at` — now, for queries and access checks; when a read
+	/// happened, for its report — from its recorded history: a request until decided, a grant
+	/// until ended (revoked or expired), and a grant past its window `Expired`.
+	fn status_at(consent: &Consent<T>, at: Moment) -> ConsentStatus {
+		let decided = consent.decided_at.is_some_and(|t| t <= at);
+		let ended = consent.ended_at.is_some_and(|t| t <= at);
+		let status = match consent.status {
+			ConsentStatus::Requested => ConsentStatus::Requested,
+			_ if !decided => ConsentStatus::Requested,
+			ConsentStatus::Revoked | ConsentStatus::Expired if !ended => ConsentStatus::Granted,
+			status => status,
+		};
+		match status {
+			ConsentStatus::Granted if consent.window.to <= at => ConsentStatus::Expired,
 			status => status,
 		}
 	}
@@ -924,6 +973,22 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Whether `consent` lets its hospital do `action` on the document now.
+	/// [`Self::covers`], and the consent is for `purpose` (when one is declared).
+	fn allows(
+		consent: &Consent<T>,
+		document: DocId,
+		document_type: &[u8],
+		action: Action,
+		purpose: Option<Purpose>,
+		at: Moment,
+	) -> Result<(), Refusal> {
+		Self::covers(consent, document, document_type, action, at)?;
+		match purpose {
+			Some(purpose) if purpose != consent.purpose => Err(Refusal::PurposeNotGranted),
+			_ => Ok(()),
+		}
+	}
+
 	fn covers(
 		consent: &Consent<T>,
 		document: DocId,
@@ -1234,9 +1299,19 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
+/// An account's relation to a document, for access checks.
+#[derive(Clone, Copy)]
+enum Reader {
+	/// The document's patient.
+	Patient,
+	/// Staff of this hospital.
+	Staff(OrgId),
+}
+
 /// How much a refusal says about what stands in the way: the most telling one is reported.
 fn rank(refusal: Refusal) -> u8 {
 	match refusal {
+		Refusal::PurposeNotGranted => 8,
 		Refusal::ActionNotGranted => 7,
 		Refusal::OutsideScope => 6,
 		Refusal::ConsentNotYetValid => 5,
@@ -1254,6 +1329,25 @@ impl<T: Config> SubjectOwner<T::AccountId> for Pallet<T> {
 			Subject::Consent(id) => Consents::<T>::get(id).map(|c| c.patient),
 			_ => None,
 		}
+	}
+}
+
+impl<T: Config> pallet_audit::ReadCheck<T::AccountId> for Pallet<T> {
+	fn read_allowed(
+		reader: &T::AccountId,
+		document: DocId,
+		consent: Option<ConsentId>,
+		purpose: Option<Purpose>,
+		at: Moment,
+	) -> Result<(), Refusal> {
+		Pallet::<T>::read_allowed(reader, document, consent, purpose, at)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn grant_for_benchmark(reader: &T::AccountId, patient: &T::AccountId) -> Option<ConsentId> {
+		let org = pallet_consortium::Members::<T>::get(reader)?.role.organisation()?;
+		<Self as pallet_documents::WriteConsent<T::AccountId>>::allow_for_benchmark(org, patient);
+		Some(ConsentCount::<T>::get())
 	}
 }
 
@@ -1330,8 +1424,14 @@ sp_api::decl_runtime_apis! {
 			after: Option<ConsentId>,
 			limit: u32,
 		) -> Vec<(ConsentId, ConsentRecord)>;
-		/// Whether `who` may do `action` on `document` now: how, or the reason refused.
-		fn can_access(who: AccountId, document: DocId, action: Action) -> Result<Access, Refusal>;
+		/// Whether `who` may do `action` on `document` now, for `purpose` (`None`: any): how,
+		/// or the reason refused.
+		fn can_access(
+			who: AccountId,
+			document: DocId,
+			action: Action,
+			purpose: Option<Purpose>,
+		) -> Result<Access, Refusal>;
 		/// The data key of `document` wrapped for hospital `org`.
 		fn key_wrap(document: DocId, org: OrgId) -> Option<KeyWrapRecord>;
 		/// The data key of `document` re-wrapped to its patient's key after a key change.

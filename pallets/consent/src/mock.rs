@@ -58,6 +58,8 @@ impl pallet_consortium::Config for Test {
 impl pallet_audit::Config for Test {
 	type Time = Timestamp;
 	type Subjects = (Documents, ConsentPallet);
+	type Reads = ConsentPallet;
+	type MaxReportDelay = ConstU64<REPORT_DELAY>;
 	type MaxAccessBatch = ConstU32<4>;
 	type WeightInfo = ();
 }
@@ -92,6 +94,9 @@ pub(crate) const PATIENT: u64 = 30;
 pub(crate) const OTHER_PATIENT: u64 = 31;
 pub(crate) const AUDITOR: u64 = 40;
 pub(crate) const STRANGER: u64 = 99;
+
+/// How late a read may be reported in the tests.
+pub(crate) const REPORT_DELAY: u64 = 600_000;
 
 /// The chain's clock in the tests, in milliseconds.
 pub(crate) const NOW: u64 = 1_000_000;

@@ -66,7 +66,7 @@ fn set_time(moment: u64) {
 }
 
 fn h2_reads(document: DocId) -> Result<Access, Refusal> {
-	Pallet::can_access(&H2_CLINICIAN, document, Action::Read)
+	Pallet::can_access(&H2_CLINICIAN, document, Action::Read, Some(Purpose::Treatment))
 }
 
 fn last_audit() -> AuditEntry<u64> {
@@ -509,15 +509,115 @@ fn break_glass_opens_read_access_for_its_window_only() {
 		assert_eq!(consent.break_glass_reason.unwrap().to_vec(), b"unconscious".to_vec());
 		let entry = last_audit();
 		assert_eq!((entry.action, entry.purpose), (AuditAction::Execute, Some(Purpose::Emergency)));
-		assert_eq!(h2_reads(doc), Ok(Access::Consent(id)));
+		// Break-glass serves emergencies only: a treatment read declares another purpose.
+		let emergency_read =
+			|| Pallet::can_access(&H2_CLINICIAN, doc, Action::Read, Some(Purpose::Emergency));
+		assert_eq!(emergency_read(), Ok(Access::Consent(id)));
+		assert_eq!(h2_reads(doc), Err(Refusal::PurposeNotGranted));
 		assert_eq!(
-			Pallet::can_access(&H2_CLINICIAN, doc, Action::Write),
+			Pallet::can_access(&H2_CLINICIAN, doc, Action::Write, None),
 			Err(Refusal::ActionNotGranted)
 		);
 		// The issuing hospital releases the key of a document older than the access.
 		assert_ok!(Pallet::add_wraps(RuntimeOrigin::signed(H1_ADMIN), id, vec![(doc, vec![3])]));
 		set_time(NOW + BREAK_GLASS);
-		assert_eq!(h2_reads(doc), Err(Refusal::ConsentExpired));
+		assert_eq!(emergency_read(), Err(Refusal::ConsentExpired));
+	});
+}
+
+/// A read is granted only under a consent for the purpose it declares.
+#[test]
+fn a_read_for_another_purpose_than_the_consents_is_refused() {
+	build_and_execute(|| {
+		let doc = anchor(PATIENT, 1, b"11502-2");
+		granted();
+		assert_eq!(h2_reads(doc), Ok(Access::Consent(1)));
+		let research =
+			Pallet::can_access(&H2_CLINICIAN, doc, Action::Read, Some(Purpose::Research));
+		assert_eq!(research, Err(Refusal::PurposeNotGranted));
+	});
+}
+
+/// H2's clinician reports one read of `doc` as granted under `consent`, for `purpose`, at `at`.
+fn report_granted(
+	doc: DocId,
+	consent: Option<ConsentId>,
+	purpose: Purpose,
+	at: Moment,
+) -> DispatchResult {
+	pallet_audit::Pallet::<Test>::record_access(
+		RuntimeOrigin::signed(H2_CLINICIAN),
+		vec![pallet_audit::AccessRecord {
+			patient: PATIENT,
+			subject: Subject::Document(doc),
+			consent,
+			purpose: Some(purpose),
+			outcome: Outcome::Success,
+			at,
+		}],
+	)
+}
+
+/// A gateway's report of a granted read is checked against the consent as it stood when
+/// the read happened: a read made up, under another hospital's consent, for another
+/// purpose or action, before the grant or after the revocation, or dated back further than
+/// `MaxReportDelay` — each refused, nothing recorded. A read made while the consent was in
+/// force and reported after the revocation is recorded.
+#[test]
+fn reported_reads_are_checked_against_the_consent_when_they_happened() {
+	build_and_execute(|| {
+		let doc = anchor(PATIENT, 1, b"11502-2");
+		let h1_consent = {
+			// A consent H1 asked for: H2 cannot read under it.
+			assert_ok!(Pallet::request(
+				RuntimeOrigin::signed(H1_CLINICIAN),
+				PATIENT,
+				ScopeRequest::All,
+				Purpose::Treatment,
+				read(),
+				next_hours(1),
+			));
+			ConsentCount::<Test>::get()
+		};
+		let write_only =
+			request(ScopeRequest::All, Actions { read: false, write: true }, next_hours(1));
+		assert_ok!(Pallet::grant(
+			RuntimeOrigin::signed(PATIENT),
+			write_only,
+			terms_of(write_only),
+			vec![]
+		));
+		set_time(NOW + 1_000);
+		let id = granted();
+		let granted_at = NOW + 1_000;
+		set_time(NOW + 2_000);
+		assert_ok!(Pallet::revoke(RuntimeOrigin::signed(PATIENT), id));
+		set_time(NOW + 3_000);
+		let before = pallet_audit::Trails::<Test>::get(PATIENT);
+		let cases = [
+			(None, Purpose::Treatment, granted_at + 500),
+			(Some(h1_consent), Purpose::Treatment, granted_at + 500),
+			(Some(99), Purpose::Treatment, granted_at + 500),
+			(Some(id), Purpose::Research, granted_at + 500),
+			(Some(write_only), Purpose::Treatment, granted_at + 500),
+			(Some(id), Purpose::Treatment, granted_at - 1),
+			(Some(id), Purpose::Treatment, NOW + 2_000),
+		];
+		for (consent, purpose, at) in cases {
+			assert_noop!(
+				report_granted(doc, consent, purpose, at),
+				pallet_audit::Error::<Test>::ReadNotAllowed
+			);
+		}
+		set_time(granted_at + 500 + REPORT_DELAY + 1);
+		assert_noop!(
+			report_granted(doc, Some(id), Purpose::Treatment, granted_at + 500),
+			pallet_audit::Error::<Test>::ReportedTooLate
+		);
+		assert_eq!(pallet_audit::Trails::<Test>::get(PATIENT), before);
+		set_time(NOW + 3_000);
+		assert_ok!(report_granted(doc, Some(id), Purpose::Treatment, granted_at + 500));
+		assert_eq!((last_audit().consent, last_audit().outcome), (Some(id), Outcome::Success));
 	});
 }
 
@@ -541,14 +641,20 @@ fn access_checks_name_the_reason() {
 	build_and_execute(|| {
 		let lab = anchor(PATIENT, 1, b"11502-2");
 		let note = anchor(PATIENT, 2, b"34133-9");
-		assert_eq!(Pallet::can_access(&PATIENT, lab, Action::Read), Ok(Access::Patient));
-		assert_eq!(Pallet::can_access(&OTHER_PATIENT, lab, Action::Read), Err(Refusal::NoConsent));
+		assert_eq!(Pallet::can_access(&PATIENT, lab, Action::Read, None), Ok(Access::Patient));
 		assert_eq!(
-			Pallet::can_access(&H1_ADMIN, lab, Action::Write),
+			Pallet::can_access(&OTHER_PATIENT, lab, Action::Read, None),
+			Err(Refusal::NoConsent)
+		);
+		assert_eq!(
+			Pallet::can_access(&H1_ADMIN, lab, Action::Write, None),
 			Ok(Access::IssuingOrganisation)
 		);
-		assert_eq!(Pallet::can_access(&STRANGER, lab, Action::Read), Err(Refusal::NotAMember));
-		assert_eq!(Pallet::can_access(&AUDITOR, lab, Action::Read), Err(Refusal::NoConsent));
+		assert_eq!(
+			Pallet::can_access(&STRANGER, lab, Action::Read, None),
+			Err(Refusal::NotAMember)
+		);
+		assert_eq!(Pallet::can_access(&AUDITOR, lab, Action::Read, None), Err(Refusal::NoConsent));
 		assert_eq!(h2_reads(99), Err(Refusal::UnknownDocument));
 		assert_eq!(h2_reads(lab), Err(Refusal::NoConsent));
 
@@ -559,7 +665,7 @@ fn access_checks_name_the_reason() {
 		assert_eq!(h2_reads(lab), Ok(Access::Consent(id)));
 		assert_eq!(h2_reads(note), Err(Refusal::OutsideScope));
 		assert_eq!(
-			Pallet::can_access(&H2_CLINICIAN, lab, Action::Write),
+			Pallet::can_access(&H2_CLINICIAN, lab, Action::Write, None),
 			Err(Refusal::ActionNotGranted)
 		);
 

@@ -2,7 +2,10 @@
 //! each, two patients, an auditor, the audit pallet, and write consents from a table.
 
 use crate as pallet_documents;
-use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64},
+};
 use medledger_primitives::{ConsentId, DocId, OrgId};
 use pallet_consortium::{GenesisMember, GenesisOrganisation, Role};
 use sp_core::H256;
@@ -54,8 +57,29 @@ impl pallet_consortium::Config for Test {
 impl pallet_audit::Config for Test {
 	type Time = Timestamp;
 	type Subjects = Documents;
+	type Reads = NoGrantedReads;
+	type MaxReportDelay = ConstU64<600_000>;
 	type MaxAccessBatch = ConstU32<4>;
 	type WeightInfo = ();
+}
+
+/// No consent pallet here: no read is reported as granted in these tests.
+pub struct NoGrantedReads;
+impl pallet_audit::ReadCheck<u64> for NoGrantedReads {
+	fn read_allowed(
+		_reader: &u64,
+		_document: DocId,
+		_consent: Option<ConsentId>,
+		_purpose: Option<medledger_primitives::Purpose>,
+		_at: medledger_primitives::Moment,
+	) -> Result<(), medledger_primitives::audit::Refusal> {
+		Err(medledger_primitives::audit::Refusal::NoConsent)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn grant_for_benchmark(_reader: &u64, _patient: &u64) -> Option<ConsentId> {
+		None
+	}
 }
 
 parameter_types! {

@@ -275,8 +275,11 @@ async fn check_amendable(
 	}) {
 		return refuse(format!("upload {} already amends document {previous}", pending.id));
 	}
-	let access: Result<Access, Refusal> =
-		gw.chain.api().can_access(&caller.credential.account, previous, Action::Write).await?;
+	let access: Result<Access, Refusal> = gw
+		.chain
+		.api()
+		.can_access(&caller.credential.account, previous, Action::Write, None)
+		.await?;
 	access.map(|_| ()).map_err(GatewayError::AccessRefused)
 }
 
@@ -296,7 +299,7 @@ pub(crate) async fn read_document(
 	let reader = caller.credential.account.clone();
 	let doc = document_record(gw, id).await?;
 	let access: Result<Access, Refusal> =
-		gw.chain.api().can_access(&reader, id, Action::Read).await?;
+		gw.chain.api().can_access(&reader, id, Action::Read, Some(purpose.into())).await?;
 	let record = AccessRecord {
 		patient: doc.patient.clone(),
 		subject: Subject::Document(id),
