@@ -1,7 +1,7 @@
 //! Weights of `pallet_audit`, measured by `medledger-node benchmark pallet` (`scripts/benchmark-weights`).
 //!
 //! Generated: do not edit by hand; run the script again on the reference machine.
-//! CLI version 64.0.0, 2026-11-23; steps `20`, repeat `10`.
+//! CLI version 64.0.0, 2026-11-30; steps `20`, repeat `10`.
 //! Host `vm`, CPU `AMD EPYC`; Wasm execution `Compiled`,
 //! chain `Some("dev")`, DB cache `1024`.
 //! Database reads and writes are charged at the runtime's `DbWeight`, itself measured with
@@ -53,6 +53,8 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Documents::Records` (r:1 w:0)
 	/// Proof: `Documents::Records` (`max_values`: None, `max_size`: Some(539), added: 3014, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Consents` (r:1 w:0)
+	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(4628), added: 7103, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Trails` (r:1 w:1)
 	/// Proof: `Audit::Trails` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::ByActor` (r:0 w:1000)
@@ -63,12 +65,12 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1000]`.
 	fn record_access(n: u32, ) -> Weight {
-		// Proof size: measured `1810`, estimated `6120` bytes.
-		// Minimum execution time: 88_316_000 picoseconds.
-		Weight::from_parts(111_048_000, 6120)
-			// Standard error: 365_148
-			.saturating_add(Weight::from_parts(39_992_452, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof size: measured `2423`, estimated `8093` bytes.
+		// Minimum execution time: 69_062_000 picoseconds.
+		Weight::from_parts(70_314_000, 8093)
+			// Standard error: 27_134
+			.saturating_add(Weight::from_parts(28_075_318, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 	}
