@@ -2,7 +2,8 @@
 //! before every call — subscriptions included — and applies each method's declaration in
 //! the API (`medledger_gateway_api::METHODS`): its callers, the parameters it takes, and
 //! what a patient calling it must own. Handlers receive the [`Authorised`] caller in the
-//! call's extensions. [`may_see`] decides which notifications each subscriber receives.
+//! call's extensions; the credential's account must still stand on chain as its role
+//! ([`crate::standing`]). [`may_see`] decides which notifications each subscriber receives.
 
 use crate::{auth::Credential, notify::Audience, Gateway};
 use futures::future::BoxFuture;
@@ -117,6 +118,7 @@ where
 			let token = request.extensions().get::<Bearer>().and_then(|b| b.0.clone());
 			let checked = async {
 				let caller = authorise(&gw, token.as_deref(), method.callers, method.name)?;
+				gw.standings.ensure(&gw.chain, &gw.store, &caller.credential).await?;
 				let params = named_params(method, request.params().as_str())?;
 				if caller.kind == Caller::Patient {
 					ensure_owned(&gw, method, &params, &caller.credential.account).await?;

@@ -327,6 +327,10 @@ pub enum CredentialsCommand {
 		/// Who holds it.
 		#[arg(long, default_value = "")]
 		label: String,
+		/// The node's WebSocket RPC: the account must be an active member with the
+		/// credential's role there.
+		#[arg(long, env = "MEDLEDGER_NODE_URL", default_value = "ws://127.0.0.1:9944")]
+		node_url: String,
 	},
 	/// List credentials (hashes only).
 	List {

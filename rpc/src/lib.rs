@@ -50,6 +50,7 @@ pub mod portal;
 pub mod proof;
 pub mod report;
 pub mod server;
+pub mod standing;
 pub mod store;
 pub mod tls;
 mod views;
@@ -83,6 +84,8 @@ pub struct Gateway {
 	pub keystore: RwLock<Keystore>,
 	/// Who may call.
 	pub credentials: auth::Credentials,
+	/// Whether credentials' accounts still stand on chain.
+	pub standings: standing::Standings,
 	/// Input limits.
 	pub limits: Limits,
 	/// Wakes the upload worker.
@@ -175,6 +178,7 @@ pub async fn start(settings: &config::Settings, passphrase: &str) -> anyhow::Res
 		storage,
 		keystore: RwLock::new(keystore),
 		credentials: auth::Credentials::new(&settings.data_dir, settings.rate_limit),
+		standings: standing::Standings::default(),
 		limits: Limits { max_file_size: settings.max_file_size },
 		outbox: Notify::new(),
 		audit: Notify::new(),

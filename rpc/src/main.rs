@@ -35,7 +35,7 @@ async fn main() -> anyhow::Result<()> {
 			Ok(())
 		}
 		Command::Keys(command) => keys(command),
-		Command::Credentials(command) => credentials(command),
+		Command::Credentials(command) => credentials(command).await,
 	}
 }
 
@@ -98,10 +98,10 @@ fn describe(store: &Keystore, dir: &std::path::Path) -> anyhow::Result<()> {
 	Ok(())
 }
 
-fn credentials(command: CredentialsCommand) -> anyhow::Result<()> {
+async fn credentials(command: CredentialsCommand) -> anyhow::Result<()> {
 	use sp_core::crypto::Ss58Codec;
 	match command {
-		CredentialsCommand::Issue { common, key, account, role, label } => {
+		CredentialsCommand::Issue { common, key, account, role, label, node_url } => {
 			let dir = data_dir(&common)?;
 			let (account, role, key_name) = match (key, account, role) {
 				(Some(name), None, None) => {
@@ -123,6 +123,7 @@ fn credentials(command: CredentialsCommand) -> anyhow::Result<()> {
 				}
 				_ => anyhow::bail!("give --key NAME, or --account SS58 --role patient|auditor"),
 			};
+			ensure_member(&node_url, &account, role).await?;
 			let (token, credential) = auth::issue(&dir, account, role, key_name, label)?;
 			println!(
 				"{}",
@@ -140,4 +141,25 @@ fn credentials(command: CredentialsCommand) -> anyhow::Result<()> {
 		}
 	}
 	Ok(())
+}
+
+/// A credential is issued only to an active member holding its role on chain (an auditor
+/// credential to an auditor, …); every call checks again (`medledger_gateway::standing`).
+async fn ensure_member(
+	node_url: &str,
+	account: &sp_runtime::AccountId32,
+	role: Role,
+) -> anyhow::Result<()> {
+	use sp_core::crypto::Ss58Codec;
+	let chain = medledger_chain_client::Chain::new(node_url);
+	let member = chain.api().member(account).await.map_err(|e| {
+		anyhow::anyhow!("cannot ask the node at {node_url} whether the account is a member: {e}")
+	})?;
+	match member {
+		Some(m) if m.status == pallet_consortium::MemberStatus::Active && m.role == role => Ok(()),
+		_ => anyhow::bail!(
+			"{} is not an active member with the role {role:?} on chain; no credential issued",
+			account.to_ss58check()
+		),
+	}
 }

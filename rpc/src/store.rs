@@ -9,6 +9,7 @@
 
 use crate::ipfs::Dag;
 use medledger_gateway_api::GatewayError;
+use medledger_primitives::audit::Refusal;
 use redb::{Database, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 use std::{
@@ -21,6 +22,9 @@ const UPLOADS: TableDefinition<u64, &[u8]> = TableDefinition::new("uploads");
 const OUTBOX: TableDefinition<u64, ()> = TableDefinition::new("outbox");
 /// Audit entries of reads, waiting for a `record_access` extrinsic.
 const ACCESS_QUEUE: TableDefinition<u64, &[u8]> = TableDefinition::new("access_queue");
+/// What the chain last said about each credential's account (by credential id): JSON of
+/// `Option<Refusal>`, so a gateway restarted while its node is down still knows.
+const STANDINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("standings");
 /// Audit entries the chain refused for good, with the reason: kept, never dropped.
 const DEAD_LETTERS: TableDefinition<u64, &[u8]> = TableDefinition::new("audit_dead_letters");
 const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
@@ -172,6 +176,7 @@ impl Store {
 			txn.open_table(OUTBOX)?;
 			txn.open_table(ACCESS_QUEUE)?;
 			txn.open_table(DEAD_LETTERS)?;
+			txn.open_table(STANDINGS)?;
 			txn.open_table(COUNTERS)?;
 		}
 		txn.commit()?;
@@ -322,6 +327,25 @@ impl Store {
 			let letter = DeadLetter { entry: entry?, reason: reason.to_owned() };
 			txn.open_table(DEAD_LETTERS)?.insert(id, encode(&letter).as_slice())?;
 		}
+		txn.commit()?;
+		Ok(())
+	}
+
+	/// What the chain last said about credential `id`'s account: `None` if never asked;
+	/// `Some(None)` if it stood, `Some(Some(reason))` if not.
+	pub fn standing(&self, id: &str) -> Result<Option<Option<Refusal>>, StoreError> {
+		let txn = self.db.begin_read()?;
+		let table = txn.open_table(STANDINGS)?;
+		table.get(id)?.map(|v| decode(v.value())).transpose()
+	}
+
+	/// Records what the chain says about credential `id`'s account, if it changed.
+	pub fn set_standing(&self, id: &str, standing: Option<Refusal>) -> Result<(), StoreError> {
+		if self.standing(id)? == Some(standing) {
+			return Ok(());
+		}
+		let txn = self.db.begin_write()?;
+		txn.open_table(STANDINGS)?.insert(id, encode(&standing).as_slice())?;
 		txn.commit()?;
 		Ok(())
 	}

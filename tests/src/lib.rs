@@ -284,6 +284,12 @@ pub struct Gateway {
 }
 
 impl Gateway {
+	/// The node URL it was started with (`--node-url`).
+	pub fn node_url(&self) -> String {
+		let at = self.args.iter().position(|a| a == "--node-url").expect("started with a node");
+		self.args[at + 1].clone()
+	}
+
 	/// Starts `medledger-gateway run` on `data_dir` against the node's RPC port, with
 	/// `extra` arguments, and waits until it serves.
 	pub fn start(data_dir: &std::path::Path, node_rpc_port: u16, extra: &[&str]) -> Gateway {
@@ -629,16 +635,21 @@ impl Hospital {
 		extra: &[&str],
 	) -> Hospital {
 		gateway_admin(dir, &["keys", "init", "--organisation", organisation, "--dev", delegate]);
-		let admin = token(&gateway_admin(dir, &["credentials", "issue", "--key", delegate]));
+		let node = format!("ws://127.0.0.1:{node_rpc_port}");
+		let admin = token(&gateway_admin(
+			dir,
+			&["credentials", "issue", "--key", delegate, "--node-url", &node],
+		));
 		let gateway = Gateway::start(dir, node_rpc_port, extra);
 		Hospital { gateway, dir: dir.into(), admin }
 	}
 
 	/// A credential at this gateway for `account` (SS58) in `role` (patient or auditor).
 	pub fn credential(&self, account: &str, role: &str) -> String {
+		let node = self.gateway.node_url();
 		token(&gateway_admin(
 			&self.dir,
-			&["credentials", "issue", "--account", account, "--role", role],
+			&["credentials", "issue", "--account", account, "--role", role, "--node-url", &node],
 		))
 	}
 

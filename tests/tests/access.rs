@@ -105,7 +105,9 @@ fn every_method_answers_each_caller_or_refuses_as_documented() {
 		.call(Some(&admin), "staff_register", json!({ "name": "doc", "role": "clinician" }))
 		.expect("clinician registered");
 	assert!(registered["account"].is_string());
-	let clinician = token(&gateway_admin(&h1.dir, &["credentials", "issue", "--key", "doc"]));
+	let node_url = h1.gateway.node_url();
+	let issue = ["credentials", "issue", "--key", "doc", "--node-url", &node_url];
+	let clinician = token(&gateway_admin(&h1.dir, &issue));
 	let uploaded = gw
 		.call(
 			Some(&clinician),

@@ -17,14 +17,14 @@ use medledger_gateway_api::{
 		documents::{DocumentStatus, DocumentsApiClient},
 		members::MembersApiClient,
 	},
-	values::{Base64, Hex32, HexBytes, Purpose, StaffRole},
+	values::{Account, Base64, Hex32, HexBytes, Purpose, StaffRole},
 	Written,
 };
 use medledger_primitives::audit::Refusal;
 use medledger_runtime::RuntimeCall;
 use medledger_tests::{
-	account, gateway_admin, now_ms, tempdir, token, wait_for, Client, Gateway, Node, Notifications,
-	Steps, TwoHospitals, BOB, EVE, FERDIE,
+	account, gateway_admin, gateway_binary, now_ms, tempdir, token, wait_for, Client, Gateway,
+	Node, Notifications, Steps, TwoHospitals, BOB, EVE, FERDIE, TEST_PASSPHRASE,
 };
 use serde_json::{json, Value};
 use sp_core::Pair;
@@ -46,16 +46,7 @@ impl Patient<'_> {
 
 	/// Signs `call` with Eve's key and relays it through the gateway.
 	fn relay(&self, call: RuntimeCall) -> Result<Written, (i64, String)> {
-		let nonce = self.node.rpc("system_accountNextIndex", json!([EVE])).unwrap();
-		let version = self.node.rpc("state_getRuntimeVersion", json!([])).unwrap();
-		let genesis = self.node.rpc("chain_getBlockHash", json!([0])).unwrap();
-		let versions = Versions {
-			spec_version: version["specVersion"].as_u64().unwrap() as u32,
-			tx_version: version["transactionVersion"].as_u64().unwrap() as u32,
-			genesis: genesis.as_str().unwrap().parse().unwrap(),
-		};
-		let eve = sp_core::sr25519::Pair::from_string("//Eve", None).unwrap();
-		let xt = sign_extrinsic(&eve, call, nonce.as_u64().unwrap() as u32, versions);
+		let xt = signed(self.node, "//Eve", call);
 		let c = &self.client;
 		c.run(c.client.patient_relay(HexBytes(xt)))
 	}
@@ -82,6 +73,21 @@ impl Patient<'_> {
 }
 
 /// Uploads `bytes` for Eve and waits until it is finalised; the document id.
+/// `call` signed by the development account `uri` (e.g. `//Eve`), for the node's state.
+fn signed(node: &Node, uri: &str, call: RuntimeCall) -> Vec<u8> {
+	let pair = sp_core::sr25519::Pair::from_string(uri, None).unwrap();
+	let who = sp_core::crypto::Ss58Codec::to_ss58check(&pair.public());
+	let nonce = node.rpc("system_accountNextIndex", json!([who])).unwrap();
+	let version = node.rpc("state_getRuntimeVersion", json!([])).unwrap();
+	let genesis = node.rpc("chain_getBlockHash", json!([0])).unwrap();
+	let versions = Versions {
+		spec_version: version["specVersion"].as_u64().unwrap() as u32,
+		tx_version: version["transactionVersion"].as_u64().unwrap() as u32,
+		genesis: genesis.as_str().unwrap().parse().unwrap(),
+	};
+	sign_extrinsic(&pair, call, nonce.as_u64().unwrap() as u32, versions)
+}
+
 fn upload(gw: &Gateway, token: &str, bytes: &[u8]) -> u64 {
 	let c = gw.client(token);
 	let accepted = c
@@ -138,6 +144,8 @@ struct Story {
 	auditor: String,
 	/// H2's clinician Carol.
 	carol: String,
+	/// Her account.
+	carol_account: Account,
 	/// What an auditor subscribed at H1 receives.
 	notifications: Notifications,
 	/// When the story started (ms), for the reports' period.
@@ -171,11 +179,13 @@ impl Story {
 		let notifications = hospitals.h1.gateway.subscribe(&auditor);
 		let started = now_ms();
 		let h2_admin = hospitals.h2.gateway.client(&hospitals.h2.admin);
-		h2_admin
+		let carol_account = h2_admin
 			.run(h2_admin.client.staff_register("carol".into(), StaffRole::Clinician))
-			.expect("clinician registered at H2");
-		let carol =
-			token(&gateway_admin(&hospitals.h2.dir, &["credentials", "issue", "--key", "carol"]));
+			.expect("clinician registered at H2")
+			.account;
+		let node_url = hospitals.h2.gateway.node_url();
+		let issue = ["credentials", "issue", "--key", "carol", "--node-url", &node_url];
+		let carol = token(&gateway_admin(&hospitals.h2.dir, &issue));
 		let h1_admin = hospitals.h1.gateway.client(&hospitals.h1.admin);
 		let h2_key = h1_admin
 			.run(h1_admin.client.member_get(account(BOB)))
@@ -185,7 +195,19 @@ impl Story {
 		let file_a =
 			br#"{"resourceType":"DiagnosticReport","status":"final","id":"a"}"#.repeat(5000);
 		let a = upload(&hospitals.h1.gateway, &hospitals.h1.admin, &file_a);
-		Story { dir, hospitals, eve, auditor, carol, notifications, started, h2_key, a, file_a }
+		Story {
+			dir,
+			hospitals,
+			eve,
+			auditor,
+			carol,
+			carol_account,
+			notifications,
+			started,
+			h2_key,
+			a,
+			file_a,
+		}
 	}
 
 	fn h1(&self) -> &Gateway {
@@ -437,6 +459,44 @@ impl Story {
 			.expect("the amendment is audited");
 		assert_eq!((update.entry.organisation, update.entry.consent), (Some(2), Some(write)));
 	}
+
+	/// H2 removes Carol on chain (its delegate Bob signs `remove_member`): her credential,
+	/// still listed at H2's gateway, is refused on her next call, whatever it asks, and no
+	/// new one is issued to her (nor an auditor's credential to a patient).
+	fn removed_clinician_refused_at_once(&self) {
+		let carol = self.h2().client(&self.carol);
+		assert!(carol
+			.run(carol.client.document_list(Some(account(EVE)), None, None, None))
+			.is_ok());
+		let remove = pallet_consortium::Call::remove_member { who: self.carol_account.0.clone() };
+		let xt = signed(&self.hospitals.node, "//Bob", RuntimeCall::Consortium(remove));
+		self.hospitals
+			.node
+			.rpc("author_submitExtrinsic", json!([format!("0x{}", hex::encode(xt))]))
+			.expect("removal submitted");
+		let refused = wait_for(PATIENCE, "Carol's removal to take effect", || {
+			carol.run(carol.client.document_list(Some(account(EVE)), None, None, None)).err()
+		});
+		assert_eq!(refused.0, -32026, "not an active member: {refused:?}");
+		assert_eq!(read(&carol, self.a).unwrap_err().0, -32026);
+
+		// Nor is a credential issued to her any more, or an auditor's to a patient.
+		let node_url = self.h2().node_url();
+		let issue = |args: &[&str]| {
+			let output = std::process::Command::new(gateway_binary())
+				.args(["credentials", "issue", "--node-url", &node_url, "--data-dir"])
+				.arg(&self.hospitals.h2.dir)
+				.args(args)
+				.env("MEDLEDGER_KEYSTORE_PASSPHRASE", TEST_PASSPHRASE)
+				.output()
+				.unwrap();
+			(output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+		};
+		for args in [&["--key", "carol"][..], &["--account", EVE, "--role", "auditor"][..]] {
+			let (issued, stderr) = issue(args);
+			assert!(!issued && stderr.contains("not an active member"), "{args:?}: {stderr}");
+		}
+	}
 }
 
 #[test]
@@ -466,6 +526,9 @@ fn consent_story_across_two_gateways() {
 	steps.check("compliance reports: FHIR R4 and CSV", || story.compliance_reports());
 	steps.check("H2 amends H1's document only under write consent", || {
 		story.amended_only_under_write_consent()
+	});
+	steps.check("a clinician removed on chain is refused at once", || {
+		story.removed_clinician_refused_at_once()
 	});
 	steps.finish();
 }

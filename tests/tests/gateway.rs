@@ -123,7 +123,9 @@ impl Story {
 		let registered = c
 			.run(c.client.staff_register("doc".into(), StaffRole::Clinician))
 			.expect("clinician registered");
-		let doc = token(&gateway_admin(&h1, &["credentials", "issue", "--key", "doc"]));
+		let node_url = gw.node_url();
+		let issue = ["credentials", "issue", "--key", "doc", "--node-url", &node_url];
+		let doc = token(&gateway_admin(&h1, &issue));
 		Story { node, node_base, gw, h1, auditor, spammer, doc, clinician: registered.account }
 	}
 

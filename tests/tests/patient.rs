@@ -93,7 +93,16 @@ impl Story {
 		let h1_dir = self.dir.join("h1");
 		let issued = gateway_admin(
 			&h1_dir,
-			&["credentials", "issue", "--account", FERDIE, "--role", "auditor"],
+			&[
+				"credentials",
+				"issue",
+				"--account",
+				FERDIE,
+				"--role",
+				"auditor",
+				"--node-url",
+				&self.h1.node_url(),
+			],
 		);
 		let revoked_auditor = self.h1.subscribe(&token(&issued));
 		let id = issued["id"].as_str().expect("a credential id");

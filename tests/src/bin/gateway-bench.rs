@@ -63,7 +63,9 @@ fn main() {
 	node.wait_ready(Duration::from_secs(120));
 	let h1 = dir.join("h1");
 	gateway_admin(&h1, &["keys", "init", "--organisation", "1", "--dev", "alice"]);
-	let token = token(&gateway_admin(&h1, &["credentials", "issue", "--key", "alice"]));
+	let node_url = format!("ws://127.0.0.1:{}", node.rpc_port);
+	let issue = ["credentials", "issue", "--key", "alice", "--node-url", &node_url];
+	let token = token(&gateway_admin(&h1, &issue));
 	let gw = Gateway::start(&h1, node.rpc_port, &["--rate-limit", "100000"]);
 
 	let file: Vec<u8> = (0..TEN_MB).map(|i| (i * 7919 % 251) as u8).collect();
