@@ -80,6 +80,13 @@ enum Command {
 		/// The consent id.
 		id: u64,
 	},
+	/// Let a hospital break the glass on me again before the bar my revocation of its
+	/// emergency access set has run out.
+	LiftHold {
+		/// The hospital (organisation id).
+		#[arg(long)]
+		hospital: u32,
+	},
 	/// Get a proof bundle of one of my documents (with the salt, for verifying the file).
 	Proof {
 		/// The document id.
@@ -372,6 +379,12 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 					}
 				},
 			);
+		}
+		Command::LiftHold { hospital } => {
+			let written = patient::lift_break_glass_hold(&gateway()?, &open_keys()?, *hospital)?;
+			show(json!({ "ok": true, "hospital": hospital, "relayed": written }), &|_| {
+				println!("Hospital {hospital} may break the glass again: signed and included.")
+			});
 		}
 		Command::Proof { id, out } => {
 			let bundle = patient::proof(&gateway()?, &open_keys()?, *id)?;

@@ -290,6 +290,16 @@ fn covers(scope: &Scope<Runtime>, doc: &Document) -> bool {
 		&& scope.covers(doc.id, doc.document_type.as_bytes())
 }
 
+/// Lifts the bar on hospital `org` breaking the glass on the patient, which revoking its
+/// emergency access set (signed with their account key, relayed by the gateway).
+pub fn lift_break_glass_hold(
+	gw: &Gateway,
+	keys: &PatientKeys,
+	org: u32,
+) -> anyhow::Result<Written> {
+	relay(gw, keys, RuntimeCall::Consent(pallet_consent::Call::lift_break_glass_hold { org }))
+}
+
 /// Changes the patient's encryption key on chain to `new`'s (signed with their account key,
 /// relayed by the gateway). The issuing hospitals then wrap the patient's documents' keys to
 /// it ([`own_key`] finds those wraps).

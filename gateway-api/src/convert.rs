@@ -104,19 +104,29 @@ pub fn audit_entry(seq: u64, record: &AuditRecord<AccountId32>) -> AuditEntry {
 			audit::AuditAction::Delete => AuditAction::Delete,
 			audit::AuditAction::Execute => AuditAction::Execute,
 		},
-		subject: match e.subject {
-			audit::Subject::Document(id) => Subject::Document(id),
-			audit::Subject::Consent(id) => Subject::Consent(id),
-			audit::Subject::Patient => Subject::Patient(true),
-		},
+		subject: subject(e.subject),
 		consent: e.consent,
 		purpose: e.purpose.map(Into::into),
-		outcome: match e.outcome {
-			audit::Outcome::Success => Outcome::Success,
-			audit::Outcome::Refused(refusal) => Outcome::Refused { refusal },
-		},
+		outcome: outcome(e.outcome),
 		at: e.at,
 		head: Hex32(record.head),
+	}
+}
+
+/// What an audit entry is about.
+pub fn subject(subject: audit::Subject) -> Subject {
+	match subject {
+		audit::Subject::Document(id) => Subject::Document(id),
+		audit::Subject::Consent(id) => Subject::Consent(id),
+		audit::Subject::Patient => Subject::Patient(true),
+	}
+}
+
+/// How an audited attempt ended.
+pub fn outcome(outcome: audit::Outcome) -> Outcome {
+	match outcome {
+		audit::Outcome::Success => Outcome::Success,
+		audit::Outcome::Refused(refusal) => Outcome::Refused { refusal },
 	}
 }
 

@@ -3,7 +3,7 @@
 //! the API (`medledger_gateway_api::METHODS`): its callers, the parameters it takes, and
 //! what a patient calling it must own. Handlers receive the [`Authorised`] caller in the
 //! call's extensions; the credential's account must still stand on chain as its role
-//! ([`crate::standing`]). [`may_see`] decides which notifications each subscriber receives.
+//! ([`crate::standing`]) — a read attempted by one who no longer does is refused and audited. [`may_see`] decides which notifications each subscriber receives.
 
 use crate::{auth::Credential, notify::Audience, Gateway};
 use futures::future::BoxFuture;
@@ -118,7 +118,19 @@ where
 			let token = request.extensions().get::<Bearer>().and_then(|b| b.0.clone());
 			let checked = async {
 				let caller = authorise(&gw, token.as_deref(), method.callers, method.name)?;
-				gw.standings.ensure(&gw.chain, &gw.store, &caller.credential).await?;
+				let standing = gw.standings.ensure(&gw.chain, &gw.store, &caller.credential).await;
+				if let Err(GatewayError::AccessRefused(refusal)) = standing {
+					let (params, reader) = (request.params(), &caller.credential.account);
+					crate::portal::audit_refused_attempt(
+						&gw,
+						method.name,
+						params.as_str(),
+						reader,
+						refusal,
+					)
+					.await;
+				}
+				standing?;
 				let params = named_params(method, request.params().as_str())?;
 				if caller.kind == Caller::Patient {
 					ensure_owned(&gw, method, &params, &caller.credential.account).await?;

@@ -44,6 +44,7 @@ pub mod auth;
 pub mod config;
 pub mod ipfs;
 pub mod keystore;
+pub mod metrics;
 pub mod notify;
 pub mod outbox;
 pub mod portal;

@@ -12,8 +12,9 @@
 //! an `amend`. An upload is final when the anchor is in the state of the finalised
 //! head; if it vanished from the best chain (a reorganisation), it is anchored again.
 //!
-//! **Reads' audit entries** are sent in `record_access` batches (≤ 1,000) per reporting
-//! account and leave the queue once included. If the chain refuses a batch, each entry is
+//! **Reads' audit entries** are sent in batches (≤ 1,000) per reporting account and leave
+//! the queue once included: `record_access` for a reader's own reads, `record_refusals` for
+//! refused attempts the hospital's administrator reports for a member who no longer stands. If the chain refuses a batch, each entry is
 //! sent alone, so one bad entry holds back no other; an entry the chain refuses alone (it
 //! cannot become valid by waiting) moves to the store's dead letters with the chain's
 //! reason — kept on disk and logged, never dropped.
@@ -233,15 +234,15 @@ async fn audit_pass(gw: &Gateway) -> Result<bool, GatewayError> {
 	if queued.is_empty() {
 		return Ok(false);
 	}
-	let mut by_signer: BTreeMap<String, Vec<(u64, QueuedAccess)>> = BTreeMap::new();
+	// One call per signer and kind (own reads, or refusals reported for others).
+	let mut by_signer: BTreeMap<(String, bool), Vec<(u64, QueuedAccess)>> = BTreeMap::new();
 	for (id, entry) in queued {
-		by_signer.entry(entry.signer.clone()).or_default().push((id, entry));
+		let key = (entry.signer.clone(), entry.reader.is_some());
+		by_signer.entry(key).or_default().push((id, entry));
 	}
-	for (signer, entries) in by_signer {
+	for ((signer, _), entries) in by_signer {
 		let pair = gw.signing_pair(&signer).await?;
-		let records = entries.iter().map(|(_, e)| e.record.clone()).collect::<Vec<_>>();
-		let call = RuntimeCall::Audit(pallet_audit::Call::record_access { reads: records });
-		match gw.chain.submit(&pair, call).await {
+		match gw.chain.submit(&pair, report_call(&entries)).await {
 			Ok((_, watch)) => {
 				gw.watch_finality(watch, None);
 				let ids: Vec<u64> = entries.iter().map(|(id, _)| *id).collect();
@@ -266,8 +267,7 @@ async fn record_alone(
 	id: u64,
 	entry: QueuedAccess,
 ) -> Result<(), GatewayError> {
-	let call =
-		RuntimeCall::Audit(pallet_audit::Call::record_access { reads: vec![entry.record.clone()] });
+	let call = report_call(std::slice::from_ref(&(id, entry.clone())));
 	match gw.chain.submit(pair, call).await {
 		Ok((_, watch)) => {
 			gw.watch_finality(watch, None);
@@ -280,6 +280,21 @@ async fn record_alone(
 		Err(other) => return Err(other.into()),
 	}
 	Ok(())
+}
+
+/// The call recording `entries`, all of one kind: refusals reported for their readers if
+/// every entry names a reader, else the signer's own reads.
+fn report_call(entries: &[(u64, QueuedAccess)]) -> RuntimeCall {
+	let for_readers: Option<Vec<_>> = entries
+		.iter()
+		.map(|(_, e)| e.reader.clone().map(|reader| (reader, e.record.clone())))
+		.collect();
+	RuntimeCall::Audit(match for_readers {
+		Some(refusals) => pallet_audit::Call::record_refusals { refusals },
+		None => pallet_audit::Call::record_access {
+			reads: entries.iter().map(|(_, e)| e.record.clone()).collect(),
+		},
+	})
 }
 
 fn pallet_audit_max_batch() -> usize {

@@ -5,16 +5,16 @@
 //!
 //! Methods are named `noun_verb`; parameters are passed by name. Every method but
 //! `rpc.discover` needs `Authorization: Bearer <token>` (on the HTTP request, or on the
-//! WebSocket upgrade request).
+//! WebSocket upgrade request), and so does `GET /metrics` (`crate::metrics`).
 
 use crate::{
 	access::{authorise, Access, Bearer, ANY_CALLER},
-	portal, Gateway,
+	metrics, portal, Gateway,
 };
 use jsonrpsee::server::{
 	middleware::rpc::RpcServiceBuilder, HttpBody, HttpRequest, HttpResponse, Server, ServerHandle,
 };
-use medledger_gateway_api::GatewayError;
+use medledger_gateway_api::{access::OVERSIGHT, GatewayError};
 use std::{
 	future::Future,
 	net::SocketAddr,
@@ -35,7 +35,7 @@ pub async fn serve(
 	let http = tower::ServiceBuilder::new().layer(medledger_explorer::assets::Layer).layer(
 		tower::layer::layer_fn({
 			let gw = gw.clone();
-			move |inner| WebSocketGuard { inner, gw: gw.clone() }
+			move |inner| HttpGate { inner, gw: gw.clone() }
 		}),
 	);
 	let rpc = RpcServiceBuilder::new().layer_fn({
@@ -57,16 +57,17 @@ pub async fn serve(
 	}
 }
 
-/// Reads the bearer token into the request's extensions (for every call made over it) and
+/// Reads the bearer token into the request's extensions (for every call made over it),
 /// refuses a WebSocket upgrade without a valid credential (HTTP 401) before the connection
-/// is opened: per-call checks alone would let anyone hold connections open.
+/// is opened — per-call checks alone would let anyone hold connections open — and answers
+/// `GET /metrics` to administrators and auditors.
 #[derive(Clone)]
-struct WebSocketGuard<S> {
+struct HttpGate<S> {
 	inner: S,
 	gw: Arc<Gateway>,
 }
 
-impl<S> tower::Service<HttpRequest> for WebSocketGuard<S>
+impl<S> tower::Service<HttpRequest> for HttpGate<S>
 where
 	S: tower::Service<HttpRequest, Response = HttpResponse>,
 	S::Future: Send + 'static,
@@ -90,16 +91,44 @@ where
 			if let Err(error) =
 				authorise(&self.gw, token.as_deref(), ANY_CALLER, "a WebSocket connection")
 			{
-				let mut refused = HttpResponse::new(HttpBody::from(error.to_string()));
-				*refused.status_mut() = match error {
-					GatewayError::RateLimited => http::StatusCode::TOO_MANY_REQUESTS,
-					GatewayError::Forbidden { .. } => http::StatusCode::FORBIDDEN,
-					_ => http::StatusCode::UNAUTHORIZED,
-				};
+				let refused = refusal(error);
 				return Box::pin(async move { Ok(refused) });
 			}
+		}
+		if request.method() == http::Method::GET && request.uri().path() == metrics::PATH {
+			let gw = self.gw.clone();
+			return Box::pin(async move {
+				let answer = async {
+					let caller = authorise(&gw, token.as_deref(), OVERSIGHT, "metrics")?;
+					gw.standings.ensure(&gw.chain, &gw.store, &caller.credential).await?;
+					Ok::<_, GatewayError>(metrics::render(&gw.store)?)
+				};
+				Ok(answer.await.map_or_else(refusal, |text| {
+					let mut ok = HttpResponse::new(HttpBody::from(text));
+					ok.headers_mut().insert(
+						http::header::CONTENT_TYPE,
+						http::HeaderValue::from_static(prometheus::TEXT_FORMAT),
+					);
+					ok
+				}))
+			});
 		}
 		request.extensions_mut().insert(Bearer(token));
 		Box::pin(self.inner.call(request))
 	}
+}
+
+/// A refused HTTP request: the error's text, with the status it maps to.
+fn refusal(error: GatewayError) -> HttpResponse {
+	let status = match error {
+		GatewayError::RateLimited => http::StatusCode::TOO_MANY_REQUESTS,
+		GatewayError::Forbidden { .. } => http::StatusCode::FORBIDDEN,
+		GatewayError::Unauthenticated | GatewayError::AccessRefused(_) => {
+			http::StatusCode::UNAUTHORIZED
+		}
+		_ => http::StatusCode::INTERNAL_SERVER_ERROR,
+	};
+	let mut refused = HttpResponse::new(HttpBody::from(error.to_string()));
+	*refused.status_mut() = status;
+	refused
 }

@@ -10,7 +10,7 @@
 use crate::ipfs::Dag;
 use medledger_gateway_api::GatewayError;
 use medledger_primitives::audit::Refusal;
-use redb::{Database, ReadableTable, TableDefinition};
+use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
 use serde::{Deserialize, Serialize};
 use std::{
 	io::Write,
@@ -124,11 +124,17 @@ mod cid_text {
 	}
 }
 
-/// A read to record on chain, with the staff account that reports it.
+/// A read to record on chain, with the account that reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueuedAccess {
-	/// Keystore name of the reporting (reading) account.
+	/// Keystore name of the reporting account: the reader, or (for a refused attempt of a
+	/// member who no longer stands) the hospital's administrator.
 	pub signer: String,
+	/// The reader, when the signer reports for them (`audit.record_refusals`); none when the
+	/// signer is the reader (`audit.record_access`). Absent in entries queued before it
+	/// existed, which were all the reader's own.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub reader: Option<sp_runtime::AccountId32>,
 	/// The read (SCALE in hex on disk, as before it was typed).
 	#[serde(with = "scale_hex")]
 	pub record: pallet_audit::AccessRecord<sp_runtime::AccountId32>,
@@ -350,16 +356,25 @@ impl Store {
 		Ok(())
 	}
 
-	/// The audit entries the chain refused for good, oldest first, with their queue ids.
-	pub fn dead_letters(&self) -> Result<Vec<(u64, DeadLetter)>, StoreError> {
+	/// The audit entries the chain refused for good, oldest first, at most `limit`, with
+	/// their queue ids.
+	pub fn dead_letters(&self, limit: usize) -> Result<Vec<(u64, DeadLetter)>, StoreError> {
 		let txn = self.db.begin_read()?;
 		let table = txn.open_table(DEAD_LETTERS)?;
 		let mut out = Vec::new();
-		for entry in table.iter()? {
+		for entry in table.iter()?.take(limit) {
 			let (id, value) = entry?;
 			out.push((id.value(), decode(value.value())?));
 		}
 		Ok(out)
+	}
+
+	/// How many audit entries wait for the chain, and how many it refused for good.
+	pub fn audit_counts(&self) -> Result<(u64, u64), StoreError> {
+		let txn = self.db.begin_read()?;
+		let queued = txn.open_table(ACCESS_QUEUE)?.len()?;
+		let dead = txn.open_table(DEAD_LETTERS)?.len()?;
+		Ok((queued, dead))
 	}
 
 	/// Removes recorded audit entries from the queue.
@@ -530,6 +545,7 @@ mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		let store = Store::open(dir.path()).unwrap();
 		let entry = |at: u64| QueuedAccess {
+			reader: None,
 			signer: "a".into(),
 			record: pallet_audit::AccessRecord {
 				patient: [1; 32].into(),
@@ -552,6 +568,7 @@ mod tests {
 	fn a_buried_entry_is_kept_with_its_reason() {
 		let dir = tempfile::tempdir().unwrap();
 		let entry = QueuedAccess {
+			reader: None,
 			signer: "a".into(),
 			record: pallet_audit::AccessRecord {
 				patient: [1; 32].into(),
@@ -570,7 +587,8 @@ mod tests {
 			assert!(store.queued_access(10).unwrap().is_empty());
 		}
 		let reopened = Store::open(dir.path()).unwrap();
-		let letters = reopened.dead_letters().unwrap();
+		let letters = reopened.dead_letters(10).unwrap();
+		assert_eq!(reopened.audit_counts().unwrap(), (0, 1));
 		assert_eq!(letters.len(), 1);
 		assert_eq!(letters[0].1, DeadLetter { entry, reason: "Audit.ReadNotAllowed".into() });
 	}

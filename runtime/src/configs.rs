@@ -156,7 +156,31 @@ impl pallet_consent::Config for Runtime {
 	type MaxReasonLength = ConstU32<256>;
 	/// Emergency access lasts one hour.
 	type BreakGlassWindow = ConstU64<{ 60 * 60 * 1000 }>;
+	/// An emergency clinician may break the glass for several patients in a shift; more than
+	/// ten a day from one account is a stolen credential or abuse, and waits for the next day.
+	type MaxBreakGlassPerPeriod = ConstU32<10>;
+	type BreakGlassPeriod = ConstU64<{ 24 * 60 * 60 * 1000 }>;
+	/// A day: a patient who revoked a hospital's emergency access is not overridden by the
+	/// same hospital at once, and a new emergency the next day is not barred; the patient
+	/// may lift the bar sooner.
+	type BreakGlassHold = ConstU64<{ 24 * 60 * 60 * 1000 }>;
+	/// A hospital asks one patient for a few things at once (treatment, payment, research);
+	/// each open request is a decision on the patient's screen, and eight is already many.
+	type MaxPendingRequests = ConstU32<8>;
+	/// A week: a patient who has not answered in a week is not going to; the hospital asks
+	/// again if it still needs to.
+	type RequestLifetime = ConstU64<{ 7 * 24 * 60 * 60 * 1000 }>;
+	type MaxExpiryWeight = MaxExpiryWeight;
+	type PalletId = ConsentPalletId;
 	type WeightInfo = pallet_consent::weights::MeasuredWeight<Runtime>;
+}
+
+parameter_types! {
+	/// A fifth of a block: consents end within a block or two of falling due even when many
+	/// fall due together, and what users submit keeps the rest.
+	pub MaxExpiryWeight: Weight = Perbill::from_percent(20) * RuntimeBlockWeights::get().max_block;
+	/// The account named as actor when the chain ends a consent by itself.
+	pub const ConsentPalletId: frame_support::PalletId = frame_support::PalletId(*b"ml/cnsnt");
 }
 
 parameter_types! {

@@ -108,7 +108,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	// and `ConsentApi` version 2 (`patient_wrap`). 104: reads declare a purpose
 	// (`ConsentApi::can_access` takes it, still version 2: 103 never ran outside tests), and
 	// `audit.record_access` checks granted reads against the consent when they happened.
-	spec_version: 104,
+	spec_version: 105,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// 2: `consent.grant` and `consortium.register_member` take new arguments; 3:
@@ -169,7 +169,12 @@ pub type Executive = frame_executive::Executive<
 	frame_system::ChainContext<Runtime>,
 	Runtime,
 	AllPalletsWithSystem,
+	Migrations,
 >;
+
+/// Storage migrations this release runs on upgrade; each runs once, on the storage version it
+/// expects, and is dropped once every chain has upgraded.
+pub type Migrations = (pallet_consent::migrations::MigrateV0ToV1<Runtime>,);
 
 /// The council instance of `pallet-collective`.
 pub type CouncilInstance = pallet_collective::Instance1;

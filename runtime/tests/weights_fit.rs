@@ -50,7 +50,10 @@ fn calls_at_their_bounds() -> Vec<(&'static str, RuntimeCall)> {
 		(
 			"audit.record_access",
 			RuntimeCall::Audit(pallet_audit::Call::record_access {
-				reads: vec![read; max::<<Runtime as pallet_audit::Config>::MaxAccessBatch>()],
+				reads: vec![
+					read.clone();
+					max::<<Runtime as pallet_audit::Config>::MaxAccessBatch>()
+				],
 			}),
 		),
 		(
@@ -65,6 +68,15 @@ fn calls_at_their_bounds() -> Vec<(&'static str, RuntimeCall)> {
 			"consent.add_wraps",
 			RuntimeCall::Consent(pallet_consent::Call::add_wraps { id: 1, wraps }),
 		),
+		(
+			"audit.record_refusals",
+			RuntimeCall::Audit(pallet_audit::Call::record_refusals {
+				refusals: vec![
+					(who.clone(), read.clone());
+					max::<<Runtime as pallet_audit::Config>::MaxAccessBatch>()
+				],
+			}),
+		),
 		("consent.revoke", RuntimeCall::Consent(pallet_consent::Call::revoke { id: 1 })),
 		("consent.expire", RuntimeCall::Consent(pallet_consent::Call::expire { id: 1 })),
 	]
@@ -78,4 +90,16 @@ fn the_largest_calls_fit_in_a_block() {
 		let weight = call.get_dispatch_info().total_weight();
 		assert!(weight.all_lte(limit), "{name} at its bound weighs {weight:?}, over {limit:?}");
 	}
+}
+
+/// The chain ends consents by itself within `MaxExpiryWeight` per block, checking room for
+/// the dearest one first: a budget smaller than that would end none, ever.
+#[test]
+fn the_expiry_budget_holds_the_dearest_consent() {
+	use pallet_consent::WeightInfo;
+	let dearest = <Runtime as pallet_consent::Config>::WeightInfo::expire(
+		<Runtime as pallet_consent::Config>::MaxWraps::get(),
+	);
+	let budget = <Runtime as pallet_consent::Config>::MaxExpiryWeight::get();
+	assert!(dearest.all_lte(budget), "{dearest:?} does not fit in {budget:?}");
 }

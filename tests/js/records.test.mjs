@@ -60,8 +60,16 @@ async function window(ms) {
   return { from: now, to: now + ms };
 }
 
-async function request(scope, ms = 86_400_000) {
+// A window ending on the first whole minute at least `ms` from now: the chain ends a grant
+// by itself only once the minute its window ends in has passed, so a grant ending on a
+// minute's first millisecond leaves a whole minute to record its expiry by hand.
+async function windowToMinute(ms) {
   const asked = await window(ms);
+  return { from: asked.from, to: Math.ceil(asked.to / 60_000) * 60_000 };
+}
+
+async function request(scope, ms = 86_400_000, asked = null) {
+  asked ??= await window(ms);
   const result = await send(
     api.tx.consent.request(eve.address, scope, 'Treatment', readOnly, asked),
     clinician,
@@ -168,15 +176,39 @@ test('every call goes through and every event decodes', { timeout: 300_000 }, as
   );
   assert.equal(eventData(rewrapped, 'consent', 'WrappedForPatient').documents.toNumber(), 1);
 
-  const short = await request({ DocumentTypes: ['11502-2'] }, 20_000);
+  // A patient's revocation of break-glass bars the hospital until she lifts the bar.
+  const again = await send(api.tx.consent.breakGlass(eve.address, 'second emergency'), clinician);
+  await send(api.tx.consent.revoke(eventData(again, 'consent', 'BreakGlass').id), eve);
+  await send(api.tx.consent.liftBreakGlassHold(2), eve);
+  const third = await send(api.tx.consent.breakGlass(eve.address, 'third emergency'), clinician);
+  const held = await send(api.tx.consent.revoke(eventData(third, 'consent', 'BreakGlass').id), eve);
+  assert.equal(eventData(held, 'consent', 'BreakGlassHeld').org.toNumber(), 2);
+
+  // H2's administrator reports a refused attempt of its clinician (as for one removed).
+  await send(
+    api.tx.audit.recordRefusals([[clinician.address, {
+      patient: eve.address,
+      subject: { Document: doc },
+      consent: null,
+      purpose: 'Treatment',
+      outcome: { Refused: 'NotAMember' },
+      at: (await api.query.timestamp.now()).toNumber(),
+    }]]),
+    bob,
+  );
+
+  const short = await request({ DocumentTypes: ['11502-2'] }, 0, await windowToMinute(20_000));
   await send(api.tx.consent.grant(short.id, await terms(short.id), []), eve);
   await chainTimePasses(short.until);
   await send(api.tx.consent.expire(short.id), bob);
+  // One request left open, so every storage item holds something.
+  await request('All');
 
   for (const name of [
     'documents.Anchored', 'documents.Amended', 'documents.MarkedEnteredInError',
     'consent.Requested', 'consent.Granted', 'consent.Denied', 'consent.Revoked',
     'consent.Expired', 'consent.BreakGlass', 'consent.KeysWrapped', 'consent.WrappedForPatient',
+    'consent.BreakGlassHeld', 'consent.BreakGlassHoldLifted',
     'audit.Recorded',
   ]) {
     assert.ok(events.has(name), `${name} seen`);

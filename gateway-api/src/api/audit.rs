@@ -3,7 +3,7 @@
 
 use super::namespace;
 use crate::{
-	access::{Ownership, OVERSIGHT, TRAIL_READERS},
+	access::{Ownership, ADMIN, OVERSIGHT, TRAIL_READERS},
 	values::{Account, Hex32, HexBytes, Purpose},
 };
 use medledger_primitives::audit::{Refusal, TrailError};
@@ -123,6 +123,34 @@ pub struct Trail {
 	pub problem: Option<TrailError>,
 }
 
+/// A read's audit entry the chain refused for good, kept by this gateway with the chain's
+/// reason, never dropped (`audit_deadLetters`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeadLetter {
+	/// Its number in this gateway's audit queue.
+	pub id: u64,
+	/// Whose trail it was for.
+	pub patient: Account,
+	/// Who read (or tried to); none if the reporting key has left the keystore since.
+	pub reader: Option<Account>,
+	/// The keystore account that reported it: the reader, or this hospital's administrator
+	/// for a member who no longer stands.
+	pub reported_by: String,
+	/// What was read.
+	pub subject: Subject,
+	/// The consent named.
+	pub consent: Option<u64>,
+	/// The purpose declared.
+	pub purpose: Option<Purpose>,
+	/// Granted, or refused and why, as the gateway decided.
+	pub outcome: Outcome,
+	/// When the read happened (ms since the Unix epoch).
+	pub at: u64,
+	/// Why the chain refused the entry (its error's name).
+	pub reason: String,
+}
+
 /// A compliance report's format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -203,4 +231,9 @@ namespace! {
 		"to" to: u64,
 		"format" format: ReportFormat,
 	) -> Report;
+
+	/// The audit entries of reads at this gateway that the chain refused for good, with its
+	/// reason: what the hospital must look into (oldest first, at most `limit`).
+	#[method("audit_deadLetters", callers = ADMIN, owns = Ownership::None)]
+	fn audit_dead_letters("limit" limit: Option<u32>) -> Vec<DeadLetter>;
 }

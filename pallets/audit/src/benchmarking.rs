@@ -35,5 +35,27 @@ mod benchmarks {
 		assert_eq!(Trails::<T>::get(&patient).seq, before + n as u64);
 	}
 
+	/// `n` refused attempts of a clinician, reported by their hospital's administrator.
+	#[benchmark]
+	fn record_refusals(n: Linear<1, { T::MaxAccessBatch::get() }>) {
+		let (_, admin, clinician) = benchmark_setup::hospital::<T>(0);
+		let patient = benchmark_setup::patient::<T>(0);
+		let read = AccessRecord {
+			patient: patient.clone(),
+			subject: T::Subjects::benchmark_subject(&patient),
+			consent: None,
+			purpose: Some(Purpose::Treatment),
+			outcome: Outcome::Refused(Refusal::NotAMember),
+			at: Pallet::<T>::now(),
+		};
+		let refusals = alloc::vec![(clinician, read); n as usize];
+		let before = Trails::<T>::get(&patient).seq;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(admin), refusals);
+
+		assert_eq!(Trails::<T>::get(&patient).seq, before + n as u64);
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -31,6 +31,10 @@
 //!   the runtime): the reader's own or their hospital's document, or a consent of their
 //!   hospital in force then, covering the document, for reading and for the declared
 //!   purpose. A refused read is recorded as the gateway reports it.
+//! - A member removed or suspended (or whose hospital is) signs nothing, yet their refused
+//!   attempts belong in the patients' trails: their hospital's administrator reports them
+//!   with [`Pallet::record_refusals`], naming the staff member as actor. Only refusals, only
+//!   of accounts that are (or were) staff of that hospital.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -258,6 +262,13 @@ pub mod pallet {
 		/// or their hospital's document, and no consent of their hospital covering it, in
 		/// force then, for reading, for the declared purpose.
 		ReadNotAllowed,
+		/// Only active administrators of an active hospital report refusals of their staff.
+		NotAnAdministrator,
+		/// A hospital reports only refused attempts of others, never granted reads.
+		NotARefusal,
+		/// The account named as reader is not (and never was) staff of the reporting
+		/// hospital.
+		NotOwnStaff,
 	}
 
 	#[pallet::hooks]
@@ -295,17 +306,43 @@ pub mod pallet {
 				Self::check_read(&actor, org, read, now)?;
 			}
 			for read in reads {
-				Self::record(AuditEntry {
-					patient: read.patient,
-					actor: actor.clone(),
-					org,
-					action: AuditAction::Read,
-					subject: read.subject,
-					consent: read.consent,
-					purpose: read.purpose,
-					outcome: read.outcome,
-					at: read.at,
-				});
+				Self::record_read(actor.clone(), org, read);
+			}
+			Ok(())
+		}
+
+		/// Record refused attempts of the caller's hospital's staff — kept from signing by
+		/// their own standing (removed, suspended) — each naming its reader, who becomes the
+		/// entry's actor. The signer must be an active administrator of that active hospital;
+		/// each reader a member (of any status) with a staff role there; each outcome a
+		/// refusal. All entries are checked before any is written.
+		#[pallet::call_index(1)]
+		#[pallet::weight(<T as Config>::WeightInfo::record_refusals(
+			(refusals.len() as u32).min(T::MaxAccessBatch::get())
+		))]
+		pub fn record_refusals(
+			origin: OriginFor<T>,
+			refusals: Vec<(T::AccountId, AccessRecord<T::AccountId>)>,
+		) -> DispatchResult {
+			let admin = ensure_signed(origin)?;
+			let Standing::Member(Role::OrgAdmin(org)) =
+				pallet_consortium::Pallet::<T>::standing(&admin)
+			else {
+				return Err(Error::<T>::NotAnAdministrator.into());
+			};
+			ensure!(!refusals.is_empty(), Error::<T>::EmptyReport);
+			ensure!(refusals.len() as u32 <= T::MaxAccessBatch::get(), Error::<T>::ReportTooLarge);
+			let now = T::Time::now();
+			for (reader, read) in &refusals {
+				ensure!(read.outcome != Outcome::Success, Error::<T>::NotARefusal);
+				let staff = pallet_consortium::Members::<T>::get(reader).is_some_and(
+					|m| matches!(m.role, Role::Clinician(o) | Role::OrgAdmin(o) if o == org),
+				);
+				ensure!(staff, Error::<T>::NotOwnStaff);
+				Self::check_read(reader, Some(org), read, now)?;
+			}
+			for (reader, read) in refusals {
+				Self::record_read(reader, Some(org), read);
 			}
 			Ok(())
 		}
@@ -334,6 +371,20 @@ impl<T: Config> Pallet<T> {
 		});
 		Entries::<T>::insert(&patient, trail.seq, AuditRecord { entry, head: trail.head });
 		trail.seq
+	}
+
+	fn record_read(actor: T::AccountId, org: Option<OrgId>, read: AccessRecord<T::AccountId>) {
+		Self::record(AuditEntry {
+			patient: read.patient,
+			actor,
+			org,
+			action: AuditAction::Read,
+			subject: read.subject,
+			consent: read.consent,
+			purpose: read.purpose,
+			outcome: read.outcome,
+			at: read.at,
+		});
 	}
 
 	/// The current time, for pallets that date their entries.

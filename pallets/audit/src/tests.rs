@@ -231,3 +231,48 @@ fn try_state_finds_a_broken_index_or_chain() {
 		assert_eq!(Audit::do_try_state(), Err(altered.into()));
 	});
 }
+
+/// A removed clinician signs nothing; their hospital's administrator reports their refused
+/// attempt, naming them as actor.
+#[test]
+fn a_hospital_reports_refused_attempts_of_its_removed_staff() {
+	build_and_execute(|| {
+		assert_ok!(Consortium::remove_member(RuntimeOrigin::signed(H1_ADMIN), H1_CLINICIAN));
+		let refused = AccessRecord {
+			consent: None,
+			outcome: Outcome::Refused(Refusal::NotAMember),
+			..read(PATIENT, Subject::Document(1))
+		};
+		assert_noop!(
+			report(H1_CLINICIAN, vec![refused.clone()]),
+			Error::<Test>::NotAllowedToReport
+		);
+		let by_hospital = |admin, reader, read: &AccessRecord<u64>| {
+			Audit::record_refusals(RuntimeOrigin::signed(admin), vec![(reader, read.clone())])
+		};
+		// Another hospital, a non-administrator, a granted read, a reader who is no staff.
+		assert_noop!(by_hospital(H2_ADMIN, H1_CLINICIAN, &refused), Error::<Test>::NotOwnStaff);
+		assert_noop!(
+			by_hospital(H1_CLINICIAN, H1_CLINICIAN, &refused),
+			Error::<Test>::NotAnAdministrator
+		);
+		assert_noop!(
+			by_hospital(H1_ADMIN, H1_CLINICIAN, &read(PATIENT, Subject::Document(1))),
+			Error::<Test>::NotARefusal
+		);
+		assert_noop!(by_hospital(H1_ADMIN, PATIENT, &refused), Error::<Test>::NotOwnStaff);
+		assert_noop!(
+			Audit::record_refusals(RuntimeOrigin::signed(H1_ADMIN), vec![]),
+			Error::<Test>::EmptyReport
+		);
+		// The read itself is checked as any other: in time, of the patient's own subject.
+		let late = AccessRecord { at: NOW - REPORT_DELAY - 1, ..refused };
+		assert_noop!(by_hospital(H1_ADMIN, H1_CLINICIAN, &late), Error::<Test>::ReportedTooLate);
+
+		assert_ok!(by_hospital(H1_ADMIN, H1_CLINICIAN, &refused));
+		let (_, entry) = whole_trail(PATIENT).pop().unwrap();
+		assert_eq!((entry.entry.actor, entry.entry.org), (H1_CLINICIAN, Some(1)));
+		assert_eq!(entry.entry.outcome, Outcome::Refused(Refusal::NotAMember));
+		assert_eq!(Audit::by_actor(&H1_CLINICIAN, None, 10).len(), 1);
+	});
+}

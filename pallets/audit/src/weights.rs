@@ -39,6 +39,8 @@ use frame_support::{traits::Get, weights::Weight};
 pub trait WeightInfo {
 	/// `record_access`, with `n`.
 	fn record_access(n: u32, ) -> Weight;
+	/// `record_refusals`, with `n`.
+	fn record_refusals(n: u32, ) -> Weight;
 }
 
 /// Weights measured on the reference machine.
@@ -74,11 +76,22 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 	}
+	fn record_refusals(n: u32, ) -> Weight {
+		Weight::from_parts(70_314_000, 8093)
+			.saturating_add(Weight::from_parts(28_075_318, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+	}
 }
 
 /// No weight at all: for unit tests against mock runtimes only.
 impl WeightInfo for () {
 	fn record_access(_n: u32, ) -> Weight {
+		Weight::zero()
+	}
+	fn record_refusals(_n: u32, ) -> Weight {
 		Weight::zero()
 	}
 }

@@ -138,11 +138,16 @@ mod benchmarks {
 		assert_eq!(Consents::<T>::get(id).unwrap().status, ConsentStatus::Denied);
 	}
 
+	/// Of a break-glass access (its revocation also bars the hospital).
 	#[benchmark]
 	fn revoke(n: Linear<0, { T::MaxWraps::get() }>) {
 		let s = setup::<T>(n);
 		fill_grants(&s);
 		let id = granted_with_wraps(&s);
+		let reason = alloc::vec![b'r'; T::MaxReasonLength::get() as usize];
+		Consents::<T>::mutate(id, |c| {
+			c.as_mut().unwrap().break_glass_reason = Some(reason.try_into().unwrap())
+		});
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(s.patient.clone()), id);
@@ -184,11 +189,14 @@ mod benchmarks {
 		assert_eq!(Consents::<T>::get(id).unwrap().status, ConsentStatus::Expired);
 	}
 
+	/// Past a bar that has ended (removed on the way), the clinician's count mid-period.
 	#[benchmark]
 	fn break_glass() {
 		let s = setup::<T>(0);
 		fill_grants(&s);
 		let reason = alloc::vec![b'r'; T::MaxReasonLength::get() as usize];
+		BreakGlassHolds::<T>::insert(&s.patient, s.grantee_org, 0);
+		BreakGlassUses::<T>::insert(&s.grantee, (Pallet::<T>::now(), 0));
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(s.grantee.clone()), s.patient.clone(), reason);
@@ -214,6 +222,17 @@ mod benchmarks {
 		_(RawOrigin::Signed(s.issuer.clone()), s.patient.clone(), key, wraps::<T>(&s.documents));
 
 		assert!(s.documents.iter().all(|d| PatientWraps::<T>::contains_key(d)));
+	}
+
+	#[benchmark]
+	fn lift_break_glass_hold() {
+		let s = setup::<T>(0);
+		BreakGlassHolds::<T>::insert(&s.patient, s.grantee_org, Moment::MAX);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(s.patient.clone()), s.grantee_org);
+
+		assert!(!BreakGlassHolds::<T>::contains_key(&s.patient, s.grantee_org));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

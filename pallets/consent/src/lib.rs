@@ -18,13 +18,22 @@
 //!   [`Purpose`] (treatment, payment, research, public health, patient request, emergency),
 //!   [`Actions`] (read, write) and a validity [`Window`].
 //! - Only the patient **grants** or **denies** a request, and may **revoke** a grant at any
-//!   time. A grant ends at its window's end: every use checks the window against the chain's
-//!   timestamp, and queries show such a grant as `Expired` at once; [`Pallet::expire`]
-//!   (callable by any member) then records the expiry and removes its key wraps.
+//!   time. A hospital has at most [`Config::MaxPendingRequests`] requests open with one
+//!   patient, and a request the patient leaves unanswered for [`Config::RequestLifetime`]
+//!   lapses (`Expired`).
+//! - A grant ends at its window's end: every use checks the window against the chain's
+//!   timestamp, and queries show such a grant as `Expired` at once. The chain then ends it
+//!   by itself ([`Deadlines`], processed as blocks begin, within a minute of chain time and a
+//!   block): the record turns `Expired`, its key wraps are removed, the trail gets an entry
+//!   by the pallet's own account and [`Event::Expired`] notifies the patient and the hospital.
+//!   [`Pallet::expire`] lets any member record it sooner.
 //! - **Break-glass**: a clinician of an active hospital may open emergency read access to all
 //!   of a patient's documents for [`Config::BreakGlassWindow`], giving a reason. It is the one
 //!   access not signed by the patient: it is always audited and raises
-//!   [`Event::BreakGlass`], which the patient's apps notify. The patient may revoke it.
+//!   [`Event::BreakGlass`], which the patient's apps notify. A clinician opens at most
+//!   [`Config::MaxBreakGlassPerPeriod`] per [`Config::BreakGlassPeriod`]. The patient may
+//!   revoke it; their revocation bars that hospital from breaking the glass again for
+//!   [`Config::BreakGlassHold`], unless they lift the bar ([`Pallet::lift_break_glass_hold`]).
 //!
 //! ## Wrapped document keys
 //!
@@ -75,7 +84,7 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
 	dispatch::DispatchResultWithPostInfo, pallet_prelude::*, CloneNoBound, DebugNoBound, EqNoBound,
-	PartialEqNoBound,
+	PalletId, PartialEqNoBound,
 };
 use frame_system::pallet_prelude::*;
 use medledger_primitives::{
@@ -85,6 +94,7 @@ use medledger_primitives::{
 use pallet_audit::SubjectOwner;
 use pallet_consortium::{EncryptionKey, MemberStatus, Role, Standing};
 use scale_info::TypeInfo;
+use sp_runtime::traits::AccountIdConversion;
 
 /// Most items a query returns in one page (one limit for every list, in primitives).
 pub use medledger_primitives::MAX_PAGE;
@@ -394,9 +404,9 @@ pub enum Access {
 pub mod pallet {
 	use super::*;
 
-	/// The layout of this pallet's storage; [`crate::migrations`] says why it is 0 and how it
-	/// changes.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The layout of this pallet's storage; [`crate::migrations`] says what each version
+	/// brought.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -430,6 +440,38 @@ pub mod pallet {
 		#[pallet::constant]
 		type BreakGlassWindow: Get<Moment>;
 
+		/// Most break-glass accesses one clinician opens per `BreakGlassPeriod`.
+		#[pallet::constant]
+		type MaxBreakGlassPerPeriod: Get<u32>;
+
+		/// The period `MaxBreakGlassPerPeriod` counts over, in milliseconds.
+		#[pallet::constant]
+		type BreakGlassPeriod: Get<Moment>;
+
+		/// How long a patient's revocation of break-glass access bars that hospital from
+		/// breaking the glass on them again, in milliseconds.
+		#[pallet::constant]
+		type BreakGlassHold: Get<Moment>;
+
+		/// Most requests one hospital has open (unanswered) with one patient.
+		#[pallet::constant]
+		type MaxPendingRequests: Get<u32>;
+
+		/// How long a request waits for the patient's answer before it lapses, in
+		/// milliseconds.
+		#[pallet::constant]
+		type RequestLifetime: Get<Moment>;
+
+		/// The most block weight the chain spends ending consents by itself in one block (the
+		/// rest wait for the next); room for at least one consent with `MaxWraps` wraps.
+		#[pallet::constant]
+		type MaxExpiryWeight: Get<Weight>;
+
+		/// Names the account that acts for the chain in the trail when it ends a consent by
+		/// itself.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -451,6 +493,44 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ByOrganisation<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, OrgId, Twox64Concat, ConsentId, ()>;
+
+	/// Index: each patient's consents per hospital, what access checks walk: one hospital's
+	/// requests never lengthen another's checks.
+	#[pallet::storage]
+	pub type ByPatientOrganisation<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Blake2_128Concat, T::AccountId>,
+			NMapKey<Twox64Concat, OrgId>,
+			NMapKey<Twox64Concat, ConsentId>,
+		),
+		(),
+	>;
+
+	/// How many requests each hospital has open (unanswered, not lapsed) with each patient.
+	#[pallet::storage]
+	pub type Pending<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, OrgId, u32, ValueQuery>;
+
+	/// When consents fall due — requests to lapse, grants to expire — by minute of chain time
+	/// ([`DEADLINE_MINUTE`]): the chain ends them as blocks begin.
+	#[pallet::storage]
+	pub type Deadlines<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u64, Twox64Concat, ConsentId, ()>;
+
+	/// The first minute of [`Deadlines`] not yet processed; none before the first deadline.
+	#[pallet::storage]
+	pub type NextDeadline<T: Config> = StorageValue<_, u64, OptionQuery>;
+
+	/// Hospitals a patient barred from breaking the glass on them by revoking it, until when.
+	#[pallet::storage]
+	pub type BreakGlassHolds<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, OrgId, Moment>;
+
+	/// Each clinician's break-glass accesses in their current period: its start and how many.
+	#[pallet::storage]
+	pub type BreakGlassUses<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, (Moment, u32)>;
 
 	/// The granted consents of each (patient, hospital): what access checks look at.
 	#[pallet::storage]
@@ -505,6 +585,11 @@ pub mod pallet {
 		KeysWrapped { id: ConsentId, documents: u32 },
 		/// A hospital re-wrapped data keys of its documents to their patient's current key.
 		WrappedForPatient { patient: T::AccountId, org: OrgId, documents: u32 },
+		/// The patient revoked break-glass access: the hospital may not break the glass on
+		/// them again until `until`.
+		BreakGlassHeld { patient: T::AccountId, org: OrgId, until: Moment },
+		/// The patient lifted their bar on the hospital's break-glass access.
+		BreakGlassHoldLifted { patient: T::AccountId, org: OrgId },
 	}
 
 	#[pallet::error]
@@ -568,10 +653,28 @@ pub mod pallet {
 		NotAllowedToWrap,
 		/// The key named is not the patient's current encryption key.
 		NotThePatientsKey,
+		/// The hospital already has `MaxPendingRequests` requests open with this patient.
+		TooManyPendingRequests,
+		/// The request was left unanswered for `RequestLifetime`: it lapsed.
+		RequestLapsed,
+		/// The patient revoked this hospital's last break-glass access and the bar still
+		/// holds.
+		BreakGlassHeld,
+		/// The clinician already opened `MaxBreakGlassPerPeriod` break-glass accesses in this
+		/// period.
+		BreakGlassRateExceeded,
+		/// The patient has no bar on this hospital's break-glass access.
+		NoBreakGlassHold,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Ends the consents that fell due. The clock is the previous block's (this block's
+		/// timestamp is set after the hooks run): a minute is processed once it has passed.
+		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
+			Self::end_due(Self::now())
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
@@ -602,6 +705,11 @@ pub mod pallet {
 			ensure!(window.from < window.to, Error::<T>::InvalidWindow);
 			let now = Self::now();
 			ensure!(window.to > now, Error::<T>::WindowInPast);
+			Pending::<T>::try_mutate(&patient, org, |open| {
+				ensure!(*open < T::MaxPendingRequests::get(), Error::<T>::TooManyPendingRequests);
+				*open += 1;
+				Ok::<_, Error<T>>(())
+			})?;
 			let consent = Consent {
 				patient: patient.clone(),
 				org,
@@ -643,9 +751,12 @@ pub mod pallet {
 			ensure!(consent.terms().hash() == terms, Error::<T>::OtherTerms);
 			let now = Self::now();
 			ensure!(consent.window.to > now, Error::<T>::AlreadyExpired);
+			ensure!(Self::request_deadline(&consent) > now, Error::<T>::RequestLapsed);
 			Self::add_grant(&consent.patient, consent.org, id, now)?;
+			Self::answered(id, &consent);
 			consent.status = ConsentStatus::Granted;
 			consent.decided_at = Some(now);
+			Self::schedule(id, consent.window.to);
 			consent.last_document_at_grant = pallet_documents::DocumentCount::<T>::get();
 			Self::audit(&who, &who, None, AuditAction::Update, id, consent.purpose);
 			Self::deposit_event(Event::Granted {
@@ -665,6 +776,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let mut consent = Self::patients_consent(&who, id)?;
 			ensure!(consent.status == ConsentStatus::Requested, Error::<T>::NotPending);
+			Self::answered(id, &consent);
 			consent.status = ConsentStatus::Denied;
 			consent.decided_at = Some(Self::now());
 			Self::audit(&who, &who, None, AuditAction::Update, id, consent.purpose);
@@ -679,7 +791,17 @@ pub mod pallet {
 		pub fn revoke(origin: OriginFor<T>, id: ConsentId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let consent = Self::patients_consent(&who, id)?;
-			Self::ensure_active(&consent, Self::now())?;
+			let now = Self::now();
+			Self::ensure_active(&consent, now)?;
+			if consent.break_glass_reason.is_some() {
+				let until = now.saturating_add(T::BreakGlassHold::get());
+				BreakGlassHolds::<T>::insert(&who, consent.org, until);
+				Self::deposit_event(Event::BreakGlassHeld {
+					patient: who.clone(),
+					org: consent.org,
+					until,
+				});
+			}
 			let wraps = consent.wraps;
 			Self::end(&who, id, consent, ConsentStatus::Revoked);
 			Ok(Some(<T as Config>::WeightInfo::revoke(wraps)).into())
@@ -746,6 +868,25 @@ pub mod pallet {
 			let reason: BoundedVec<_, _> =
 				reason.try_into().map_err(|_| Error::<T>::ReasonTooLong)?;
 			let now = Self::now();
+			if let Some(held_until) = BreakGlassHolds::<T>::take(&patient, org) {
+				ensure!(held_until <= now, Error::<T>::BreakGlassHeld);
+			}
+			BreakGlassUses::<T>::try_mutate(&who, |uses| {
+				let (start, count) = match *uses {
+					Some((start, count))
+						if now < start.saturating_add(T::BreakGlassPeriod::get()) =>
+					{
+						(start, count)
+					}
+					_ => (now, 0),
+				};
+				ensure!(
+					count < T::MaxBreakGlassPerPeriod::get(),
+					Error::<T>::BreakGlassRateExceeded
+				);
+				*uses = Some((start, count + 1));
+				Ok::<_, Error<T>>(())
+			})?;
 			let until = now.saturating_add(T::BreakGlassWindow::get());
 			let consent = Consent {
 				patient: patient.clone(),
@@ -823,6 +964,28 @@ pub mod pallet {
 			Self::deposit_event(Event::WrappedForPatient { patient, org, documents: count });
 			Ok(())
 		}
+
+		/// Lift the bar on hospital `org` breaking the glass on the caller, which revoking its
+		/// break-glass access set; audited in the caller's trail.
+		#[pallet::call_index(8)]
+		#[pallet::weight(<T as Config>::WeightInfo::lift_break_glass_hold())]
+		pub fn lift_break_glass_hold(origin: OriginFor<T>, org: OrgId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			BreakGlassHolds::<T>::take(&who, org).ok_or(Error::<T>::NoBreakGlassHold)?;
+			pallet_audit::Pallet::<T>::record(AuditEntry {
+				patient: who.clone(),
+				actor: who.clone(),
+				org: None,
+				action: AuditAction::Update,
+				subject: Subject::Patient,
+				consent: None,
+				purpose: Some(Purpose::Emergency),
+				outcome: Outcome::Success,
+				at: Self::now(),
+			});
+			Self::deposit_event(Event::BreakGlassHoldLifted { patient: who, org });
+			Ok(())
+		}
 	}
 }
 
@@ -870,10 +1033,8 @@ impl<T: Config> Pallet<T> {
 		// Every consent of the patient for this hospital, so a refusal can say what stands
 		// in the way (revoked, expired, …) and not only that no grant matches.
 		let mut refusal = Refusal::NoConsent;
-		for id in ByPatient::<T>::iter_key_prefix(&doc.patient) {
-			let Some(consent) = Consents::<T>::get(id).filter(|c| c.org == org) else {
-				continue;
-			};
+		for id in ByPatientOrganisation::<T>::iter_key_prefix((&doc.patient, org)) {
+			let Some(consent) = Consents::<T>::get(id) else { continue };
 			match Self::allows(&consent, document, &doc.document_type, action, purpose, now) {
 				Ok(()) => return Ok(Access::Consent(id)),
 				Err(reason) if rank(reason) > rank(refusal) => refusal = reason,
@@ -951,16 +1112,21 @@ impl<T: Config> Pallet<T> {
 	/// happened, for its report — from its recorded history: a request until decided, a grant
 	/// until ended (revoked or expired), and a grant past its window `Expired`.
 	fn status_at(consent: &Consent<T>, at: Moment) -> ConsentStatus {
-		let decided = consent.decided_at.is_some_and(|t| t <= at);
 		let ended = consent.ended_at.is_some_and(|t| t <= at);
-		let status = match consent.status {
-			ConsentStatus::Requested => ConsentStatus::Requested,
-			_ if !decided => ConsentStatus::Requested,
-			ConsentStatus::Revoked | ConsentStatus::Expired if !ended => ConsentStatus::Granted,
-			status => status,
+		let status = match (consent.status, consent.decided_at) {
+			// Never answered: a request, then lapsed (below).
+			(ConsentStatus::Requested, _) | (_, None) => ConsentStatus::Requested,
+			(_, Some(decided)) if decided > at => ConsentStatus::Requested,
+			(ConsentStatus::Revoked | ConsentStatus::Expired, _) if !ended => {
+				ConsentStatus::Granted
+			}
+			(status, _) => status,
 		};
 		match status {
 			ConsentStatus::Granted if consent.window.to <= at => ConsentStatus::Expired,
+			ConsentStatus::Requested if Self::request_deadline(consent) <= at => {
+				ConsentStatus::Expired
+			}
 			status => status,
 		}
 	}
@@ -1075,8 +1241,120 @@ impl<T: Config> Pallet<T> {
 		});
 		ByPatient::<T>::insert(&consent.patient, id, ());
 		ByOrganisation::<T>::insert(consent.org, id, ());
+		ByPatientOrganisation::<T>::insert((&consent.patient, consent.org, id), ());
+		if let Some(due) = Self::deadline(&consent) {
+			Self::schedule(id, due);
+		}
 		Consents::<T>::insert(id, consent);
 		id
+	}
+
+	/// When the chain ends `consent` by itself: a request when it lapses, a grant at its
+	/// window's end; nothing else is due.
+	fn deadline(consent: &Consent<T>) -> Option<Moment> {
+		match consent.status {
+			ConsentStatus::Requested => Some(Self::request_deadline(consent)),
+			ConsentStatus::Granted => Some(consent.window.to),
+			_ => None,
+		}
+	}
+
+	/// When a request lapses: unanswered for `RequestLifetime`, or its window over.
+	fn request_deadline(consent: &Consent<T>) -> Moment {
+		consent.requested_at.saturating_add(T::RequestLifetime::get()).min(consent.window.to)
+	}
+
+	fn schedule(id: ConsentId, due: Moment) {
+		let minute = due / DEADLINE_MINUTE;
+		Deadlines::<T>::insert(minute, id, ());
+		NextDeadline::<T>::mutate(|next| *next = Some(next.map_or(minute, |n| n.min(minute))));
+	}
+
+	fn unschedule(id: ConsentId, due: Moment) {
+		Deadlines::<T>::remove(due / DEADLINE_MINUTE, id);
+	}
+
+	/// The patient answered request `id`: it is no longer open nor due to lapse.
+	fn answered(id: ConsentId, consent: &Consent<T>) {
+		Pending::<T>::mutate_exists(&consent.patient, consent.org, |open| {
+			*open = open.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+		});
+		Self::unschedule(id, Self::request_deadline(consent));
+	}
+
+	/// The account named as actor when the chain ends a consent by itself.
+	pub fn account() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
+
+	/// Ends the consents that fell due by `now`, minute by minute of [`Deadlines`], within
+	/// `MaxExpiryWeight` and at most [`MAX_DEADLINE_MINUTES`] minutes (after a long stall) per
+	/// call; the rest wait for the next block. Returns the weight used.
+	pub(crate) fn end_due(now: Moment) -> Weight {
+		let db = T::DbWeight::get();
+		let mut weight = db.reads_writes(1, 1);
+		let Some(mut minute) = NextDeadline::<T>::get() else { return weight };
+		// Room is checked for the dearest consent before each, so the budget is never passed.
+		let dearest = <T as Config>::WeightInfo::expire(T::MaxWraps::get())
+			.max(<T as Config>::WeightInfo::deny())
+			.saturating_add(db.reads_writes(2, 1));
+		let budget = T::MaxExpiryWeight::get();
+		let mut minutes = 0;
+		// A minute is processed once it has passed entirely, so all its deadlines have.
+		'minutes: while (minute + 1).saturating_mul(DEADLINE_MINUTE) <= now
+			&& minutes < MAX_DEADLINE_MINUTES
+		{
+			// Read one at a time: each ending writes into the map being walked.
+			while let Some(id) = Deadlines::<T>::iter_key_prefix(minute).next() {
+				if weight.saturating_add(dearest).any_gt(budget) {
+					break 'minutes;
+				}
+				Deadlines::<T>::remove(minute, id);
+				weight.saturating_accrue(
+					db.reads_writes(1, 1).saturating_add(Self::end_if_due(id, now)),
+				);
+			}
+			weight.saturating_accrue(db.reads(1));
+			minute += 1;
+			minutes += 1;
+		}
+		NextDeadline::<T>::put(minute);
+		weight
+	}
+
+	/// Ends consent `id` if it is due: a grant past its window expires (its wraps removed), a
+	/// request unanswered past its deadline lapses. Returns the weight used.
+	fn end_if_due(id: ConsentId, now: Moment) -> Weight {
+		let Some(mut consent) = Consents::<T>::get(id) else {
+			return T::DbWeight::get().reads(1);
+		};
+		match consent.status {
+			ConsentStatus::Granted if consent.window.to <= now => {
+				let wraps = consent.wraps;
+				Self::end(&Self::account(), id, consent, ConsentStatus::Expired);
+				// The same work as a member's `expire`.
+				<T as Config>::WeightInfo::expire(wraps)
+			}
+			ConsentStatus::Requested if Self::request_deadline(&consent) <= now => {
+				Self::answered(id, &consent);
+				consent.status = ConsentStatus::Expired;
+				consent.ended_at = Some(now);
+				let (patient, org) = (consent.patient.clone(), consent.org);
+				Self::audit(
+					&patient,
+					&Self::account(),
+					None,
+					AuditAction::Update,
+					id,
+					consent.purpose,
+				);
+				Consents::<T>::insert(id, consent);
+				Self::deposit_event(Event::Expired { id, patient, org });
+				// The same work as a patient's `deny`.
+				<T as Config>::WeightInfo::deny()
+			}
+			_ => T::DbWeight::get().reads(1),
+		}
 	}
 
 	/// Checks and stores wraps added by the patient (`staff_of` = None) or by staff of a
@@ -1145,6 +1423,7 @@ impl<T: Config> Pallet<T> {
 	/// Ends a grant as revoked or expired: removes it from the access index and its wraps.
 	fn end(who: &T::AccountId, id: ConsentId, mut consent: Consent<T>, status: ConsentStatus) {
 		Grants::<T>::mutate(&consent.patient, consent.org, |grants| grants.retain(|g| *g != id));
+		Self::unschedule(id, consent.window.to);
 		for document in WrapsOf::<T>::drain_prefix(id).map(|(document, ())| document) {
 			// Another consent may have rewrapped the key since; leave its wrap alone.
 			if KeyWraps::<T>::get(document, consent.org).is_some_and(|w| w.consent == id) {
@@ -1207,13 +1486,35 @@ impl<T: Config> Pallet<T> {
 	/// - Each key wrap in [`KeyWraps`] is listed in [`WrapsOf`] under its consent, which is
 	///   for the hospital the wrap is filed under.
 	/// - Each patient wrap in [`PatientWraps`] is of an anchored document.
+	/// - Each consent is in [`ByPatientOrganisation`] under its patient and hospital, and each
+	///   key there names a consent of that patient and hospital.
+	/// - [`Pending`] counts each (patient, hospital)'s open requests.
+	/// - Each request and grant is in [`Deadlines`] at the minute it falls due, and every
+	///   deadline names one; [`NextDeadline`] comes before every deadline.
+	/// - No clinician counts more than `MaxBreakGlassPerPeriod` break-glass accesses.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let count = ConsentCount::<T>::get();
 		let now = Self::now();
 		let mut consents: ConsentId = 0;
 		let mut wraps: u64 = 0;
+		let mut pending = alloc::collections::BTreeMap::<(T::AccountId, OrgId), u32>::new();
+		let mut deadlines: u64 = 0;
 		for (id, consent) in Consents::<T>::iter() {
 			ensure!((1..=count).contains(&id), "consent: an id is beyond ConsentCount");
+			ensure!(
+				ByPatientOrganisation::<T>::contains_key((&consent.patient, consent.org, id)),
+				"consent: a consent is missing from the by-patient-and-hospital index"
+			);
+			if consent.status == ConsentStatus::Requested {
+				*pending.entry((consent.patient.clone(), consent.org)).or_default() += 1;
+			}
+			if let Some(due) = Self::deadline(&consent) {
+				ensure!(
+					Deadlines::<T>::contains_key(due / DEADLINE_MINUTE, id),
+					"consent: a request or grant is not in Deadlines at its deadline"
+				);
+				deadlines += 1;
+			}
 			ensure!(
 				ByPatient::<T>::contains_key(&consent.patient, id),
 				"consent: a consent is missing from the by-patient index"
@@ -1295,9 +1596,50 @@ impl<T: Config> Pallet<T> {
 				"consent: a patient wrap names no document"
 			);
 		}
+		for (patient, org, id) in ByPatientOrganisation::<T>::iter_keys() {
+			ensure!(
+				Consents::<T>::get(id).is_some_and(|c| c.patient == patient && c.org == org),
+				"consent: a by-patient-and-hospital key names no consent of them"
+			);
+		}
+		// Not checked against `MaxPendingRequests`: a chain migrated to version 1 may hold
+		// more requests than the bound, which then only refuses new ones until these lapse.
+		for (patient, org, open) in Pending::<T>::iter() {
+			ensure!(
+				pending.remove(&(patient, org)) == Some(open),
+				"consent: Pending miscounts a hospital's open requests"
+			);
+		}
+		ensure!(pending.is_empty(), "consent: open requests are not counted in Pending");
+		// Each request and grant was found in Deadlines above, so equal counts leave no other.
+		ensure!(
+			Deadlines::<T>::iter_keys().count() as u64 == deadlines,
+			"consent: a deadline names no request or grant"
+		);
+		if let Some(next) = NextDeadline::<T>::get() {
+			ensure!(
+				Deadlines::<T>::iter_keys().all(|(minute, _)| minute >= next),
+				"consent: a deadline lies before NextDeadline"
+			);
+		}
+		for (_, (_, count)) in BreakGlassUses::<T>::iter() {
+			ensure!(
+				count <= T::MaxBreakGlassPerPeriod::get(),
+				"consent: a clinician is over MaxBreakGlassPerPeriod"
+			);
+		}
 		Ok(())
 	}
 }
+
+/// The granularity of [`Deadlines`], in milliseconds: one storage prefix per minute of chain
+/// time, so the chain checks one prefix per block however many consents fall due, and ends a
+/// consent within a minute (and a block) of its deadline.
+pub const DEADLINE_MINUTE: Moment = 60_000;
+
+/// Most minutes of [`Deadlines`] one block walks: after a stall of the chain, it catches up
+/// an hour per block rather than all at once.
+pub const MAX_DEADLINE_MINUTES: u32 = 60;
 
 /// An account's relation to a document, for access checks.
 #[derive(Clone, Copy)]

@@ -1,56 +1,93 @@
 //! Storage migrations of the consent pallet.
 //!
-//! There is nothing to migrate yet: this module is where the next change of the pallet's
-//! storage layout brings its migration.
+//! ## Versions
 //!
-//! ## Why the storage version is 0
-//!
-//! `STORAGE_VERSION` (in `lib.rs`) is 0, the version FRAME gives a pallet that declares
-//! none: a chain that already runs the pallet has no version stored, which reads as 0.
-//! Declaring 1 would make try-runtime's check after an upgrade (on-chain and in-code storage
-//! versions must match) fail on such a chain unless a migration wrote 1 while migrating
-//! nothing. A new chain's genesis stores the in-code version, so new and running chains
-//! agree on 0.
+//! - **0**: the layout FRAME reports for a pallet that declared none (a chain that ran the
+//!   pallet before versions were declared reads 0).
+//! - **1**: the chain bounds and ends consents by itself. New items: the index
+//!   [`crate::ByPatientOrganisation`] (what access checks walk), the open-request counts
+//!   [`crate::Pending`], the queue [`crate::Deadlines`] with its cursor
+//!   [`crate::NextDeadline`], and the break-glass bars and counts ([`crate::BreakGlassHolds`],
+//!   [`crate::BreakGlassUses`]). [`MigrateV0ToV1`] fills the first three from the consents a
+//!   chain already holds; the break-glass items start empty (no bar or count existed).
 //!
 //! ## How the next layout change goes
 //!
-//! A change to how any stored item is keyed or encoded (a field added to a stored struct, a
-//! new index to fill, another hasher) comes with a migration:
-//!
-//! 1. Raise `STORAGE_VERSION` to 1.
-//! 2. Add a module `v1` here. It declares the old layout with
-//!    [`storage_alias`](frame_support::storage_alias) and a private type implementing
-//!    [`UncheckedOnRuntimeUpgrade`](frame_support::traits::UncheckedOnRuntimeUpgrade):
-//!    `on_runtime_upgrade` rewrites the items and returns the weight it used; under the
-//!    `try-runtime` feature, `pre_upgrade` encodes what it expects to find afterwards
-//!    (counts, say) and `post_upgrade` compares, then runs `Pallet::do_try_state`, so the
-//!    migrated state meets the invariants every unit test ends on.
-//! 3. Export it wrapped in
-//!    [`VersionedMigration`](frame_support::migrations::VersionedMigration), which runs it
-//!    only while the on-chain version is 0 and then stores 1, so a second run does nothing:
-//!
-//! ```ignore
-//! pub type MigrateV0ToV1<T> = frame_support::migrations::VersionedMigration<
-//!     0,
-//!     1,
-//!     v1::UncheckedMigrateV0ToV1<T>,
-//!     crate::Pallet<T>,
-//!     <T as frame_system::Config>::DbWeight,
-//! >;
-//! ```
-//!
-//! 4. List `MigrateV0ToV1<Runtime>` in the runtime's migrations (the last type parameter of
-//!    `frame_executive::Executive`) for the release that brings the change, try it with
-//!    `try-runtime on-runtime-upgrade` on a copy of a running chain's state (the runtime
-//!    needs a `try-runtime` feature and the `TryRuntime` API for that, which it does not
-//!    have yet), and remove it from the runtime once every chain has upgraded.
+//! Raise `STORAGE_VERSION` (in `lib.rs`), add a module `vN` like [`v1`] — an
+//! [`UncheckedOnRuntimeUpgrade`](frame_support::traits::UncheckedOnRuntimeUpgrade) that
+//! rewrites the items and returns its weight, with `pre_upgrade`/`post_upgrade` checks under
+//! `try-runtime` ending on `Pallet::do_try_state` — and export it wrapped in
+//! [`VersionedMigration`](frame_support::migrations::VersionedMigration), so it runs once,
+//! only on the version it expects. List it in the runtime's migrations for the release that
+//! brings the change, and drop it once every chain has upgraded.
 //!
 //! ## What to watch in this pallet
 //!
-//! - [`crate::Consents`], [`crate::ByPatient`], [`crate::ByOrganisation`], [`crate::Grants`],
-//!   [`crate::KeyWraps`] and [`crate::WrapsOf`] grow with every consent and wrapped key,
-//!   without bound. A migration that rewrites them will not fit in one block on a chain in
-//!   use: write it as a [`SteppedMigration`](frame_support::migrations::SteppedMigration),
-//!   run over several blocks by `pallet-migrations`.
+//! - [`crate::Consents`] and its indexes grow with every consent, without bound. [`v1`]
+//!   walks every consent in one block, which fits the consortium's chains today (test and
+//!   pilot chains, thousands of consents at most); a chain with millions needs the same
+//!   walk as a [`SteppedMigration`](frame_support::migrations::SteppedMigration) run over
+//!   several blocks by `pallet-migrations`.
 //! - A lower `MaxGrantsPerOrganisation`, `MaxWraps` or `MaxScopeItems` in the runtime is a
 //!   layout change too: stored bounded vectors longer than the new bound no longer decode.
+
+use crate::{Config, Pallet};
+use frame_support::{migrations::VersionedMigration, traits::UncheckedOnRuntimeUpgrade};
+
+/// Version 0 to 1: fills the index by (patient, hospital), the open-request counts and the
+/// deadlines from the consents already held.
+pub type MigrateV0ToV1<T> = VersionedMigration<
+	0,
+	1,
+	v1::UncheckedMigrateV0ToV1<T>,
+	Pallet<T>,
+	<T as frame_system::Config>::DbWeight,
+>;
+
+/// The migration to version 1.
+pub mod v1 {
+	use super::*;
+	use crate::{ByPatientOrganisation, ConsentStatus, Consents, Pending};
+	use frame_support::{traits::Get, weights::Weight};
+
+	/// Fills the version-1 items from [`Consents`]; run through [`MigrateV0ToV1`].
+	pub struct UncheckedMigrateV0ToV1<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV0ToV1<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut consents: u64 = 0;
+			let mut writes: u64 = 0;
+			for (id, consent) in Consents::<T>::iter() {
+				consents += 1;
+				ByPatientOrganisation::<T>::insert((&consent.patient, consent.org, id), ());
+				writes += 1;
+				if consent.status == ConsentStatus::Requested {
+					Pending::<T>::mutate(&consent.patient, consent.org, |open| *open += 1);
+					writes += 1;
+				}
+				if let Some(due) = Pallet::<T>::deadline(&consent) {
+					Pallet::<T>::schedule(id, due);
+					writes += 2;
+				}
+			}
+			T::DbWeight::get().reads_writes(consents.saturating_mul(2), writes)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
+			use codec::Encode;
+			Ok((Consents::<T>::iter_keys().count() as u64).encode())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			use codec::Decode;
+			let before = u64::decode(&mut &state[..]).map_err(|_| "consent v1: bad pre state")?;
+			frame_support::ensure!(
+				ByPatientOrganisation::<T>::iter_keys().count() as u64 == before,
+				"consent v1: not every consent was indexed by patient and hospital"
+			);
+			Pallet::<T>::do_try_state()
+		}
+	}
+}

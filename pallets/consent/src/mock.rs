@@ -75,6 +75,17 @@ impl pallet_documents::Config for Test {
 
 /// Break-glass access lasts an hour.
 pub(crate) const BREAK_GLASS: u64 = 3_600_000;
+/// A clinician's break-glass accesses are counted per day.
+pub(crate) const BREAK_GLASS_PERIOD: u64 = 86_400_000;
+/// A patient's revocation bars break-glass for a day.
+pub(crate) const BREAK_GLASS_HOLD: u64 = 86_400_000;
+/// A request waits a day for the patient.
+pub(crate) const REQUEST_LIFETIME: u64 = 86_400_000;
+
+frame_support::parameter_types! {
+	pub const ConsentPalletId: frame_support::PalletId = frame_support::PalletId(*b"ml/cnsnt");
+	pub const MaxExpiryWeight: frame_support::weights::Weight = frame_support::weights::Weight::MAX;
+}
 
 impl pallet_consent::Config for Test {
 	type MaxScopeItems = ConstU32<3>;
@@ -83,6 +94,13 @@ impl pallet_consent::Config for Test {
 	type MaxWraps = ConstU32<4>;
 	type MaxReasonLength = ConstU32<16>;
 	type BreakGlassWindow = ConstU64<BREAK_GLASS>;
+	type MaxBreakGlassPerPeriod = ConstU32<2>;
+	type BreakGlassPeriod = ConstU64<BREAK_GLASS_PERIOD>;
+	type BreakGlassHold = ConstU64<BREAK_GLASS_HOLD>;
+	type MaxPendingRequests = ConstU32<2>;
+	type RequestLifetime = ConstU64<REQUEST_LIFETIME>;
+	type MaxExpiryWeight = MaxExpiryWeight;
+	type PalletId = ConsentPalletId;
 	type WeightInfo = ();
 }
 

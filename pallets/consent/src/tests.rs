@@ -758,3 +758,229 @@ fn try_state_finds_a_broken_index() {
 		assert_eq!(Pallet::do_try_state(), Err(stray.into()));
 	});
 }
+
+/// The first moment at which the chain ends what fell due at `moment`: once its minute has
+/// passed.
+fn minute_after(moment: u64) -> u64 {
+	(moment / DEADLINE_MINUTE + 1) * DEADLINE_MINUTE
+}
+
+/// A block begins at chain time `moment` (the previous block's timestamp, as hooks see it).
+fn block_begins_at(moment: u64) {
+	use frame_support::traits::Hooks;
+	set_time(moment);
+	System::set_block_number(System::block_number() + 1);
+	Pallet::on_initialize(System::block_number());
+}
+
+#[test]
+fn a_hospital_has_a_bounded_number_of_open_requests() {
+	build_and_execute(|| {
+		let first = requested();
+		requested();
+		let third = || {
+			Pallet::request(
+				RuntimeOrigin::signed(H2_ADMIN),
+				PATIENT,
+				ScopeRequest::All,
+				Purpose::Research,
+				read(),
+				next_hours(24),
+			)
+		};
+		assert_noop!(third(), Error::<Test>::TooManyPendingRequests);
+		// Another hospital's requests and another patient are counted apart.
+		assert_ok!(Pallet::request(
+			RuntimeOrigin::signed(H1_CLINICIAN),
+			PATIENT,
+			ScopeRequest::All,
+			Purpose::Treatment,
+			read(),
+			next_hours(24)
+		));
+		assert_eq!(Pending::<Test>::get(PATIENT, 2), 2);
+		// An answer makes room.
+		assert_ok!(Pallet::deny(RuntimeOrigin::signed(PATIENT), first));
+		assert_ok!(third());
+	});
+}
+
+#[test]
+fn an_unanswered_request_lapses_by_itself() {
+	build_and_execute(|| {
+		let id = request(ScopeRequest::All, read(), next_hours(48));
+		let lapses = NOW + REQUEST_LIFETIME;
+		set_time(lapses);
+		// Shown lapsed at once, and no longer grantable.
+		assert_eq!(Pallet::consent(id).unwrap().status, ConsentStatus::Expired);
+		assert_noop!(
+			Pallet::grant(RuntimeOrigin::signed(PATIENT), id, terms_of(id), vec![]),
+			Error::<Test>::RequestLapsed
+		);
+		// The chain records it once the minute has passed, with nobody calling.
+		block_begins_at(minute_after(lapses) - 1);
+		assert_eq!(Consents::<Test>::get(id).unwrap().status, ConsentStatus::Requested);
+		block_begins_at(minute_after(lapses));
+		let consent = Consents::<Test>::get(id).unwrap();
+		assert_eq!(
+			(consent.status, consent.ended_at),
+			(ConsentStatus::Expired, Some(minute_after(lapses)))
+		);
+		assert_eq!(Pending::<Test>::get(PATIENT, 2), 0);
+		System::assert_last_event(Event::Expired { id, patient: PATIENT, org: 2 }.into());
+		let entry = last_audit();
+		assert_eq!(
+			(entry.actor, entry.org, entry.subject),
+			(Pallet::account(), None, Subject::Consent(id))
+		);
+		assert_noop!(Pallet::deny(RuntimeOrigin::signed(PATIENT), id), Error::<Test>::NotPending);
+	});
+}
+
+#[test]
+fn grants_and_break_glass_end_by_themselves_and_release_their_wraps() {
+	build_and_execute(|| {
+		let doc = anchor(PATIENT, 1, b"11502-2");
+		let id = request(ScopeRequest::All, read(), next_hours(1));
+		assert_ok!(Pallet::grant(
+			RuntimeOrigin::signed(PATIENT),
+			id,
+			terms_of(id),
+			vec![(doc, vec![7])]
+		));
+		assert_ok!(Pallet::break_glass(
+			RuntimeOrigin::signed(H1_CLINICIAN),
+			OTHER_PATIENT,
+			b"unconscious".to_vec()
+		));
+		let emergency = ConsentCount::<Test>::get();
+		block_begins_at(NOW + HOUR);
+		assert_eq!(Consents::<Test>::get(id).unwrap().status, ConsentStatus::Granted);
+		assert!(Pallet::key_wrap(doc, 2).is_some());
+		block_begins_at(minute_after(NOW + HOUR));
+		for (consent, patient, org) in [(id, PATIENT, 2), (emergency, OTHER_PATIENT, 1)] {
+			assert_eq!(Consents::<Test>::get(consent).unwrap().status, ConsentStatus::Expired);
+			System::assert_has_event(Event::Expired { id: consent, patient, org }.into());
+			let seq = pallet_audit::Trails::<Test>::get(patient).seq;
+			let entry = pallet_audit::Entries::<Test>::get(patient, seq).unwrap().entry;
+			assert_eq!(
+				(entry.actor, entry.subject),
+				(Pallet::account(), Subject::Consent(consent))
+			);
+		}
+		assert_eq!(Pallet::key_wrap(doc, 2), None);
+		assert!(Deadlines::<Test>::iter().next().is_none());
+		assert_noop!(
+			Pallet::expire(RuntimeOrigin::signed(H2_ADMIN), id),
+			Error::<Test>::NotGranted
+		);
+	});
+}
+
+#[test]
+fn a_chain_that_stalled_catches_up_an_hour_per_block() {
+	build_and_execute(|| {
+		let grant_until = |hours_halves: u64| {
+			let window = Window { from: NOW, to: NOW + hours_halves * HOUR / 2 };
+			let id = request(ScopeRequest::All, read(), window);
+			assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), id, terms_of(id), vec![]));
+			id
+		};
+		let (soon, later) = (grant_until(2), grant_until(5));
+		// Three hours without a block: the first block walks an hour of minutes, the next
+		// block the next hour.
+		block_begins_at(NOW + 3 * HOUR);
+		assert_eq!(Consents::<Test>::get(soon).unwrap().status, ConsentStatus::Expired);
+		assert_eq!(Consents::<Test>::get(later).unwrap().status, ConsentStatus::Granted);
+		block_begins_at(NOW + 3 * HOUR);
+		assert_eq!(Consents::<Test>::get(later).unwrap().status, ConsentStatus::Expired);
+	});
+}
+
+#[test]
+fn a_patients_revocation_bars_break_glass_until_the_hold_ends_or_is_lifted() {
+	build_and_execute(|| {
+		let open =
+			|who| Pallet::break_glass(RuntimeOrigin::signed(who), PATIENT, b"unconscious".to_vec());
+		assert_ok!(open(H2_CLINICIAN));
+		let id = ConsentCount::<Test>::get();
+		assert_ok!(Pallet::revoke(RuntimeOrigin::signed(PATIENT), id));
+		System::assert_has_event(
+			Event::BreakGlassHeld { patient: PATIENT, org: 2, until: NOW + BREAK_GLASS_HOLD }
+				.into(),
+		);
+		// The same hospital is barred, whichever clinician; another hospital is not.
+		assert_noop!(open(H2_CLINICIAN), Error::<Test>::BreakGlassHeld);
+		assert_ok!(open(H1_CLINICIAN));
+		// Only the patient lifts the bar, and only one that exists; audited.
+		assert_noop!(
+			Pallet::lift_break_glass_hold(RuntimeOrigin::signed(OTHER_PATIENT), 2),
+			Error::<Test>::NoBreakGlassHold
+		);
+		assert_ok!(Pallet::lift_break_glass_hold(RuntimeOrigin::signed(PATIENT), 2));
+		System::assert_last_event(Event::BreakGlassHoldLifted { patient: PATIENT, org: 2 }.into());
+		assert_eq!((last_audit().actor, last_audit().subject), (PATIENT, Subject::Patient));
+		assert_noop!(
+			Pallet::lift_break_glass_hold(RuntimeOrigin::signed(PATIENT), 2),
+			Error::<Test>::NoBreakGlassHold
+		);
+		assert_ok!(open(H2_CLINICIAN));
+		// Revoked again, the bar ends by itself after the hold.
+		assert_ok!(Pallet::revoke(RuntimeOrigin::signed(PATIENT), ConsentCount::<Test>::get()));
+		set_time(NOW + BREAK_GLASS_HOLD - 1);
+		assert_noop!(open(H2_CLINICIAN), Error::<Test>::BreakGlassHeld);
+		set_time(NOW + BREAK_GLASS_HOLD);
+		assert_ok!(open(H2_CLINICIAN));
+		assert!(!BreakGlassHolds::<Test>::contains_key(PATIENT, 2));
+	});
+}
+
+#[test]
+fn a_clinician_breaks_the_glass_a_bounded_number_of_times_per_period() {
+	build_and_execute(|| {
+		let open = |patient| {
+			Pallet::break_glass(RuntimeOrigin::signed(H2_CLINICIAN), patient, b"why".to_vec())
+		};
+		assert_ok!(open(PATIENT));
+		assert_ok!(open(OTHER_PATIENT));
+		assert_noop!(open(PATIENT), Error::<Test>::BreakGlassRateExceeded);
+		set_time(NOW + BREAK_GLASS_PERIOD - 1);
+		assert_noop!(open(OTHER_PATIENT), Error::<Test>::BreakGlassRateExceeded);
+		set_time(NOW + BREAK_GLASS_PERIOD);
+		assert_ok!(open(PATIENT));
+	});
+}
+
+#[test]
+fn the_v1_migration_fills_what_the_calls_fill() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	build_and_execute(|| {
+		requested();
+		let denied = requested();
+		assert_ok!(Pallet::deny(RuntimeOrigin::signed(PATIENT), denied));
+		granted();
+		assert_ok!(Pallet::break_glass(
+			RuntimeOrigin::signed(H1_CLINICIAN),
+			OTHER_PATIENT,
+			b"why".to_vec()
+		));
+		let index = || ByPatientOrganisation::<Test>::iter_keys().collect::<Vec<_>>();
+		let pending = || Pending::<Test>::iter().collect::<Vec<_>>();
+		let deadlines = || Deadlines::<Test>::iter_keys().collect::<Vec<_>>();
+		let before = (index(), pending(), deadlines(), NextDeadline::<Test>::get());
+		// A chain at version 0 had none of these items.
+		let _ = ByPatientOrganisation::<Test>::clear(u32::MAX, None);
+		let _ = Pending::<Test>::clear(u32::MAX, None);
+		let _ = Deadlines::<Test>::clear(u32::MAX, None);
+		NextDeadline::<Test>::kill();
+		StorageVersion::new(0).put::<Pallet>();
+
+		crate::migrations::MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!((index(), pending(), deadlines(), NextDeadline::<Test>::get()), before);
+		assert_eq!(Pallet::on_chain_storage_version(), 1);
+		// A second run does nothing.
+		Pending::<Test>::insert(PATIENT, 2, 1);
+		crate::migrations::MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(Pending::<Test>::get(PATIENT, 2), 1);
+	});
+}

@@ -53,6 +53,8 @@ pub trait WeightInfo {
 	fn break_glass() -> Weight;
 	/// `wrap_for_patient`, with `n`.
 	fn wrap_for_patient(n: u32, ) -> Weight;
+	/// `lift_break_glass_hold`.
+	fn lift_break_glass_hold() -> Weight;
 }
 
 /// Weights measured on the reference machine.
@@ -301,6 +303,11 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3014).saturating_mul(n.into()))
 	}
+	fn lift_break_glass_hold() -> Weight {
+		Weight::from_parts(126_629_000, 107535)
+			.saturating_add(T::DbWeight::get().reads(23_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
+	}
 }
 
 /// No weight at all: for unit tests against mock runtimes only.
@@ -327,6 +334,9 @@ impl WeightInfo for () {
 		Weight::zero()
 	}
 	fn wrap_for_patient(_n: u32, ) -> Weight {
+		Weight::zero()
+	}
+	fn lift_break_glass_hold() -> Weight {
 		Weight::zero()
 	}
 }

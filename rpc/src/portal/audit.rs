@@ -7,8 +7,8 @@ use codec::Encode;
 use jsonrpsee::{core::RpcResult, Extensions};
 use medledger_gateway_api::{
 	api::audit::{
-		AuditApiServer, AuditEntry, BlockRef, FhirBundle, Head, Report, ReportFormat, Trail,
-		TrailEntry,
+		AuditApiServer, AuditEntry, BlockRef, DeadLetter, FhirBundle, Head, Report, ReportFormat,
+		Trail, TrailEntry,
 	},
 	convert,
 	values::{Account, Hex32, HexBytes},
@@ -79,6 +79,35 @@ impl AuditApiServer for Portal {
 			ReportFormat::Csv => Report::Csv(report.to_csv()?),
 			ReportFormat::Fhir => Report::Fhir(FhirBundle(report.to_fhir(crate::unix_millis()))),
 		})
+	}
+
+	async fn audit_dead_letters(
+		&self,
+		_: &Extensions,
+		limit: Option<u32>,
+	) -> RpcResult<Vec<DeadLetter>> {
+		let letters =
+			self.store.dead_letters(page_limit(limit) as usize).map_err(GatewayError::from)?;
+		let keystore = self.keystore.read().await;
+		Ok(letters
+			.into_iter()
+			.map(|(id, letter)| {
+				let (entry, record) = (&letter.entry, &letter.entry.record);
+				let signer = keystore.account(&entry.signer).map(|a| a.account_id());
+				DeadLetter {
+					id,
+					patient: Account::from(&record.patient),
+					reader: entry.reader.as_ref().or(signer.as_ref()).map(Account::from),
+					reported_by: entry.signer.clone(),
+					subject: convert::subject(record.subject),
+					consent: record.consent,
+					purpose: record.purpose.map(Into::into),
+					outcome: convert::outcome(record.outcome),
+					at: record.at,
+					reason: letter.reason,
+				}
+			})
+			.collect())
 	}
 }
 

@@ -283,6 +283,69 @@ async fn check_amendable(
 	access.map(|_| ()).map_err(GatewayError::AccessRefused)
 }
 
+/// The methods that read a document's contents when they name a purpose.
+const READS: &[&str] = &["document_get", "document_proof"];
+
+/// Audits a call refused because its caller no longer stands on chain (removed, suspended, or
+/// of a suspended hospital), when it tried to read a document: the patient's trail gets the
+/// refused attempt. The reader can sign nothing any more, so this hospital's administrator
+/// key reports it for them (`audit.record_refusals`). The caller is refused either way: a
+/// failure here is logged, not answered.
+pub(crate) async fn audit_refused_attempt(
+	gw: &Gateway,
+	method: &str,
+	params: Option<&str>,
+	reader: &AccountId32,
+	refusal: Refusal,
+) {
+	#[derive(serde::Deserialize)]
+	struct Attempt {
+		id: DocId,
+		purpose: Purpose,
+	}
+	if !READS.contains(&method) {
+		return;
+	}
+	let Some(Attempt { id, purpose }) = params.and_then(|p| serde_json::from_str(p).ok()) else {
+		return;
+	};
+	if let Err(error) = queue_refused_attempt(gw, reader, id, purpose, refusal).await {
+		tracing::error!(%error, %reader, document = id, "a refused attempt was not audited");
+	}
+}
+
+async fn queue_refused_attempt(
+	gw: &Gateway,
+	reader: &AccountId32,
+	id: DocId,
+	purpose: Purpose,
+	refusal: Refusal,
+) -> Result<(), GatewayError> {
+	let Some(doc) = gw.chain.api().document(id).await? else { return Ok(()) };
+	let doc: pallet_documents::Document<Runtime> = doc;
+	let admin = Role::OrgAdmin(gw.organisation);
+	let signer = gw
+		.keystore
+		.read()
+		.await
+		.accounts()
+		.iter()
+		.find(|account| account.role == admin)
+		.map(|account| account.name.clone())
+		.ok_or_else(|| GatewayError::internal("no administrator key in the keystore"))?;
+	let record = AccessRecord {
+		patient: doc.patient,
+		subject: Subject::Document(id),
+		consent: None,
+		purpose: Some(purpose.into()),
+		outcome: Outcome::Refused(refusal),
+		at: gw.chain.now().await?,
+	};
+	gw.store.queue_access(&[QueuedAccess { signer, reader: Some(reader.clone()), record }])?;
+	gw.audit.notify_one();
+	Ok(())
+}
+
 /// The read pipeline of `document_get` (also how a proof bundle gets its salt): the record
 /// and the opened, commitment-checked file.
 pub(crate) async fn read_document(
@@ -314,7 +377,7 @@ pub(crate) async fn read_document(
 		},
 		at: gw.chain.now().await?,
 	};
-	gw.store.queue_access(&[QueuedAccess { signer: reporter, record }])?;
+	gw.store.queue_access(&[QueuedAccess { signer: reporter, reader: None, record }])?;
 	gw.audit.notify_one();
 	let access = access.map_err(GatewayError::AccessRefused)?;
 

@@ -131,7 +131,8 @@ impl MembersApiServer for Portal {
 		if !relayable(&xt.function) {
 			return Err(GatewayError::invalid(
 				"extrinsic",
-				"only consent grant/deny/revoke/addWraps and consortium setEncryptionKey",
+				"only consent grant/deny/revoke/addWraps/liftBreakGlassHold and consortium \
+				 setEncryptionKey",
 			)
 			.into());
 		}
@@ -153,6 +154,7 @@ fn relayable(call: &RuntimeCall) -> bool {
 				| pallet_consent::Call::deny { .. }
 				| pallet_consent::Call::revoke { .. }
 				| pallet_consent::Call::add_wraps { .. }
+				| pallet_consent::Call::lift_break_glass_hold { .. }
 		) | RuntimeCall::Consortium(pallet_consortium::Call::set_encryption_key { .. })
 	)
 }

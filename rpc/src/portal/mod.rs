@@ -11,7 +11,7 @@ mod events;
 mod members;
 mod proofs;
 
-pub(crate) use documents::read_document;
+pub(crate) use documents::{audit_refused_attempt, read_document};
 
 use crate::{access::Authorised, Gateway};
 use jsonrpsee::{Extensions, RpcModule};
