@@ -106,7 +106,9 @@ function auditTable(entries, names, { broken, testid } = {}) {
     ['#', 'Time', 'Actor', 'Organisation', 'Action', 'Subject', 'Consent', 'Purpose', 'Outcome'],
     entries.map((e) =>
       el('tr', { class: broken === e.seq ? 'broken' : undefined, 'data-seq': e.seq },
-        el('td', {}, e.seq), el('td', {}, time(e.at)), el('td', {}, accountLink(e.actor)),
+        // The chain's time; a reported read also shows when its gateway says it happened.
+        el('td', {}, e.seq), el('td', {}, time(e.at), e.occurredAt != null ? el('small', {}, ` (read ${time(e.occurredAt)})`) : []),
+        el('td', {}, accountLink(e.actor)),
         el('td', {}, orgLink(e.organisation, names)), el('td', {}, e.action), el('td', {}, subjectOf(e.subject)),
         el('td', {}, e.consent ? consentLink(e.consent) : '—'), el('td', {}, e.purpose ?? '—'), el('td', {}, outcomeOf(e.outcome)))),
     'No audit entries.', testid);

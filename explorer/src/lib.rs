@@ -96,6 +96,7 @@ mod tests {
 				purpose: Some(medledger_primitives::Purpose::Treatment),
 				outcome: audit::Outcome::Refused(Refusal::ConsentRevoked),
 				at: 1_700_000_000_000,
+				occurred_at: Some(1_699_999_999_000),
 			},
 			head: [9; 32],
 		};

@@ -109,6 +109,7 @@ pub fn audit_entry(seq: u64, record: &AuditRecord<AccountId32>) -> AuditEntry {
 		purpose: e.purpose.map(Into::into),
 		outcome: outcome(e.outcome),
 		at: e.at,
+		occurred_at: e.occurred_at,
 		head: Hex32(record.head),
 	}
 }

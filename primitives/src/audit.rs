@@ -3,7 +3,13 @@
 //! Every entry about a patient's records goes into that patient's *trail* with the next
 //! sequence number (1, 2, …), and the chain keeps, per patient, the sequence number of the
 //! last entry and the *head*: `head(n) = BLAKE2b-256(head(n − 1) ‖ SCALE(entry n))`, with
-//! `head(0)` all zeros. Each stored entry also keeps the head after it.
+//! `head(0)` all zeros — where an entry without an `occurred_at` is encoded without that
+//! field ([`AuditEntry::occurred_at`] says why). Each stored entry also keeps the head after
+//! it.
+//!
+//! An entry carries the chain's time (`at`, the timestamp of the block that recorded it, so
+//! never earlier than the patient's previous entry) and, for a read a gateway reported, the
+//! time the gateway says the read happened (`occurred_at`).
 //!
 //! Given a patient's entries and a head read from a finalised block (with a storage proof),
 //! [`verify_trail`] proves the list is complete (no sequence number missing, none after the
@@ -145,8 +151,41 @@ pub struct AuditEntry<AccountId> {
 	pub purpose: Option<Purpose>,
 	/// Done, or refused and why.
 	pub outcome: Outcome,
-	/// When, by the chain's clock (or, for reads recorded later, when the read happened).
+	/// When the chain recorded it: the timestamp of the block that holds it. (Reads recorded
+	/// before `pallet-audit`'s storage version 1 hold the reported read time here instead.)
 	pub at: Moment,
+	/// For a read a gateway reported: when it happened, as the gateway says — the chain takes
+	/// it only within the runtime's `MaxReportDelay` before `at`. None for what the chain saw
+	/// done itself. Hashed only when present, so the entries written before the field existed
+	/// keep the heads they were proven with; entries with and without it never hash alike
+	/// (SCALE encodings of one type are prefix-free).
+	pub occurred_at: Option<Moment>,
+}
+
+impl<AccountId: Encode> AuditEntry<AccountId> {
+	/// Feeds the bytes the trail hashes for this entry to `state`: its SCALE encoding,
+	/// leaving `occurred_at` out when it is none.
+	fn hash_into(&self, state: &mut blake2b_simd::State) {
+		let recorded = (
+			&self.patient,
+			&self.actor,
+			&self.org,
+			&self.action,
+			&self.subject,
+			&self.consent,
+			&self.purpose,
+			&self.outcome,
+			&self.at,
+		);
+		recorded.using_encoded(|bytes| {
+			state.update(bytes);
+		});
+		if self.occurred_at.is_some() {
+			self.occurred_at.using_encoded(|bytes| {
+				state.update(bytes);
+			});
+		}
+	}
 }
 
 /// An entry as stored, with the head of the patient's chain after it.
@@ -189,7 +228,7 @@ impl TrailHead {
 	pub fn append<AccountId: Encode>(&self, entry: &AuditEntry<AccountId>) -> TrailHead {
 		let mut state = crate::blake2b_256();
 		state.update(&self.head);
-		state.update(&entry.encode());
+		entry.hash_into(&mut state);
 		TrailHead { seq: self.seq + 1, head: crate::finish(state) }
 	}
 }
@@ -320,6 +359,7 @@ mod tests {
 			purpose: Some(Purpose::Treatment),
 			outcome: Outcome::Success,
 			at,
+			occurred_at: None,
 		}
 	}
 
@@ -352,9 +392,22 @@ mod tests {
 	#[test]
 	fn head_follows_the_formula() {
 		let e = entry(1, 5);
-		let expected =
-			sp_crypto_hashing::blake2_256(&[&[0u8; 32][..], &codec::Encode::encode(&e)].concat());
+		let hash = |bytes: &[u8]| sp_crypto_hashing::blake2_256(&[&[0u8; 32][..], bytes].concat());
+		// The full encoding ends with `occurred_at`'s; without one, that byte is left out.
+		let full = codec::Encode::encode(&e);
+		let expected = hash(&full[..full.len() - 1]);
 		assert_eq!(TrailHead::default().append(&e), TrailHead { seq: 1, head: expected });
+		let reported = AuditEntry { occurred_at: Some(4), ..e };
+		let expected = hash(&codec::Encode::encode(&reported));
+		assert_eq!(TrailHead::default().append(&reported), TrailHead { seq: 1, head: expected });
+	}
+
+	/// A read's reported time is part of what the head proves.
+	#[test]
+	fn a_changed_read_time_breaks_the_chain() {
+		let (mut records, head) = trail(3);
+		records[1].1.entry.occurred_at = Some(1);
+		assert!(verify_trail(&[1; 32], TrailHead::default(), &records, head).is_err());
 	}
 
 	#[test]

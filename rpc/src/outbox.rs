@@ -15,9 +15,13 @@
 //! **Reads' audit entries** are sent in batches (≤ 1,000) per reporting account and leave
 //! the queue once included: `record_access` for a reader's own reads, `record_refusals` for
 //! refused attempts the hospital's administrator reports for a member who no longer stands. If the chain refuses a batch, each entry is
-//! sent alone, so one bad entry holds back no other; an entry the chain refuses alone (it
-//! cannot become valid by waiting) moves to the store's dead letters with the chain's
-//! reason — kept on disk and logged, never dropped.
+//! sent alone, so one bad entry holds back no other. A read reported as granted that the
+//! chain says was not allowed when it happened (`ReadNotAllowed`: say the grant ended
+//! between the gateway's check and the read) is reported again as a refused read, with the
+//! reason the chain gives now — the patient's trail shows the attempt either way. Any other
+//! entry the chain refuses alone (it cannot become valid by waiting) moves to the store's
+//! dead letters with the chain's reason — kept on disk, listed, counted and logged, never
+//! dropped.
 
 use crate::{
 	store::{QueuedAccess, Upload, UploadState},
@@ -25,8 +29,13 @@ use crate::{
 };
 use medledger_chain_client::ChainError;
 use medledger_gateway_api::GatewayError;
+use medledger_primitives::{
+	audit::{Outcome, Refusal, Subject},
+	Action,
+};
 use medledger_runtime::{RuntimeCall, RuntimeEvent};
 use pallet_documents::NewDocument;
+use sp_core::Pair;
 use sp_runtime::AccountId32;
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
@@ -273,6 +282,11 @@ async fn record_alone(
 			gw.watch_finality(watch, None);
 			gw.store.dequeue_access(&[id])?;
 		}
+		Err(ChainError::Rejected(error)) if is_read_not_allowed(&error, &entry) => {
+			let refused = as_refused(gw, entry).await?;
+			tracing::warn!(%error, ?refused, "a read reported as granted was not allowed; reporting it as refused");
+			gw.store.replace_access(id, &refused)?;
+		}
 		Err(ChainError::Rejected(error)) => {
 			tracing::error!(%error, ?entry, "the chain refused an audit entry; kept as a dead letter");
 			gw.store.bury_access(id, &error)?;
@@ -280,6 +294,35 @@ async fn record_alone(
 		Err(other) => return Err(other.into()),
 	}
 	Ok(())
+}
+
+/// Whether the chain refused `entry` as a granted read that was not allowed.
+fn is_read_not_allowed(error: &str, entry: &QueuedAccess) -> bool {
+	let name = medledger_chain_client::dispatch_error_name(
+		pallet_audit::Error::<medledger_runtime::Runtime>::ReadNotAllowed.into(),
+	);
+	error == name && entry.record.outcome == Outcome::Success
+}
+
+/// `entry` as a refused read, with the reason the chain gives now for the reader and the
+/// document (the consent it named no longer counts, whatever else might allow it now).
+async fn as_refused(gw: &Gateway, mut entry: QueuedAccess) -> Result<QueuedAccess, GatewayError> {
+	let reader = match &entry.reader {
+		Some(reader) => reader.clone(),
+		None => gw.signing_pair(&entry.signer).await.map(|pair| pair.public().into())?,
+	};
+	let refusal = match entry.record.subject {
+		Subject::Document(document) => {
+			let purpose = entry.record.purpose;
+			match gw.chain.api().can_access(&reader, document, Action::Read, purpose).await? {
+				Err(refusal) => refusal,
+				Ok(_) => Refusal::NoConsent,
+			}
+		}
+		_ => Refusal::NoConsent,
+	};
+	entry.record.outcome = Outcome::Refused(refusal);
+	Ok(entry)
 }
 
 /// The call recording `entries`, all of one kind: refusals reported for their readers if

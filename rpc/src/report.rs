@@ -191,7 +191,17 @@ impl Report {
 				e.consent.map(|c| c.to_string()).unwrap_or_default(),
 				e.purpose.map(|p| format!("{p:?}")).unwrap_or_default(),
 				outcome_text(&e.outcome),
-				format!("head 0x{}", hex::encode(record.head)),
+				// `time` is the chain's; a reported read also says when it happened.
+				match e.occurred_at {
+					Some(occurred) => {
+						format!(
+							"read at {}; head 0x{}",
+							rfc3339(occurred),
+							hex::encode(record.head)
+						)
+					}
+					None => format!("head 0x{}", hex::encode(record.head)),
+				},
 			])?;
 		}
 		let bytes = out.into_inner().map_err(GatewayError::internal)?;
@@ -354,6 +364,10 @@ fn audit_event(seq: u64, record: &AuditRecord<AccountId32>) -> Value {
 	});
 	if let Some(description) = description {
 		event["outcomeDesc"] = description.into();
+	}
+	if let Some(occurred) = e.occurred_at {
+		// When the read happened, as its gateway reported it; `recorded` is the chain's time.
+		event["period"] = json!({ "start": rfc3339(occurred), "end": rfc3339(occurred) });
 	}
 	if let Some(purpose) = e.purpose {
 		event["purposeOfEvent"] = json!([{ "coding": [{

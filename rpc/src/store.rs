@@ -377,6 +377,14 @@ impl Store {
 		Ok((queued, dead))
 	}
 
+	/// Replaces queued audit entry `id` (it keeps its place in the queue).
+	pub fn replace_access(&self, id: u64, entry: &QueuedAccess) -> Result<(), StoreError> {
+		let txn = self.db.begin_write()?;
+		txn.open_table(ACCESS_QUEUE)?.insert(id, encode(entry).as_slice())?;
+		txn.commit()?;
+		Ok(())
+	}
+
 	/// Removes recorded audit entries from the queue.
 	pub fn dequeue_access(&self, ids: &[u64]) -> Result<(), StoreError> {
 		let txn = self.db.begin_write()?;

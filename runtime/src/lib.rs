@@ -174,7 +174,10 @@ pub type Executive = frame_executive::Executive<
 
 /// Storage migrations this release runs on upgrade; each runs once, on the storage version it
 /// expects, and is dropped once every chain has upgraded.
-pub type Migrations = (pallet_consent::migrations::MigrateV0ToV1<Runtime>,);
+pub type Migrations = (
+	pallet_audit::migrations::MigrateV0ToV1<Runtime>,
+	pallet_consent::migrations::MigrateV0ToV1<Runtime>,
+);
 
 /// The council instance of `pallet-collective`.
 pub type CouncilInstance = pallet_collective::Instance1;

@@ -412,6 +412,21 @@ impl Gateway {
 	}
 }
 
+impl Gateway {
+	/// `GET /metrics` with a bearer token: the text, or the HTTP status it was refused with.
+	pub fn metrics(&self, token: Option<&str>) -> Result<String, u16> {
+		let mut request = ureq::get(&format!("http://127.0.0.1:{}/metrics", self.port));
+		if let Some(token) = token {
+			request = request.header("Authorization", &format!("Bearer {token}"));
+		}
+		match request.call() {
+			Ok(mut response) => Ok(response.body_mut().read_to_string().expect("metrics text")),
+			Err(ureq::Error::StatusCode(status)) => Err(status),
+			Err(other) => panic!("GET /metrics: {other}"),
+		}
+	}
+}
+
 /// Largest request or reply the typed client sends or reads (a file the gateway accepts, in
 /// base64, with room to spare).
 const MAX_MESSAGE: u32 = 64 * 1024 * 1024;

@@ -273,8 +273,12 @@ impl Story {
 		assert_eq!(read(&carol, self.a).unwrap_err().0, -32023, "revoked");
 	}
 
-	/// A short grant runs out; the expired consent.
+	/// A short grant runs out: refused at once; then, with nobody calling `expire`, the
+	/// chain records the expiry itself (within a minute and a block) and both sides are
+	/// notified — Eve at H1, H2's administrator at H2. The expired consent.
 	fn short_grant_expires(&self) -> u64 {
+		let eve_hears = self.h1().subscribe(&self.eve);
+		let h2_hears = self.h2().subscribe(&self.hospitals.h2.admin);
 		let patient = self.patient();
 		let until = now_ms() + 15_000;
 		let short = request(self.h2(), &self.hospitals.h2.admin, until);
@@ -284,6 +288,24 @@ impl Story {
 		}
 		let carol = self.h2().client(&self.carol);
 		assert_eq!(read(&carol, self.a).unwrap_err().0, -32024, "expired");
+		for (who, heard) in [("Eve", &eve_hears), ("H2", &h2_hears)] {
+			wait_for(PATIENCE, &format!("{who} to be told the chain ended it"), || {
+				heard
+					.received()
+					.iter()
+					.any(|n| n["kind"] == "consentExpired" && n["consent"] == short)
+					.then_some(())
+			});
+		}
+		let auditor = self.h1().client(&self.auditor);
+		let history = auditor.run(auditor.client.consent_history(short)).unwrap();
+		let ended = history.events.last().expect("the consent's history");
+		let chain = pallet_consent::Pallet::<medledger_runtime::Runtime>::account();
+		assert_eq!(
+			(ended.action, &ended.actor),
+			(AuditAction::Update, &Account::from(&chain)),
+			"recorded by the chain's own account: {history:?}"
+		);
 		short
 	}
 
@@ -300,6 +322,23 @@ impl Story {
 		});
 		assert!(read_b == granted.file_b);
 		assert!(emergency(self.a).expect("A under break-glass") == self.file_a);
+	}
+
+	/// Eve revokes the emergency access: H2 may not break the glass on her again (the chain
+	/// refuses it) until she lifts the bar herself; then it may.
+	fn break_glass_barred_after_revocation(&self) {
+		let carol = self.h2().client(&self.carol);
+		let emergency = newest_consent_of_h2(&carol);
+		self.patient()
+			.relay(RuntimeCall::Consent(pallet_consent::Call::revoke { id: emergency }))
+			.expect("revoke relayed");
+		let again = || carol.run(carol.client.consent_break_glass(account(EVE), "again".into()));
+		let refused = again().unwrap_err();
+		assert!(refused.0 == -32040 && refused.1.contains("BreakGlassHeld"), "{refused:?}");
+		self.patient()
+			.relay(RuntimeCall::Consent(pallet_consent::Call::lift_break_glass_hold { org: 2 }))
+			.expect("lift relayed");
+		again().expect("break-glass once the bar is lifted");
 	}
 
 	/// Every read is in Eve's trail: six refusals (the research read among them) and the
@@ -395,7 +434,7 @@ impl Story {
 			csv => panic!("asked for FHIR, got {csv:?}"),
 		};
 		let counts = validate_fhir(&self.dir, &fhir(2));
-		assert_eq!(counts["Consent"], 4, "three requests and the break-glass: {counts}");
+		assert_eq!(counts["Consent"], 5, "three requests and two break-glass: {counts}");
 		assert!(counts["AuditEvent"].as_u64().unwrap() >= 9, "{counts}");
 		let counts = validate_fhir(&self.dir, &fhir(1));
 		assert_eq!(counts["DocumentReference"], 2, "{counts}");
@@ -404,7 +443,7 @@ impl Story {
 		};
 		let rows: Vec<&str> = csv.lines().collect();
 		assert!(rows[0].starts_with("record,id,time,patient,actor,organisation,action"));
-		assert_eq!(rows.iter().filter(|r| r.starts_with("consent,")).count(), 4);
+		assert_eq!(rows.iter().filter(|r| r.starts_with("consent,")).count(), 5);
 		assert_eq!(
 			rows.iter().filter(|r| r.starts_with("audit,") && r.contains("refused")).count(),
 			6,
@@ -479,6 +518,22 @@ impl Story {
 		});
 		assert_eq!(refused.0, -32026, "not an active member: {refused:?}");
 		assert_eq!(read(&carol, self.a).unwrap_err().0, -32026);
+		// Her attempt is in Eve's trail, reported by H2 for her (she signs nothing now).
+		let auditor = self.h1().client(&self.auditor);
+		wait_for(PATIENCE, "Carol's refused attempt in Eve's trail", || {
+			let trail =
+				auditor.run(auditor.client.audit_trail(account(EVE), None, Some(1000))).ok()?;
+			trail
+				.entries
+				.iter()
+				.any(|e| {
+					e.entry.actor == self.carol_account
+						&& e.entry.subject == Subject::Document(self.a)
+						&& e.entry.organisation == Some(2)
+						&& e.entry.outcome == Outcome::Refused { refusal: Refusal::NotAMember }
+				})
+				.then_some(())
+		});
 
 		// Nor is a credential issued to her any more, or an auditor's to a patient.
 		let node_url = self.h2().node_url();
@@ -514,6 +569,9 @@ fn consent_story_across_two_gateways() {
 	steps.check("revoked: refused again", || story.revoked(granted.id));
 	let short = steps.check("a short grant runs out", || story.short_grant_expires());
 	steps.check("break-glass: H2 reads every document", || story.break_glass(&granted));
+	steps.check("her revocation bars break-glass until she lifts it", || {
+		story.break_glass_barred_after_revocation()
+	});
 	steps.check("every read is in Eve's trail, which verifies", || story.trail_holds_every_read());
 	if let Some(short) = short {
 		steps.check("the consents end denied, revoked, expired", || {

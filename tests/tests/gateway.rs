@@ -3,11 +3,12 @@
 //! audited; bad inputs get their documented errors and change nothing; uploads in flight
 //! survive the node and the gateway going down, and are anchored exactly once; a new
 //! version supersedes a document and a version is marked entered in error; a ciphertext
-//! altered in IPFS is reported as tampered.
+//! altered in IPFS is reported as tampered; audit entries the chain refuses are kept as dead
+//! letters, listed and counted, never lost.
 
 use medledger_gateway_api::{
 	api::{
-		audit::{AuditAction, AuditApiClient, Subject},
+		audit::{AuditAction, AuditApiClient, Outcome, Subject},
 		documents::{DocumentStatus, DocumentsApiClient, Upload, UploadState},
 		explorer::ExplorerApiClient,
 		members::MembersApiClient,
@@ -82,6 +83,8 @@ struct Story {
 	doc: String,
 	/// The clinician's account.
 	clinician: Account,
+	/// H1's administrator.
+	admin: String,
 }
 
 /// The first document: its id and its file.
@@ -126,7 +129,17 @@ impl Story {
 		let node_url = gw.node_url();
 		let issue = ["credentials", "issue", "--key", "doc", "--node-url", &node_url];
 		let doc = token(&gateway_admin(&h1, &issue));
-		Story { node, node_base, gw, h1, auditor, spammer, doc, clinician: registered.account }
+		Story {
+			node,
+			node_base,
+			gw,
+			h1,
+			auditor,
+			spammer,
+			doc,
+			clinician: registered.account,
+			admin,
+		}
 	}
 
 	/// Upload → anchored → finalised → read back, byte-identical.
@@ -156,6 +169,78 @@ impl Story {
 			reads.then_some(trail)
 		});
 		assert!(trail.verified, "{trail:?}");
+	}
+
+	/// Four reads' entries queued when the gateway went down (written into its store while
+	/// it is stopped) go out in one batch when it starts again: two it reports rightly, one
+	/// claimed as granted under a consent that does not exist, one dated two hours back.
+	/// The chain refuses the batch; the gateway sends each alone: the two land in Eve's
+	/// trail; the made-up grant is refused (`ReadNotAllowed`) and reported again as a refused
+	/// read, so it lands too; the late one cannot land (`ReportedTooLate`) and is a dead
+	/// letter with the chain's reason, listed for the administrator and counted in /metrics.
+	/// Entries read = entries on chain + dead letters.
+	fn no_audit_entry_is_lost(&mut self, document: u64) {
+		use medledger_gateway::store::{QueuedAccess, Store};
+		use medledger_primitives::audit::{Outcome as Read, Refusal, Subject as About};
+		let at = medledger_tests::now_ms() - 5_000;
+		let late = at - 2 * 3_600_000;
+		let read = |outcome, consent, at| QueuedAccess {
+			signer: "doc".into(),
+			reader: None,
+			record: pallet_audit::AccessRecord {
+				patient: account(EVE).0,
+				subject: About::Document(document),
+				consent,
+				purpose: Some(medledger_primitives::Purpose::Treatment),
+				outcome,
+				at,
+			},
+		};
+		self.gw.kill();
+		Store::open(&self.h1)
+			.expect("the gateway's store")
+			.queue_access(&[
+				read(Read::Refused(Refusal::NoConsent), None, at),
+				read(Read::Success, Some(999_999), at),
+				read(Read::Success, None, at),
+				read(Read::Success, None, late),
+			])
+			.unwrap();
+		self.gw.restart();
+
+		let auditor = self.gw.client(&self.auditor);
+		let recorded = wait_for(PATIENCE, "three entries to be recorded", || {
+			let trail = auditor.run(auditor.client.audit_trail(account(EVE), None, None)).ok()?;
+			let ours: Vec<Outcome> = trail
+				.entries
+				.iter()
+				.filter(|e| e.entry.occurred_at == Some(at) && e.entry.actor == self.clinician)
+				.map(|e| e.entry.outcome)
+				.collect();
+			(ours.len() >= 3).then_some(ours)
+		});
+		let no_consent = Outcome::Refused { refusal: Refusal::NoConsent };
+		assert_eq!(
+			recorded,
+			[no_consent, Outcome::Success, no_consent],
+			"the refused read, the hospital's own document, then the made-up grant as refused"
+		);
+		let admin = self.gw.client(&self.admin);
+		let letters = admin.run(admin.client.audit_dead_letters(None)).expect("dead letters");
+		assert_eq!(letters.len(), 1, "{letters:?}");
+		let letter = &letters[0];
+		assert_eq!((letter.at, letter.reported_by.as_str()), (late, "doc"));
+		assert_eq!(letter.reader.as_ref(), Some(&self.clinician));
+		assert!(letter.reason.contains("ReportedTooLate"), "{letter:?}");
+		// Only the administrator lists them.
+		let doc = self.gw.client(&self.doc);
+		assert_eq!(code(doc.run(doc.client.audit_dead_letters(None))), -32002);
+
+		let metrics = self.gw.metrics(Some(&self.admin)).expect("metrics for the administrator");
+		assert!(metrics.contains("medledger_audit_dead_letters 1"), "{metrics}");
+		assert!(metrics.contains("medledger_audit_queued 0"), "{metrics}");
+		assert_eq!(self.gw.metrics(None), Err(401));
+		assert_eq!(self.gw.metrics(Some(&self.doc)), Err(403));
 	}
 
 	/// Bad input: each its own documented error; nothing is accepted or anchored.
@@ -323,6 +408,10 @@ fn upload_read_errors_and_outbox_recovery() {
 	let first =
 		steps.need("upload, finalise, read back byte-identical", || story.upload_and_read_back());
 	steps.check("the read is audited; the trail verifies", || story.read_is_audited());
+	steps
+		.check("no audit entry is lost: refused ones are dead letters, listed and counted", || {
+			story.no_audit_entry_is_lost(first.document)
+		});
 	steps.check("bad input gets its documented error, changes nothing", || {
 		story.bad_input_is_refused(first.document)
 	});

@@ -225,6 +225,7 @@ pub fn entry_view<A>(seq: u64, record: &AuditRecord<A>, account: impl Fn(&A) -> 
 		"purpose": e.purpose.map(|p| format!("{p:?}")),
 		"outcome": outcome,
 		"at": e.at,
+		"occurredAt": e.occurred_at,
 		"head": format!("0x{}", hex::encode(record.head)),
 	})
 }
@@ -306,6 +307,7 @@ mod tests {
 				purpose: None,
 				outcome: Outcome::Success,
 				at: seq * 1000,
+				occurred_at: None,
 			};
 			head = head.append(&entry);
 			let record = AuditRecord { entry, head: head.head };

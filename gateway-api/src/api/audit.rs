@@ -74,8 +74,12 @@ pub struct AuditEntry {
 	pub purpose: Option<Purpose>,
 	/// How it ended.
 	pub outcome: Outcome,
-	/// When (ms since the Unix epoch).
+	/// When the chain recorded it (ms since the Unix epoch).
 	pub at: u64,
+	/// For a read a gateway reported: when it happened, as the gateway said (at most an hour
+	/// before `at`).
+	#[serde(rename = "occurredAt")]
+	pub occurred_at: Option<u64>,
 	/// The trail's hash after this entry.
 	pub head: Hex32,
 }

@@ -8,7 +8,9 @@
 //! - An [`AuditEntry`] names the patient whose records were touched, the actor and the actor's
 //!   organisation, the action (FHIR AuditEvent codes C/R/U/D/E), the subject (a document, a
 //!   consent, or the patient's records as a whole), the consent used and the purpose, the
-//!   outcome (success, or refused and why) and the time.
+//!   outcome (success, or refused and why) and the time: the chain's (the recording block's
+//!   timestamp, so never earlier than the patient's previous entry) and, for a read a
+//!   gateway reports, also the time it says the read happened.
 //! - Every entry goes into its patient's **trail** with the next sequence number (the first
 //!   is number one). The pallet keeps per patient a [`TrailHead`]: the last sequence number and the hash
 //!   chain's head, `head(n) = BLAKE2b-256(head(n − 1) ‖ SCALE(entry n))`. Each stored entry
@@ -144,7 +146,7 @@ pub struct AccessRecord<AccountId> {
 	pub purpose: Option<Purpose>,
 	/// Granted, or refused and why.
 	pub outcome: Outcome,
-	/// When the read happened.
+	/// When the read happened (the entry keeps it as `occurred_at`, beside the chain's time).
 	pub at: Moment,
 }
 
@@ -158,9 +160,9 @@ pub type PlacedRecord<AccountId> = (EntryRef<AccountId>, AuditRecord<AccountId>)
 pub mod pallet {
 	use super::*;
 
-	/// The layout of this pallet's storage; [`crate::migrations`] says why it is 0 and how it
-	/// changes.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The layout of this pallet's storage; [`crate::migrations`] says what each version
+	/// brought.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -383,7 +385,8 @@ impl<T: Config> Pallet<T> {
 			consent: read.consent,
 			purpose: read.purpose,
 			outcome: read.outcome,
-			at: read.at,
+			at: T::Time::now(),
+			occurred_at: Some(read.at),
 		});
 	}
 

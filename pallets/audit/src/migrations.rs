@@ -1,57 +1,122 @@
 //! Storage migrations of the audit pallet.
 //!
-//! There is nothing to migrate yet: this module is where the next change of the pallet's
-//! storage layout brings its migration.
+//! ## Versions
 //!
-//! ## Why the storage version is 0
-//!
-//! `STORAGE_VERSION` (in `lib.rs`) is 0, the version FRAME gives a pallet that declares
-//! none: a chain that already runs the pallet has no version stored, which reads as 0.
-//! Declaring 1 would make try-runtime's check after an upgrade (on-chain and in-code storage
-//! versions must match) fail on such a chain unless a migration wrote 1 while migrating
-//! nothing. A new chain's genesis stores the in-code version, so new and running chains
-//! agree on 0.
+//! - **0**: the layout FRAME reports for a pallet that declared none. A read's entry held
+//!   the time the gateway reported in `at`.
+//! - **1**: an entry holds the chain's time in `at` and, for a reported read, the reported
+//!   time in a new last field, `occurred_at` ([`AuditEntry`]).
+//!   [`MigrateV0ToV1`] rewrites every stored entry with `occurred_at: None` — what version 0
+//!   wrote is kept as it was (a read's `at` is still its reported time). The trail's hash
+//!   leaves `occurred_at` out when it is none, so no head changes: every head a patient or
+//!   auditor proved before the upgrade still verifies.
 //!
 //! ## How the next layout change goes
 //!
-//! A change to how any stored item is keyed or encoded (a field added to a stored struct, a
-//! new index to fill, another hasher) comes with a migration:
-//!
-//! 1. Raise `STORAGE_VERSION` to 1.
-//! 2. Add a module `v1` here. It declares the old layout with
-//!    [`storage_alias`](frame_support::storage_alias) and a private type implementing
-//!    [`UncheckedOnRuntimeUpgrade`](frame_support::traits::UncheckedOnRuntimeUpgrade):
-//!    `on_runtime_upgrade` rewrites the items and returns the weight it used; under the
-//!    `try-runtime` feature, `pre_upgrade` encodes what it expects to find afterwards
-//!    (counts, say) and `post_upgrade` compares, then runs `Pallet::do_try_state`, so the
-//!    migrated state meets the invariants every unit test ends on.
-//! 3. Export it wrapped in
-//!    [`VersionedMigration`](frame_support::migrations::VersionedMigration), which runs it
-//!    only while the on-chain version is 0 and then stores 1, so a second run does nothing:
-//!
-//! ```ignore
-//! pub type MigrateV0ToV1<T> = frame_support::migrations::VersionedMigration<
-//!     0,
-//!     1,
-//!     v1::UncheckedMigrateV0ToV1<T>,
-//!     crate::Pallet<T>,
-//!     <T as frame_system::Config>::DbWeight,
-//! >;
-//! ```
-//!
-//! 4. List `MigrateV0ToV1<Runtime>` in the runtime's migrations (the last type parameter of
-//!    `frame_executive::Executive`) for the release that brings the change, try it with
-//!    `try-runtime on-runtime-upgrade` on a copy of a running chain's state (the runtime
-//!    needs a `try-runtime` feature and the `TryRuntime` API for that, which it does not
-//!    have yet), and remove it from the runtime once every chain has upgraded.
+//! Raise `STORAGE_VERSION` (in `lib.rs`), add a module `vN` like [`v1`] — an
+//! [`UncheckedOnRuntimeUpgrade`](frame_support::traits::UncheckedOnRuntimeUpgrade) that
+//! rewrites the items and returns its weight, with `pre_upgrade`/`post_upgrade` checks under
+//! `try-runtime` ending on `Pallet::do_try_state` — and export it wrapped in
+//! [`VersionedMigration`](frame_support::migrations::VersionedMigration), so it runs once,
+//! only on the version it expects. List it in the runtime's migrations for the release that
+//! brings the change, and drop it once every chain has upgraded.
 //!
 //! ## What to watch in this pallet
 //!
-//! - [`crate::Trails`], [`crate::Entries`], [`crate::ByActor`] and [`crate::ByOrganisation`]
-//!   grow with every audited action, without bound. A migration that rewrites them will not
-//!   fit in one block on a chain in use: write it as a
-//!   [`SteppedMigration`](frame_support::migrations::SteppedMigration), run over several
-//!   blocks by `pallet-migrations`.
-//! - Stored entries are never re-encoded: each entry's head hashes its SCALE encoding, and
-//!   auditors hold heads read from finalised blocks. [`crate::AuditEntry`] may only change in
-//!   ways that leave existing encodings valid (an enum variant added last, say).
+//! [`crate::Entries`] and its indexes grow with every entry, without bound. [`v1`] rewrites
+//! every entry in one block, which fits the consortium's chains today (test and pilot
+//! chains); a chain with millions of entries needs the same rewrite as a
+//! [`SteppedMigration`](frame_support::migrations::SteppedMigration) run over several blocks
+//! by `pallet-migrations` — and the scale issue moves entries out of state altogether.
+
+use crate::{AuditEntry, Config, Pallet};
+use frame_support::{migrations::VersionedMigration, traits::UncheckedOnRuntimeUpgrade};
+
+/// Version 0 to 1: every stored entry gains `occurred_at: None`.
+pub type MigrateV0ToV1<T> = VersionedMigration<
+	0,
+	1,
+	v1::UncheckedMigrateV0ToV1<T>,
+	Pallet<T>,
+	<T as frame_system::Config>::DbWeight,
+>;
+
+/// The migration to version 1.
+pub mod v1 {
+	use super::*;
+	use crate::{AuditAction, AuditRecord, Entries, Outcome, Subject};
+	use codec::{Decode, Encode};
+	use frame_support::{traits::Get, weights::Weight};
+	use medledger_primitives::{ConsentId, Hash, Moment, OrgId, Purpose};
+
+	/// An entry as version 0 stored it.
+	#[derive(Encode, Decode)]
+	pub struct OldEntry<AccountId> {
+		patient: AccountId,
+		actor: AccountId,
+		org: Option<OrgId>,
+		action: AuditAction,
+		subject: Subject,
+		consent: Option<ConsentId>,
+		purpose: Option<Purpose>,
+		outcome: Outcome,
+		at: Moment,
+	}
+
+	/// A stored entry as version 0 stored it, with the head after it.
+	#[derive(Encode, Decode)]
+	pub struct OldRecord<AccountId> {
+		entry: OldEntry<AccountId>,
+		head: Hash,
+	}
+
+	impl<AccountId> From<OldRecord<AccountId>> for AuditRecord<AccountId> {
+		fn from(old: OldRecord<AccountId>) -> Self {
+			let e = old.entry;
+			AuditRecord {
+				entry: AuditEntry {
+					patient: e.patient,
+					actor: e.actor,
+					org: e.org,
+					action: e.action,
+					subject: e.subject,
+					consent: e.consent,
+					purpose: e.purpose,
+					outcome: e.outcome,
+					at: e.at,
+					occurred_at: None,
+				},
+				head: old.head,
+			}
+		}
+	}
+
+	/// Rewrites [`Entries`] in the version-1 layout; run through [`MigrateV0ToV1`].
+	pub struct UncheckedMigrateV0ToV1<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV0ToV1<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut entries: u64 = 0;
+			Entries::<T>::translate_values::<OldRecord<T::AccountId>, _>(|old| {
+				entries += 1;
+				Some(old.into())
+			});
+			T::DbWeight::get().reads_writes(entries, entries)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
+			Ok((Entries::<T>::iter_keys().count() as u64).encode())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let before = u64::decode(&mut &state[..]).map_err(|_| "audit v1: bad pre state")?;
+			frame_support::ensure!(
+				Entries::<T>::iter_values().count() as u64 == before,
+				"audit v1: an entry was lost or no longer decodes"
+			);
+			Pallet::<T>::do_try_state()
+		}
+	}
+}

@@ -39,7 +39,8 @@ fn a_clinician_reports_reads_into_the_patients_trail() {
 		assert_eq!(first.entry.actor, H1_CLINICIAN);
 		assert_eq!(first.entry.org, Some(1));
 		assert_eq!(first.entry.action, AuditAction::Read);
-		assert_eq!(first.entry.at, NOW - 10);
+		// The chain's time, and the time the gateway says the read happened.
+		assert_eq!((first.entry.at, first.entry.occurred_at), (NOW, Some(NOW - 10)));
 		assert_eq!(trail[1].1.entry.outcome, Outcome::Refused(Refusal::ConsentRevoked));
 		assert_eq!(Trails::<Test>::get(PATIENT).seq, 2);
 		System::assert_last_event(
@@ -85,6 +86,7 @@ fn record_appends_entries_of_other_pallets() {
 			purpose: None,
 			outcome: Outcome::Success,
 			at: NOW,
+			occurred_at: None,
 		};
 		assert_eq!(Audit::record(entry.clone()), 1);
 		assert_eq!(Audit::record(entry.clone()), 2);
@@ -274,5 +276,54 @@ fn a_hospital_reports_refused_attempts_of_its_removed_staff() {
 		assert_eq!((entry.entry.actor, entry.entry.org), (H1_CLINICIAN, Some(1)));
 		assert_eq!(entry.entry.outcome, Outcome::Refused(Refusal::NotAMember));
 		assert_eq!(Audit::by_actor(&H1_CLINICIAN, None, 10).len(), 1);
+	});
+}
+
+/// Entries stored by version 0 (without `occurred_at`) are rewritten by the migration and
+/// keep their heads: the trail still verifies against the heads proven before.
+#[test]
+fn the_v1_migration_keeps_every_entry_and_head() {
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	build_and_execute(|| {
+		assert_ok!(report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1))]));
+		Audit::record(AuditEntry {
+			patient: PATIENT,
+			actor: H1_ADMIN,
+			org: Some(1),
+			action: AuditAction::Create,
+			subject: Subject::Document(1),
+			consent: None,
+			purpose: None,
+			outcome: Outcome::Success,
+			at: NOW,
+			occurred_at: None,
+		});
+		// Version 0 wrote an entry without `occurred_at`, and a read's time in `at`: rewrite
+		// both entries that way (the first with its reported time folded into `at`), with
+		// heads as version 0 computed them.
+		let mut head = TrailHead::default();
+		for seq in 1..=2 {
+			let mut record = Entries::<Test>::get(PATIENT, seq).unwrap();
+			record.entry.at = record.entry.occurred_at.take().unwrap_or(record.entry.at);
+			head = head.append(&record.entry);
+			let entry = record.entry.encode();
+			let old = [&entry[..entry.len() - 1], &head.head[..]].concat();
+			frame_support::storage::unhashed::put_raw(
+				&Entries::<Test>::hashed_key_for(PATIENT, seq),
+				&old,
+			);
+		}
+		Trails::<Test>::insert(PATIENT, head);
+		StorageVersion::new(0).put::<Audit>();
+		assert!(Entries::<Test>::get(PATIENT, 1).is_none(), "the old layout no longer decodes");
+
+		crate::migrations::MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(Audit::on_chain_storage_version(), 1);
+		let trail = whole_trail(PATIENT);
+		assert_eq!(trail.len(), 2);
+		assert_eq!((trail[0].1.entry.at, trail[0].1.entry.occurred_at), (NOW - 10, None));
+		assert_eq!(trail[1].1.head, head.head);
+		assert_eq!(verify_trail(&PATIENT, TrailHead::default(), &trail, head), Ok(()));
 	});
 }

@@ -67,20 +67,39 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1000]`.
 	fn record_access(n: u32, ) -> Weight {
-		// Proof size: measured `2423`, estimated `8093` bytes.
-		// Minimum execution time: 69_062_000 picoseconds.
-		Weight::from_parts(70_314_000, 8093)
-			// Standard error: 27_134
-			.saturating_add(Weight::from_parts(28_075_318, 0).saturating_mul(n.into()))
+		// Proof size: measured `2456`, estimated `8093` bytes.
+		// Minimum execution time: 71_075_000 picoseconds.
+		Weight::from_parts(73_729_000, 8093)
+			// Standard error: 93_490
+			.saturating_add(Weight::from_parts(29_078_892, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 	}
+	/// Storage: `Consortium::Members` (r:3 w:0)
+	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Organisations` (r:1 w:0)
+	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Documents::Records` (r:1 w:0)
+	/// Proof: `Documents::Records` (`max_values`: None, `max_size`: Some(539), added: 3014, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::Trails` (r:1 w:1)
+	/// Proof: `Audit::Trails` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::ByActor` (r:0 w:1000)
+	/// Proof: `Audit::ByActor` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::ByOrganisation` (r:0 w:1000)
+	/// Proof: `Audit::ByOrganisation` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::Entries` (r:0 w:1000)
+	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 1000]`.
 	fn record_refusals(n: u32, ) -> Weight {
-		Weight::from_parts(70_314_000, 8093)
-			.saturating_add(Weight::from_parts(28_075_318, 0).saturating_mul(n.into()))
+		// Proof size: measured `1873`, estimated `8685` bytes.
+		// Minimum execution time: 54_871_000 picoseconds.
+		Weight::from_parts(58_046_000, 8685)
+			// Standard error: 95_429
+			.saturating_add(Weight::from_parts(22_844_119, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 	}

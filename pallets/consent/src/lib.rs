@@ -959,6 +959,7 @@ pub mod pallet {
 					purpose: None,
 					outcome: Outcome::Success,
 					at: now,
+					occurred_at: None,
 				});
 			}
 			Self::deposit_event(Event::WrappedForPatient { patient, org, documents: count });
@@ -982,6 +983,7 @@ pub mod pallet {
 				purpose: Some(Purpose::Emergency),
 				outcome: Outcome::Success,
 				at: Self::now(),
+				occurred_at: None,
 			});
 			Self::deposit_event(Event::BreakGlassHoldLifted { patient: who, org });
 			Ok(())
@@ -1405,6 +1407,7 @@ impl<T: Config> Pallet<T> {
 				purpose: Some(consent.purpose),
 				outcome: Outcome::Success,
 				at: now,
+				occurred_at: None,
 			});
 		}
 		Self::deposit_event(Event::KeysWrapped { id, documents: count });
@@ -1466,6 +1469,7 @@ impl<T: Config> Pallet<T> {
 			purpose: Some(purpose),
 			outcome: Outcome::Success,
 			at: Self::now(),
+			occurred_at: None,
 		});
 	}
 }

@@ -69,8 +69,12 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Documents::Records` (`max_values`: None, `max_size`: Some(539), added: 3014, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Pending` (r:1 w:1)
+	/// Proof: `Consent::Pending` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentCount` (r:1 w:1)
 	/// Proof: `Consent::ConsentCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::NextDeadline` (r:1 w:1)
+	/// Proof: `Consent::NextDeadline` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Trails` (r:1 w:1)
 	/// Proof: `Audit::Trails` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::ByActor` (r:0 w:1)
@@ -81,16 +85,20 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ByPatient` (r:0 w:1)
 	/// Proof: `Consent::ByPatient` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Deadlines` (r:0 w:1)
+	/// Proof: `Consent::Deadlines` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Consents` (r:0 w:1)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(4628), added: 7103, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ByOrganisation` (r:0 w:1)
 	/// Proof: `Consent::ByOrganisation` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ByPatientOrganisation` (r:0 w:1)
+	/// Proof: `Consent::ByPatientOrganisation` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn request() -> Weight {
 		// Proof size: measured `33467`, estimated `193886` bytes.
-		// Minimum execution time: 350_210_000 picoseconds.
-		Weight::from_parts(361_477_000, 193886)
-			.saturating_add(T::DbWeight::get().reads(70_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Minimum execution time: 363_401_000 picoseconds.
+		Weight::from_parts(382_669_000, 193886)
+			.saturating_add(T::DbWeight::get().reads(72_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `Consent::Consents` (r:16 w:1)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(4628), added: 7103, mode: `MaxEncodedLen`)
@@ -98,6 +106,10 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Grants` (r:1 w:1)
 	/// Proof: `Consent::Grants` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Pending` (r:1 w:1)
+	/// Proof: `Consent::Pending` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::NextDeadline` (r:1 w:1)
+	/// Proof: `Consent::NextDeadline` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Documents::DocumentCount` (r:1 w:0)
 	/// Proof: `Documents::DocumentCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Trails` (r:1 w:1)
@@ -110,23 +122,27 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Audit::ByActor` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:501)
 	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Deadlines` (r:0 w:2)
+	/// Proof: `Consent::Deadlines` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::KeyWraps` (r:0 w:500)
 	/// Proof: `Consent::KeyWraps` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 500]`.
 	fn grant(n: u32, ) -> Weight {
-		// Proof size: measured `1702 + n * (501 ±0)`, estimated `114638 + n * (3014 ±0)` bytes.
-		// Minimum execution time: 94_751_000 picoseconds.
-		Weight::from_parts(96_133_000, 114638)
-			// Standard error: 46_535
-			.saturating_add(Weight::from_parts(25_473_770, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(20_u64))
+		// Proof size: measured `1852 + n * (501 ±0)`, estimated `114638 + n * (3014 ±0)` bytes.
+		// Minimum execution time: 109_573_000 picoseconds.
+		Weight::from_parts(113_199_000, 114638)
+			// Standard error: 71_579
+			.saturating_add(Weight::from_parts(27_020_947, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3014).saturating_mul(n.into()))
 	}
 	/// Storage: `Consent::Consents` (r:1 w:1)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(4628), added: 7103, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Pending` (r:1 w:1)
+	/// Proof: `Consent::Pending` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Trails` (r:1 w:1)
@@ -135,12 +151,14 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Audit::ByActor` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:1)
 	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Deadlines` (r:0 w:1)
+	/// Proof: `Consent::Deadlines` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn deny() -> Weight {
-		// Proof size: measured `478`, estimated `8093` bytes.
-		// Minimum execution time: 31_387_000 picoseconds.
-		Weight::from_parts(33_901_000, 8093)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size: measured `597`, estimated `8093` bytes.
+		// Minimum execution time: 39_098_000 picoseconds.
+		Weight::from_parts(41_491_000, 8093)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Consent::Consents` (r:1 w:1)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(4628), added: 7103, mode: `MaxEncodedLen`)
@@ -158,16 +176,20 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Audit::ByActor` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:1)
 	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Deadlines` (r:0 w:1)
+	/// Proof: `Consent::Deadlines` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::BreakGlassHolds` (r:0 w:1)
+	/// Proof: `Consent::BreakGlassHolds` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 500]`.
 	fn revoke(n: u32, ) -> Weight {
-		// Proof size: measured `1217 + n * (84 ±0)`, estimated `8093 + n * (2641 ±0)` bytes.
-		// Minimum execution time: 50_605_000 picoseconds.
-		Weight::from_parts(15_875_830, 8093)
-			// Standard error: 25_120
-			.saturating_add(Weight::from_parts(11_110_091, 0).saturating_mul(n.into()))
+		// Proof size: measured `1508 + n * (84 ±0)`, estimated `8093 + n * (2641 ±0)` bytes.
+		// Minimum execution time: 60_570_000 picoseconds.
+		Weight::from_parts(62_093_000, 8093)
+			// Standard error: 31_556
+			.saturating_add(Weight::from_parts(11_559_672, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2641).saturating_mul(n.into()))
 	}
@@ -195,11 +217,11 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Consent::KeyWraps` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 500]`.
 	fn add_wraps(n: u32, ) -> Weight {
-		// Proof size: measured `1536 + n * (501 ±0)`, estimated `8093 + n * (3014 ±0)` bytes.
-		// Minimum execution time: 67_170_000 picoseconds.
-		Weight::from_parts(69_102_000, 8093)
-			// Standard error: 103_802
-			.saturating_add(Weight::from_parts(29_616_943, 0).saturating_mul(n.into()))
+		// Proof size: measured `1569 + n * (501 ±0)`, estimated `8093 + n * (3014 ±0)` bytes.
+		// Minimum execution time: 68_843_000 picoseconds.
+		Weight::from_parts(70_375_000, 8093)
+			// Standard error: 75_817
+			.saturating_add(Weight::from_parts(30_345_253, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -226,16 +248,18 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Audit::ByOrganisation` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:1)
 	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Deadlines` (r:0 w:1)
+	/// Proof: `Consent::Deadlines` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 500]`.
 	fn expire(n: u32, ) -> Weight {
-		// Proof size: measured `1807 + n * (84 ±0)`, estimated `8093 + n * (2641 ±0)` bytes.
-		// Minimum execution time: 63_795_000 picoseconds.
-		Weight::from_parts(65_217_000, 8093)
-			// Standard error: 18_534
-			.saturating_add(Weight::from_parts(11_277_863, 0).saturating_mul(n.into()))
+		// Proof size: measured `1840 + n * (84 ±0)`, estimated `8093 + n * (2641 ±0)` bytes.
+		// Minimum execution time: 66_569_000 picoseconds.
+		Weight::from_parts(69_052_000, 8093)
+			// Standard error: 23_351
+			.saturating_add(Weight::from_parts(11_251_109, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2641).saturating_mul(n.into()))
 	}
@@ -245,10 +269,16 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::BreakGlassHolds` (r:1 w:1)
+	/// Proof: `Consent::BreakGlassHolds` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::BreakGlassUses` (r:1 w:1)
+	/// Proof: `Consent::BreakGlassUses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Documents::DocumentCount` (r:1 w:0)
 	/// Proof: `Documents::DocumentCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentCount` (r:1 w:1)
 	/// Proof: `Consent::ConsentCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::NextDeadline` (r:1 w:1)
+	/// Proof: `Consent::NextDeadline` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Grants` (r:1 w:1)
 	/// Proof: `Consent::Grants` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Consents` (r:15 w:1)
@@ -263,14 +293,18 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ByPatient` (r:0 w:1)
 	/// Proof: `Consent::ByPatient` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Deadlines` (r:0 w:1)
+	/// Proof: `Consent::Deadlines` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ByOrganisation` (r:0 w:1)
 	/// Proof: `Consent::ByOrganisation` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ByPatientOrganisation` (r:0 w:1)
+	/// Proof: `Consent::ByPatientOrganisation` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn break_glass() -> Weight {
-		// Proof size: measured `2398`, estimated `107535` bytes.
-		// Minimum execution time: 121_000_000 picoseconds.
-		Weight::from_parts(126_629_000, 107535)
-			.saturating_add(T::DbWeight::get().reads(23_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		// Proof size: measured `2636`, estimated `107535` bytes.
+		// Minimum execution time: 144_736_000 picoseconds.
+		Weight::from_parts(151_145_000, 107535)
+			.saturating_add(T::DbWeight::get().reads(26_u64))
+			.saturating_add(T::DbWeight::get().writes(14_u64))
 	}
 	/// Storage: `Consortium::Members` (r:2 w:0)
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
@@ -293,20 +327,32 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// The range of component `n` is `[1, 500]`.
 	fn wrap_for_patient(n: u32, ) -> Weight {
 		// Proof size: measured `1356 + n * (501 ±0)`, estimated `6120 + n * (3014 ±0)` bytes.
-		// Minimum execution time: 56_063_000 picoseconds.
-		Weight::from_parts(58_036_000, 6120)
-			// Standard error: 71_914
-			.saturating_add(Weight::from_parts(23_215_613, 0).saturating_mul(n.into()))
+		// Minimum execution time: 56_284_000 picoseconds.
+		Weight::from_parts(58_967_000, 6120)
+			// Standard error: 56_009
+			.saturating_add(Weight::from_parts(24_097_200, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3014).saturating_mul(n.into()))
 	}
+	/// Storage: `Consent::BreakGlassHolds` (r:1 w:1)
+	/// Proof: `Consent::BreakGlassHolds` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::Trails` (r:1 w:1)
+	/// Proof: `Audit::Trails` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::ByActor` (r:0 w:1)
+	/// Proof: `Audit::ByActor` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::Entries` (r:0 w:1)
+	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
 	fn lift_break_glass_hold() -> Weight {
-		Weight::from_parts(126_629_000, 107535)
-			.saturating_add(T::DbWeight::get().reads(23_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		// Proof size: measured `146`, estimated `3553` bytes.
+		// Minimum execution time: 27_280_000 picoseconds.
+		Weight::from_parts(29_263_000, 3553)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 }
 

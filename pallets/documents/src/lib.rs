@@ -479,6 +479,7 @@ impl<T: Config> Pallet<T> {
 			purpose: None,
 			outcome: Outcome::Success,
 			at: pallet_audit::Pallet::<T>::now(),
+			occurred_at: None,
 		});
 	}
 }
