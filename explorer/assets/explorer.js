@@ -57,7 +57,13 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-const time = (ms) => (ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—');
+// A time from the chain or a gateway; one no date can hold (an altered entry can carry any
+// bytes) is shown as its number rather than stopping the page.
+const time = (ms) => {
+  if (!ms) return '—';
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? `${ms} (not a date)` : date.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+};
 const short = (account) => (account ? `${account.slice(0, 6)}…${account.slice(-6)}` : '—');
 const tag = (text, kind = text) => el('span', { class: `tag ${kind}` }, text);
 const yesNo = (flag, yes, no) => el('span', { class: flag ? 'yes' : 'no' }, flag ? yes : no);

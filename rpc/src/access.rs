@@ -120,12 +120,12 @@ where
 				let caller = authorise(&gw, token.as_deref(), method.callers, method.name)?;
 				let standing = gw.standings.ensure(&gw.chain, &gw.store, &caller.credential).await;
 				if let Err(GatewayError::AccessRefused(refusal)) = standing {
-					let (params, reader) = (request.params(), &caller.credential.account);
+					let params = request.params();
 					crate::portal::audit_refused_attempt(
 						&gw,
 						method.name,
 						params.as_str(),
-						reader,
+						&caller.credential,
 						refusal,
 					)
 					.await;

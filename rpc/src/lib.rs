@@ -87,6 +87,8 @@ pub struct Gateway {
 	pub credentials: auth::Credentials,
 	/// Whether credentials' accounts still stand on chain.
 	pub standings: standing::Standings,
+	/// Refused read attempts of those who no longer stand, audited lately.
+	pub recent_attempts: standing::RecentAttempts,
 	/// Input limits.
 	pub limits: Limits,
 	/// Wakes the upload worker.
@@ -180,6 +182,7 @@ pub async fn start(settings: &config::Settings, passphrase: &str) -> anyhow::Res
 		keystore: RwLock::new(keystore),
 		credentials: auth::Credentials::new(&settings.data_dir, settings.rate_limit),
 		standings: standing::Standings::default(),
+		recent_attempts: standing::RecentAttempts::default(),
 		limits: Limits { max_file_size: settings.max_file_size },
 		outbox: Notify::new(),
 		audit: Notify::new(),

@@ -14,8 +14,9 @@
 //!
 //! **Reads' audit entries** are sent in batches (≤ 1,000) per reporting account and leave
 //! the queue once included: `record_access` for a reader's own reads, `record_refusals` for
-//! refused attempts the hospital's administrator reports for a member who no longer stands. If the chain refuses a batch, each entry is
-//! sent alone, so one bad entry holds back no other. A read reported as granted that the
+//! refused attempts the hospital's administrator reports for a member who no longer stands.
+//! If the chain refuses a batch, each half is sent alone, down to single entries, so one
+//! bad entry holds back no other for long. A read reported as granted that the
 //! chain says was not allowed when it happened (`ReadNotAllowed`: say the grant ended
 //! between the gateway's check and the read) is reported again as a refused read, with the
 //! reason the chain gives now — the patient's trail shows the attempt either way. Any other
@@ -251,49 +252,48 @@ async fn audit_pass(gw: &Gateway) -> Result<bool, GatewayError> {
 	}
 	for ((signer, _), entries) in by_signer {
 		let pair = gw.signing_pair(&signer).await?;
-		match gw.chain.submit(&pair, report_call(&entries)).await {
+		record(gw, &pair, entries).await?;
+	}
+	Ok(true)
+}
+
+/// Records `entries` in one call. If the chain refuses it, each half is sent on its own,
+/// down to single entries: one bad entry among a thousand costs some twenty calls (each
+/// waits for its block), not a thousand. A single entry refused is reported again as a
+/// refused read if it was a granted read not allowed, else kept as a dead letter.
+fn record<'a>(
+	gw: &'a Gateway,
+	pair: &'a sp_core::sr25519::Pair,
+	mut entries: Vec<(u64, QueuedAccess)>,
+) -> futures::future::BoxFuture<'a, Result<(), GatewayError>> {
+	Box::pin(async move {
+		match gw.chain.submit(pair, report_call(&entries)).await {
 			Ok((_, watch)) => {
 				gw.watch_finality(watch, None);
 				let ids: Vec<u64> = entries.iter().map(|(id, _)| *id).collect();
 				gw.store.dequeue_access(&ids)?;
 			}
+			Err(ChainError::Rejected(error)) if entries.len() > 1 => {
+				tracing::warn!(%error, count = entries.len(), "the chain refused a batch of audit entries; sending each half alone");
+				let second = entries.split_off(entries.len() / 2);
+				record(gw, pair, entries).await?;
+				record(gw, pair, second).await?;
+			}
 			Err(ChainError::Rejected(error)) => {
-				tracing::warn!(%error, count = entries.len(), "the chain refused a batch of audit entries; sending each alone");
-				for (id, entry) in entries {
-					record_alone(gw, &pair, id, entry).await?;
+				let Some((id, entry)) = entries.pop() else { return Ok(()) };
+				if is_read_not_allowed(&error, &entry) {
+					let refused = as_refused(gw, entry).await?;
+					tracing::warn!(%error, ?refused, "a read reported as granted was not allowed; reporting it as refused");
+					gw.store.replace_access(id, &refused)?;
+				} else {
+					tracing::error!(%error, ?entry, "the chain refused an audit entry; kept as a dead letter");
+					gw.store.bury_access(id, &error)?;
 				}
 			}
 			Err(other) => return Err(other.into()),
 		}
-	}
-	Ok(true)
-}
-
-/// Sends one audit entry alone: recorded, or (refused) kept as a dead letter.
-async fn record_alone(
-	gw: &Gateway,
-	pair: &sp_core::sr25519::Pair,
-	id: u64,
-	entry: QueuedAccess,
-) -> Result<(), GatewayError> {
-	let call = report_call(std::slice::from_ref(&(id, entry.clone())));
-	match gw.chain.submit(pair, call).await {
-		Ok((_, watch)) => {
-			gw.watch_finality(watch, None);
-			gw.store.dequeue_access(&[id])?;
-		}
-		Err(ChainError::Rejected(error)) if is_read_not_allowed(&error, &entry) => {
-			let refused = as_refused(gw, entry).await?;
-			tracing::warn!(%error, ?refused, "a read reported as granted was not allowed; reporting it as refused");
-			gw.store.replace_access(id, &refused)?;
-		}
-		Err(ChainError::Rejected(error)) => {
-			tracing::error!(%error, ?entry, "the chain refused an audit entry; kept as a dead letter");
-			gw.store.bury_access(id, &error)?;
-		}
-		Err(other) => return Err(other.into()),
-	}
-	Ok(())
+		Ok(())
+	})
 }
 
 /// Whether the chain refused `entry` as a granted read that was not allowed.

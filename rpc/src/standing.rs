@@ -13,10 +13,17 @@
 use crate::{auth::Credential, store::Store};
 use medledger_chain_client::{Chain, H256};
 use medledger_gateway_api::GatewayError;
-use medledger_primitives::audit::Refusal;
+use medledger_primitives::{audit::Refusal, DocId};
 use pallet_consortium::{MemberStatus, OrgStatus};
-use std::collections::HashMap;
+use sp_runtime::AccountId32;
+use std::{
+	collections::HashMap,
+	time::{Duration, Instant},
+};
 use tokio::sync::Mutex;
+
+/// How long a refused attempt of one reader on one document is audited once only.
+const ATTEMPT_QUIET: Duration = Duration::from_secs(60);
 
 /// Standings already looked up, at one block.
 #[derive(Default)]
@@ -99,4 +106,41 @@ async fn look_up(
 		.iter()
 		.any(|(id, o)| *id == org && o.status == OrgStatus::Active);
 	Ok((!active).then_some(Refusal::OrganisationInactive))
+}
+
+/// The refused read attempts of members who no longer stand that were audited lately: one
+/// per reader and document per minute reaches the patient's trail, so a stale token
+/// replayed cannot flood a trail or the audit queue (each replay is still refused).
+#[derive(Default)]
+pub struct RecentAttempts(std::sync::Mutex<HashMap<(AccountId32, DocId), Instant>>);
+
+impl RecentAttempts {
+	/// Whether `reader`'s attempt on `document` is the first in a minute (then remembered).
+	pub fn first_in_a_while(&self, reader: &AccountId32, document: DocId) -> bool {
+		let now = Instant::now();
+		let mut seen = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		seen.retain(|_, at| now.duration_since(*at) < ATTEMPT_QUIET);
+		match seen.entry((reader.clone(), document)) {
+			std::collections::hash_map::Entry::Occupied(_) => false,
+			std::collections::hash_map::Entry::Vacant(first) => {
+				first.insert(now);
+				true
+			}
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn an_attempt_is_audited_once_a_minute_per_reader_and_document() {
+		let recent = RecentAttempts::default();
+		let (carol, dave) = (AccountId32::new([1; 32]), AccountId32::new([2; 32]));
+		assert!(recent.first_in_a_while(&carol, 7));
+		assert!(!recent.first_in_a_while(&carol, 7));
+		assert!(recent.first_in_a_while(&carol, 8));
+		assert!(recent.first_in_a_while(&dave, 7));
+	}
 }

@@ -356,13 +356,18 @@ impl Store {
 		Ok(())
 	}
 
-	/// The audit entries the chain refused for good, oldest first, at most `limit`, with
-	/// their queue ids.
-	pub fn dead_letters(&self, limit: usize) -> Result<Vec<(u64, DeadLetter)>, StoreError> {
+	/// The audit entries the chain refused for good, oldest first, after queue id `after`,
+	/// at most `limit`, with their queue ids.
+	pub fn dead_letters(
+		&self,
+		after: Option<u64>,
+		limit: usize,
+	) -> Result<Vec<(u64, DeadLetter)>, StoreError> {
 		let txn = self.db.begin_read()?;
 		let table = txn.open_table(DEAD_LETTERS)?;
 		let mut out = Vec::new();
-		for entry in table.iter()?.take(limit) {
+		let from = after.map_or(0, |id| id.saturating_add(1));
+		for entry in table.range(from..)?.take(limit) {
 			let (id, value) = entry?;
 			out.push((id.value(), decode(value.value())?));
 		}
@@ -595,7 +600,8 @@ mod tests {
 			assert!(store.queued_access(10).unwrap().is_empty());
 		}
 		let reopened = Store::open(dir.path()).unwrap();
-		let letters = reopened.dead_letters(10).unwrap();
+		let letters = reopened.dead_letters(None, 10).unwrap();
+		assert!(reopened.dead_letters(Some(letters[0].0), 10).unwrap().is_empty());
 		assert_eq!(reopened.audit_counts().unwrap(), (0, 1));
 		assert_eq!(letters.len(), 1);
 		assert_eq!(letters[0].1, DeadLetter { entry, reason: "Audit.ReadNotAllowed".into() });

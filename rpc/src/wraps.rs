@@ -133,18 +133,31 @@ async fn reconcile(gw: &Gateway, own: OrgId, patient: &AccountId32) -> Result<()
 	for (consent, wraps) in owed {
 		let count = wraps.len();
 		let call = RuntimeCall::Consent(pallet_consent::Call::add_wraps { id: consent, wraps });
-		match gw.chain.submit(&signer, call).await {
-			Ok((_, watch)) => {
-				tracing::info!(consent, count, "wrapped data keys for a grantee hospital");
-				gw.watch_finality(watch, None);
-			}
-			// Revoked or expired meanwhile (nothing is owed any more), or past the pallet's
-			// `MaxWraps` per consent (retrying cannot help): said in the log, not retried.
-			Err(ChainError::Rejected(error)) => {
-				tracing::warn!(consent, count, %error, "the chain refused these key wraps")
-			}
-			Err(other) => return Err(other.into()),
+		// Refused: revoked or expired meanwhile (nothing is owed any more), or past the
+		// pallet's `MaxWraps` per consent (retrying cannot help).
+		submit(gw, &signer, call, count, "data keys for a grantee hospital").await?;
+	}
+	Ok(())
+}
+
+/// Submits `call`, filing `count` wraps of `what`. A refusal is logged, not retried: why it
+/// cannot help is the caller's to say.
+async fn submit(
+	gw: &Gateway,
+	signer: &sp_core::sr25519::Pair,
+	call: RuntimeCall,
+	count: usize,
+	what: &str,
+) -> Result<(), GatewayError> {
+	match gw.chain.submit(signer, call).await {
+		Ok((_, watch)) => {
+			tracing::info!(count, "wrapped {what}");
+			gw.watch_finality(watch, None);
 		}
+		Err(ChainError::Rejected(error)) => {
+			tracing::warn!(count, %error, "the chain refused wraps of {what}")
+		}
+		Err(other) => return Err(other.into()),
 	}
 	Ok(())
 }
@@ -228,24 +241,14 @@ async fn rewrap_for_patient(
 	let signer = signer(gw, own).await?;
 	let max = <<Runtime as pallet_consent::Config>::MaxWraps as Get<u32>>::get() as usize;
 	for wraps in owed.chunks(max) {
-		let count = wraps.len();
 		let call = RuntimeCall::Consent(pallet_consent::Call::wrap_for_patient {
 			patient: patient.clone(),
 			key: member.encryption_key,
 			wraps: wraps.to_vec(),
 		});
-		match gw.chain.submit(&signer, call).await {
-			Ok((_, watch)) => {
-				tracing::info!(count, "wrapped data keys to a patient's new key");
-				gw.watch_finality(watch, None);
-			}
-			// The patient changed their key again, or left, meanwhile: the next change's
-			// event brings this back with the key then current.
-			Err(ChainError::Rejected(error)) => {
-				tracing::warn!(count, %error, "the chain refused these patient key wraps")
-			}
-			Err(other) => return Err(other.into()),
-		}
+		// Refused: the patient changed their key again, or left, meanwhile; the next
+		// change's event brings this back with the key then current.
+		submit(gw, &signer, call, wraps.len(), "data keys to a patient's new key").await?;
 	}
 	Ok(())
 }

@@ -11,6 +11,8 @@ let api;
 let alice; // administrator of H1
 let bob; // administrator of H2
 let clinician; // registered below as a clinician of H2
+let nurse; // registered below as a clinician of H2, later removed
+let h1Clinician; // registered below as a clinician of H1
 let eve; // a patient
 const events = new Set();
 
@@ -20,6 +22,8 @@ before(async () => {
   alice = dev.keyring.addFromUri('//Alice');
   bob = dev.keyring.addFromUri('//Bob');
   clinician = dev.keyring.addFromUri('//Bob//clinician');
+  nurse = dev.keyring.addFromUri('//Bob//nurse');
+  h1Clinician = dev.keyring.addFromUri('//Alice//clinician');
   eve = dev.keyring.addFromUri('//Eve');
 });
 
@@ -120,10 +124,12 @@ async function terms(id) {
 
 test('every call goes through and every event decodes', { timeout: 300_000 }, async () => {
   const key = new Uint8Array(32).fill(7);
-  await send(
-    api.tx.consortium.registerMember(clinician.address, { Clinician: 2 }, u8aToHex(key), keyProof(clinician, key, 2)),
-    bob,
-  );
+  for (const [member, org, admin] of [[clinician, 2, bob], [nurse, 2, bob], [h1Clinician, 1, alice]]) {
+    await send(
+      api.tx.consortium.registerMember(member.address, { Clinician: org }, u8aToHex(key), keyProof(member, key, org)),
+      admin,
+    );
+  }
 
   const anchored = await send(api.tx.documents.anchor(newDocument(1)), alice);
   const first = eventData(anchored, 'documents', 'Anchored');
@@ -176,17 +182,20 @@ test('every call goes through and every event decodes', { timeout: 300_000 }, as
   );
   assert.equal(eventData(rewrapped, 'consent', 'WrappedForPatient').documents.toNumber(), 1);
 
-  // A patient's revocation of break-glass bars the hospital until she lifts the bar.
-  const again = await send(api.tx.consent.breakGlass(eve.address, 'second emergency'), clinician);
+  // A patient's revocation of break-glass bars the hospital (here H1, whose clinician
+  // broke the glass) until she lifts the bar.
+  const again = await send(api.tx.consent.breakGlass(eve.address, 'second emergency'), h1Clinician);
   await send(api.tx.consent.revoke(eventData(again, 'consent', 'BreakGlass').id), eve);
-  await send(api.tx.consent.liftBreakGlassHold(2), eve);
-  const third = await send(api.tx.consent.breakGlass(eve.address, 'third emergency'), clinician);
+  await send(api.tx.consent.liftBreakGlassHold(1), eve);
+  const third = await send(api.tx.consent.breakGlass(eve.address, 'third emergency'), h1Clinician);
   const held = await send(api.tx.consent.revoke(eventData(third, 'consent', 'BreakGlass').id), eve);
-  assert.equal(eventData(held, 'consent', 'BreakGlassHeld').org.toNumber(), 2);
+  assert.equal(eventData(held, 'consent', 'BreakGlassHeld').org.toNumber(), 1);
 
-  // H2's administrator reports a refused attempt of its clinician (as for one removed).
+  // H2 removes a clinician, who can sign nothing now; H2's administrator reports her
+  // refused attempt.
+  await send(api.tx.consortium.removeMember(nurse.address), bob);
   await send(
-    api.tx.audit.recordRefusals([[clinician.address, {
+    api.tx.audit.recordRefusals([[nurse.address, {
       patient: eve.address,
       subject: { Document: doc },
       consent: null,

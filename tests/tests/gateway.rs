@@ -226,7 +226,7 @@ impl Story {
 			"the refused read, the hospital's own document, then the made-up grant as refused"
 		);
 		let admin = self.gw.client(&self.admin);
-		let letters = admin.run(admin.client.audit_dead_letters(None)).expect("dead letters");
+		let letters = admin.run(admin.client.audit_dead_letters(None, None)).expect("dead letters");
 		assert_eq!(letters.len(), 1, "{letters:?}");
 		let letter = &letters[0];
 		assert_eq!((letter.at, letter.reported_by.as_str()), (late, "doc"));
@@ -234,7 +234,7 @@ impl Story {
 		assert!(letter.reason.contains("ReportedTooLate"), "{letter:?}");
 		// Only the administrator lists them.
 		let doc = self.gw.client(&self.doc);
-		assert_eq!(code(doc.run(doc.client.audit_dead_letters(None))), -32002);
+		assert_eq!(code(doc.run(doc.client.audit_dead_letters(None, None))), -32002);
 
 		let metrics = self.gw.metrics(Some(&self.admin)).expect("metrics for the administrator");
 		assert!(metrics.contains("medledger_audit_dead_letters 1"), "{metrics}");

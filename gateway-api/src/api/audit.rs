@@ -237,7 +237,8 @@ namespace! {
 	) -> Report;
 
 	/// The audit entries of reads at this gateway that the chain refused for good, with its
-	/// reason: what the hospital must look into (oldest first, at most `limit`).
+	/// reason: what the hospital must look into (oldest first, after the one numbered
+	/// `after`, at most `limit`).
 	#[method("audit_deadLetters", callers = ADMIN, owns = Ownership::None)]
-	fn audit_dead_letters("limit" limit: Option<u32>) -> Vec<DeadLetter>;
+	fn audit_dead_letters("after" after: Option<u64>, "limit" limit: Option<u32>) -> Vec<DeadLetter>;
 }

@@ -35,10 +35,14 @@ mod benchmarks {
 		assert_eq!(Trails::<T>::get(&patient).seq, before + n as u64);
 	}
 
-	/// `n` refused attempts of a clinician, reported by their hospital's administrator.
+	/// `n` refused attempts of a removed clinician, reported by their hospital's administrator.
 	#[benchmark]
 	fn record_refusals(n: Linear<1, { T::MaxAccessBatch::get() }>) {
 		let (_, admin, clinician) = benchmark_setup::hospital::<T>(0);
+		// Removed: the hospital reports only for staff who cannot sign.
+		pallet_consortium::Members::<T>::mutate(&clinician, |member| {
+			member.as_mut().expect("registered").status = MemberStatus::Removed
+		});
 		let patient = benchmark_setup::patient::<T>(0);
 		let read = AccessRecord {
 			patient: patient.clone(),

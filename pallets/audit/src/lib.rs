@@ -36,7 +36,8 @@
 //! - A member removed or suspended (or whose hospital is) signs nothing, yet their refused
 //!   attempts belong in the patients' trails: their hospital's administrator reports them
 //!   with [`Pallet::record_refusals`], naming the staff member as actor. Only refusals, only
-//!   of accounts that are (or were) staff of that hospital.
+//!   of that hospital's staff, and only of those removed or suspended (one who stands signs
+//!   their own reports).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -271,6 +272,8 @@ pub mod pallet {
 		/// The account named as reader is not (and never was) staff of the reporting
 		/// hospital.
 		NotOwnStaff,
+		/// The account named as reader is an active member: they report their own reads.
+		ReaderStillStands,
 	}
 
 	#[pallet::hooks]
@@ -316,7 +319,7 @@ pub mod pallet {
 		/// Record refused attempts of the caller's hospital's staff — kept from signing by
 		/// their own standing (removed, suspended) — each naming its reader, who becomes the
 		/// entry's actor. The signer must be an active administrator of that active hospital;
-		/// each reader a member (of any status) with a staff role there; each outcome a
+		/// each reader a removed or suspended member with a staff role there; each outcome a
 		/// refusal. All entries are checked before any is written.
 		#[pallet::call_index(1)]
 		#[pallet::weight(<T as Config>::WeightInfo::record_refusals(
@@ -337,10 +340,13 @@ pub mod pallet {
 			let now = T::Time::now();
 			for (reader, read) in &refusals {
 				ensure!(read.outcome != Outcome::Success, Error::<T>::NotARefusal);
-				let staff = pallet_consortium::Members::<T>::get(reader).is_some_and(
-					|m| matches!(m.role, Role::Clinician(o) | Role::OrgAdmin(o) if o == org),
-				);
-				ensure!(staff, Error::<T>::NotOwnStaff);
+				let member = pallet_consortium::Members::<T>::get(reader)
+					.filter(
+						|m| matches!(m.role, Role::Clinician(o) | Role::OrgAdmin(o) if o == org),
+					)
+					.ok_or(Error::<T>::NotOwnStaff)?;
+				// One who stands signs their own reports: the hospital cannot write in their name.
+				ensure!(member.status != MemberStatus::Active, Error::<T>::ReaderStillStands);
 				Self::check_read(reader, Some(org), read, now)?;
 			}
 			for (reader, read) in refusals {
@@ -536,7 +542,10 @@ impl<T: Config> Pallet<T> {
 }
 
 sp_api::decl_runtime_apis! {
-	/// Queries of the audit trail for the gateway, the explorer and the verifier.
+	/// Queries of the audit trail for the gateway, the explorer and the verifier. Version 2:
+	/// entries carry `occurred_at` (storage version 1); a client built for version 1 cannot
+	/// decode them.
+	#[api_version(2)]
 	pub trait AuditApi<AccountId> where AccountId: codec::Codec {
 		/// A patient's trail head: last sequence number and hash-chain head.
 		fn trail_head(patient: AccountId) -> TrailHead;

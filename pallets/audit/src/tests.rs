@@ -239,19 +239,24 @@ fn try_state_finds_a_broken_index_or_chain() {
 #[test]
 fn a_hospital_reports_refused_attempts_of_its_removed_staff() {
 	build_and_execute(|| {
-		assert_ok!(Consortium::remove_member(RuntimeOrigin::signed(H1_ADMIN), H1_CLINICIAN));
 		let refused = AccessRecord {
 			consent: None,
 			outcome: Outcome::Refused(Refusal::NotAMember),
 			..read(PATIENT, Subject::Document(1))
 		};
+		let by_hospital = |admin, reader, read: &AccessRecord<u64>| {
+			Audit::record_refusals(RuntimeOrigin::signed(admin), vec![(reader, read.clone())])
+		};
+		// While the clinician stands, they report their own reads: not the hospital.
+		assert_noop!(
+			by_hospital(H1_ADMIN, H1_CLINICIAN, &refused),
+			Error::<Test>::ReaderStillStands
+		);
+		assert_ok!(Consortium::remove_member(RuntimeOrigin::signed(H1_ADMIN), H1_CLINICIAN));
 		assert_noop!(
 			report(H1_CLINICIAN, vec![refused.clone()]),
 			Error::<Test>::NotAllowedToReport
 		);
-		let by_hospital = |admin, reader, read: &AccessRecord<u64>| {
-			Audit::record_refusals(RuntimeOrigin::signed(admin), vec![(reader, read.clone())])
-		};
 		// Another hospital, a non-administrator, a granted read, a reader who is no staff.
 		assert_noop!(by_hospital(H2_ADMIN, H1_CLINICIAN, &refused), Error::<Test>::NotOwnStaff);
 		assert_noop!(

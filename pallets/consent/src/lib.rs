@@ -665,6 +665,8 @@ pub mod pallet {
 		BreakGlassRateExceeded,
 		/// The patient has no bar on this hospital's break-glass access.
 		NoBreakGlassHold,
+		/// The hospital already has break-glass access to this patient open.
+		BreakGlassAlreadyOpen,
 	}
 
 	#[pallet::hooks]
@@ -776,9 +778,11 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let mut consent = Self::patients_consent(&who, id)?;
 			ensure!(consent.status == ConsentStatus::Requested, Error::<T>::NotPending);
+			let now = Self::now();
+			ensure!(Self::request_deadline(&consent) > now, Error::<T>::RequestLapsed);
 			Self::answered(id, &consent);
 			consent.status = ConsentStatus::Denied;
-			consent.decided_at = Some(Self::now());
+			consent.decided_at = Some(now);
 			Self::audit(&who, &who, None, AuditAction::Update, id, consent.purpose);
 			Self::deposit_event(Event::Denied { id, patient: who, org: consent.org });
 			Consents::<T>::insert(id, consent);
@@ -887,6 +891,13 @@ pub mod pallet {
 				*uses = Some((start, count + 1));
 				Ok::<_, Error<T>>(())
 			})?;
+			// One emergency access per hospital and patient at a time, so the patient's one
+			// revocation ends the hospital's emergency access.
+			let open = Grants::<T>::get(&patient, org).into_iter().any(|id| {
+				Consents::<T>::get(id)
+					.is_some_and(|c| c.break_glass_reason.is_some() && c.window.to > now)
+			});
+			ensure!(!open, Error::<T>::BreakGlassAlreadyOpen);
 			let until = now.saturating_add(T::BreakGlassWindow::get());
 			let consent = Consent {
 				patient: patient.clone(),
@@ -1297,9 +1308,7 @@ impl<T: Config> Pallet<T> {
 		let mut weight = db.reads_writes(1, 1);
 		let Some(mut minute) = NextDeadline::<T>::get() else { return weight };
 		// Room is checked for the dearest consent before each, so the budget is never passed.
-		let dearest = <T as Config>::WeightInfo::expire(T::MaxWraps::get())
-			.max(<T as Config>::WeightInfo::deny())
-			.saturating_add(db.reads_writes(2, 1));
+		let dearest = Self::dearest_ending();
 		let budget = T::MaxExpiryWeight::get();
 		let mut minutes = 0;
 		// A minute is processed once it has passed entirely, so all its deadlines have.
@@ -1324,9 +1333,18 @@ impl<T: Config> Pallet<T> {
 		weight
 	}
 
+	/// The most weight [`Self::end_due`] spends on one consent: taking it from the queue and
+	/// ending the dearest kind (a grant with `MaxWraps` wraps, or a lapsed request). The
+	/// runtime's `MaxExpiryWeight` must hold at least this, or nothing ever ends.
+	pub fn dearest_ending() -> Weight {
+		<T as Config>::WeightInfo::expire(T::MaxWraps::get())
+			.max(<T as Config>::WeightInfo::deny())
+			.saturating_add(T::DbWeight::get().reads_writes(2, 1))
+	}
+
 	/// Ends consent `id` if it is due: a grant past its window expires (its wraps removed), a
 	/// request unanswered past its deadline lapses. Returns the weight used.
-	fn end_if_due(id: ConsentId, now: Moment) -> Weight {
+	pub(crate) fn end_if_due(id: ConsentId, now: Moment) -> Weight {
 		let Some(mut consent) = Consents::<T>::get(id) else {
 			return T::DbWeight::get().reads(1);
 		};

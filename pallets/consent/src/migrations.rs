@@ -9,7 +9,9 @@
 //!   [`crate::Pending`], the queue [`crate::Deadlines`] with its cursor
 //!   [`crate::NextDeadline`], and the break-glass bars and counts ([`crate::BreakGlassHolds`],
 //!   [`crate::BreakGlassUses`]). [`MigrateV0ToV1`] fills the first three from the consents a
-//!   chain already holds; the break-glass items start empty (no bar or count existed).
+//!   chain already holds — and ends at once those already due (grants past their window,
+//!   requests past their lifetime), as the chain would have; the break-glass items start
+//!   empty (no bar or count existed).
 //!
 //! ## How the next layout change goes
 //!
@@ -57,6 +59,11 @@ pub mod v1 {
 		fn on_runtime_upgrade() -> Weight {
 			let mut consents: u64 = 0;
 			let mut writes: u64 = 0;
+			// What is already due is ended here, as the chain would have: queued at its own
+			// minute, months back, it would hold every new deadline behind an
+			// hour-per-block catch-up.
+			let now = pallet_audit::Pallet::<T>::now();
+			let mut due_now = alloc::vec::Vec::new();
 			for (id, consent) in Consents::<T>::iter() {
 				consents += 1;
 				ByPatientOrganisation::<T>::insert((&consent.patient, consent.org, id), ());
@@ -65,12 +72,21 @@ pub mod v1 {
 					Pending::<T>::mutate(&consent.patient, consent.org, |open| *open += 1);
 					writes += 1;
 				}
-				if let Some(due) = Pallet::<T>::deadline(&consent) {
-					Pallet::<T>::schedule(id, due);
-					writes += 2;
+				match Pallet::<T>::deadline(&consent) {
+					Some(due) if due <= now => due_now.push(id),
+					Some(due) => {
+						Pallet::<T>::schedule(id, due);
+						writes += 2;
+					}
+					None => {}
 				}
 			}
-			T::DbWeight::get().reads_writes(consents.saturating_mul(2), writes)
+			let ended = due_now.into_iter().fold(Weight::zero(), |weight, id| {
+				weight.saturating_add(Pallet::<T>::end_if_due(id, now))
+			});
+			T::DbWeight::get()
+				.reads_writes(consents.saturating_mul(2), writes)
+				.saturating_add(ended)
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -61,6 +61,20 @@ fn granted() -> ConsentId {
 	id
 }
 
+/// A document of the patient, and H2's grant of an hour to read all her documents, with
+/// the document's key wrapped for H2.
+fn granted_for_an_hour_with_a_wrap() -> (DocId, ConsentId) {
+	let doc = anchor(PATIENT, 1, b"11502-2");
+	let id = request(ScopeRequest::All, read(), next_hours(1));
+	assert_ok!(Pallet::grant(
+		RuntimeOrigin::signed(PATIENT),
+		id,
+		terms_of(id),
+		vec![(doc, vec![7])]
+	));
+	(doc, id)
+}
+
 fn set_time(moment: u64) {
 	pallet_timestamp::Now::<Test>::put(moment);
 }
@@ -439,14 +453,7 @@ fn revoking_stops_access_and_removes_the_wraps() {
 #[test]
 fn a_grant_expires_at_its_windows_end() {
 	build_and_execute(|| {
-		let doc = anchor(PATIENT, 1, b"11502-2");
-		let id = request(ScopeRequest::All, read(), next_hours(1));
-		assert_ok!(Pallet::grant(
-			RuntimeOrigin::signed(PATIENT),
-			id,
-			terms_of(id),
-			vec![(doc, vec![7])]
-		));
+		let (doc, id) = granted_for_an_hour_with_a_wrap();
 		assert_noop!(
 			Pallet::expire(RuntimeOrigin::signed(H2_ADMIN), id),
 			Error::<Test>::NotYetExpired
@@ -840,14 +847,7 @@ fn an_unanswered_request_lapses_by_itself() {
 #[test]
 fn grants_and_break_glass_end_by_themselves_and_release_their_wraps() {
 	build_and_execute(|| {
-		let doc = anchor(PATIENT, 1, b"11502-2");
-		let id = request(ScopeRequest::All, read(), next_hours(1));
-		assert_ok!(Pallet::grant(
-			RuntimeOrigin::signed(PATIENT),
-			id,
-			terms_of(id),
-			vec![(doc, vec![7])]
-		));
+		let (doc, id) = granted_for_an_hour_with_a_wrap();
 		assert_ok!(Pallet::break_glass(
 			RuntimeOrigin::signed(H1_CLINICIAN),
 			OTHER_PATIENT,
@@ -909,7 +909,7 @@ fn a_patients_revocation_bars_break_glass_until_the_hold_ends_or_is_lifted() {
 			Event::BreakGlassHeld { patient: PATIENT, org: 2, until: NOW + BREAK_GLASS_HOLD }
 				.into(),
 		);
-		// The same hospital is barred, whichever clinician; another hospital is not.
+		// The hospital is barred; another hospital is not.
 		assert_noop!(open(H2_CLINICIAN), Error::<Test>::BreakGlassHeld);
 		assert_ok!(open(H1_CLINICIAN));
 		// Only the patient lifts the bar, and only one that exists; audited.
@@ -948,6 +948,76 @@ fn a_clinician_breaks_the_glass_a_bounded_number_of_times_per_period() {
 		assert_noop!(open(OTHER_PATIENT), Error::<Test>::BreakGlassRateExceeded);
 		set_time(NOW + BREAK_GLASS_PERIOD);
 		assert_ok!(open(PATIENT));
+	});
+}
+
+/// A hospital holds one emergency access to a patient at a time — whichever of its
+/// clinicians asks — so the patient's one revocation ends it.
+#[test]
+fn a_hospital_has_one_break_glass_open_per_patient() {
+	build_and_execute(|| {
+		let open =
+			|who| Pallet::break_glass(RuntimeOrigin::signed(who), PATIENT, b"unconscious".to_vec());
+		assert_ok!(open(H2_CLINICIAN));
+		let first = ConsentCount::<Test>::get();
+		assert_noop!(open(H2_CLINICIAN), Error::<Test>::BreakGlassAlreadyOpen);
+		// Another hospital's is its own.
+		assert_ok!(open(H1_CLINICIAN));
+		// Once it ended, another may open (no revocation, so no bar).
+		set_time(NOW + BREAK_GLASS);
+		assert_ok!(open(H2_CLINICIAN));
+		assert_ne!(ConsentCount::<Test>::get(), first);
+	});
+}
+
+/// With room for one consent's ending per block, two due in the same minute end in two
+/// blocks: the second waits, it is not skipped.
+#[test]
+fn what_does_not_fit_in_a_block_ends_in_the_next() {
+	build_and_execute(|| {
+		let first = request(ScopeRequest::All, read(), next_hours(1));
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), first, terms_of(first), vec![]));
+		let second = request(ScopeRequest::All, read(), next_hours(1));
+		assert_ok!(Pallet::grant(RuntimeOrigin::signed(PATIENT), second, terms_of(second), vec![]));
+		let db = <Test as frame_system::Config>::DbWeight::get();
+		// The bookkeeping of the walk (cursor, minute reads) and one dearest ending.
+		MaxExpiryWeight::set(db.reads_writes(2, 1).saturating_add(Pallet::dearest_ending()));
+		block_begins_at(minute_after(NOW + HOUR));
+		let ended = |id| Consents::<Test>::get(id).unwrap().status == ConsentStatus::Expired;
+		assert_eq!([ended(first), ended(second)].iter().filter(|e| **e).count(), 1);
+		block_begins_at(minute_after(NOW + HOUR));
+		assert!(ended(first) && ended(second));
+	});
+}
+
+#[test]
+fn a_lapsed_request_is_no_longer_answered() {
+	build_and_execute(|| {
+		let id = request(ScopeRequest::All, read(), next_hours(48));
+		set_time(NOW + REQUEST_LIFETIME);
+		assert_noop!(
+			Pallet::deny(RuntimeOrigin::signed(PATIENT), id),
+			Error::<Test>::RequestLapsed
+		);
+	});
+}
+
+/// A chain upgraded with consents already due ends them in the migration, as the chain
+/// would have, rather than queueing them months back.
+#[test]
+fn the_v1_migration_ends_what_is_already_due() {
+	use frame_support::traits::{OnRuntimeUpgrade, StorageVersion};
+	build_and_execute(|| {
+		let (doc, id) = granted_for_an_hour_with_a_wrap();
+		let _ = Deadlines::<Test>::clear(u32::MAX, None);
+		let _ = ByPatientOrganisation::<Test>::clear(u32::MAX, None);
+		NextDeadline::<Test>::kill();
+		StorageVersion::new(0).put::<Pallet>();
+		set_time(NOW + 30 * 24 * HOUR);
+		crate::migrations::MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(Consents::<Test>::get(id).unwrap().status, ConsentStatus::Expired);
+		assert_eq!(Pallet::key_wrap(doc, 2), None);
+		assert_eq!(NextDeadline::<Test>::get(), None);
 	});
 }
 

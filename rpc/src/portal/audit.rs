@@ -84,10 +84,13 @@ impl AuditApiServer for Portal {
 	async fn audit_dead_letters(
 		&self,
 		_: &Extensions,
+		after: Option<u64>,
 		limit: Option<u32>,
 	) -> RpcResult<Vec<DeadLetter>> {
-		let letters =
-			self.store.dead_letters(page_limit(limit) as usize).map_err(GatewayError::from)?;
+		let letters = self
+			.store
+			.dead_letters(after, page_limit(limit) as usize)
+			.map_err(GatewayError::from)?;
 		let keystore = self.keystore.read().await;
 		Ok(letters
 			.into_iter()

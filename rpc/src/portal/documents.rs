@@ -4,6 +4,7 @@
 use super::{caller, check_text, document_record, page_limit, whose, write, Portal, Whose};
 use crate::{
 	access::Authorised,
+	auth::Credential,
 	ipfs,
 	store::{self, QueuedAccess, UploadState},
 	Gateway,
@@ -286,16 +287,19 @@ async fn check_amendable(
 /// The methods that read a document's contents when they name a purpose.
 const READS: &[&str] = &["document_get", "document_proof"];
 
-/// Audits a call refused because its caller no longer stands on chain (removed, suspended, or
-/// of a suspended hospital), when it tried to read a document: the patient's trail gets the
-/// refused attempt. The reader can sign nothing any more, so this hospital's administrator
-/// key reports it for them (`audit.record_refusals`). The caller is refused either way: a
+/// Audits a call refused because its caller no longer stands on chain — removed or
+/// suspended staff of this hospital — when it tried to read a document: the patient's trail
+/// gets the refused attempt, once per reader and document per minute. The reader can sign
+/// nothing any more, so this hospital's administrator key reports it for them
+/// (`audit.record_refusals`, which takes nothing else). Others are not reported here: the
+/// chain would refuse them (a patient or auditor is no hospital's staff; a suspended
+/// hospital's administrator cannot sign either). The caller is refused either way: a
 /// failure here is logged, not answered.
 pub(crate) async fn audit_refused_attempt(
 	gw: &Gateway,
 	method: &str,
 	params: Option<&str>,
-	reader: &AccountId32,
+	credential: &Credential,
 	refusal: Refusal,
 ) {
 	#[derive(serde::Deserialize)]
@@ -303,12 +307,20 @@ pub(crate) async fn audit_refused_attempt(
 		id: DocId,
 		purpose: Purpose,
 	}
-	if !READS.contains(&method) {
+	let own_staff = matches!(
+		credential.role,
+		Role::Clinician(org) | Role::OrgAdmin(org) if org == gw.organisation
+	);
+	if !own_staff || refusal != Refusal::NotAMember || !READS.contains(&method) {
 		return;
 	}
 	let Some(Attempt { id, purpose }) = params.and_then(|p| serde_json::from_str(p).ok()) else {
 		return;
 	};
+	let reader = &credential.account;
+	if !gw.recent_attempts.first_in_a_while(reader, id) {
+		return;
+	}
 	if let Err(error) = queue_refused_attempt(gw, reader, id, purpose, refusal).await {
 		tracing::error!(%error, %reader, document = id, "a refused attempt was not audited");
 	}
@@ -361,8 +373,11 @@ pub(crate) async fn read_document(
 		.ok_or_else(|| GatewayError::internal("a staff credential without a key"))?;
 	let reader = caller.credential.account.clone();
 	let doc = document_record(gw, id).await?;
+	// The answer and the read's time from one block, so the chain checks the report against
+	// the very state that allowed the read.
+	let (best, _) = gw.chain.best_head().await?;
 	let access: Result<Access, Refusal> =
-		gw.chain.api().can_access(&reader, id, Action::Read, Some(purpose.into())).await?;
+		gw.chain.api_at(best).can_access(&reader, id, Action::Read, Some(purpose.into())).await?;
 	let record = AccessRecord {
 		patient: doc.patient.clone(),
 		subject: Subject::Document(id),
@@ -375,7 +390,7 @@ pub(crate) async fn read_document(
 			Ok(_) => Outcome::Success,
 			Err(refusal) => Outcome::Refused(refusal),
 		},
-		at: gw.chain.now().await?,
+		at: gw.chain.time_at(Some(best)).await?,
 	};
 	gw.store.queue_access(&[QueuedAccess { signer: reporter, reader: None, record }])?;
 	gw.audit.notify_one();

@@ -224,7 +224,8 @@ try {
   assert.match(dropped.text, /entry 3 is missing/);
   await screenshot('trail-broken-missing');
   const altered = await tamper(({ entries }) => {
-    // The second-to-last byte of the entry before its 32-byte head: part of its time.
+    // The second-to-last byte of the entry before its 32-byte head: part of a time (the
+    // chain's, past any date, when the entry has no reported read time).
     const record = entries[3].record;
     const at = record.length - 66;
     const flipped = (parseInt(record.slice(at - 2, at), 16) ^ 1).toString(16).padStart(2, '0');
