@@ -309,13 +309,17 @@ impl Story {
 		short
 	}
 
-	/// Break-glass: H2's clinician opens emergency access; H1's gateway wraps every one of
-	/// Eve's H1 documents for H2, and H2 reads them.
+	/// Break-glass: H2's clinician opens emergency access and Eve is told; H1's gateway wraps
+	/// every one of Eve's H1 documents for H2, and H2 reads them.
 	fn break_glass(&self, granted: &Granted) {
+		let eve_hears = self.h1().subscribe(&self.eve);
 		let carol = self.h2().client(&self.carol);
 		carol
 			.run(carol.client.consent_break_glass(account(EVE), "unconscious in ER".into()))
 			.expect("break-glass");
+		wait_for(PATIENCE, "Eve to be told of the break-glass", || {
+			eve_hears.received().iter().any(|n| n["kind"] == "breakGlass").then_some(())
+		});
 		let emergency = |document| read_for(&carol, document, Purpose::Emergency);
 		let read_b = wait_for(PATIENCE, "H1 to wrap B's key for the emergency", || {
 			emergency(granted.b).ok()

@@ -64,14 +64,14 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Storage: `Audit::ByOrganisation` (r:0 w:1000)
 	/// Proof: `Audit::ByOrganisation` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:1000)
-	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1000]`.
 	fn record_access(n: u32, ) -> Weight {
 		// Proof size: measured `2456`, estimated `8093` bytes.
-		// Minimum execution time: 71_075_000 picoseconds.
-		Weight::from_parts(73_729_000, 8093)
-			// Standard error: 93_490
-			.saturating_add(Weight::from_parts(29_078_892, 0).saturating_mul(n.into()))
+		// Minimum execution time: 72_568_000 picoseconds.
+		Weight::from_parts(74_961_000, 8093)
+			// Standard error: 34_830
+			.saturating_add(Weight::from_parts(29_361_493, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
@@ -91,14 +91,14 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Storage: `Audit::ByOrganisation` (r:0 w:1000)
 	/// Proof: `Audit::ByOrganisation` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:1000)
-	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1000]`.
 	fn record_refusals(n: u32, ) -> Weight {
 		// Proof size: measured `1873`, estimated `8685` bytes.
-		// Minimum execution time: 54_871_000 picoseconds.
-		Weight::from_parts(58_046_000, 8685)
-			// Standard error: 95_429
-			.saturating_add(Weight::from_parts(22_844_119, 0).saturating_mul(n.into()))
+		// Minimum execution time: 57_205_000 picoseconds.
+		Weight::from_parts(58_998_000, 8685)
+			// Standard error: 43_042
+			.saturating_add(Weight::from_parts(24_419_123, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))

@@ -82,7 +82,7 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Storage: `Audit::ByOrganisation` (r:0 w:1)
 	/// Proof: `Audit::ByOrganisation` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:1)
-	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ByPatient` (r:0 w:1)
 	/// Proof: `Consent::ByPatient` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Deadlines` (r:0 w:1)
@@ -95,8 +95,8 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Consent::ByPatientOrganisation` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn request() -> Weight {
 		// Proof size: measured `33467`, estimated `193886` bytes.
-		// Minimum execution time: 363_401_000 picoseconds.
-		Weight::from_parts(382_669_000, 193886)
+		// Minimum execution time: 374_406_000 picoseconds.
+		Weight::from_parts(436_629_000, 193886)
 			.saturating_add(T::DbWeight::get().reads(72_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -121,7 +121,7 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Storage: `Audit::ByActor` (r:0 w:501)
 	/// Proof: `Audit::ByActor` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:501)
-	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Deadlines` (r:0 w:2)
 	/// Proof: `Consent::Deadlines` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::KeyWraps` (r:0 w:500)
@@ -129,10 +129,10 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// The range of component `n` is `[0, 500]`.
 	fn grant(n: u32, ) -> Weight {
 		// Proof size: measured `1852 + n * (501 ±0)`, estimated `114638 + n * (3014 ±0)` bytes.
-		// Minimum execution time: 109_573_000 picoseconds.
-		Weight::from_parts(113_199_000, 114638)
-			// Standard error: 71_579
-			.saturating_add(Weight::from_parts(27_020_947, 0).saturating_mul(n.into()))
+		// Minimum execution time: 112_888_000 picoseconds.
+		Weight::from_parts(119_698_000, 114638)
+			// Standard error: 83_559
+			.saturating_add(Weight::from_parts(30_061_108, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -141,22 +141,22 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	}
 	/// Storage: `Consent::Consents` (r:1 w:1)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(4628), added: 7103, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Pending` (r:1 w:1)
-	/// Proof: `Consent::Pending` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Pending` (r:1 w:1)
+	/// Proof: `Consent::Pending` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Trails` (r:1 w:1)
 	/// Proof: `Audit::Trails` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::ByActor` (r:0 w:1)
 	/// Proof: `Audit::ByActor` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:1)
-	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Deadlines` (r:0 w:1)
 	/// Proof: `Consent::Deadlines` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn deny() -> Weight {
 		// Proof size: measured `597`, estimated `8093` bytes.
-		// Minimum execution time: 39_098_000 picoseconds.
-		Weight::from_parts(41_491_000, 8093)
+		// Minimum execution time: 39_629_000 picoseconds.
+		Weight::from_parts(42_424_000, 8093)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -175,7 +175,7 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Storage: `Audit::ByActor` (r:0 w:1)
 	/// Proof: `Audit::ByActor` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:1)
-	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Deadlines` (r:0 w:1)
 	/// Proof: `Consent::Deadlines` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::BreakGlassHolds` (r:0 w:1)
@@ -183,10 +183,10 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// The range of component `n` is `[0, 500]`.
 	fn revoke(n: u32, ) -> Weight {
 		// Proof size: measured `1508 + n * (84 ±0)`, estimated `8093 + n * (2641 ±0)` bytes.
-		// Minimum execution time: 60_570_000 picoseconds.
-		Weight::from_parts(62_093_000, 8093)
-			// Standard error: 31_556
-			.saturating_add(Weight::from_parts(11_559_672, 0).saturating_mul(n.into()))
+		// Minimum execution time: 61_161_000 picoseconds.
+		Weight::from_parts(65_257_000, 8093)
+			// Standard error: 65_637
+			.saturating_add(Weight::from_parts(12_082_824, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -212,16 +212,16 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Storage: `Audit::ByOrganisation` (r:0 w:500)
 	/// Proof: `Audit::ByOrganisation` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:500)
-	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::KeyWraps` (r:0 w:500)
 	/// Proof: `Consent::KeyWraps` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 500]`.
 	fn add_wraps(n: u32, ) -> Weight {
 		// Proof size: measured `1569 + n * (501 ±0)`, estimated `8093 + n * (3014 ±0)` bytes.
-		// Minimum execution time: 68_843_000 picoseconds.
-		Weight::from_parts(70_375_000, 8093)
-			// Standard error: 75_817
-			.saturating_add(Weight::from_parts(30_345_253, 0).saturating_mul(n.into()))
+		// Minimum execution time: 68_222_000 picoseconds.
+		Weight::from_parts(70_455_000, 8093)
+			// Standard error: 65_377
+			.saturating_add(Weight::from_parts(32_021_000, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -247,16 +247,16 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Storage: `Audit::ByOrganisation` (r:0 w:1)
 	/// Proof: `Audit::ByOrganisation` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:1)
-	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Deadlines` (r:0 w:1)
 	/// Proof: `Consent::Deadlines` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 500]`.
 	fn expire(n: u32, ) -> Weight {
 		// Proof size: measured `1840 + n * (84 ±0)`, estimated `8093 + n * (2641 ±0)` bytes.
-		// Minimum execution time: 66_569_000 picoseconds.
-		Weight::from_parts(69_052_000, 8093)
-			// Standard error: 23_351
-			.saturating_add(Weight::from_parts(11_251_109, 0).saturating_mul(n.into()))
+		// Minimum execution time: 67_981_000 picoseconds.
+		Weight::from_parts(70_024_000, 8093)
+			// Standard error: 25_354
+			.saturating_add(Weight::from_parts(11_955_674, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -273,16 +273,16 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Consent::BreakGlassHolds` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::BreakGlassUses` (r:1 w:1)
 	/// Proof: `Consent::BreakGlassUses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Grants` (r:1 w:1)
+	/// Proof: `Consent::Grants` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Consents` (r:15 w:1)
+	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(4628), added: 7103, mode: `MaxEncodedLen`)
 	/// Storage: `Documents::DocumentCount` (r:1 w:0)
 	/// Proof: `Documents::DocumentCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentCount` (r:1 w:1)
 	/// Proof: `Consent::ConsentCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::NextDeadline` (r:1 w:1)
 	/// Proof: `Consent::NextDeadline` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Grants` (r:1 w:1)
-	/// Proof: `Consent::Grants` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Consents` (r:15 w:1)
-	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(4628), added: 7103, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Trails` (r:1 w:1)
 	/// Proof: `Audit::Trails` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::ByActor` (r:0 w:1)
@@ -290,7 +290,7 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Storage: `Audit::ByOrganisation` (r:0 w:1)
 	/// Proof: `Audit::ByOrganisation` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:1)
-	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ByPatient` (r:0 w:1)
 	/// Proof: `Consent::ByPatient` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Deadlines` (r:0 w:1)
@@ -301,8 +301,8 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Consent::ByPatientOrganisation` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn break_glass() -> Weight {
 		// Proof size: measured `2636`, estimated `107535` bytes.
-		// Minimum execution time: 144_736_000 picoseconds.
-		Weight::from_parts(151_145_000, 107535)
+		// Minimum execution time: 173_458_000 picoseconds.
+		Weight::from_parts(182_942_000, 107535)
 			.saturating_add(T::DbWeight::get().reads(26_u64))
 			.saturating_add(T::DbWeight::get().writes(14_u64))
 	}
@@ -321,16 +321,16 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Storage: `Audit::ByOrganisation` (r:0 w:500)
 	/// Proof: `Audit::ByOrganisation` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:500)
-	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::PatientWraps` (r:0 w:500)
 	/// Proof: `Consent::PatientWraps` (`max_values`: None, `max_size`: Some(178), added: 2653, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 500]`.
 	fn wrap_for_patient(n: u32, ) -> Weight {
 		// Proof size: measured `1356 + n * (501 ±0)`, estimated `6120 + n * (3014 ±0)` bytes.
-		// Minimum execution time: 56_284_000 picoseconds.
-		Weight::from_parts(58_967_000, 6120)
-			// Standard error: 56_009
-			.saturating_add(Weight::from_parts(24_097_200, 0).saturating_mul(n.into()))
+		// Minimum execution time: 58_246_000 picoseconds.
+		Weight::from_parts(59_188_000, 6120)
+			// Standard error: 93_847
+			.saturating_add(Weight::from_parts(27_027_507, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -346,11 +346,11 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Storage: `Audit::ByActor` (r:0 w:1)
 	/// Proof: `Audit::ByActor` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Entries` (r:0 w:1)
-	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Audit::Entries` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	fn lift_break_glass_hold() -> Weight {
 		// Proof size: measured `146`, estimated `3553` bytes.
-		// Minimum execution time: 27_280_000 picoseconds.
-		Weight::from_parts(29_263_000, 3553)
+		// Minimum execution time: 27_521_000 picoseconds.
+		Weight::from_parts(29_644_000, 3553)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
