@@ -1002,17 +1002,23 @@ fn a_lapsed_request_is_no_longer_answered() {
 	});
 }
 
+/// The state as a chain at storage version 0 held it: none of the items version 1 added.
+fn back_to_storage_version_0() {
+	let _ = ByPatientOrganisation::<Test>::clear(u32::MAX, None);
+	let _ = Pending::<Test>::clear(u32::MAX, None);
+	let _ = Deadlines::<Test>::clear(u32::MAX, None);
+	NextDeadline::<Test>::kill();
+	frame_support::traits::StorageVersion::new(0).put::<Pallet>();
+}
+
 /// A chain upgraded with consents already due ends them in the migration, as the chain
 /// would have, rather than queueing them months back.
 #[test]
 fn the_v1_migration_ends_what_is_already_due() {
-	use frame_support::traits::{OnRuntimeUpgrade, StorageVersion};
+	use frame_support::traits::OnRuntimeUpgrade;
 	build_and_execute(|| {
 		let (doc, id) = granted_for_an_hour_with_a_wrap();
-		let _ = Deadlines::<Test>::clear(u32::MAX, None);
-		let _ = ByPatientOrganisation::<Test>::clear(u32::MAX, None);
-		NextDeadline::<Test>::kill();
-		StorageVersion::new(0).put::<Pallet>();
+		back_to_storage_version_0();
 		set_time(NOW + 30 * 24 * HOUR);
 		crate::migrations::MigrateV0ToV1::<Test>::on_runtime_upgrade();
 		assert_eq!(Consents::<Test>::get(id).unwrap().status, ConsentStatus::Expired);
@@ -1023,7 +1029,7 @@ fn the_v1_migration_ends_what_is_already_due() {
 
 #[test]
 fn the_v1_migration_fills_what_the_calls_fill() {
-	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade};
 	build_and_execute(|| {
 		requested();
 		let denied = requested();
@@ -1038,12 +1044,7 @@ fn the_v1_migration_fills_what_the_calls_fill() {
 		let pending = || Pending::<Test>::iter().collect::<Vec<_>>();
 		let deadlines = || Deadlines::<Test>::iter_keys().collect::<Vec<_>>();
 		let before = (index(), pending(), deadlines(), NextDeadline::<Test>::get());
-		// A chain at version 0 had none of these items.
-		let _ = ByPatientOrganisation::<Test>::clear(u32::MAX, None);
-		let _ = Pending::<Test>::clear(u32::MAX, None);
-		let _ = Deadlines::<Test>::clear(u32::MAX, None);
-		NextDeadline::<Test>::kill();
-		StorageVersion::new(0).put::<Pallet>();
+		back_to_storage_version_0();
 
 		crate::migrations::MigrateV0ToV1::<Test>::on_runtime_upgrade();
 		assert_eq!((index(), pending(), deadlines(), NextDeadline::<Test>::get()), before);
