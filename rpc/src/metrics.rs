@@ -11,21 +11,24 @@ pub const PATH: &str = "/metrics";
 
 /// The gauges, read from the store now, in Prometheus' text exposition format.
 pub fn render(store: &Store) -> Result<String, StoreError> {
-	let (queued, dead) = store.audit_counts()?;
-	let uploads = store.outbox()?.len() as u64;
+	let counts = store.counts()?;
 	let registry = Registry::new();
 	for (name, help, value) in [
 		(
 			"medledger_audit_queued",
 			"Audit entries of reads at this gateway waiting to be recorded on chain.",
-			queued,
+			counts.audit_queued,
 		),
 		(
 			"medledger_audit_dead_letters",
 			"Audit entries the chain refused for good, kept with its reason (audit_deadLetters).",
-			dead,
+			counts.dead_letters,
 		),
-		("medledger_uploads_pending", "Uploads accepted and not yet final on chain.", uploads),
+		(
+			"medledger_uploads_pending",
+			"Uploads accepted and not yet final on chain.",
+			counts.uploads_pending,
+		),
 	] {
 		let gauge = IntGauge::new(name, help).expect("a valid metric name");
 		gauge.set(i64::try_from(value).unwrap_or(i64::MAX));

@@ -140,6 +140,17 @@ pub struct QueuedAccess {
 	pub record: pallet_audit::AccessRecord<sp_runtime::AccountId32>,
 }
 
+/// What waits in the store ([`Store::counts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+	/// Audit entries waiting for the chain.
+	pub audit_queued: u64,
+	/// Audit entries the chain refused for good.
+	pub dead_letters: u64,
+	/// Uploads accepted and not final yet.
+	pub uploads_pending: u64,
+}
+
 /// An audit entry the chain refused for good (alone, not for another entry of its batch).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadLetter {
@@ -374,12 +385,15 @@ impl Store {
 		Ok(out)
 	}
 
-	/// How many audit entries wait for the chain, and how many it refused for good.
-	pub fn audit_counts(&self) -> Result<(u64, u64), StoreError> {
+	/// How many audit entries wait for the chain, how many it refused for good, and how
+	/// many uploads are not final yet: the tables' lengths, nothing decoded.
+	pub fn counts(&self) -> Result<Counts, StoreError> {
 		let txn = self.db.begin_read()?;
-		let queued = txn.open_table(ACCESS_QUEUE)?.len()?;
-		let dead = txn.open_table(DEAD_LETTERS)?.len()?;
-		Ok((queued, dead))
+		Ok(Counts {
+			audit_queued: txn.open_table(ACCESS_QUEUE)?.len()?,
+			dead_letters: txn.open_table(DEAD_LETTERS)?.len()?,
+			uploads_pending: txn.open_table(OUTBOX)?.len()?,
+		})
 	}
 
 	/// Replaces queued audit entry `id` (it keeps its place in the queue).
@@ -602,7 +616,8 @@ mod tests {
 		let reopened = Store::open(dir.path()).unwrap();
 		let letters = reopened.dead_letters(None, 10).unwrap();
 		assert!(reopened.dead_letters(Some(letters[0].0), 10).unwrap().is_empty());
-		assert_eq!(reopened.audit_counts().unwrap(), (0, 1));
+		let counts = reopened.counts().unwrap();
+		assert_eq!((counts.audit_queued, counts.dead_letters), (0, 1));
 		assert_eq!(letters.len(), 1);
 		assert_eq!(letters[0].1, DeadLetter { entry, reason: "Audit.ReadNotAllowed".into() });
 	}
