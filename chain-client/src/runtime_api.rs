@@ -90,12 +90,12 @@ impl RuntimeApi<'_> {
 		self.call("DocumentsApi_document", id).await
 	}
 
-	/// The document holding a commitment.
-	pub async fn document_by_commitment(
+	/// Every hospital's document holding a commitment (at most one per hospital).
+	pub async fn documents_by_commitment(
 		&self,
 		commitment: Hash,
-	) -> Result<Option<DocId>, ChainError> {
-		self.call("DocumentsApi_document_by_commitment", commitment).await
+	) -> Result<Vec<(DocId, Document<Runtime>)>, ChainError> {
+		self.call("DocumentsApi_documents_by_commitment", commitment).await
 	}
 
 	/// A patient's documents after `after`, at most `limit` (≤ 1,000).

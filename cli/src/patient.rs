@@ -286,7 +286,7 @@ fn grant_wraps(
 /// own rule, which it checks again for every wrap) and the patient's CLI does not share
 /// documents entered in error (their hospital withdrew them).
 fn covers(scope: &Scope<Runtime>, doc: &Document) -> bool {
-	doc.status != DocumentStatus::EnteredInError
+	!matches!(doc.status, DocumentStatus::EnteredInError { .. })
 		&& scope.covers(doc.id, doc.document_type.as_bytes())
 }
 
@@ -356,7 +356,7 @@ mod tests {
 		assert!(!covers(&types(&["34133-9"]), &doc));
 		assert!(covers(&documents(vec![3, 4]), &doc));
 		assert!(!covers(&documents(vec![3]), &doc));
-		doc.status = DocumentStatus::EnteredInError;
+		doc.status = DocumentStatus::EnteredInError { superseded_by: None };
 		assert!(!covers(&Scope::All, &doc));
 	}
 }

@@ -14,7 +14,7 @@ use medledger_gateway_api::{
 use medledger_primitives::{audit::Subject, DocId};
 use medledger_runtime::Runtime;
 use pallet_consent::{Consent, KeyWrap};
-use pallet_documents::{Document, DocumentStatus};
+use pallet_documents::Document;
 use sp_core::H256;
 
 /// `explorer_document`: a document with the block that anchored it, its versions, the
@@ -33,7 +33,7 @@ pub(crate) async fn document(chain: &Chain, id: DocId) -> Result<DocumentHistory
 		versions.insert(0, (previous, record));
 	}
 	let mut later = doc.status;
-	while let DocumentStatus::Superseded { by } = later {
+	while let Some(by) = later.superseded_by() {
 		let record = document_record(chain, by).await?;
 		later = record.status;
 		versions.push((by, record));

@@ -2,7 +2,7 @@
 
 use medledger_chain_client::Chain;
 use medledger_gateway_api::{api::explorer::Hit, values::Account, GatewayError};
-use medledger_primitives::{DocId, OrgId};
+use medledger_primitives::OrgId;
 use medledger_runtime::Runtime;
 use pallet_consent::Consent;
 use pallet_documents::Document;
@@ -49,11 +49,10 @@ pub(crate) async fn search(chain: &Chain, query: &str) -> Result<Vec<Hit>, Gatew
 		if chain.block(hash).await?.is_some() {
 			hit("block", format!("block {hash:?}"), format!("#/block/{hash:?}"));
 		}
-		let by_commitment: Option<DocId> = chain.api().document_by_commitment(hash.0).await?;
-		if let Some(id) = by_commitment {
+		for (id, doc) in chain.api().documents_by_commitment(hash.0).await? {
 			hit(
 				"document",
-				format!("document {id} (by its commitment)"),
+				format!("document {id} of organisation {} (by its commitment)", doc.org),
 				format!("#/document/{id}"),
 			);
 		}

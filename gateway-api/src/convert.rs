@@ -39,12 +39,12 @@ pub fn document(
 		media_type: text(&doc.media_type),
 		document_type: text(&doc.document_type),
 		created_at: doc.created_at,
-		status: match doc.status {
-			pallet_documents::DocumentStatus::Current => DocumentStatus::Current,
-			pallet_documents::DocumentStatus::Superseded { by } => {
-				DocumentStatus::Superseded { by }
-			}
-			pallet_documents::DocumentStatus::EnteredInError => DocumentStatus::EnteredInError,
+		status: match doc.status.is_entered_in_error() {
+			true => DocumentStatus::EnteredInError { superseded_by: doc.status.superseded_by() },
+			false => match doc.status.superseded_by() {
+				Some(by) => DocumentStatus::Superseded { by },
+				None => DocumentStatus::Current,
+			},
 		},
 		previous: doc.previous,
 	})

@@ -393,10 +393,18 @@ pub fn rfc3339(ms: u64) -> String {
 pub trait Param {
 	/// Whether the parameter must be given.
 	const REQUIRED: bool = true;
+	/// Whether it carries a file (base64): a method taking one may be sent a body up to the
+	/// upload limit; any other method's parameters are bounded to a few KiB.
+	const CARRIES_FILE: bool = false;
 }
 
-impl<T> Param for Option<T> {
+impl<T: Param> Param for Option<T> {
 	const REQUIRED: bool = false;
+	const CARRIES_FILE: bool = T::CARRIES_FILE;
+}
+
+impl Param for Base64 {
+	const CARRIES_FILE: bool = true;
 }
 
 macro_rules! required {
@@ -408,7 +416,6 @@ required!(
 	Hex32,
 	HexBytes,
 	KeyProof,
-	Base64,
 	Purpose,
 	StaffRole,
 	String,

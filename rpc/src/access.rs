@@ -5,7 +5,7 @@
 //! call's extensions; the credential's account must still stand on chain as its role
 //! ([`crate::standing`]) — a read attempted by one who no longer does is refused and audited. [`may_see`] decides which notifications each subscriber receives.
 
-use crate::{auth::Credential, notify::Audience, Gateway};
+use crate::{auth::Credential, limits::MAX_PARAMS, notify::Audience, Gateway};
 use futures::future::BoxFuture;
 use jsonrpsee::{
 	server::middleware::rpc::RpcServiceT,
@@ -115,6 +115,14 @@ where
 					ErrorObjectOwned::from(jsonrpsee::types::ErrorCode::MethodNotFound),
 				);
 			};
+			let size = request.params().as_str().map_or(0, str::len);
+			if !method.carries_file && size > MAX_PARAMS {
+				let refused = GatewayError::invalid(
+					"params",
+					format!("{} takes at most {MAX_PARAMS} bytes of parameters", method.name),
+				);
+				return MethodResponse::error(id, ErrorObjectOwned::from(refused));
+			}
 			let token = request.extensions().get::<Bearer>().and_then(|b| b.0.clone());
 			let checked = async {
 				let caller = authorise(&gw, token.as_deref(), method.callers, method.name)?;

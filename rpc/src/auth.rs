@@ -70,13 +70,16 @@ impl Credentials {
 
 	/// The credential a bearer token stands for, after the rate limit.
 	pub fn authenticate(&self, token: Option<&str>) -> Result<Credential, GatewayError> {
-		let token = token.ok_or(GatewayError::Unauthenticated)?;
-		let hash = hash_token(token);
-		let credential = self
-			.with_current(|list| list.iter().find(|c| c.hash == hash && !c.revoked).cloned())
-			.ok_or(GatewayError::Unauthenticated)?;
+		let credential = self.identify(token).ok_or(GatewayError::Unauthenticated)?;
 		self.limiter.check_key(&credential.id).map_err(|_| GatewayError::RateLimited)?;
 		Ok(credential)
+	}
+
+	/// The valid credential a bearer token stands for, without counting a call: what the
+	/// transport bounds a request by before it is read.
+	pub fn identify(&self, token: Option<&str>) -> Option<Credential> {
+		let hash = hash_token(token?);
+		self.with_current(|list| list.iter().find(|c| c.hash == hash && !c.revoked).cloned())
 	}
 
 	/// Whether `credential` is still issued and not revoked (no rate limit spent): checked

@@ -44,6 +44,7 @@ pub mod auth;
 pub mod config;
 pub mod ipfs;
 pub mod keystore;
+pub mod limits;
 pub mod metrics;
 pub mod notify;
 pub mod outbox;
@@ -54,6 +55,7 @@ pub mod server;
 pub mod standing;
 pub mod store;
 pub mod tls;
+pub mod transport;
 mod views;
 pub mod wraps;
 
@@ -111,8 +113,10 @@ impl Gateway {
 			.ok_or_else(|| GatewayError::internal(format!("no keystore account {name}")))
 	}
 
-	/// The document id anchored with this upload's commitment, at the best block or (with
-	/// `finalised`) at the finalised head.
+	/// The id of the document that is this upload, at the best block or (with `finalised`)
+	/// at the finalised head: anchored by this hospital, for this patient, with this
+	/// commitment and this CID. Another hospital's anchor of the same commitment (copied
+	/// from the transaction pool, say) is not taken for it.
 	pub async fn anchored_id(
 		&self,
 		upload: &store::Upload,
@@ -122,7 +126,12 @@ impl Gateway {
 			true => self.chain.api_at(self.chain.finalised_head().await?),
 			false => self.chain.api(),
 		};
-		Ok(api.document_by_commitment(upload.commitment.0).await?)
+		let cid = upload.cid.to_bytes();
+		let anchored = api.documents_by_commitment(upload.commitment.0).await?;
+		Ok(anchored.into_iter().find_map(|(id, doc)| {
+			let ours = doc.org == self.organisation && doc.patient == upload.patient;
+			(ours && doc.cid[..] == cid[..]).then_some(id)
+		}))
 	}
 
 	/// Follows a submitted extrinsic to finality and tells subscribers: this hospital's

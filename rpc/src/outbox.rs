@@ -4,9 +4,11 @@
 //! **Uploads** move `Accepted → Stored → Anchored → Finalised` (see
 //! [`UploadState`]); every step is saved before the next starts, so a restart resumes
 //! where it stopped. Anchoring is exactly-once because the worker asks the chain for the
-//! commitment (`DocumentsApi_document_by_commitment`) before every submission — an anchor
-//! that landed while the gateway was down is found, not repeated — and the chain refuses a
-//! second anchor of the same commitment anyway. Stored uploads of one signer go in one
+//! commitment (`DocumentsApi_documents_by_commitment`) before every submission — an anchor
+//! that landed while the gateway was down is found, not repeated — and the chain refuses this
+//! hospital's second anchor of a commitment anyway. What it looks for is this upload: this
+//! hospital's anchor for this patient with this CID ([`Gateway::anchored_id`]), never another
+//! hospital's anchor of the same commitment. Stored uploads of one signer go in one
 //! `anchor_batch`; if the chain refuses the batch, each is tried alone so only the faulty one
 //! is marked rejected. An amendment (an upload that `supersedes` a document) goes alone in
 //! an `amend`. An upload is final when the anchor is in the state of the finalised
@@ -44,8 +46,6 @@ use std::{collections::BTreeMap, sync::Arc, time::Duration};
 const IDLE: Duration = Duration::from_secs(30);
 /// Pause while something waits for finality.
 const FINALITY_POLL: Duration = Duration::from_secs(2);
-/// Most documents in one `anchor_batch`.
-const MAX_BATCH: usize = 500;
 
 /// Runs the upload worker until the gateway stops.
 pub async fn run_uploads(gw: Arc<Gateway>) {
@@ -117,7 +117,7 @@ pub async fn uploads_pass(gw: &Gateway) -> Duration {
 		wait = wait.min(settle(gw, &mut upload, result));
 	}
 	for (signer, batch) in to_anchor {
-		for chunk in batch.chunks(MAX_BATCH) {
+		for chunk in batch.chunks(pallet_documents_max_batch()) {
 			wait = wait.min(anchor(gw, &signer, chunk.to_vec()).await);
 		}
 	}
@@ -338,6 +338,14 @@ fn report_call(entries: &[(u64, QueuedAccess)]) -> RuntimeCall {
 			reads: entries.iter().map(|(_, e)| e.record.clone()).collect(),
 		},
 	})
+}
+
+/// As many documents as the chain takes in one `anchor_batch` (sized to fit a hospital's
+/// share of a block).
+fn pallet_documents_max_batch() -> usize {
+	use frame_support::traits::Get;
+	<<medledger_runtime::Runtime as pallet_documents::Config>::MaxBatchSize as Get<u32>>::get()
+		as usize
 }
 
 fn pallet_audit_max_batch() -> usize {

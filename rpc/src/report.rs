@@ -248,7 +248,9 @@ fn document_reference(id: DocId, doc: &Document<Runtime>) -> Value {
 	let status = match doc.status {
 		DocumentStatus::Current => "current",
 		DocumentStatus::Superseded { .. } => "superseded",
-		DocumentStatus::EnteredInError => "entered-in-error",
+		DocumentStatus::EnteredInError | DocumentStatus::SupersededEnteredInError { .. } => {
+			"entered-in-error"
+		}
 	};
 	let mut resource = json!({
 		"resourceType": "DocumentReference",

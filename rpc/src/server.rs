@@ -5,14 +5,17 @@
 //!
 //! Methods are named `noun_verb`; parameters are passed by name. Every method but
 //! `rpc.discover` needs `Authorization: Bearer <token>` (on the HTTP request, or on the
-//! WebSocket upgrade request), and so does `GET /metrics` (`crate::metrics`).
+//! WebSocket upgrade request), and so does `GET /metrics` (`crate::metrics`). What a caller
+//! can make the server hold is bounded by `crate::limits`.
 
 use crate::{
 	access::{authorise, Access, Bearer, ANY_CALLER},
+	limits::{Slots, MAX_CONNECTIONS, UNAUTHENTICATED_BODY, WS_INACTIVE_LIMIT, WS_PING_INTERVAL},
 	metrics, portal, Gateway,
 };
 use jsonrpsee::server::{
-	middleware::rpc::RpcServiceBuilder, HttpBody, HttpRequest, HttpResponse, Server, ServerHandle,
+	middleware::rpc::RpcServiceBuilder, HttpBody, HttpRequest, HttpResponse, PingConfig, Server,
+	ServerHandle,
 };
 use medledger_gateway_api::{access::OVERSIGHT, GatewayError};
 use std::{
@@ -25,46 +28,49 @@ use std::{
 use tokio::net::TcpListener;
 
 /// Starts serving on `addr`, over TLS with `tls`; `max_request` bounds request bodies (the
-/// largest file plus base64 and JSON overhead).
+/// largest file plus base64 and JSON overhead). Every other bound is `crate::limits`'.
 pub async fn serve(
 	gw: Arc<Gateway>,
 	addr: SocketAddr,
 	max_request: u32,
 	tls: Option<Arc<rustls::ServerConfig>>,
 ) -> anyhow::Result<(SocketAddr, ServerHandle)> {
+	let slots = Arc::new(Slots::default());
 	let http = tower::ServiceBuilder::new().layer(medledger_explorer::assets::Layer).layer(
 		tower::layer::layer_fn({
 			let gw = gw.clone();
-			move |inner| HttpGate { inner, gw: gw.clone() }
+			move |inner| HttpGate { inner, gw: gw.clone(), slots: slots.clone(), max_request }
 		}),
 	);
 	let rpc = RpcServiceBuilder::new().layer_fn({
 		let gw = gw.clone();
 		move |inner| Access { inner, gw: gw.clone() }
 	});
+	let ping = PingConfig::new().ping_interval(WS_PING_INTERVAL).inactive_limit(WS_INACTIVE_LIMIT);
 	let builder = Server::builder()
 		.max_request_body_size(max_request)
 		.max_response_body_size(max_request)
+		.max_connections(MAX_CONNECTIONS as u32)
+		.enable_ws_ping(ping)
 		.set_http_middleware(http)
 		.set_rpc_middleware(rpc);
 	let module = portal::module(gw);
-	match tls {
-		Some(tls) => crate::tls::serve(TcpListener::bind(addr).await?, tls, builder, module).await,
-		None => {
-			let server = builder.build(addr).await?;
-			Ok((server.local_addr()?, server.start(module)))
-		}
-	}
+	crate::transport::serve(TcpListener::bind(addr).await?, tls, builder, module).await
 }
 
-/// Reads the bearer token into the request's extensions (for every call made over it),
-/// refuses a WebSocket upgrade without a valid credential (HTTP 401) before the connection
-/// is opened — per-call checks alone would let anyone hold connections open — and answers
+/// The gate every HTTP request passes before its body is read: reads the bearer token into
+/// the request's extensions (for every call made over it); bounds the body by the caller
+/// (`limits::UNAUTHENTICATED_BODY` without a valid credential); holds a credential to
+/// `limits::CONNECTIONS_PER_CREDENTIAL` connections and requests; refuses a WebSocket
+/// upgrade without a valid credential (HTTP 401) before the connection is opened —
+/// per-call checks alone would let anyone hold connections open; and answers
 /// `GET /metrics` to administrators and auditors.
 #[derive(Clone)]
 struct HttpGate<S> {
 	inner: S,
 	gw: Arc<Gateway>,
+	slots: Arc<Slots>,
+	max_request: u32,
 }
 
 impl<S> tower::Service<HttpRequest> for HttpGate<S>
@@ -87,12 +93,13 @@ where
 			.and_then(|v| v.to_str().ok())
 			.and_then(|v| v.strip_prefix("Bearer "))
 			.map(str::to_string);
+		let refuse =
+			|response: HttpResponse| -> Self::Future { Box::pin(async move { Ok(response) }) };
 		if jsonrpsee::server::ws::is_upgrade_request(&request) {
 			if let Err(error) =
 				authorise(&self.gw, token.as_deref(), ANY_CALLER, "a WebSocket connection")
 			{
-				let refused = refusal(error);
-				return Box::pin(async move { Ok(refused) });
+				return refuse(refusal(error));
 			}
 		}
 		if request.method() == http::Method::GET && request.uri().path() == metrics::PATH {
@@ -113,9 +120,41 @@ where
 				}))
 			});
 		}
+		// Who calls decides what may be read; the per-call check (`crate::access`) still
+		// authenticates each call and applies the rate limit.
+		let credential = self.gw.credentials.identify(token.as_deref());
+		let limit = match credential {
+			Some(_) => u64::from(self.max_request),
+			None => UNAUTHENTICATED_BODY,
+		};
+		let declared = request
+			.headers()
+			.get(http::header::CONTENT_LENGTH)
+			.and_then(|v| v.to_str().ok())
+			.and_then(|v| v.parse::<u64>().ok());
+		if declared.is_some_and(|length| length > limit) {
+			return refuse(too_large(limit));
+		}
+		if let Some(credential) = credential {
+			let Some(slot) = self.slots.take(&credential.id) else {
+				return refuse(refusal(GatewayError::RateLimited));
+			};
+			request.extensions_mut().insert(slot);
+		}
 		request.extensions_mut().insert(Bearer(token));
+		// A body that did not say its length is cut off at the bound as it is read.
+		let request =
+			request.map(|body| HttpBody::new(http_body_util::Limited::new(body, limit as usize)));
 		Box::pin(self.inner.call(request))
 	}
+}
+
+/// A body over `limit` bytes, refused before it is read.
+fn too_large(limit: u64) -> HttpResponse {
+	let text = format!("request body over {limit} bytes (larger bodies need a valid credential or are over the upload limit)");
+	let mut refused = HttpResponse::new(HttpBody::from(text));
+	*refused.status_mut() = http::StatusCode::PAYLOAD_TOO_LARGE;
+	refused
 }
 
 /// A refused HTTP request: the error's text, with the status it maps to.

@@ -189,13 +189,16 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(2)]
 	impl pallet_documents::DocumentsApi<Block, AccountId, Document<Runtime>> for Runtime {
 		fn document(id: DocId) -> Option<Document<Runtime>> {
 			Documents::document(id)
 		}
 
-		fn document_by_commitment(commitment: medledger_primitives::Hash) -> Option<DocId> {
-			pallet_documents::ByCommitment::<Runtime>::get(commitment)
+		fn documents_by_commitment(
+			commitment: medledger_primitives::Hash,
+		) -> Vec<(DocId, Document<Runtime>)> {
+			Documents::by_commitment(&commitment)
 		}
 
 		fn documents_by_patient(

@@ -38,8 +38,31 @@ parameter_types! {
 		.build();
 }
 
+/// Calls a consortium chain does not need, refused whoever signs them (root excepted):
+/// remarks longer than [`MAX_REMARK`] (a hospital could fill blocks with them),
+/// `remark_with_event` (it writes an event anyone can make), and balance transfers (the chain
+/// has no token).
+pub struct ConsortiumCalls;
+
+/// Longest `system.remark` allowed: enough for a load test's marker, not for stuffing.
+pub const MAX_REMARK: usize = 256;
+
+impl frame_support::traits::Contains<RuntimeCall> for ConsortiumCalls {
+	fn contains(call: &RuntimeCall) -> bool {
+		match call {
+			RuntimeCall::System(frame_system::Call::remark { remark }) => {
+				remark.len() <= MAX_REMARK
+			}
+			RuntimeCall::System(frame_system::Call::remark_with_event { .. }) => false,
+			RuntimeCall::Balances(_) => false,
+			_ => true,
+		}
+	}
+}
+
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
+	type BaseCallFilter = ConsortiumCalls;
 	type Block = Block;
 	type BlockWeights = RuntimeBlockWeights;
 	type BlockLength = RuntimeBlockLength;
@@ -80,6 +103,17 @@ impl pallet_balances::Config for Runtime {
 	type DoneSlashHandler = ();
 }
 
+parameter_types! {
+	/// A quarter of each block for any one hospital: with the patients' quarter kept, no
+	/// hospital's flood delays another's extrinsics by more than a block or two — each
+	/// block holds the others' quarters — while one busy hospital alone still writes a
+	/// quarter of the chain's capacity.
+	pub HospitalBlockShare: Perbill = Perbill::from_percent(25);
+	/// A quarter of each block kept for patients (revocations, grants, key changes) and
+	/// auditors, whatever the hospitals submit.
+	pub PersonalBlockShare: Perbill = Perbill::from_percent(25);
+}
+
 /// A decision of the consortium: two thirds of the hospitals' delegates, or root (which
 /// exists only where the genesis sets a sudo key: the development chain).
 pub type ConsortiumDecision = EitherOfDiverse<
@@ -93,8 +127,11 @@ impl pallet_consortium::Config for Runtime {
 	type MaxOrganisations = ConstU32<32>;
 	type MaxNameLength = ConstU32<64>;
 	type MaxNodesPerOrganisation = ConstU32<8>;
-	type StaffBlockQuota = ConstU32<2000>;
+	type HospitalBlockShare = HospitalBlockShare;
+	type PersonalBlockShare = PersonalBlockShare;
 	type PersonalBlockQuota = ConstU32<20>;
+	type MaxRegistrationsPerPeriod = ConstU32<1000>;
+	type RegistrationPeriod = ConstU32<DAYS>;
 	type KeySignature = crate::Signature;
 	type KeySigner = <crate::Signature as sp_runtime::traits::Verify>::Signer;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -142,7 +179,9 @@ impl pallet_documents::Config for Runtime {
 	type MaxMediaTypeLength = ConstU32<255>;
 	/// LOINC codes have at most 10 characters; FHIR codes more, rarely over 32.
 	type MaxDocumentTypeLength = ConstU32<64>;
-	type MaxBatchSize = ConstU32<1000>;
+	/// A full batch (≈ 380 µs a document) must fit in a hospital's quarter of a block
+	/// (187.5 ms of weight): 400 documents weigh ≈ 152 ms (`tests/weights_fit.rs`).
+	type MaxBatchSize = ConstU32<400>;
 	type WeightInfo = pallet_documents::weights::MeasuredWeight<Runtime>;
 }
 

@@ -30,6 +30,7 @@ pub mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
 mod configs;
+pub use configs::MAX_REMARK;
 pub mod genesis;
 /// Database read and write weights measured on the reference machine (`scripts/benchmark-weights`).
 // The generated file documents its constants with comments rustc cannot attach.
@@ -108,7 +109,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	// and `ConsentApi` version 2 (`patient_wrap`). 104: reads declare a purpose
 	// (`ConsentApi::can_access` takes it, still version 2: 103 never ran outside tests), and
 	// `audit.record_access` checks granted reads against the consent when they happened.
-	spec_version: 105,
+	spec_version: 106,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// 2: `consent.grant` and `consortium.register_member` take new arguments; 3:
@@ -177,6 +178,7 @@ pub type Executive = frame_executive::Executive<
 pub type Migrations = (
 	pallet_audit::migrations::MigrateV0ToV1<Runtime>,
 	pallet_consent::migrations::MigrateV0ToV1<Runtime>,
+	pallet_documents::migrations::MigrateV0ToV1<Runtime>,
 );
 
 /// The council instance of `pallet-collective`.

@@ -1,10 +1,8 @@
-//! Every call, at the bounds its pallet accepts, fits in one block: a bound whose weight
-//! exceeded the block would make its largest extrinsics impossible to include.
+//! Every call, at the bounds its pallet accepts, fits in its signer's share of a block (a
+//! hospital's, or the patients' and auditors'): a bound whose weight exceeded the share
+//! would make its largest extrinsics impossible to include.
 
-use frame_support::{
-	dispatch::{DispatchClass, GetDispatchInfo},
-	traits::Get,
-};
+use frame_support::{dispatch::GetDispatchInfo, traits::Get};
 use medledger_primitives::{audit::Outcome, audit::Subject, Purpose};
 use medledger_runtime::{Runtime, RuntimeCall};
 use pallet_audit::AccessRecord;
@@ -83,9 +81,11 @@ fn calls_at_their_bounds() -> Vec<(&'static str, RuntimeCall)> {
 }
 
 #[test]
-fn the_largest_calls_fit_in_a_block() {
-	let weights = <Runtime as frame_system::Config>::BlockWeights::get();
-	let limit = weights.get(DispatchClass::Normal).max_extrinsic.expect("a normal-class limit");
+fn the_largest_calls_fit_in_a_share_of_a_block() {
+	use pallet_consortium::{Pallet, Share};
+	let (hospital, _) = Pallet::<Runtime>::share_limit(Share::Hospital(1));
+	let (personal, _) = Pallet::<Runtime>::share_limit(Share::Personal);
+	let limit = hospital.min(personal);
 	for (name, call) in calls_at_their_bounds() {
 		let weight = call.get_dispatch_info().total_weight();
 		assert!(weight.all_lte(limit), "{name} at its bound weighs {weight:?}, over {limit:?}");

@@ -360,7 +360,7 @@ impl Story {
 		// Entered in error.
 		let mark = |id: u64| doc.run(doc.client.document_mark_entered_in_error(id));
 		mark(second).expect("marked entered in error");
-		assert_eq!(status(second).status, DocumentStatus::EnteredInError);
+		assert_eq!(status(second).status, DocumentStatus::EnteredInError { superseded_by: None });
 		assert_eq!(code(mark(second)), -32040, "already entered in error");
 		assert_eq!(code(amend(second)), -32005, "an entry in error is not amended");
 		let explorer = auditor.run(auditor.client.explorer_document(second)).unwrap();

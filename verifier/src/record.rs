@@ -45,6 +45,11 @@ pub enum RecordStatus {
 	},
 	/// Should never have been recorded.
 	EnteredInError,
+	/// Replaced by a newer version, then marked entered-in-error.
+	SupersededEnteredInError {
+		/// The version that replaced it.
+		by: DocId,
+	},
 }
 
 /// The storage key of document `id`'s record: `Documents.Records`, a `Twox64Concat` map.

@@ -41,7 +41,7 @@ pub struct Document {
 
 /// Where a document stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "state", rename_all = "camelCase")]
+#[serde(tag = "state", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum DocumentStatus {
 	/// The current version.
 	Current,
@@ -51,7 +51,11 @@ pub enum DocumentStatus {
 		by: u64,
 	},
 	/// Marked entered in error by its hospital (it stays on chain).
-	EnteredInError,
+	EnteredInError {
+		/// The newer version, when it had been amended before it was marked.
+		#[serde(default, skip_serializing_if = "Option::is_none")]
+		superseded_by: Option<u64>,
+	},
 }
 
 /// An accepted upload and its progress.

@@ -58,4 +58,5 @@ pub const METHODS: &[&super::Method] = &[&super::Method {
 	params: |_| Vec::new(),
 	result: |generator| generator.subschema_for::<Notification>(),
 	subscription: true,
+	carries_file: false,
 }];

@@ -32,6 +32,9 @@ pub struct Method {
 	pub result: fn(&mut SchemaGenerator) -> Schema,
 	/// Whether it opens a subscription (over WebSocket).
 	pub subscription: bool,
+	/// Whether a parameter carries a file: only then may its parameters be larger than a
+	/// few KiB.
+	pub carries_file: bool,
 }
 
 /// A named parameter of a method.
@@ -104,6 +107,7 @@ macro_rules! namespace {
 			}),*],
 			result: |generator| generator.subschema_for::<$result>(),
 			subscription: false,
+			carries_file: false $(|| <$ty as crate::values::Param>::CARRIES_FILE)*,
 		}),*];
 	};
 }

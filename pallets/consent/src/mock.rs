@@ -42,14 +42,23 @@ impl frame_system::Config for Test {
 #[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
 impl pallet_timestamp::Config for Test {}
 
+frame_support::parameter_types! {
+	// The whole block for any hospital: these tests dispatch calls, not extrinsics.
+	pub HospitalBlockShare: sp_runtime::Perbill = sp_runtime::Perbill::one();
+	pub PersonalBlockShare: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(50);
+}
+
 impl pallet_consortium::Config for Test {
 	type GovernanceOrigin = frame_system::EnsureRoot<u64>;
 	type Council = ();
 	type MaxOrganisations = ConstU32<8>;
 	type MaxNameLength = ConstU32<16>;
 	type MaxNodesPerOrganisation = ConstU32<2>;
-	type StaffBlockQuota = ConstU32<100>;
+	type HospitalBlockShare = HospitalBlockShare;
+	type PersonalBlockShare = PersonalBlockShare;
 	type PersonalBlockQuota = ConstU32<100>;
+	type MaxRegistrationsPerPeriod = ConstU32<1000>;
+	type RegistrationPeriod = frame_support::traits::ConstU64<1000>;
 	type KeySignature = sp_runtime::testing::TestSignature;
 	type KeySigner = sp_runtime::testing::UintAuthorityId;
 	#[cfg(feature = "runtime-benchmarks")]

@@ -1,9 +1,10 @@
 //! The membership gate on transactions.
 
-use crate::{BlockUsage, Config, Pallet, Role, Standing, WeightInfo};
-use codec::{Decode, DecodeWithMemTracking, Encode};
+use crate::{BlockShares, BlockUsage, Config, OrgId, Pallet, Role, Standing, WeightInfo};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::marker::PhantomData;
 use frame_support::{
+	dispatch::{DispatchClass, DispatchInfo},
 	pallet_prelude::{TransactionSource, Weight},
 	traits::{Get, OriginTrait},
 	DefaultNoBound,
@@ -14,6 +15,7 @@ use sp_runtime::{
 	transaction_validity::{
 		InvalidTransaction, TransactionPriority, TransactionValidityError, ValidTransaction,
 	},
+	Perbill, Saturating,
 };
 
 /// The `InvalidTransaction::Custom` codes [`CheckMembership`] refuses with. Clients turn them
@@ -25,6 +27,9 @@ pub mod refusal {
 	pub const MEMBERSHIP_REMOVED: u8 = 2;
 	/// The signer's organisation is suspended or removed.
 	pub const ORGANISATION_INACTIVE: u8 = 3;
+	/// The extrinsic is heavier or longer than the signer's whole share of a block, so no
+	/// block could ever hold it.
+	pub const LARGER_THAN_SHARE: u8 = 4;
 
 	/// A sentence for a refusal code, or `None` for codes this gate does not use.
 	pub fn describe(code: u8) -> Option<&'static str> {
@@ -32,6 +37,7 @@ pub mod refusal {
 			NOT_A_MEMBER => Some("not a consortium member"),
 			MEMBERSHIP_REMOVED => Some("consortium membership removed"),
 			ORGANISATION_INACTIVE => Some("the member's organisation is suspended or removed"),
+			LARGER_THAN_SHARE => Some("larger than the signer's share of a block"),
 			_ => None,
 		}
 	}
@@ -39,7 +45,7 @@ pub mod refusal {
 
 /// Refuses, at transaction-pool validation, extrinsics signed by accounts that may not
 /// transact (see [`Standing`]), so they never reach a block; gives each role a priority; and
-/// holds each account to a quota of extrinsics per block.
+/// holds each party to its [`Share`] of every block.
 ///
 /// It carries no data in the extrinsic, so generic clients that do not know it still sign
 /// correctly. Order it before `CheckNonce`: an unknown account has no nonce, and this gate's
@@ -61,24 +67,105 @@ impl<T> core::fmt::Debug for CheckMembership<T> {
 	}
 }
 
+/// Whose part of a block an extrinsic draws on.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum Share {
+	/// One hospital: its staff and its validator, however many accounts.
+	Hospital(OrgId),
+	/// All hospitals together: what the patients' and auditors' share leaves.
+	Hospitals,
+	/// Patients and auditors.
+	Personal,
+}
+
+/// What a [`Share`] used of one block.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct BlockUse<BlockNumber> {
+	/// The block.
+	pub block: BlockNumber,
+	/// Weight of the extrinsics admitted (as declared before dispatch).
+	pub weight: Weight,
+	/// Their encoded length, in bytes.
+	pub length: u32,
+}
+
+impl<T: Config> Pallet<T> {
+	/// The most weight and length `share` may use of a block: its fraction of what normal
+	/// extrinsics may use.
+	pub fn share_limit(share: Share) -> (Weight, u32) {
+		let fraction = match share {
+			Share::Hospital(_) => T::HospitalBlockShare::get(),
+			Share::Hospitals => Perbill::one().saturating_sub(T::PersonalBlockShare::get()),
+			Share::Personal => T::PersonalBlockShare::get(),
+		};
+		let weights = T::BlockWeights::get();
+		let normal = weights.get(DispatchClass::Normal).max_total.unwrap_or(weights.max_block);
+		let length = *T::BlockLength::get().max.get(DispatchClass::Normal);
+		let weight =
+			Weight::from_parts(fraction * normal.ref_time(), fraction * normal.proof_size());
+		(weight, fraction * length)
+	}
+}
+
+/// Who may sign: a hospital (its staff and validator), or a person of their own (a patient
+/// or an auditor).
+#[derive(Clone, Copy)]
+enum Party {
+	Hospital(OrgId),
+	Person,
+}
+
+impl Party {
+	/// The shares of a block its extrinsics draw on.
+	fn shares(self) -> impl Iterator<Item = Share> {
+		let (first, second) = match self {
+			Party::Hospital(org) => (Share::Hospital(org), Some(Share::Hospitals)),
+			Party::Person => (Share::Personal, None),
+		};
+		core::iter::once(first).chain(second)
+	}
+}
+
 /// Who signed, as the later stages need it.
 pub struct Signer<AccountId> {
 	who: AccountId,
-	quota: u32,
+	party: Party,
 }
 
 impl<T: Config + Send + Sync> CheckMembership<T> {
-	/// Priority and per-block quota for an account in good standing, or the refusal.
-	fn admit(who: &T::AccountId) -> Result<(TransactionPriority, u32), TransactionValidityError> {
-		let staff = T::StaffBlockQuota::get();
-		let personal = T::PersonalBlockQuota::get();
+	/// Priority and party of an account in good standing, or the refusal.
+	fn admit(who: &T::AccountId) -> Result<(TransactionPriority, Party), TransactionValidityError> {
 		// Consortium operations first, then patients' own decisions, then bulk clinical
 		// writes, so a flood from one gateway cannot starve consent or governance.
 		match Pallet::<T>::standing(who) {
-			Standing::Validator(_) | Standing::Member(Role::OrgAdmin(_)) => Ok((400, staff)),
-			Standing::Member(Role::Patient) => Ok((300, personal)),
-			Standing::Member(Role::Auditor) => Ok((200, personal)),
-			Standing::Member(Role::Clinician(_)) => Ok((100, staff)),
+			Standing::Validator(org) | Standing::Member(Role::OrgAdmin(org)) => {
+				Ok((400, Party::Hospital(org)))
+			}
+			Standing::Member(Role::Patient) => Ok((300, Party::Person)),
+			Standing::Member(Role::Auditor) => Ok((200, Party::Person)),
+			Standing::Member(Role::Clinician(org)) => Ok((100, Party::Hospital(org))),
 			Standing::Unknown => Err(InvalidTransaction::Custom(refusal::NOT_A_MEMBER).into()),
 			Standing::Removed => {
 				Err(InvalidTransaction::Custom(refusal::MEMBERSHIP_REMOVED).into())
@@ -92,7 +179,7 @@ impl<T: Config + Send + Sync> CheckMembership<T> {
 
 impl<T: Config + Send + Sync> TransactionExtension<T::RuntimeCall> for CheckMembership<T>
 where
-	T::RuntimeCall: Dispatchable<RuntimeOrigin = T::RuntimeOrigin>,
+	T::RuntimeCall: Dispatchable<RuntimeOrigin = T::RuntimeOrigin, Info = DispatchInfo>,
 {
 	const IDENTIFIER: &'static str = "CheckMembership";
 	type Implicit = ();
@@ -107,8 +194,8 @@ where
 		&self,
 		origin: T::RuntimeOrigin,
 		_call: &T::RuntimeCall,
-		_info: &DispatchInfoOf<T::RuntimeCall>,
-		_len: usize,
+		info: &DispatchInfoOf<T::RuntimeCall>,
+		len: usize,
 		_self_implicit: Self::Implicit,
 		_inherited_implication: &impl Encode,
 		_source: TransactionSource,
@@ -117,9 +204,17 @@ where
 		let Some(who) = origin.as_signer().cloned() else {
 			return Ok((ValidTransaction::default(), None, origin));
 		};
-		let (priority, quota) = Self::admit(&who)?;
+		let (priority, party) = Self::admit(&who)?;
+		// One that no share could ever hold would wait in the pool for ever: refused now.
+		let (weight, length) = (info.total_weight(), len as u32);
+		if party.shares().any(|share| {
+			let (most_weight, most_length) = Pallet::<T>::share_limit(share);
+			!weight.all_lte(most_weight) || length > most_length
+		}) {
+			return Err(InvalidTransaction::Custom(refusal::LARGER_THAN_SHARE).into());
+		}
 		let valid = ValidTransaction { priority, ..Default::default() };
-		Ok((valid, Some(Signer { who, quota }), origin))
+		Ok((valid, Some(Signer { who, party }), origin))
 	}
 
 	fn prepare(
@@ -127,21 +222,43 @@ where
 		val: Self::Val,
 		_origin: &T::RuntimeOrigin,
 		_call: &T::RuntimeCall,
-		_info: &DispatchInfoOf<T::RuntimeCall>,
-		_len: usize,
+		info: &DispatchInfoOf<T::RuntimeCall>,
+		len: usize,
 	) -> Result<Self::Pre, TransactionValidityError> {
-		let Some(Signer { who, quota }) = val else { return Ok(()) };
+		let Some(Signer { who, party }) = val else { return Ok(()) };
 		let now = frame_system::Pallet::<T>::block_number();
-		let used = match BlockUsage::<T>::get(&who) {
-			Some((block, used)) if block == now => used,
-			_ => 0,
-		};
 		// `ExhaustsResources` makes the block author skip the extrinsic and leave it in the
 		// pool for a later block, rather than drop it.
-		if used >= quota {
-			return Err(InvalidTransaction::ExhaustsResources.into());
+		let exhausted = || Err(InvalidTransaction::ExhaustsResources.into());
+		let mut drawn = [None, None];
+		for (slot, share) in drawn.iter_mut().zip(party.shares()) {
+			let used = BlockShares::<T>::get(share)
+				.filter(|used| used.block == now)
+				.unwrap_or(BlockUse { block: now, weight: Weight::zero(), length: 0 });
+			let after = BlockUse {
+				block: now,
+				weight: used.weight.saturating_add(info.total_weight()),
+				length: used.length.saturating_add(len as u32),
+			};
+			let (most_weight, most_length) = Pallet::<T>::share_limit(share);
+			if !after.weight.all_lte(most_weight) || after.length > most_length {
+				return exhausted();
+			}
+			*slot = Some((share, after));
 		}
-		BlockUsage::<T>::insert(&who, (now, used + 1));
+		if let Party::Person = party {
+			let used = match BlockUsage::<T>::get(&who) {
+				Some((block, used)) if block == now => used,
+				_ => 0,
+			};
+			if used >= T::PersonalBlockQuota::get() {
+				return exhausted();
+			}
+			BlockUsage::<T>::insert(&who, (now, used + 1));
+		}
+		for (share, after) in drawn.into_iter().flatten() {
+			BlockShares::<T>::insert(share, after);
+		}
 		Ok(())
 	}
 }

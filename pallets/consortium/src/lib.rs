@@ -30,7 +30,16 @@
 //!   transaction-pool validation every extrinsic signed by an account that is not an active
 //!   member (or the validator account of an active organisation), with
 //!   `InvalidTransaction::Custom` codes listed in [`refusal`]. It also gives each role a
-//!   priority and a quota of extrinsics per block, since there are no fees to deter spam.
+//!   priority and holds each party to its **share of every block** — by weight and length,
+//!   not by count, since there are no fees to deter spam: each hospital (all its staff and
+//!   its validator together, however many accounts it registers) at most
+//!   [`Config::HospitalBlockShare`], all hospitals together at most what
+//!   [`Config::PersonalBlockShare`] leaves, which is kept for patients and auditors (each
+//!   of whom has a count per block too). So no hospital can delay another's anchors and
+//!   consent decisions, or patients' revocations, by more than a block or two.
+//! - Administrators register at most [`Config::MaxRegistrationsPerPeriod`] members per
+//!   [`Config::RegistrationPeriod`]: accounts are free to make, so their number is bounded
+//!   where they enter.
 //! - The pallet is the `SessionManager` of `pallet-session`: the validators of a session are the
 //!   validator accounts of the active organisations, so a vote changes the validator set two
 //!   sessions later (the queued session).
@@ -58,7 +67,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use extension::{refusal, CheckMembership};
+pub use extension::{refusal, BlockUse, CheckMembership, Share};
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
@@ -66,7 +75,10 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::*, traits::ChangeMembers};
 use frame_system::pallet_prelude::*;
 use scale_info::TypeInfo;
-use sp_runtime::traits::{IdentifyAccount, Verify};
+use sp_runtime::{
+	traits::{IdentifyAccount, Verify},
+	Perbill,
+};
 
 pub use medledger_primitives::OrgId;
 
@@ -335,13 +347,28 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxNodesPerOrganisation: Get<u32>;
 
-		/// Extrinsics one staff or validator account may have in one block.
+		/// Each hospital's share of a block (its staff's and validator's extrinsics
+		/// together), of the weight and of the length normal extrinsics may use.
 		#[pallet::constant]
-		type StaffBlockQuota: Get<u32>;
+		type HospitalBlockShare: Get<Perbill>;
+
+		/// The share of a block kept for patients and auditors (and all they may use): the
+		/// hospitals together have the rest.
+		#[pallet::constant]
+		type PersonalBlockShare: Get<Perbill>;
 
 		/// Extrinsics one patient or auditor account may have in one block.
 		#[pallet::constant]
 		type PersonalBlockQuota: Get<u32>;
+
+		/// Most members a hospital's administrators register in one
+		/// [`Config::RegistrationPeriod`].
+		#[pallet::constant]
+		type MaxRegistrationsPerPeriod: Get<u32>;
+
+		/// The period registrations are counted over, in blocks.
+		#[pallet::constant]
+		type RegistrationPeriod: Get<BlockNumberFor<Self>>;
 
 		/// A signature by an account's own key (the runtime's `MultiSignature`): what a
 		/// member signs their [`KeyStatement`] with.
@@ -380,10 +407,24 @@ pub mod pallet {
 	pub type PlannedValidators<T: Config> =
 		StorageValue<_, BoundedVec<T::AccountId, T::MaxOrganisations>, ValueQuery>;
 
-	/// Per-account use of the current block: (block number, extrinsics so far).
+	/// A patient's or auditor's use of the current block: (block number, extrinsics so far).
+	/// (Staff draw on their hospital's [`BlockShares`] instead.)
 	#[pallet::storage]
 	pub type BlockUsage<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, (BlockNumberFor<T>, u32)>;
+
+	/// What each [`Share`] used of the block it was last drawn on. An entry of an earlier
+	/// block counts as nothing used, so nothing needs clearing; there are at most
+	/// `MaxOrganisations + 2` keys.
+	#[pallet::storage]
+	pub type BlockShares<T: Config> =
+		StorageMap<_, Twox64Concat, Share, BlockUse<BlockNumberFor<T>>>;
+
+	/// Members each hospital's administrators registered in the current period: (period
+	/// index, count).
+	#[pallet::storage]
+	pub type Registrations<T: Config> =
+		StorageMap<_, Twox64Concat, OrgId, (BlockNumberFor<T>, u32)>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -479,6 +520,8 @@ pub mod pallet {
 		ValidatorInUse,
 		/// An organisation name must not be empty.
 		EmptyName,
+		/// The hospital registered `MaxRegistrationsPerPeriod` members this period already.
+		TooManyRegistrations,
 	}
 
 	#[pallet::hooks]
@@ -637,6 +680,9 @@ pub mod pallet {
 				genesis: Self::genesis_hash(),
 			};
 			ensure!(proof.verify(&statement.message()[..], &who), Error::<T>::BadKeyProof);
+			if let Some(org) = registrar {
+				Self::count_registration(org)?;
+			}
 			Self::do_register(&who, role, encryption_key)?;
 			Self::deposit_event(Event::MemberRegistered { who, role });
 			Ok(())
@@ -858,6 +904,18 @@ impl<T: Config> Pallet<T> {
 				registered_at: frame_system::Pallet::<T>::block_number(),
 			},
 		);
+		Ok(())
+	}
+
+	/// Counts one registration by `org`'s administrators, or refuses it over the bound.
+	fn count_registration(org: OrgId) -> DispatchResult {
+		let period = frame_system::Pallet::<T>::block_number() / T::RegistrationPeriod::get();
+		let count = match Registrations::<T>::get(org) {
+			Some((at, count)) if at == period => count,
+			_ => 0,
+		};
+		ensure!(count < T::MaxRegistrationsPerPeriod::get(), Error::<T>::TooManyRegistrations);
+		Registrations::<T>::insert(org, (period, count + 1));
 		Ok(())
 	}
 

@@ -39,14 +39,22 @@ impl ChangeMembers<u64> for MockCouncil {
 	}
 }
 
+frame_support::parameter_types! {
+	pub HospitalBlockShare: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(25);
+	pub PersonalBlockShare: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(50);
+}
+
 impl pallet_consortium::Config for Test {
 	type GovernanceOrigin = frame_system::EnsureRoot<u64>;
 	type Council = MockCouncil;
 	type MaxOrganisations = frame_support::traits::ConstU32<8>;
 	type MaxNameLength = frame_support::traits::ConstU32<16>;
 	type MaxNodesPerOrganisation = frame_support::traits::ConstU32<2>;
-	type StaffBlockQuota = frame_support::traits::ConstU32<3>;
+	type HospitalBlockShare = HospitalBlockShare;
+	type PersonalBlockShare = PersonalBlockShare;
 	type PersonalBlockQuota = frame_support::traits::ConstU32<1>;
+	type MaxRegistrationsPerPeriod = frame_support::traits::ConstU32<3>;
+	type RegistrationPeriod = frame_support::traits::ConstU64<10>;
 	type KeySignature = sp_runtime::testing::TestSignature;
 	type KeySigner = sp_runtime::testing::UintAuthorityId;
 	#[cfg(feature = "runtime-benchmarks")]

@@ -4,13 +4,22 @@ use crate::{
 	mock::*, refusal, CheckMembership, EncryptionKey, Error, Event, KeyStatement, MemberStatus,
 	Members, OrgId, OrgStatus, Organisations, Role, Standing, ValidatorAccount, ValidatorOf,
 };
-use frame_support::{assert_noop, assert_ok, dispatch::DispatchInfo, BoundedVec};
+use frame_support::{
+	assert_noop, assert_ok,
+	dispatch::{DispatchClass, DispatchInfo},
+	traits::Get,
+	weights::Weight,
+	BoundedVec,
+};
 use pallet_session::SessionManager;
 use sp_runtime::{
 	traits::{Convert, DispatchTransaction, TransactionExtension},
 	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
-	DispatchError,
+	DispatchError, Perbill,
 };
+
+/// H3's delegate (its first administrator), once [`admit_h3`] admitted it.
+const H3_ADMIN: u64 = 50;
 
 fn signed(who: u64) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who)
@@ -590,21 +599,119 @@ fn gate_orders_roles_by_priority() {
 	});
 }
 
+/// The gate on an extrinsic of `parts` of what normal extrinsics may use of a block, in
+/// weight and in length.
+fn gate_sized(who: u64, parts: Perbill) -> Result<(), TransactionValidityError> {
+	let weights: frame_system::limits::BlockWeights =
+		<Test as frame_system::Config>::BlockWeights::get();
+	let normal: Weight = weights.get(DispatchClass::Normal).max_total.unwrap();
+	let lengths: frame_system::limits::BlockLength =
+		<Test as frame_system::Config>::BlockLength::get();
+	let length: u32 = *lengths.max.get(DispatchClass::Normal);
+	let info = DispatchInfo {
+		call_weight: Weight::from_parts(parts * normal.ref_time(), parts * normal.proof_size()),
+		..Default::default()
+	};
+	let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+	CheckMembership::<Test>::new()
+		.validate_and_prepare(signed(who), &call, &info, (parts * length) as usize, 0)
+		.map(|_| ())
+}
+
+/// However many accounts a hospital uses, together they get its share of each block (25 %
+/// in the mock) and no more; another hospital and the patients are untouched by it.
 #[test]
-fn gate_holds_each_account_to_its_block_quota() {
+fn a_hospital_gets_its_share_of_a_block_however_many_accounts_it_uses() {
 	build_and_execute(|| {
-		// Staff quota is 3 per block in the mock, personal quota 1.
-		for _ in 0..3 {
-			assert_ok!(gate(H1_CLINICIAN));
-		}
+		let tenth = Perbill::from_percent(10);
+		assert_ok!(gate_sized(H1_CLINICIAN, tenth));
+		assert_ok!(gate_sized(H1_ADMIN, tenth));
 		let exhausted = Err(InvalidTransaction::ExhaustsResources.into());
-		assert_eq!(gate(H1_CLINICIAN), exhausted);
-		assert_ok!(gate(PATIENT));
-		assert_eq!(gate(PATIENT), exhausted);
-		// A new block, a new quota.
+		assert_eq!(gate_sized(H1_VALIDATOR, tenth), exhausted);
+		assert_eq!(gate_sized(H1_CLINICIAN, tenth), exhausted);
+		// Another hospital's, and a patient's, are admitted in the same block.
+		assert_ok!(gate_sized(H2_ADMIN, tenth));
+		assert_ok!(gate_sized(PATIENT, tenth));
+		// A new block, a new share.
 		System::set_block_number(2);
-		assert_ok!(gate(H1_CLINICIAN));
+		assert_ok!(gate_sized(H1_CLINICIAN, tenth));
+	});
+}
+
+/// The hospitals together leave the patients' share free (half a block in the mock).
+#[test]
+fn the_hospitals_together_leave_the_patients_share() {
+	build_and_execute(|| {
+		assert_ok!(admit_h3());
+		assert_ok!(gate_sized(H1_ADMIN, Perbill::from_percent(25)));
+		assert_ok!(gate_sized(H2_ADMIN, Perbill::from_percent(20)));
+		// Hospitals are at 45 % of the block: a tenth more from any hospital is refused,
+		// even from one that used none of its own share…
+		let exhausted = Err(InvalidTransaction::ExhaustsResources.into());
+		assert_eq!(gate_sized(H3_ADMIN, Perbill::from_percent(10)), exhausted);
+		// …and the patients' half is whole.
+		assert_ok!(gate_sized(PATIENT, Perbill::from_percent(50)));
+	});
+}
+
+/// A patient or an auditor also has a count of extrinsics per block (1 in the mock).
+#[test]
+fn a_person_has_a_count_per_block() {
+	build_and_execute(|| {
 		assert_ok!(gate(PATIENT));
+		assert_eq!(gate(PATIENT), Err(InvalidTransaction::ExhaustsResources.into()));
+		assert_ok!(gate(AUDITOR));
+		System::set_block_number(2);
+		assert_ok!(gate(PATIENT));
+	});
+}
+
+/// An extrinsic larger than its signer's whole share could never be included: refused in
+/// the pool with its own code, rather than left waiting there.
+#[test]
+fn an_extrinsic_larger_than_its_share_is_refused_in_the_pool() {
+	build_and_execute(|| {
+		let larger = gate_sized(H1_ADMIN, Perbill::from_percent(30));
+		assert_eq!(larger, refused(refusal::LARGER_THAN_SHARE));
+		assert_ok!(gate_sized(H1_ADMIN, Perbill::from_percent(25)));
+	});
+}
+
+/// Accounts cost nothing to make, so their number is bounded where they enter: an
+/// administrator registers at most 3 members per 10 blocks in the mock.
+#[test]
+fn a_hospital_registers_a_bounded_number_of_members_per_period() {
+	build_and_execute(|| {
+		let register = |who: u64| {
+			Consortium::register_member(
+				signed(H1_ADMIN),
+				who,
+				Role::Patient,
+				key(6),
+				proof(who, key(6), Some(1)),
+			)
+		};
+		for who in 60..63 {
+			assert_ok!(register(who));
+		}
+		assert_noop!(register(63), Error::<Test>::TooManyRegistrations);
+		// Another hospital has its own count; the consortium is not counted.
+		assert_ok!(Consortium::register_member(
+			signed(H2_ADMIN),
+			64,
+			Role::Patient,
+			key(6),
+			proof(64, key(6), Some(2))
+		));
+		assert_ok!(Consortium::register_member(
+			RuntimeOrigin::root(),
+			65,
+			Role::Auditor,
+			key(6),
+			proof(65, key(6), None)
+		));
+		System::set_block_number(10);
+		assert_ok!(register(63));
 	});
 }
 

@@ -15,9 +15,14 @@
 //!   travels inside the encrypted envelope, so whoever can read the document can prove it.
 //! - Documents are never deleted. [`Pallet::amend`] anchors a new version and marks the old
 //!   one `Superseded` (pointing to its successor); [`Pallet::mark_entered_in_error`] marks a
-//!   version `EnteredInError` (FHIR's status for a record that should never have been made).
-//! - Ids are assigned in order from 1. The same commitment can be anchored only once, so a
-//!   retried upload cannot create a second record.
+//!   version `EnteredInError` (FHIR's status for a record that should never have been made)
+//!   and keeps the link to its successor if it had one
+//!   ([`DocumentStatus::SupersededEnteredInError`]), so a version chain is never cut.
+//! - Ids are assigned in order from 1. A hospital anchors a commitment only once, so a
+//!   retried upload cannot create a second record. Uniqueness is per (commitment, issuing
+//!   hospital), not per commitment: a hospital that copies another's commitment from the
+//!   transaction pool and anchors it first gets a record of its own (in the patient's trail
+//!   under its own name) and cannot make the other's anchor fail ([`ByCommitment`]).
 //!
 //! ## Who may do what
 //!
@@ -87,6 +92,28 @@ pub enum DocumentStatus {
 	},
 	/// Should never have been recorded (wrong patient, wrong file). Kept, never deleted.
 	EnteredInError,
+	/// Replaced by a newer version, then marked entered-in-error: both hold, and the link to
+	/// the newer version stays. (A variant of its own rather than a field of
+	/// `EnteredInError`, so records and proof bundles encoded before it still decode.)
+	SupersededEnteredInError {
+		/// The version that replaced it.
+		by: DocId,
+	},
+}
+
+impl DocumentStatus {
+	/// The newer version that replaced this one, if any.
+	pub fn superseded_by(&self) -> Option<DocId> {
+		match self {
+			Self::Superseded { by } | Self::SupersededEnteredInError { by } => Some(*by),
+			Self::Current | Self::EnteredInError => None,
+		}
+	}
+
+	/// Whether the version was marked entered-in-error.
+	pub fn is_entered_in_error(&self) -> bool {
+		matches!(self, Self::EnteredInError | Self::SupersededEnteredInError { .. })
+	}
 }
 
 /// A document as a hospital submits it for anchoring.
@@ -165,9 +192,9 @@ pub trait WriteConsent<AccountId> {
 pub mod pallet {
 	use super::*;
 
-	/// The layout of this pallet's storage; [`crate::migrations`] says why it is 0 and how it
-	/// changes.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The layout of this pallet's storage; [`crate::migrations`] brings a chain from each
+	/// earlier one.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -208,9 +235,13 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type DocumentCount<T: Config> = StorageValue<_, DocId, ValueQuery>;
 
-	/// The document holding each commitment: refuses duplicates, finds a document by it.
+	/// The document holding each commitment, per issuing hospital: refuses a hospital's
+	/// second anchor of a commitment, finds a hospital's upload by it. Keyed by commitment
+	/// first, so every hospital's anchor of one commitment is one prefix (at most
+	/// `MaxOrganisations` keys).
 	#[pallet::storage]
-	pub type ByCommitment<T: Config> = StorageMap<_, Blake2_128Concat, Hash, DocId>;
+	pub type ByCommitment<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, Hash, Twox64Concat, OrgId, DocId>;
 
 	/// Index: each patient's documents.
 	#[pallet::storage]
@@ -253,7 +284,7 @@ pub mod pallet {
 		MissingDocumentType,
 		/// The document-type code is longer than `MaxDocumentTypeLength`.
 		DocumentTypeTooLong,
-		/// A document with this commitment is already anchored.
+		/// This hospital already anchored a document with this commitment.
 		DuplicateAnchor,
 		/// A batch must hold at least one document.
 		EmptyBatch,
@@ -351,11 +382,16 @@ pub mod pallet {
 			Records::<T>::try_mutate(id, |maybe| {
 				let document = maybe.as_mut().ok_or(Error::<T>::UnknownDocument)?;
 				ensure!(document.org == org, Error::<T>::NotIssuingOrganisation);
-				ensure!(
-					document.status != DocumentStatus::EnteredInError,
-					Error::<T>::AlreadyEnteredInError
-				);
-				document.status = DocumentStatus::EnteredInError;
+				document.status = match document.status {
+					DocumentStatus::Current => DocumentStatus::EnteredInError,
+					DocumentStatus::Superseded { by } => {
+						DocumentStatus::SupersededEnteredInError { by }
+					}
+					DocumentStatus::EnteredInError
+					| DocumentStatus::SupersededEnteredInError { .. } => {
+						return Err(Error::<T>::AlreadyEnteredInError.into())
+					}
+				};
 				Self::audit(&document.patient, &author, org, AuditAction::Update, id, None);
 				Ok::<_, DispatchError>(())
 			})?;
@@ -393,6 +429,12 @@ impl<T: Config> Pallet<T> {
 		Self::resolve(ids, limit)
 	}
 
+	/// Every hospital's document holding `commitment` (at most one per hospital).
+	pub fn by_commitment(commitment: &Hash) -> Vec<(DocId, Document<T>)> {
+		let ids = ByCommitment::<T>::iter_prefix_values(commitment);
+		Self::resolve(ids, MAX_PAGE)
+	}
+
 	fn resolve(ids: impl Iterator<Item = DocId>, limit: u32) -> Vec<(DocId, Document<T>)> {
 		ids.take(limit.min(MAX_PAGE) as usize)
 			.filter_map(|id| Records::<T>::get(id).map(|d| (id, d)))
@@ -425,7 +467,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(!document.document_type.is_empty(), Error::<T>::MissingDocumentType);
 		let document_type =
 			document.document_type.try_into().map_err(|_| Error::<T>::DocumentTypeTooLong)?;
-		ensure!(!ByCommitment::<T>::contains_key(document.commitment), Error::<T>::DuplicateAnchor);
+		ensure!(
+			!ByCommitment::<T>::contains_key(document.commitment, org),
+			Error::<T>::DuplicateAnchor
+		);
 		Ok(Document {
 			patient: document.patient,
 			org,
@@ -447,7 +492,7 @@ impl<T: Config> Pallet<T> {
 			*count += 1;
 			*count
 		});
-		ByCommitment::<T>::insert(record.commitment, id);
+		ByCommitment::<T>::insert(record.commitment, record.org, id);
 		ByPatient::<T>::insert(&record.patient, id, ());
 		ByOrganisation::<T>::insert(record.org, id, ());
 		Self::audit(&record.patient, &record.author, record.org, AuditAction::Create, id, None);
@@ -493,17 +538,16 @@ impl<T: Config> Pallet<T> {
 	/// - Each document is in [`ByCommitment`] under its commitment, in [`ByPatient`] under its
 	///   patient and in [`ByOrganisation`] under its organisation; each key of those indexes
 	///   names a document with that commitment, patient or organisation.
-	/// - Versions link both ways: a document superseded by `by` is older than `by`, whose
-	///   `previous` names it; a document's `previous` is an older document of the same
-	///   patient, superseded by it, or since marked entered-in-error (which a superseded
-	///   version may still be).
+	/// - Versions link both ways: a document superseded by `by` (whether or not since marked
+	///   entered-in-error) is older than `by`, whose `previous` names it; a document's
+	///   `previous` is an older document of the same patient, superseded by it.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let count = DocumentCount::<T>::get();
 		let mut documents: DocId = 0;
 		for (id, document) in Records::<T>::iter() {
 			ensure!((1..=count).contains(&id), "documents: an id is beyond DocumentCount");
 			ensure!(
-				ByCommitment::<T>::get(document.commitment) == Some(id),
+				ByCommitment::<T>::get(document.commitment, document.org) == Some(id),
 				"documents: a document is missing from the by-commitment index"
 			);
 			ensure!(
@@ -514,7 +558,7 @@ impl<T: Config> Pallet<T> {
 				ByOrganisation::<T>::contains_key(document.org, id),
 				"documents: a document is missing from the by-organisation index"
 			);
-			if let DocumentStatus::Superseded { by } = document.status {
+			if let Some(by) = document.status.superseded_by() {
 				ensure!(
 					by > id && Records::<T>::get(by).is_some_and(|next| next.previous == Some(id)),
 					"documents: a superseded document's successor does not name it as previous"
@@ -528,8 +572,7 @@ impl<T: Config> Pallet<T> {
 					"documents: a document's previous version is not an older one of its patient"
 				);
 				ensure!(
-					old.status == DocumentStatus::Superseded { by: id }
-						|| old.status == DocumentStatus::EnteredInError,
+					old.status.superseded_by() == Some(id),
 					"documents: a document's previous version is not superseded by it"
 				);
 			}
@@ -537,10 +580,10 @@ impl<T: Config> Pallet<T> {
 		}
 		// Every id found lies in `1..=count`, so as many documents as `count` leave no gap.
 		ensure!(documents == count, "documents: an id up to DocumentCount has no document");
-		for (commitment, id) in ByCommitment::<T>::iter() {
+		for (commitment, org, id) in ByCommitment::<T>::iter() {
 			ensure!(
-				Records::<T>::get(id).is_some_and(|d| d.commitment == commitment),
-				"documents: a by-commitment key names no document with that commitment"
+				Records::<T>::get(id).is_some_and(|d| d.commitment == commitment && d.org == org),
+				"documents: a by-commitment key names no document of that commitment and hospital"
 			);
 		}
 		for (patient, id) in ByPatient::<T>::iter_keys() {
@@ -591,6 +634,7 @@ impl<T: Config> Pallet<T> {
 
 sp_api::decl_runtime_apis! {
 	/// Queries of document anchors for the gateway, the explorer and the verifier.
+	#[api_version(2)]
 	pub trait DocumentsApi<AccountId, DocumentRecord>
 	where
 		AccountId: codec::Codec,
@@ -598,8 +642,10 @@ sp_api::decl_runtime_apis! {
 	{
 		/// A document version by id.
 		fn document(id: DocId) -> Option<DocumentRecord>;
-		/// The document holding a commitment.
-		fn document_by_commitment(commitment: Hash) -> Option<DocId>;
+		/// Every hospital's document holding a commitment (at most one per hospital). Version 2
+		/// replaced `document_by_commitment`, from when a commitment was unique on the chain.
+		#[api_version(2)]
+		fn documents_by_commitment(commitment: Hash) -> Vec<(DocId, DocumentRecord)>;
 		/// A patient's documents after `after`, at most `limit` (≤ 1,000).
 		fn documents_by_patient(
 			patient: AccountId,

@@ -1,58 +1,122 @@
 //! Storage migrations of the documents pallet.
 //!
-//! There is nothing to migrate yet: this module is where the next change of the pallet's
-//! storage layout brings its migration.
+//! ## Versions
 //!
-//! ## Why the storage version is 0
-//!
-//! `STORAGE_VERSION` (in `lib.rs`) is 0, the version FRAME gives a pallet that declares
-//! none: a chain that already runs the pallet has no version stored, which reads as 0.
-//! Declaring 1 would make try-runtime's check after an upgrade (on-chain and in-code storage
-//! versions must match) fail on such a chain unless a migration wrote 1 while migrating
-//! nothing. A new chain's genesis stores the in-code version, so new and running chains
-//! agree on 0.
+//! - **0**: the layout FRAME reports for a pallet that declared none (a chain that ran the
+//!   pallet before versions were declared reads 0). A commitment was unique on the chain
+//!   (`ByCommitment`: commitment → document), and marking a superseded version
+//!   entered-in-error overwrote its `Superseded { by }`.
+//! - **1**: [`crate::ByCommitment`] is keyed by (commitment, issuing hospital), so one
+//!   hospital's anchor cannot make another's fail; a superseded version marked
+//!   entered-in-error keeps its link ([`crate::DocumentStatus::SupersededEnteredInError`]).
+//!   [`MigrateV0ToV1`] re-keys every commitment under its document's hospital and restores
+//!   the links version 0 dropped, from the successors' `previous` (which were never lost).
 //!
 //! ## How the next layout change goes
 //!
-//! A change to how any stored item is keyed or encoded (a field added to a stored struct, a
-//! new index to fill, another hasher) comes with a migration:
-//!
-//! 1. Raise `STORAGE_VERSION` to 1.
-//! 2. Add a module `v1` here. It declares the old layout with
-//!    [`storage_alias`](frame_support::storage_alias) and a private type implementing
-//!    [`UncheckedOnRuntimeUpgrade`](frame_support::traits::UncheckedOnRuntimeUpgrade):
-//!    `on_runtime_upgrade` rewrites the items and returns the weight it used; under the
-//!    `try-runtime` feature, `pre_upgrade` encodes what it expects to find afterwards
-//!    (counts, say) and `post_upgrade` compares, then runs `Pallet::do_try_state`, so the
-//!    migrated state meets the invariants every unit test ends on.
-//! 3. Export it wrapped in
-//!    [`VersionedMigration`](frame_support::migrations::VersionedMigration), which runs it
-//!    only while the on-chain version is 0 and then stores 1, so a second run does nothing:
-//!
-//! ```ignore
-//! pub type MigrateV0ToV1<T> = frame_support::migrations::VersionedMigration<
-//!     0,
-//!     1,
-//!     v1::UncheckedMigrateV0ToV1<T>,
-//!     crate::Pallet<T>,
-//!     <T as frame_system::Config>::DbWeight,
-//! >;
-//! ```
-//!
-//! 4. List `MigrateV0ToV1<Runtime>` in the runtime's migrations (the last type parameter of
-//!    `frame_executive::Executive`) for the release that brings the change, try it with
-//!    `try-runtime on-runtime-upgrade` on a copy of a running chain's state (the runtime
-//!    needs a `try-runtime` feature and the `TryRuntime` API for that, which it does not
-//!    have yet), and remove it from the runtime once every chain has upgraded.
+//! Raise `STORAGE_VERSION` (in `lib.rs`), add a module `vN` like [`v1`] — an
+//! [`UncheckedOnRuntimeUpgrade`](frame_support::traits::UncheckedOnRuntimeUpgrade) that
+//! rewrites the items and returns its weight, with `pre_upgrade`/`post_upgrade` checks under
+//! `try-runtime` ending on `Pallet::do_try_state` — and export it wrapped in
+//! [`VersionedMigration`](frame_support::migrations::VersionedMigration), so it runs once,
+//! only on the version it expects. List it in the runtime's migrations for the release that
+//! brings the change, and drop it once every chain has upgraded.
 //!
 //! ## What to watch in this pallet
 //!
-//! - [`crate::Records`] and its indexes ([`crate::ByCommitment`], [`crate::ByPatient`],
-//!   [`crate::ByOrganisation`]) grow with every anchored document, without bound. A migration
-//!   that rewrites them will not fit in one block on a chain in use: write it as a
-//!   [`SteppedMigration`](frame_support::migrations::SteppedMigration), run over several
+//! - [`crate::Records`] and its indexes grow with every anchored document, without bound.
+//!   [`v1`] walks every record in one block, which fits the consortium's chains today (test
+//!   and pilot chains); a chain with millions of documents needs the same walk as a
+//!   [`SteppedMigration`](frame_support::migrations::SteppedMigration) run over several
 //!   blocks by `pallet-migrations`.
 //! - A [`crate::Document`] is read by the gateway, the explorer and the verifier through
-//!   `DocumentsApi`; a change to its encoding changes what they decode, so they move with it.
+//!   `DocumentsApi`; a change to its encoding changes what they decode, so they move with it
+//!   (new status variants are appended, so bundles made before still decode).
 //! - A lower `MaxCidLength`, `MaxMediaTypeLength` or `MaxDocumentTypeLength` in the runtime
 //!   is a layout change too: stored fields longer than the new bound no longer decode.
+
+use crate::{Config, Pallet};
+use frame_support::{migrations::VersionedMigration, traits::UncheckedOnRuntimeUpgrade};
+
+/// Version 0 to 1: commitments unique per hospital, superseded links kept.
+pub type MigrateV0ToV1<T> = VersionedMigration<
+	0,
+	1,
+	v1::UncheckedMigrateV0ToV1<T>,
+	Pallet<T>,
+	<T as frame_system::Config>::DbWeight,
+>;
+
+/// The migration to version 1.
+pub mod v1 {
+	use super::*;
+	use crate::{ByCommitment, DocumentStatus, Records};
+	use alloc::collections::BTreeMap;
+	use frame_support::{storage_alias, traits::Get, weights::Weight, Blake2_128Concat};
+	use medledger_primitives::{DocId, Hash};
+
+	/// Version 0's index: the one document holding each commitment.
+	#[storage_alias]
+	pub(crate) type OldByCommitment<T: Config> =
+		StorageMap<Pallet<T>, Blake2_128Concat, Hash, DocId>;
+
+	/// Re-keys [`OldByCommitment`] into [`ByCommitment`] and restores superseded links; run
+	/// through [`MigrateV0ToV1`].
+	pub struct UncheckedMigrateV0ToV1<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV0ToV1<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut reads: u64 = 0;
+			let mut writes: u64 = 0;
+			// Each version's successor, from the successors' `previous`: version 0 kept
+			// that side of the link even where it overwrote the other.
+			let mut successor = BTreeMap::new();
+			let mut lost_links = alloc::vec::Vec::new();
+			for (id, document) in Records::<T>::iter() {
+				reads += 1;
+				if let Some(previous) = document.previous {
+					successor.insert(previous, id);
+				}
+				if document.status == DocumentStatus::EnteredInError {
+					lost_links.push(id);
+				}
+			}
+			for id in lost_links {
+				if let Some(&by) = successor.get(&id) {
+					Records::<T>::mutate(id, |document| {
+						if let Some(document) = document {
+							document.status = DocumentStatus::SupersededEnteredInError { by };
+						}
+					});
+					writes += 1;
+				}
+			}
+			for (commitment, id) in OldByCommitment::<T>::drain() {
+				reads += 2;
+				writes += 1;
+				if let Some(document) = Records::<T>::get(id) {
+					ByCommitment::<T>::insert(commitment, document.org, id);
+					writes += 1;
+				}
+			}
+			T::DbWeight::get().reads_writes(reads, writes)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
+			use codec::Encode;
+			Ok((OldByCommitment::<T>::iter_keys().count() as u64).encode())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			use codec::Decode;
+			let before = u64::decode(&mut &state[..]).map_err(|_| "documents v1: bad pre state")?;
+			frame_support::ensure!(
+				ByCommitment::<T>::iter_keys().count() as u64 == before,
+				"documents v1: not every commitment was re-keyed"
+			);
+			Pallet::<T>::do_try_state()
+		}
+	}
+}

@@ -45,7 +45,7 @@ fn a_clinician_anchors_a_document() {
 		assert_eq!(record.created_at, NOW);
 		assert_eq!(record.status, DocumentStatus::Current);
 		assert_eq!(record.previous, None);
-		assert_eq!(ByCommitment::<Test>::get([1; 32]), Some(1));
+		assert_eq!(ByCommitment::<Test>::get([1; 32], 1), Some(1));
 		System::assert_last_event(
 			Event::Anchored { id: 1, patient: PATIENT, org: 1, author: H1_CLINICIAN }.into(),
 		);
@@ -115,11 +115,11 @@ fn malformed_and_oversize_fields_are_refused() {
 }
 
 #[test]
-fn a_commitment_is_anchored_once() {
+fn a_hospital_anchors_a_commitment_once() {
 	build_and_execute(|| {
 		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
 		let same = NewDocument { cid: cid(9), ..doc(PATIENT, 1) };
-		assert_noop!(anchor(H2_CLINICIAN, same), Error::<Test>::DuplicateAnchor);
+		assert_noop!(anchor(H1_ADMIN, same), Error::<Test>::DuplicateAnchor);
 	});
 }
 
@@ -160,6 +160,27 @@ fn one_bad_document_refuses_the_whole_batch() {
 			Error::<Test>::DuplicateAnchor
 		);
 		assert_eq!(DocumentCount::<Test>::get(), 0);
+	});
+}
+
+/// A hospital that copies another's commitment from the transaction pool and anchors it
+/// first neither makes the other's anchor fail nor passes for the other's upload.
+#[test]
+fn a_squatted_commitment_does_not_stop_the_hospital_that_made_it() {
+	build_and_execute(|| {
+		let mut squat = doc(PATIENT, 1);
+		squat.cid = cid(9);
+		assert_ok!(anchor(H2_CLINICIAN, squat));
+		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
+		assert_eq!(ByCommitment::<Test>::get([1; 32], 2), Some(1));
+		assert_eq!(ByCommitment::<Test>::get([1; 32], 1), Some(2));
+		let found: Vec<_> = Documents::by_commitment(&[1; 32])
+			.into_iter()
+			.map(|(id, d)| (id, d.org, d.cid.to_vec()))
+			.collect();
+		assert_eq!(found, vec![(2, 1, cid(1)), (1, 2, cid(9))]);
+		// Each hospital still anchors a commitment once.
+		assert_noop!(anchor(H1_ADMIN, doc(PATIENT, 1)), Error::<Test>::DuplicateAnchor);
 	});
 }
 
@@ -224,6 +245,54 @@ fn the_issuing_hospital_marks_a_document_entered_in_error() {
 		assert_noop!(mark(H1_ADMIN, 1), Error::<Test>::AlreadyEnteredInError);
 		// Nothing is deleted.
 		assert_eq!(Documents::by_patient(&PATIENT, None, 10).len(), 1);
+	});
+}
+
+#[test]
+fn marking_a_superseded_version_entered_in_error_keeps_its_successor() {
+	build_and_execute(|| {
+		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
+		assert_ok!(Documents::amend(RuntimeOrigin::signed(H1_ADMIN), 1, doc(PATIENT, 2)));
+		let mark = |id| Documents::mark_entered_in_error(RuntimeOrigin::signed(H1_ADMIN), id);
+		assert_ok!(mark(1));
+		let status = Documents::document(1).unwrap().status;
+		assert_eq!(status, DocumentStatus::SupersededEnteredInError { by: 2 });
+		assert_eq!((status.superseded_by(), status.is_entered_in_error()), (Some(2), true));
+		assert_noop!(mark(1), Error::<Test>::AlreadyEnteredInError);
+	});
+}
+
+/// A chain at storage version 0 had one document per commitment and had overwritten the link
+/// of a superseded version marked entered-in-error; the migration re-keys the one and
+/// restores the other.
+#[test]
+fn the_v1_migration_rekeys_commitments_and_restores_cut_links() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade};
+	build_and_execute(|| {
+		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 1)));
+		assert_ok!(Documents::amend(RuntimeOrigin::signed(H1_ADMIN), 1, doc(PATIENT, 2)));
+		assert_ok!(anchor(H2_CLINICIAN, doc(OTHER_PATIENT, 3)));
+		assert_ok!(Documents::mark_entered_in_error(RuntimeOrigin::signed(H1_ADMIN), 1));
+		let index = || ByCommitment::<Test>::iter().collect::<Vec<_>>();
+		let before = index();
+		// Back to version 0's layout.
+		let _ = ByCommitment::<Test>::clear(u32::MAX, None);
+		for (commitment, _, id) in &before {
+			crate::migrations::v1::OldByCommitment::<Test>::insert(commitment, id);
+		}
+		Records::<Test>::mutate(1, |d| d.as_mut().unwrap().status = DocumentStatus::EnteredInError);
+		frame_support::traits::StorageVersion::new(0).put::<Documents>();
+
+		crate::migrations::MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		let mut after = index();
+		after.sort();
+		let mut expected = before;
+		expected.sort();
+		assert_eq!(after, expected);
+		assert_eq!(crate::migrations::v1::OldByCommitment::<Test>::iter().count(), 0);
+		let restored = DocumentStatus::SupersededEnteredInError { by: 2 };
+		assert_eq!(Documents::document(1).unwrap().status, restored);
+		assert_eq!(Documents::on_chain_storage_version(), 1);
 	});
 }
 

@@ -264,7 +264,7 @@ async fn check_amendable(
 		DocumentStatus::Superseded { by } => {
 			return refuse(format!("document {previous} is already superseded by {by}"))
 		}
-		DocumentStatus::EnteredInError => {
+		DocumentStatus::EnteredInError | DocumentStatus::SupersededEnteredInError { .. } => {
 			return refuse(format!("document {previous} was entered in error"))
 		}
 	}

@@ -1,0 +1,117 @@
+//! What anyone — a member with a credential, or an outsider with a socket — can make the
+//! gateway hold, and for how long: each bound in one place, with why it is what it is.
+//! `docs/ARCHITECTURE.md` lists them for operators.
+//!
+//! - **Sockets**: at most [`MAX_CONNECTIONS`] open at once (beyond, a new socket is closed
+//!   at once); a socket that does not finish sending a request's headers within
+//!   [`HEADER_READ_TIMEOUT`] — on a new connection, or idle between requests — is closed.
+//! - **Per credential**: at most [`CONNECTIONS_PER_CREDENTIAL`] WebSocket connections and
+//!   HTTP requests in flight ([`Slots`]); one more is answered HTTP 429. So one credential
+//!   (a patient's, a stolen one) cannot take the connections every other caller needs.
+//! - **Bodies, before they are read**: a request without a valid credential may carry at most
+//!   [`UNAUTHENTICATED_BODY`] (enough for `rpc.discover`), a credential's the configured
+//!   upload limit; a `Content-Length` over the bound is answered 413 without reading a
+//!   byte, and a body without one is cut off at the bound.
+//! - **Parameters**: a method that carries no file takes at most [`MAX_PARAMS`] bytes of
+//!   parameters; every string that names something (account, hash, CID) is bounded by its
+//!   type before it is decoded (`medledger_gateway_api::values`).
+//! - **WebSockets**: pinged every [`WS_PING_INTERVAL`]; a peer that has not answered within
+//!   [`WS_INACTIVE_LIMIT`] is dropped, so a vanished client frees its slot.
+
+use std::{
+	collections::HashMap,
+	sync::{Arc, Mutex},
+	time::Duration,
+};
+
+/// Open sockets at once. Each costs a descriptor and a task; a thousand is far above what
+/// a hospital's apps hold, and far below the process's descriptor limit.
+pub const MAX_CONNECTIONS: usize = 1_000;
+
+/// WebSocket connections and in-flight HTTP requests of one credential. An app holds one
+/// or two subscriptions and a few requests at a time; sixteen leaves room for retries.
+pub const CONNECTIONS_PER_CREDENTIAL: usize = 16;
+
+/// Longest request body without a valid credential, in bytes: `rpc.discover` is ~60 bytes.
+pub const UNAUTHENTICATED_BODY: u64 = 4 * 1024;
+
+/// Longest parameters of a method that carries no file, in bytes: the largest such call (a
+/// scope of document ids, a signed extrinsic relayed for a patient) is a few KiB.
+pub const MAX_PARAMS: usize = 16 * 1024;
+
+/// Time allowed to send a request's headers, on a new socket or between keep-alive
+/// requests.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How often the gateway pings each WebSocket peer.
+pub const WS_PING_INTERVAL: Duration = Duration::from_secs(30);
+
+/// How long a WebSocket peer may take to answer a ping before it is dropped.
+pub const WS_INACTIVE_LIMIT: Duration = Duration::from_secs(60);
+
+/// The connections each credential holds now.
+#[derive(Default)]
+pub struct Slots {
+	held: Mutex<HashMap<String, usize>>,
+}
+
+/// One credential's connection or request; its slot is free again when the last clone is
+/// dropped (the WebSocket connection closed, the HTTP request answered).
+#[derive(Clone)]
+pub struct Slot {
+	_held: Arc<Held>,
+}
+
+/// The held slot itself (dropping it frees it).
+struct Held {
+	slots: Arc<Slots>,
+	credential: String,
+}
+
+impl Slots {
+	/// A slot for `credential` (its id), or `None` when it holds
+	/// [`CONNECTIONS_PER_CREDENTIAL`] already.
+	pub fn take(self: &Arc<Self>, credential: &str) -> Option<Slot> {
+		let mut held = self.held.lock().expect("not poisoned");
+		let count = held.entry(credential.to_string()).or_default();
+		if *count >= CONNECTIONS_PER_CREDENTIAL {
+			return None;
+		}
+		*count += 1;
+		let held = Held { slots: self.clone(), credential: credential.to_string() };
+		Some(Slot { _held: Arc::new(held) })
+	}
+}
+
+impl Drop for Held {
+	fn drop(&mut self) {
+		let mut held = self.slots.held.lock().expect("not poisoned");
+		if let Some(count) = held.get_mut(&self.credential) {
+			*count -= 1;
+			if *count == 0 {
+				held.remove(&self.credential);
+			}
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_credential_holds_a_bounded_number_of_slots_and_frees_them() {
+		let slots = Arc::new(Slots::default());
+		let held: Vec<_> =
+			(0..CONNECTIONS_PER_CREDENTIAL).map(|_| slots.take("a").expect("free")).collect();
+		assert!(slots.take("a").is_none());
+		// Another credential is not affected.
+		let other = slots.take("b").expect("free");
+		let copy = held[0].clone();
+		drop(held);
+		// A clone (a call's extensions) keeps its slot until it goes too.
+		assert_eq!(slots.held.lock().unwrap().get("a"), Some(&1));
+		drop((copy, other));
+		assert!(slots.held.lock().unwrap().is_empty());
+	}
+}

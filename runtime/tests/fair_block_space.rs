@@ -1,0 +1,149 @@
+//! Block space on the real runtime, with its measured weights: a hospital that floods the
+//! chain with the heaviest and longest extrinsics it may submit delays neither another
+//! hospital's anchor nor a patient's own extrinsic past the next block, and calls a
+//! consortium does not need are refused whoever signs them.
+//!
+//! The block author is played as `sc-basic-authorship` plays it: the pool in priority order
+//! (oldest first among equals, so the flood, submitted first, is tried first), each
+//! extrinsic applied in turn, one the runtime answers `ExhaustsResources` left in the pool
+//! for a later block.
+
+mod common;
+
+use codec::Encode;
+use common::{account, chain, signed};
+use frame_support::traits::Get;
+use medledger_runtime::{Executive, Runtime, RuntimeCall, UncheckedExtrinsic};
+use pallet_documents::NewDocument;
+use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Eve};
+use sp_runtime::transaction_validity::{
+	InvalidTransaction, TransactionSource, TransactionValidityError,
+};
+
+/// A document of Eve's numbered `n` (its commitment and CID follow from `n`).
+fn document(n: u32) -> NewDocument<sp_runtime::AccountId32> {
+	let digest = sp_io::hashing::blake2_256(&n.encode());
+	NewDocument {
+		patient: account(Eve),
+		commitment: digest,
+		cid: [&[0x01, 0x55, 0x12, 0x20][..], &digest].concat(),
+		size: 1234,
+		media_type: b"application/fhir+json".to_vec(),
+		document_type: b"34133-9".to_vec(),
+	}
+}
+
+/// A full batch (`MaxBatchSize` documents): the heaviest and longest call a hospital has.
+fn full_batch(first: u32) -> RuntimeCall {
+	let size: u32 = <Runtime as pallet_documents::Config>::MaxBatchSize::get();
+	let documents = (first..first + size).map(document).collect();
+	RuntimeCall::Documents(pallet_documents::Call::anchor_batch { documents })
+}
+
+/// An extrinsic waiting in the pool: its priority, and its name for the test's messages.
+struct Waiting {
+	priority: u64,
+	name: &'static str,
+	xt: UncheckedExtrinsic,
+}
+
+fn submit(pool: &mut Vec<Waiting>, name: &'static str, xt: UncheckedExtrinsic) {
+	let valid = Executive::validate_transaction(
+		TransactionSource::External,
+		xt.clone(),
+		Default::default(),
+	)
+	.unwrap_or_else(|e| panic!("{name} refused by the pool: {e:?}"));
+	pool.push(Waiting { priority: valid.priority, name, xt });
+}
+
+/// Builds one block from `pool` as an author would; returns the names included.
+fn author_block(pool: &mut Vec<Waiting>) -> Vec<&'static str> {
+	let number = frame_system::Pallet::<Runtime>::block_number() + 1;
+	frame_system::Pallet::<Runtime>::initialize(&number, &Default::default(), &Default::default());
+	// Stable: equals keep their submission order.
+	pool.sort_by_key(|waiting| std::cmp::Reverse(waiting.priority));
+	let mut included = Vec::new();
+	pool.retain(|waiting| match Executive::apply_extrinsic(waiting.xt.clone()) {
+		Ok(_) => {
+			included.push(waiting.name);
+			false
+		}
+		Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources)) => true,
+		Err(e) => panic!("{} refused at inclusion: {e:?}", waiting.name),
+	});
+	included
+}
+
+/// H1 floods with full batches from its administrator (a nonce each); H2's anchor and Eve's
+/// extrinsic, submitted after the flood, are both in the first block the flood is in.
+#[test]
+fn a_flooding_hospital_delays_no_other_hospital_nor_a_patient() {
+	chain("local_testnet").execute_with(|| {
+		let size: u32 = <Runtime as pallet_documents::Config>::MaxBatchSize::get();
+		let mut pool = Vec::new();
+		// Enough full batches to fill many blocks, were the flood not bounded.
+		let flood = 12;
+		for nonce in 0..flood {
+			submit(&mut pool, "flood", signed(Alice, nonce, full_batch(nonce * size)));
+		}
+		let anchor =
+			RuntimeCall::Documents(pallet_documents::Call::anchor { document: document(u32::MAX) });
+		submit(&mut pool, "H2 anchor", signed(Bob, 0, anchor));
+		let remark = RuntimeCall::System(frame_system::Call::remark { remark: b"mine".to_vec() });
+		submit(&mut pool, "Eve's extrinsic", signed(Eve, 0, remark));
+
+		let first = author_block(&mut pool);
+		assert!(first.contains(&"H2 anchor"), "H2's anchor waits behind the flood: {first:?}");
+		assert!(first.contains(&"Eve's extrinsic"), "Eve waits behind the flood: {first:?}");
+		// The flood is bounded, not refused: it goes on, a share per block.
+		let flooded = first.iter().filter(|name| **name == "flood").count();
+		assert!(flooded >= 1, "the flooding hospital still gets its share");
+		assert!((flooded as u32) < flood, "the flood took the whole block: {first:?}");
+		let second = author_block(&mut pool);
+		assert!(second.contains(&"flood"));
+	});
+}
+
+/// An extrinsic no share could ever hold is refused in the pool rather than left there:
+/// a hospital cannot park block-sized extrinsics in the pool.
+#[test]
+fn a_hospital_cannot_submit_more_than_its_share_of_a_block_at_once() {
+	chain("local_testnet").execute_with(|| {
+		// The call a consortium has that is longest: as many documents as a share's length.
+		let share = <Runtime as pallet_consortium::Config>::HospitalBlockShare::get();
+		let lengths = <Runtime as frame_system::Config>::BlockLength::get();
+		let normal = *lengths.max.get(frame_support::dispatch::DispatchClass::Normal);
+		let remark = vec![0; (share * normal) as usize + 1];
+		// Root may remark at length (it is not filtered); signed, it is too long for a share.
+		let call = RuntimeCall::System(frame_system::Call::remark { remark });
+		let refused = Executive::validate_transaction(
+			TransactionSource::External,
+			signed(Alice, 0, call),
+			Default::default(),
+		);
+		assert_eq!(
+			refused,
+			Err(InvalidTransaction::Custom(pallet_consortium::refusal::LARGER_THAN_SHARE).into())
+		);
+	});
+}
+
+/// Long remarks and `remark_with_event` are refused at dispatch, whoever signs them; a short
+/// remark (a load test's marker) is not.
+#[test]
+fn calls_a_consortium_does_not_need_are_filtered() {
+	chain("local_testnet").execute_with(|| {
+		let apply = |who: Sr25519Keyring, nonce, call| {
+			Executive::apply_extrinsic(signed(who, nonce, call)).expect("included")
+		};
+		let filtered = Err(frame_system::Error::<Runtime>::CallFiltered.into());
+		let long = vec![0; medledger_runtime::MAX_REMARK + 1];
+		let remark = |remark| RuntimeCall::System(frame_system::Call::remark { remark });
+		assert_eq!(apply(Alice, 0, remark(long.clone())), filtered);
+		let with_event =
+			RuntimeCall::System(frame_system::Call::remark_with_event { remark: vec![1] });
+		assert_eq!(apply(Eve, 0, with_event), filtered);
+		assert_eq!(apply(Bob, 0, remark(b"load".to_vec())), Ok(()));
+	});
+}
