@@ -66,6 +66,13 @@ const TAG_LEN: usize = 16;
 const WRAP_INFO: &[u8] = b"medledger/key-wrap/v1";
 const RECIPIENT_LEN: usize = 32 + WRAP_LEN;
 
+/// The longest envelope of a file of `file_len` bytes (with the most recipients a header
+/// holds): what a reader fetching an envelope of an anchored size need accept, and no more.
+pub fn max_envelope_len(file_len: u64) -> u64 {
+	let header = MAGIC.len() + 2 + MAX_RECIPIENTS * RECIPIENT_LEN;
+	file_len.saturating_add((header + NONCE_LEN + SALT_LEN + TAG_LEN) as u64)
+}
+
 /// Why an envelope or a wrap could not be made or opened. Never carries key material.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EnvelopeError {

@@ -63,8 +63,9 @@ pub enum GatewayError {
 	/// The chain refused the access (the refusal is audited).
 	#[error("access refused: {0:?}")]
 	AccessRefused(Refusal),
-	/// The document's ciphertext does not authenticate: it was altered in storage.
-	#[error("the stored ciphertext of document {0} was altered")]
+	/// The document's ciphertext does not authenticate, or is larger than an envelope of its
+	/// anchored size: altered in storage, or anchored with a false size.
+	#[error("the stored ciphertext of document {0} was altered or does not fit its anchor")]
 	Tampered(u64),
 	/// The decrypted document does not match its anchored commitment.
 	#[error("document {0} does not match its anchored commitment")]

@@ -10,6 +10,7 @@
 //!   which the gateway's access middleware enforces;
 //! - the wire's values ([`values`]), the chain records' conversions to them ([`convert`]),
 //!   and errors with their stable codes ([`GatewayError`]);
+//! - what a gateway relays for a patient ([`relay`]);
 //! - the OpenRPC document ([`openrpc`]), with a JSON schema for every parameter, result
 //!   and error, generated from those types.
 
@@ -18,6 +19,7 @@ pub mod api;
 pub mod convert;
 mod error;
 mod openrpc;
+pub mod relay;
 pub mod values;
 
 pub use api::{method, Method, Param, METHODS};

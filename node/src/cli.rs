@@ -10,6 +10,11 @@ pub struct Cli {
 	/// Options of a running node.
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// Look for peers on the local network with mDNS (off unless given: a hospital's node
+	/// talks to the consortium's authorised nodes at the addresses its operator configures).
+	#[arg(long)]
+	pub mdns: bool,
 }
 
 /// The standard Substrate maintenance subcommands.

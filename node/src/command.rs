@@ -3,7 +3,7 @@
 use crate::{
 	chain_spec,
 	cli::{Cli, Subcommand},
-	service,
+	listen, service,
 };
 use sc_cli::SubstrateCli;
 use sc_service::PartialComponents;
@@ -110,7 +110,8 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::Benchmark(cmd)) => benchmark(&cli, cmd),
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
-			runner.run_node_until_exit(|config| async move {
+			runner.run_node_until_exit(|mut config| async move {
+				listen::apply_defaults(&mut config.network, &cli.run.network_params, cli.mdns);
 				service::new_full(config).map_err(sc_cli::Error::Service)
 			})
 		}

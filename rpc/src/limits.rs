@@ -3,8 +3,9 @@
 //! `docs/ARCHITECTURE.md` lists them for operators.
 //!
 //! - **Sockets**: at most [`MAX_CONNECTIONS`] open at once (beyond, a new socket is closed
-//!   at once); a socket that does not finish sending a request's headers within
-//!   [`HEADER_READ_TIMEOUT`] — on a new connection, or idle between requests — is closed.
+//!   at once); a new socket that sends nothing within [`FIRST_REQUEST_TIMEOUT`] is closed,
+//!   and so is a connection idle between requests, or slow to send a request's headers,
+//!   for [`IDLE_TIMEOUT`].
 //! - **Per credential**: at most [`CONNECTIONS_PER_CREDENTIAL`] WebSocket connections and
 //!   HTTP requests in flight ([`Slots`]); one more is answered HTTP 429. So one credential
 //!   (a patient's, a stolen one) cannot take the connections every other caller needs.
@@ -39,9 +40,14 @@ pub const UNAUTHENTICATED_BODY: u64 = 4 * 1024;
 /// scope of document ids, a signed extrinsic relayed for a patient) is a few KiB.
 pub const MAX_PARAMS: usize = 16 * 1024;
 
-/// Time allowed to send a request's headers, on a new socket or between keep-alive
-/// requests.
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time a new socket (or a TLS handshake) has to start: a socket that sends nothing is
+/// closed, so silent sockets cannot pile up.
+pub const FIRST_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Time a connection may stay idle between requests, or take to send a request's headers.
+/// Longer than the first wait: clients keep connections open in pools, and one closed under
+/// a request being sent fails that request.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How often the gateway pings each WebSocket peer.
 pub const WS_PING_INTERVAL: Duration = Duration::from_secs(30);

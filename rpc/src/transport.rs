@@ -1,9 +1,10 @@
 //! The accept loop: sockets (plain, or TLS with `crate::tls`'s settings) fed to jsonrpsee's
-//! service, under the socket bounds of `crate::limits` — at most `MAX_CONNECTIONS` open, a
-//! handshake and each request's headers within `HEADER_READ_TIMEOUT`, HTTP/1.1 only
-//! (WebSocket upgrades need it). A failed, stalled or refused socket ends only itself.
+//! service, under the socket bounds of `crate::limits` — at most `MAX_CONNECTIONS` open, the
+//! first bytes (or the TLS handshake) within `FIRST_REQUEST_TIMEOUT`, idle or slow headers
+//! up to `IDLE_TIMEOUT`, HTTP/1.1 only (WebSocket upgrades need it). A failed, stalled or
+//! refused socket ends only itself.
 
-use crate::limits::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
+use crate::limits::{FIRST_REQUEST_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS};
 use hyper_util::{
 	rt::{TokioIo, TokioTimer},
 	service::TowerToHyperService,
@@ -78,9 +79,16 @@ where
 						tower::Service::call(&mut service, request.map(HttpBody::new))
 					});
 				let Some(acceptor) = acceptor else {
+					// `peek` waits for a byte itself (`readable` may wake without one).
+					let mut first = [0; 1];
+					let peeked = tokio::time::timeout(FIRST_REQUEST_TIMEOUT, tcp.peek(&mut first));
+					if !matches!(peeked.await, Ok(Ok(1..))) {
+						tracing::debug!(%peer, "a socket sent nothing: closed");
+						return;
+					}
 					return connection(tcp, peer, per_request, stop).await;
 				};
-				let handshake = tokio::time::timeout(HEADER_READ_TIMEOUT, acceptor.accept(tcp));
+				let handshake = tokio::time::timeout(FIRST_REQUEST_TIMEOUT, acceptor.accept(tcp));
 				let stream = tokio::select! {
 					done = handshake => match done {
 						Ok(Ok(stream)) => stream,
@@ -117,11 +125,11 @@ where
 	S::Error: Into<BoxError>,
 {
 	// hyper's HTTP/1 server itself, not hyper-util's auto-detecting one: that one first
-	// waits, with no time limit, for the bytes that tell HTTP/1 from HTTP/2, so a socket
-	// that sends nothing would be held for ever. The header timer starts at once here.
+	// waits, with no time limit, for the bytes that tell HTTP/1 from HTTP/2. hyper's header
+	// timer runs whenever a request is awaited: idle keep-alive time included.
 	let conn = hyper::server::conn::http1::Builder::new()
 		.timer(TokioTimer::new())
-		.header_read_timeout(HEADER_READ_TIMEOUT)
+		.header_read_timeout(IDLE_TIMEOUT)
 		.serve_connection(TokioIo::new(io), TowerToHyperService::new(service))
 		.with_upgrades();
 	tokio::pin!(conn);

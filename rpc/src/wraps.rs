@@ -259,8 +259,7 @@ async fn envelope_of(
 	id: DocId,
 	doc: &Document<Runtime>,
 ) -> Result<Vec<u8>, GatewayError> {
-	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(GatewayError::internal)?;
-	gw.storage.get(&cid, id).await
+	gw.storage.get(id, doc).await
 }
 
 /// The data key of a document this hospital issued: its own wrap in the envelope's header.

@@ -2,7 +2,9 @@
 //!
 //! - `development`: Alice alone validates (so one node finalises). Hospitals H1–H4 with
 //!   delegates (administrators) Alice, Bob, Charlie and Dave; Eve is a patient, Ferdie an
-//!   auditor. Alice holds the sudo key. No peer restriction.
+//!   auditor. Alice holds the sudo key. Like every chain, it accepts only its hospitals'
+//!   node keys as peers (the well-known `0x…01`–`0x…04`, see `local_testnet`) from
+//!   genesis on, so a dev chain started with more than one node is no open network.
 //! - `local_testnet`: the same members; Alice–Dave each run H1–H4's validator, and only the
 //!   four well-known node keys `0x…01`–`0x…04` are accepted as peers. No sudo.
 //!
@@ -78,9 +80,9 @@ fn session_keys(who: Sr25519Keyring) -> SessionKeys {
 /// The genesis of the four development hospitals.
 ///
 /// `validators`: how many of H1–H4 run a validator (their delegate's account, with the
-/// well-known session keys). `nodes`: whether H1–H4's well-known node keys are the only
-/// accepted peers. `sudo`: whether Alice holds the sudo key.
-fn hospitals_genesis(validators: usize, nodes: bool, sudo: bool) -> Value {
+/// well-known session keys). H1–H4's well-known node keys are the only accepted peers.
+/// `sudo`: whether Alice holds the sudo key.
+fn hospitals_genesis(validators: usize, sudo: bool) -> Value {
 	let organisations: Vec<_> = DELEGATES
 		.iter()
 		.enumerate()
@@ -89,7 +91,7 @@ fn hospitals_genesis(validators: usize, nodes: bool, sudo: bool) -> Value {
 			delegate: who.to_account_id(),
 			delegate_encryption_key: dev_encryption_key(*who).into(),
 			validator: (i < validators).then(|| who.to_account_id()),
-			nodes: if nodes { vec![DEV_NODE_KEYS[i].into()] } else { vec![] },
+			nodes: vec![DEV_NODE_KEYS[i].into()],
 		})
 		.collect();
 	let session_keys: Vec<(AccountId, AccountId, SessionKeys)> = DELEGATES[..validators]
@@ -115,8 +117,8 @@ fn hospitals_genesis(validators: usize, nodes: bool, sudo: bool) -> Value {
 /// The JSON patch of a preset, if `id` names one.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
-		sp_genesis_builder::DEV_RUNTIME_PRESET => hospitals_genesis(1, false, true),
-		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => hospitals_genesis(4, true, false),
+		sp_genesis_builder::DEV_RUNTIME_PRESET => hospitals_genesis(1, true),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => hospitals_genesis(4, false),
 		_ => return None,
 	};
 	Some(serde_json::to_string(&patch).expect("a JSON value serialises; qed").into_bytes())

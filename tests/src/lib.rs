@@ -106,6 +106,34 @@ impl Node {
 		node
 	}
 
+	/// Starts a node with `args` and nothing about where to listen or mDNS: the node's own
+	/// network defaults (a port of its own, and no telemetry or Prometheus, only).
+	pub fn start_with_network_defaults(
+		name: &str,
+		base_path: &std::path::Path,
+		args: &[&str],
+	) -> Node {
+		let rpc_port = free_port();
+		let p2p_port = free_port();
+		let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+		all.extend(
+			[
+				"--base-path",
+				base_path.to_str().unwrap(),
+				"--port",
+				&p2p_port.to_string(),
+				"--rpc-port",
+				&rpc_port.to_string(),
+				"--no-telemetry",
+				"--no-prometheus",
+			]
+			.map(String::from),
+		);
+		let mut node = Node { name: name.into(), rpc_port, p2p_port, args: all, child: None };
+		node.spawn(base_path);
+		node
+	}
+
 	fn spawn(&mut self, base_path: &std::path::Path) {
 		let log = std::fs::OpenOptions::new()
 			.create(true)
@@ -454,6 +482,10 @@ impl Client {
 		let mut headers = HeaderMap::new();
 		let bearer = HeaderValue::from_str(&format!("Bearer {token}")).expect("a header value");
 		headers.insert("Authorization", bearer);
+		// A connection per call: the one-thread runtime below runs only during a call, so a
+		// pooled connection the gateway closed while idle would be noticed only by the next
+		// request sent on it, which would fail.
+		headers.insert("Connection", HeaderValue::from_static("close"));
 		let runtime = tokio::runtime::Builder::new_current_thread()
 			.enable_all()
 			.build()

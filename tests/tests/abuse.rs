@@ -12,7 +12,7 @@
 //!   holds a bounded number of WebSockets, the next is refused 429; another member is
 //!   unaffected, and closing the connections frees them.
 
-use medledger_gateway::limits::{CONNECTIONS_PER_CREDENTIAL, HEADER_READ_TIMEOUT};
+use medledger_gateway::limits::{CONNECTIONS_PER_CREDENTIAL, FIRST_REQUEST_TIMEOUT};
 use medledger_gateway_api::{codes, ErrorKind, METHODS};
 use medledger_tests::{
 	gateway_admin, tempdir, token, wait_for, Hospital, Node, Steps, EVE, FERDIE,
@@ -345,10 +345,10 @@ fn call_over(socket: &mut WebSocket<TcpStream>, method: &str, params: Value) -> 
 	}
 }
 
-/// The gateway closes a socket that sends no request within `HEADER_READ_TIMEOUT` (thrice
+/// The gateway closes a socket that sends no request within `FIRST_REQUEST_TIMEOUT` (thrice
 /// that here, for a loaded machine): else enough idle sockets take every connection it allows.
 fn idle_socket_is_closed(mut idle: Vec<TcpStream>) {
-	let bound = HEADER_READ_TIMEOUT * 3;
+	let bound = FIRST_REQUEST_TIMEOUT * 3;
 	idle[0].set_read_timeout(Some(bound)).unwrap();
 	// A reset is a close too: only a timeout means the socket is still held.
 	let held = idle[0]

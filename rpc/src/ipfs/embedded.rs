@@ -8,7 +8,7 @@ use libp2p::{
 	noise, pnet, tcp, yamux, Multiaddr, PeerId, Transport,
 };
 use medledger_gateway_api::GatewayError;
-use rust_ipfs::{Ipfs, IpfsPath, UninitializedIpfsDefault};
+use rust_ipfs::{unixfs::TraversalFailed, Ipfs, IpfsPath, UninitializedIpfsDefault};
 use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
 
 /// How often the embedded node dials configured peers it is not connected to.
@@ -56,10 +56,26 @@ impl EmbeddedNode {
 	/// completed fetch) a damaged block means the repository was altered. Without one it is
 	/// what a gateway killed during a fetch leaves (see [`EmbeddedNode::put`]): it is
 	/// removed and fetched again.
-	pub(super) async fn get(&self, cid: &Cid, document: u64) -> Result<Vec<u8>, GatewayError> {
+	/// Content over `most` bytes is refused as soon as the root's size says so.
+	pub(super) async fn get(
+		&self,
+		cid: &Cid,
+		document: u64,
+		most: usize,
+	) -> Result<Vec<u8>, GatewayError> {
+		let refuse = |error: TraversalFailed| match error {
+			TraversalFailed::MaxLengthExceeded { size, length } => {
+				tracing::error!(%cid, document, size, length, "an envelope is larger than its anchor says");
+				GatewayError::Tampered(document)
+			}
+			other => unavailable(other),
+		};
 		if self.ipfs.repo().contains(cid).await.unwrap_or(false) {
-			match self.ipfs.cat_unixfs(IpfsPath::from(*cid)).local().await {
+			match self.ipfs.cat_unixfs(IpfsPath::from(*cid)).max_length(most).local().await {
 				Ok(bytes) => return Ok(bytes.to_vec()),
+				Err(error @ TraversalFailed::MaxLengthExceeded { .. }) => {
+					return Err(refuse(error))
+				}
 				Err(error) => {
 					let damaged = self.damaged_blocks(cid).await;
 					if damaged.is_empty() {
@@ -82,9 +98,10 @@ impl EmbeddedNode {
 			.ipfs
 			.cat_unixfs(IpfsPath::from(*cid))
 			.providers(&peers)
+			.max_length(most)
 			.timeout(FETCH_TIMEOUT)
 			.await
-			.map_err(unavailable)?;
+			.map_err(refuse)?;
 		if !self.ipfs.is_pinned(cid).await.unwrap_or(false) {
 			if let Err(error) = self.ipfs.insert_pin(cid).recursive().local().await {
 				tracing::warn!(%cid, %error, "could not pin a fetched envelope");
@@ -270,6 +287,40 @@ mod tests {
 		(0..300_000u32).map(|i| (i % 251) as u8).collect()
 	}
 
+	/// The anchored record of `envelope` (stored under `root`), of a `size`-byte file.
+	fn anchored(root: &Cid, size: u64) -> pallet_documents::Document<medledger_runtime::Runtime> {
+		let account = sp_runtime::AccountId32::new([1; 32]);
+		pallet_documents::Document {
+			patient: account.clone(),
+			org: 1,
+			author: account,
+			commitment: [0; 32],
+			cid: root.to_bytes().try_into().unwrap(),
+			size,
+			media_type: b"application/pdf".to_vec().try_into().unwrap(),
+			document_type: b"34133-9".to_vec().try_into().unwrap(),
+			created_at: 0,
+			status: pallet_documents::DocumentStatus::Current,
+			previous: None,
+		}
+	}
+
+	/// A hospital that anchored a small size for a large envelope cannot make a gateway
+	/// fetch it: refused as tampered once the root says how large it is.
+	#[tokio::test(flavor = "multi_thread")]
+	async fn an_envelope_larger_than_its_anchor_says_is_refused() {
+		let dir = tempfile::tempdir().unwrap();
+		let envelope = envelope();
+		let dag = Dag::of(&envelope);
+		let storage = Storage::start(&loopback_node(), dir.path()).await.unwrap();
+		storage.put(&dag).await.unwrap();
+		let small = storage.get(1, &anchored(&dag.root(), 1_000)).await;
+		assert!(matches!(small, Err(GatewayError::Tampered(1))), "{small:?}");
+		let honest = storage.get(1, &anchored(&dag.root(), envelope.len() as u64)).await;
+		assert_eq!(honest.expect("read"), envelope);
+		storage.stop().await;
+	}
+
 	/// Where the repository keeps `cid`'s block: a file named for its CIDv1, in a shard
 	/// directory.
 	fn block_file(dir: &Path, cid: &Cid) -> std::path::PathBuf {
@@ -313,7 +364,8 @@ mod tests {
 
 		let storage = start_again(&loopback_node(), dir.path()).await;
 		storage.put(&dag).await.expect("stored again");
-		assert_eq!(storage.get(&root, 1).await.expect("read back"), envelope);
+		let record = anchored(&root, envelope.len() as u64);
+		assert_eq!(storage.get(1, &record).await.expect("read back"), envelope);
 		assert_eq!(std::fs::read(block_file(dir.path(), &root)).unwrap(), blocks[2].data());
 		storage.stop().await;
 	}
@@ -362,7 +414,8 @@ mod tests {
 			}
 			tokio::time::sleep(Duration::from_millis(100)).await;
 		}
-		assert_eq!(h2.get(&root, 1).await.expect("fetched again from H1"), envelope);
+		let record = anchored(&root, envelope.len() as u64);
+		assert_eq!(h2.get(1, &record).await.expect("fetched again from H1"), envelope);
 		assert!(node.ipfs.is_pinned(&root).await.unwrap(), "kept at H2 from now on");
 		h2.stop().await;
 		h1.stop().await;

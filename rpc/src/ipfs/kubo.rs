@@ -70,7 +70,13 @@ impl Kubo {
 		}
 	}
 
-	pub(super) async fn cat(&self, cid: &Cid) -> Result<Vec<u8>, GatewayError> {
+	/// Stops reading, and refuses the content, past `most` bytes.
+	pub(super) async fn cat(
+		&self,
+		cid: &Cid,
+		document: u64,
+		most: usize,
+	) -> Result<Vec<u8>, GatewayError> {
 		let response = self
 			.http
 			.post(format!("{}/api/v0/cat?arg={cid}", self.base))
@@ -84,6 +90,10 @@ impl Kubo {
 		let mut out = Vec::new();
 		while let Some(chunk) = body.next().await {
 			out.extend_from_slice(&chunk.map_err(unavailable)?);
+			if out.len() > most {
+				tracing::error!(%cid, document, most, "an envelope is larger than its anchor says");
+				return Err(GatewayError::Tampered(document));
+			}
 		}
 		// Pin on the node we read through, as the embedded node does.
 		let _ = self.http.post(format!("{}/api/v0/pin/add?arg={cid}", self.base)).send().await;

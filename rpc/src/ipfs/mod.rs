@@ -90,17 +90,27 @@ impl Storage {
 		}
 	}
 
-	/// Fetches document `document`'s envelope by CID, locally or from the peers, and pins it
-	/// here (replication: what this hospital may read stays available to it). Content that
-	/// does not hash to its CID — altered on disk or by a Kubo node — is
-	/// [`GatewayError::Tampered`], not merely unavailable.
-	pub async fn get(&self, cid: &Cid, document: u64) -> Result<Vec<u8>, GatewayError> {
+	/// Fetches document `document`'s envelope by the CID its anchored `record` names, locally
+	/// or from the peers, and pins it here (replication: what this hospital may read stays
+	/// available to it). Within [`FETCH_TIMEOUT`], and no larger than an envelope of the
+	/// anchored size: a hospital that anchored a small size for a huge file cannot make the
+	/// other gateways fetch it. Content over that bound, or that does not hash to its CID —
+	/// altered on disk or by a Kubo node — is [`GatewayError::Tampered`], not merely
+	/// unavailable.
+	pub async fn get(
+		&self,
+		document: u64,
+		record: &pallet_documents::Document<medledger_runtime::Runtime>,
+	) -> Result<Vec<u8>, GatewayError> {
+		let cid = Cid::try_from(&record.cid[..]).map_err(GatewayError::internal)?;
+		let most = medledger_envelope::max_envelope_len(record.size);
+		let most = usize::try_from(most).unwrap_or(usize::MAX);
 		let bytes = match self {
-			Storage::Embedded(node) => node.get(cid, document).await?,
-			Storage::Kubo(kubo) => kubo.cat(cid).await?,
+			Storage::Embedded(node) => node.get(&cid, document, most).await?,
+			Storage::Kubo(kubo) => kubo.cat(&cid, document, most).await?,
 		};
 		// rust-ipfs checks each block's hash as it loads it; a Kubo endpoint is trusted less.
-		if &Dag::of(&bytes).root() != cid {
+		if Dag::of(&bytes).root() != cid {
 			return Err(GatewayError::Tampered(document));
 		}
 		Ok(bytes)

@@ -112,8 +112,7 @@ impl DocumentsApiServer for Portal {
 	/// record to audit. (The access middleware has checked the document is the caller's.)
 	async fn document_envelope(&self, _: &Extensions, id: DocId) -> RpcResult<DocumentEnvelope> {
 		let doc = document_record(self, id).await?;
-		let cid = cid::Cid::try_from(&doc.cid[..]).map_err(GatewayError::internal)?;
-		let envelope = self.storage.get(&cid, id).await?;
+		let envelope = self.storage.get(id, &doc).await?;
 		let wrap = self.chain.api().patient_wrap(id).await.map_err(GatewayError::from)?;
 		Ok(DocumentEnvelope {
 			document: convert::document(id, &doc)?,
@@ -396,8 +395,7 @@ pub(crate) async fn read_document(
 	gw.audit.notify_one();
 	let access = access.map_err(GatewayError::AccessRefused)?;
 
-	let cid = cid::Cid::try_from(&doc.cid[..]).map_err(GatewayError::internal)?;
-	let envelope = gw.storage.get(&cid, id).await?;
+	let envelope = gw.storage.get(id, &doc).await?;
 	let key = {
 		let keystore = gw.keystore.read().await;
 		let secret = keystore.encryption_secret();

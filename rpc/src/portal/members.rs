@@ -122,39 +122,13 @@ impl MembersApiServer for Portal {
 	}
 
 	/// An extrinsic the patient signed with their own key — the gateway never holds patient
-	/// keys. Only what [`relayable`] names; anything else is refused before it reaches the
+	/// keys. Only what `medledger_gateway_api::relay` names; anything else is refused before it reaches the
 	/// node.
 	async fn patient_relay(&self, ext: &Extensions, extrinsic: HexBytes) -> RpcResult<Written> {
-		use codec::Decode;
-		let xt = medledger_runtime::UncheckedExtrinsic::decode(&mut &extrinsic.0[..])
-			.map_err(|_| GatewayError::invalid("extrinsic", "not an extrinsic of this chain"))?;
-		if !relayable(&xt.function) {
-			return Err(GatewayError::invalid(
-				"extrinsic",
-				"only consent grant/deny/revoke/addWraps/liftBreakGlassHold and consortium \
-				 setEncryptionKey",
-			)
-			.into());
-		}
+		medledger_gateway_api::relay::relayable(&extrinsic.0)?;
 		let (included, watch) =
 			self.chain.submit_signed(extrinsic.0).await.map_err(GatewayError::from)?;
 		self.watch_finality(watch, Some(caller(ext)?.credential.account.clone()));
 		Ok(written(included))
 	}
-}
-
-/// What a patient signs and a gateway relays: their consent decisions and wraps, and a change
-/// of their own encryption key (after which the issuing hospitals re-wrap their documents'
-/// keys, `crate::wraps`).
-fn relayable(call: &RuntimeCall) -> bool {
-	matches!(
-		call,
-		RuntimeCall::Consent(
-			pallet_consent::Call::grant { .. }
-				| pallet_consent::Call::deny { .. }
-				| pallet_consent::Call::revoke { .. }
-				| pallet_consent::Call::add_wraps { .. }
-				| pallet_consent::Call::lift_break_glass_hold { .. }
-		) | RuntimeCall::Consortium(pallet_consortium::Call::set_encryption_key { .. })
-	)
 }
