@@ -113,10 +113,8 @@ impl Gateway {
 			.ok_or_else(|| GatewayError::internal(format!("no keystore account {name}")))
 	}
 
-	/// The id of the document that is this upload, at the best block or (with `finalised`)
-	/// at the finalised head: anchored by this hospital, for this patient, with this
-	/// commitment and this CID. Another hospital's anchor of the same commitment (copied
-	/// from the transaction pool, say) is not taken for it.
+	/// The id of the document that is this upload ([`store::Upload::anchored_as`]), at the
+	/// best block or (with `finalised`) at the finalised head.
 	pub async fn anchored_id(
 		&self,
 		upload: &store::Upload,
@@ -126,12 +124,8 @@ impl Gateway {
 			true => self.chain.api_at(self.chain.finalised_head().await?),
 			false => self.chain.api(),
 		};
-		let cid = upload.cid.to_bytes();
 		let anchored = api.documents_by_commitment(upload.commitment.0).await?;
-		Ok(anchored.into_iter().find_map(|(id, doc)| {
-			let ours = doc.org == self.organisation && doc.patient == upload.patient;
-			(ours && doc.cid[..] == cid[..]).then_some(id)
-		}))
+		Ok(upload.anchored_as(self.organisation, &anchored))
 	}
 
 	/// Follows a submitted extrinsic to finality and tells subscribers: this hospital's

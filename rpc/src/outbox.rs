@@ -7,7 +7,7 @@
 //! commitment (`DocumentsApi_documents_by_commitment`) before every submission — an anchor
 //! that landed while the gateway was down is found, not repeated — and the chain refuses this
 //! hospital's second anchor of a commitment anyway. What it looks for is this upload: this
-//! hospital's anchor for this patient with this CID ([`Gateway::anchored_id`]), never another
+//! hospital's anchor for this patient with this CID (`Upload::anchored_as`), never another
 //! hospital's anchor of the same commitment. Stored uploads of one signer go in one
 //! `anchor_batch`; if the chain refuses the batch, each is tried alone so only the faulty one
 //! is marked rejected. An amendment (an upload that `supersedes` a document) goes alone in

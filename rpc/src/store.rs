@@ -98,6 +98,23 @@ pub struct Upload {
 	pub last_error: Option<String>,
 }
 
+impl Upload {
+	/// Which of the documents `anchored` under this upload's commitment is this upload: the
+	/// one hospital `org` anchored for this patient with this CID. Another hospital's anchor
+	/// of the same commitment (copied from the transaction pool, say) is not it.
+	pub fn anchored_as(
+		&self,
+		org: pallet_consortium::OrgId,
+		anchored: &[(u64, pallet_documents::Document<medledger_runtime::Runtime>)],
+	) -> Option<u64> {
+		let cid = self.cid.to_bytes();
+		anchored.iter().find_map(|(id, doc)| {
+			let ours = doc.org == org && doc.patient == self.patient && doc.cid[..] == cid[..];
+			ours.then_some(*id)
+		})
+	}
+}
+
 /// A block hash, or none: outboxes written before blocks were typed stored an unknown block
 /// as `""`.
 fn block_or_empty<'de, D: serde::Deserializer<'de>>(
@@ -506,6 +523,33 @@ mod tests {
 			attempts: 0,
 			last_error: None,
 		}
+	}
+
+	/// H2 anchored H1's commitment first (for the same patient, with its own CID): H1's
+	/// gateway does not take that document for its upload, and finds its own beside it.
+	#[test]
+	fn another_hospitals_anchor_of_the_same_commitment_is_not_this_upload() {
+		let upload = upload();
+		let anchor = |org, cid: &cid::Cid| pallet_documents::Document {
+			patient: upload.patient.clone(),
+			org,
+			author: upload.patient.clone(),
+			commitment: upload.commitment.0,
+			cid: cid.to_bytes().try_into().unwrap(),
+			size: 3,
+			media_type: b"text/plain".to_vec().try_into().unwrap(),
+			document_type: b"34133-9".to_vec().try_into().unwrap(),
+			created_at: 0,
+			status: pallet_documents::DocumentStatus::Current,
+			previous: None,
+		};
+		let squat_cid = Dag::of(b"the squatter's envelope").root();
+		let squatted = vec![(7, anchor(2, &squat_cid))];
+		assert_eq!(upload.anchored_as(1, &squatted), None);
+		// Even a squatter copying the CID too is another hospital's record.
+		assert_eq!(upload.anchored_as(1, &[(7, anchor(2, &upload.cid))]), None);
+		let both = vec![(7, anchor(2, &squat_cid)), (8, anchor(1, &upload.cid))];
+		assert_eq!(upload.anchored_as(1, &both), Some(8));
 	}
 
 	#[test]
