@@ -229,7 +229,9 @@ const pages = {
   async document([id]) {
     const [view, names] = await Promise.all([rpc('explorer_document', { id: Number(id) }), organisationNames()]);
     const d = view.document;
-    const status = d.status.state === 'superseded' ? ['superseded by ', docLink(d.status.by)] : tag(d.status.state);
+    const status = d.status.state === 'superseded' ? ['superseded by ', docLink(d.status.by)]
+      : d.status.supersededBy !== undefined ? [tag(d.status.state), ' (superseded by ', docLink(d.status.supersededBy), ')']
+      : tag(d.status.state);
     const proofButton = el('button', {
       type: 'button', 'data-testid': 'download-proof',
       async onclick(event) {

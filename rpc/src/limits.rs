@@ -2,10 +2,13 @@
 //! gateway hold, and for how long: each bound in one place, with why it is what it is.
 //! `docs/ARCHITECTURE.md` lists them for operators.
 //!
-//! - **Sockets**: at most [`MAX_CONNECTIONS`] open at once (beyond, a new socket is closed
-//!   at once); a new socket that sends nothing within [`FIRST_REQUEST_TIMEOUT`] is closed,
-//!   and so is a connection idle between requests, or slow to send a request's headers,
-//!   for [`IDLE_TIMEOUT`].
+//! - **Sockets**: at most [`MAX_CONNECTIONS`] HTTP connections open at once (beyond, a new
+//!   socket is closed at once), and as many WebSocket connections and in-flight requests
+//!   (jsonrpsee's own guard; 429 beyond); a new socket that sends nothing within
+//!   [`FIRST_REQUEST_TIMEOUT`] is closed, and so is a connection idle between requests, or
+//!   slow to send a request's headers, for [`IDLE_TIMEOUT`]. A request without a valid
+//!   credential is answered, or dropped (408), within [`FIRST_REQUEST_TIMEOUT`], body
+//!   included: a stranger cannot hold a socket by sending a body slowly.
 //! - **Per credential**: at most [`CONNECTIONS_PER_CREDENTIAL`] WebSocket connections and
 //!   HTTP requests in flight ([`Slots`]); one more is answered HTTP 429. So one credential
 //!   (a patient's, a stolen one) cannot take the connections every other caller needs.
@@ -36,9 +39,10 @@ pub const CONNECTIONS_PER_CREDENTIAL: usize = 16;
 /// Longest request body without a valid credential, in bytes: `rpc.discover` is ~60 bytes.
 pub const UNAUTHENTICATED_BODY: u64 = 4 * 1024;
 
-/// Longest parameters of a method that carries no file, in bytes: the largest such call (a
-/// scope of document ids, a signed extrinsic relayed for a patient) is a few KiB.
-pub const MAX_PARAMS: usize = 16 * 1024;
+/// Longest parameters of a method that carries no file, in bytes. The largest such call is
+/// a patient's grant relayed with a wrap for each of up to 500 documents (`MaxWraps`):
+/// about 130 KiB in hex.
+pub const MAX_PARAMS: usize = 256 * 1024;
 
 /// Time a new socket (or a TLS handshake) has to start: a socket that sends nothing is
 /// closed, so silent sockets cannot pile up.

@@ -10,7 +10,10 @@
 
 use crate::{
 	access::{authorise, Access, Bearer, ANY_CALLER},
-	limits::{Slots, MAX_CONNECTIONS, UNAUTHENTICATED_BODY, WS_INACTIVE_LIMIT, WS_PING_INTERVAL},
+	limits::{
+		Slots, FIRST_REQUEST_TIMEOUT, MAX_CONNECTIONS, UNAUTHENTICATED_BODY, WS_INACTIVE_LIMIT,
+		WS_PING_INTERVAL,
+	},
 	metrics, portal, Gateway,
 };
 use jsonrpsee::server::{
@@ -135,6 +138,7 @@ where
 		if declared.is_some_and(|length| length > limit) {
 			return refuse(too_large(limit));
 		}
+		let stranger = credential.is_none();
 		if let Some(credential) = credential {
 			let Some(slot) = self.slots.take(&credential.id) else {
 				return refuse(refusal(GatewayError::RateLimited));
@@ -145,7 +149,22 @@ where
 		// A body that did not say its length is cut off at the bound as it is read.
 		let request =
 			request.map(|body| HttpBody::new(http_body_util::Limited::new(body, limit as usize)));
-		Box::pin(self.inner.call(request))
+		let answer = self.inner.call(request);
+		if !stranger {
+			return Box::pin(answer);
+		}
+		// A stranger's request, body included, is answered or dropped within the first
+		// wait: sending a body slowly holds no socket.
+		Box::pin(async move {
+			match tokio::time::timeout(FIRST_REQUEST_TIMEOUT, answer).await {
+				Ok(answer) => answer,
+				Err(_) => {
+					let mut late = HttpResponse::new(HttpBody::from("request not sent in time"));
+					*late.status_mut() = http::StatusCode::REQUEST_TIMEOUT;
+					Ok(late)
+				}
+			}
+		})
 	}
 }
 

@@ -110,7 +110,7 @@ fn a_flooding_hospital_delays_no_other_hospital_nor_a_patient() {
 #[test]
 fn a_hospital_cannot_submit_more_than_its_share_of_a_block_at_once() {
 	chain("local_testnet").execute_with(|| {
-		// The call a consortium has that is longest: as many documents as a share's length.
+		// A remark one byte longer than a hospital's share of a block's length.
 		let share = <Runtime as pallet_consortium::Config>::HospitalBlockShare::get();
 		let lengths = <Runtime as frame_system::Config>::BlockLength::get();
 		let normal = *lengths.max.get(frame_support::dispatch::DispatchClass::Normal);

@@ -112,6 +112,14 @@ pub struct BlockUse<BlockNumber> {
 }
 
 impl<T: Config> Pallet<T> {
+	/// What an extrinsic weighs in a block: its call and extensions, and the base weight
+	/// every extrinsic costs (`frame_system` adds it too) — else a flood of empty calls would
+	/// cost the block twice what its share counts.
+	fn cost(info: &DispatchInfo) -> Weight {
+		let base = T::BlockWeights::get().get(info.class).base_extrinsic;
+		info.total_weight().saturating_add(base)
+	}
+
 	/// The most weight and length `share` may use of a block: its fraction of what normal
 	/// extrinsics may use.
 	pub fn share_limit(share: Share) -> (Weight, u32) {
@@ -157,15 +165,16 @@ pub struct Signer<AccountId> {
 impl<T: Config + Send + Sync> CheckMembership<T> {
 	/// Priority and party of an account in good standing, or the refusal.
 	fn admit(who: &T::AccountId) -> Result<(TransactionPriority, Party), TransactionValidityError> {
-		// Consortium operations first, then patients' own decisions, then bulk clinical
-		// writes, so a flood from one gateway cannot starve consent or governance.
+		// Patients' own decisions first, then auditors', then every hospital's extrinsics
+		// alike: a hospital's administrators outranking the clinicians of the others would
+		// let one hospital's flood be tried first, and its pool entries crowd theirs out.
 		match Pallet::<T>::standing(who) {
-			Standing::Validator(org) | Standing::Member(Role::OrgAdmin(org)) => {
-				Ok((400, Party::Hospital(org)))
-			}
 			Standing::Member(Role::Patient) => Ok((300, Party::Person)),
 			Standing::Member(Role::Auditor) => Ok((200, Party::Person)),
-			Standing::Member(Role::Clinician(org)) => Ok((100, Party::Hospital(org))),
+			Standing::Validator(org)
+			| Standing::Member(Role::OrgAdmin(org) | Role::Clinician(org)) => {
+				Ok((100, Party::Hospital(org)))
+			}
 			Standing::Unknown => Err(InvalidTransaction::Custom(refusal::NOT_A_MEMBER).into()),
 			Standing::Removed => {
 				Err(InvalidTransaction::Custom(refusal::MEMBERSHIP_REMOVED).into())
@@ -206,7 +215,7 @@ where
 		};
 		let (priority, party) = Self::admit(&who)?;
 		// One that no share could ever hold would wait in the pool for ever: refused now.
-		let (weight, length) = (info.total_weight(), len as u32);
+		let (weight, length) = (Pallet::<T>::cost(info), len as u32);
 		if party.shares().any(|share| {
 			let (most_weight, most_length) = Pallet::<T>::share_limit(share);
 			!weight.all_lte(most_weight) || length > most_length
@@ -237,7 +246,7 @@ where
 				.unwrap_or(BlockUse { block: now, weight: Weight::zero(), length: 0 });
 			let after = BlockUse {
 				block: now,
-				weight: used.weight.saturating_add(info.total_weight()),
+				weight: used.weight.saturating_add(Pallet::<T>::cost(info)),
 				length: used.length.saturating_add(len as u32),
 			};
 			let (most_weight, most_length) = Pallet::<T>::share_limit(share);

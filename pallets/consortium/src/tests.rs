@@ -593,14 +593,16 @@ fn gate_orders_roles_by_priority() {
 				.0
 				.priority
 		};
-		assert!(priority(H1_ADMIN) > priority(PATIENT));
 		assert!(priority(PATIENT) > priority(AUDITOR));
 		assert!(priority(AUDITOR) > priority(H1_CLINICIAN));
+		// No hospital's accounts outrank another's.
+		assert_eq!(priority(H1_ADMIN), priority(H1_CLINICIAN));
+		assert_eq!(priority(H2_VALIDATOR), priority(H1_CLINICIAN));
 	});
 }
 
 /// The gate on an extrinsic of `parts` of what normal extrinsics may use of a block, in
-/// weight and in length.
+/// weight (base weight included) and in length.
 fn gate_sized(who: u64, parts: Perbill) -> Result<(), TransactionValidityError> {
 	let weights: frame_system::limits::BlockWeights =
 		<Test as frame_system::Config>::BlockWeights::get();
@@ -608,10 +610,10 @@ fn gate_sized(who: u64, parts: Perbill) -> Result<(), TransactionValidityError> 
 	let lengths: frame_system::limits::BlockLength =
 		<Test as frame_system::Config>::BlockLength::get();
 	let length: u32 = *lengths.max.get(DispatchClass::Normal);
-	let info = DispatchInfo {
-		call_weight: Weight::from_parts(parts * normal.ref_time(), parts * normal.proof_size()),
-		..Default::default()
-	};
+	// The gate counts the base weight of every extrinsic on top of its call's.
+	let base = weights.get(DispatchClass::Normal).base_extrinsic;
+	let whole = Weight::from_parts(parts * normal.ref_time(), parts * normal.proof_size());
+	let info = DispatchInfo { call_weight: whole.saturating_sub(base), ..Default::default() };
 	let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
 	CheckMembership::<Test>::new()
 		.validate_and_prepare(signed(who), &call, &info, (parts * length) as usize, 0)

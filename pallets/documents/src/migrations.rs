@@ -47,21 +47,27 @@ pub type MigrateV0ToV1<T> = VersionedMigration<
 	<T as frame_system::Config>::DbWeight,
 >;
 
+/// The layout of version 0, as far as version 1 changes it.
+pub mod v0 {
+	use crate::{Config, Pallet};
+	use frame_support::{storage_alias, Blake2_128Concat};
+	use medledger_primitives::{DocId, Hash};
+
+	/// Version 0's index: the one document holding each commitment. (The alias's name is
+	/// the stored item's: it reads the very prefix version 1 keys anew.)
+	#[storage_alias]
+	pub(crate) type ByCommitment<T: Config> = StorageMap<Pallet<T>, Blake2_128Concat, Hash, DocId>;
+}
+
 /// The migration to version 1.
 pub mod v1 {
 	use super::*;
 	use crate::{ByCommitment, DocumentStatus, Records};
-	use alloc::collections::BTreeMap;
-	use frame_support::{storage_alias, traits::Get, weights::Weight, Blake2_128Concat};
-	use medledger_primitives::{DocId, Hash};
+	use alloc::{collections::BTreeMap, vec::Vec};
+	use frame_support::{traits::Get, weights::Weight};
 
-	/// Version 0's index: the one document holding each commitment.
-	#[storage_alias]
-	pub(crate) type OldByCommitment<T: Config> =
-		StorageMap<Pallet<T>, Blake2_128Concat, Hash, DocId>;
-
-	/// Re-keys [`OldByCommitment`] into [`ByCommitment`] and restores superseded links; run
-	/// through [`MigrateV0ToV1`].
+	/// Re-keys version 0's `ByCommitment` under (commitment, hospital) and restores
+	/// superseded links; run through [`MigrateV0ToV1`].
 	pub struct UncheckedMigrateV0ToV1<T>(core::marker::PhantomData<T>);
 
 	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV0ToV1<T> {
@@ -91,7 +97,10 @@ pub mod v1 {
 					writes += 1;
 				}
 			}
-			for (commitment, id) in OldByCommitment::<T>::drain() {
+			// Old and new keys share the item's prefix: every old one is taken out before
+			// any new one is written, so the walk never meets a key of the new layout.
+			let old: Vec<_> = super::v0::ByCommitment::<T>::drain().collect();
+			for (commitment, id) in old {
 				reads += 2;
 				writes += 1;
 				if let Some(document) = Records::<T>::get(id) {
@@ -105,7 +114,7 @@ pub mod v1 {
 		#[cfg(feature = "try-runtime")]
 		fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
 			use codec::Encode;
-			Ok((OldByCommitment::<T>::iter_keys().count() as u64).encode())
+			Ok((super::v0::ByCommitment::<T>::iter_keys().count() as u64).encode())
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -275,10 +275,13 @@ fn the_v1_migration_rekeys_commitments_and_restores_cut_links() {
 		assert_ok!(Documents::mark_entered_in_error(RuntimeOrigin::signed(H1_ADMIN), 1));
 		let index = || ByCommitment::<Test>::iter().collect::<Vec<_>>();
 		let before = index();
-		// Back to version 0's layout.
+		// Back to version 0's layout, written where version 0 wrote it.
+		use frame_support::storage::StoragePrefixedMap;
+		let old_prefix = crate::migrations::v0::ByCommitment::<Test>::final_prefix();
+		assert_eq!(old_prefix, ByCommitment::<Test>::final_prefix());
 		let _ = ByCommitment::<Test>::clear(u32::MAX, None);
 		for (commitment, _, id) in &before {
-			crate::migrations::v1::OldByCommitment::<Test>::insert(commitment, id);
+			crate::migrations::v0::ByCommitment::<Test>::insert(commitment, id);
 		}
 		Records::<Test>::mutate(1, |d| d.as_mut().unwrap().status = DocumentStatus::EnteredInError);
 		frame_support::traits::StorageVersion::new(0).put::<Documents>();
@@ -289,7 +292,6 @@ fn the_v1_migration_rekeys_commitments_and_restores_cut_links() {
 		let mut expected = before;
 		expected.sort();
 		assert_eq!(after, expected);
-		assert_eq!(crate::migrations::v1::OldByCommitment::<Test>::iter().count(), 0);
 		let restored = DocumentStatus::SupersededEnteredInError { by: 2 };
 		assert_eq!(Documents::document(1).unwrap().status, restored);
 		assert_eq!(Documents::on_chain_storage_version(), 1);
