@@ -76,6 +76,17 @@ fn calls_at_their_bounds() -> Vec<(&'static str, RuntimeCall)> {
 			}),
 		),
 		("consent.revoke", RuntimeCall::Consent(pallet_consent::Call::revoke { id: 1 })),
+		(
+			"council.close (of a proposal at the council's weight bound)",
+			RuntimeCall::Council(pallet_collective::Call::close {
+				proposal_hash: Default::default(),
+				index: 0,
+				proposal_weight_bound: <Runtime as pallet_collective::Config<
+					pallet_collective::Instance1,
+				>>::MaxProposalWeight::get(),
+				length_bound: 1024,
+			}),
+		),
 		("consent.expire", RuntimeCall::Consent(pallet_consent::Call::expire { id: 1 })),
 	]
 }
