@@ -84,26 +84,9 @@ impl Node {
 	/// Starts a node with `args` plus loopback-only listeners and no mDNS or telemetry.
 	/// Its log goes to `<base_path>.log`.
 	pub fn start(name: &str, base_path: &std::path::Path, args: &[&str]) -> Node {
-		let rpc_port = free_port();
-		let p2p_port = free_port();
-		let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-		all.extend(
-			[
-				"--base-path",
-				base_path.to_str().unwrap(),
-				"--listen-addr",
-				&format!("/ip4/127.0.0.1/tcp/{p2p_port}"),
-				"--rpc-port",
-				&rpc_port.to_string(),
-				"--no-mdns",
-				"--no-telemetry",
-				"--no-prometheus",
-			]
-			.map(String::from),
-		);
-		let mut node = Node { name: name.into(), rpc_port, p2p_port, args: all, child: None };
-		node.spawn(base_path);
-		node
+		Node::start_on_free_ports(name, base_path, args, |p2p_port| {
+			vec![format!("--listen-addr=/ip4/127.0.0.1/tcp/{p2p_port}"), "--no-mdns".into()]
+		})
 	}
 
 	/// Starts a node with `args` and nothing about where to listen or mDNS: the node's own
@@ -113,22 +96,29 @@ impl Node {
 		base_path: &std::path::Path,
 		args: &[&str],
 	) -> Node {
+		Node::start_on_free_ports(name, base_path, args, |p2p_port| {
+			vec![format!("--port={p2p_port}")]
+		})
+	}
+
+	/// Starts a node with `args`, its base path, free RPC and p2p ports (`network` gives
+	/// the flags that use the p2p port), and no telemetry or Prometheus.
+	fn start_on_free_ports(
+		name: &str,
+		base_path: &std::path::Path,
+		args: &[&str],
+		network: impl FnOnce(u16) -> Vec<String>,
+	) -> Node {
 		let rpc_port = free_port();
 		let p2p_port = free_port();
 		let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-		all.extend(
-			[
-				"--base-path",
-				base_path.to_str().unwrap(),
-				"--port",
-				&p2p_port.to_string(),
-				"--rpc-port",
-				&rpc_port.to_string(),
-				"--no-telemetry",
-				"--no-prometheus",
-			]
-			.map(String::from),
-		);
+		all.extend(network(p2p_port));
+		all.extend([
+			format!("--base-path={}", base_path.display()),
+			format!("--rpc-port={rpc_port}"),
+			"--no-telemetry".into(),
+			"--no-prometheus".into(),
+		]);
 		let mut node = Node { name: name.into(), rpc_port, p2p_port, args: all, child: None };
 		node.spawn(base_path);
 		node
