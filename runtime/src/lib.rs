@@ -109,7 +109,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	// and `ConsentApi` version 2 (`patient_wrap`). 104: reads declare a purpose
 	// (`ConsentApi::can_access` takes it, still version 2: 103 never ran outside tests), and
 	// `audit.record_access` checks granted reads against the consent when they happened.
-	spec_version: 106,
+	spec_version: 107,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// 2: `consent.grant` and `consortium.register_member` take new arguments; 3:
@@ -127,9 +127,10 @@ pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 /// Block type as expected by this runtime.
 pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 
-/// The checks every signed extrinsic passes. `CheckMembership` comes before `CheckNonce`:
+/// The checks every signed extrinsic passes. `CheckMembership` comes before the nonce check:
 /// an unregistered account has no nonce, and "not a consortium member" is the refusal its
-/// sender should see.
+/// sender should see. The nonce check is `frame_system`'s, ranking each account's queue
+/// (`CheckNonceInTurn`, signed as `CheckNonce`).
 pub type TxExtension = (
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
@@ -137,7 +138,7 @@ pub type TxExtension = (
 	frame_system::CheckGenesis<Runtime>,
 	frame_system::CheckEra<Runtime>,
 	pallet_consortium::CheckMembership<Runtime>,
-	frame_system::CheckNonce<Runtime>,
+	pallet_consortium::CheckNonceInTurn<Runtime>,
 	frame_system::CheckWeight<Runtime>,
 );
 
@@ -151,7 +152,7 @@ pub fn immortal_extension(nonce: Nonce) -> TxExtension {
 		frame_system::CheckGenesis::new(),
 		frame_system::CheckEra::from(generic::Era::Immortal),
 		pallet_consortium::CheckMembership::new(),
-		frame_system::CheckNonce::from(nonce),
+		pallet_consortium::CheckNonceInTurn::from(nonce),
 		frame_system::CheckWeight::new(),
 	)
 }

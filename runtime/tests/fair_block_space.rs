@@ -15,7 +15,7 @@ use common::{account, chain, signed};
 use frame_support::traits::Get;
 use medledger_runtime::{Executive, Runtime, RuntimeCall, UncheckedExtrinsic};
 use pallet_documents::NewDocument;
-use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Eve};
+use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve};
 use sp_runtime::transaction_validity::{
 	InvalidTransaction, TransactionSource, TransactionValidityError,
 };
@@ -87,9 +87,7 @@ fn a_flooding_hospital_delays_no_other_hospital_nor_a_patient() {
 		for nonce in 0..flood {
 			submit(&mut pool, "flood", signed(Alice, nonce, full_batch(nonce * size)));
 		}
-		let anchor =
-			RuntimeCall::Documents(pallet_documents::Call::anchor { document: document(u32::MAX) });
-		submit(&mut pool, "H2 anchor", signed(Bob, 0, anchor));
+		submit(&mut pool, "H2 anchor", signed(Bob, 0, anchor(u32::MAX)));
 		let remark = RuntimeCall::System(frame_system::Call::remark { remark: b"mine".to_vec() });
 		submit(&mut pool, "Eve's extrinsic", signed(Eve, 0, remark));
 
@@ -102,6 +100,60 @@ fn a_flooding_hospital_delays_no_other_hospital_nor_a_patient() {
 		assert!((flooded as u32) < flood, "the flood took the whole block: {first:?}");
 		let second = author_block(&mut pool);
 		assert!(second.contains(&"flood"));
+	});
+}
+
+/// A single anchor of document `n`.
+fn anchor(n: u32) -> RuntimeCall {
+	RuntimeCall::Documents(pallet_documents::Call::anchor { document: document(n) })
+}
+
+/// One account's queue ranks below every other account's next extrinsic. A full pool takes
+/// a newcomer only by dropping one of strictly lower priority, so a hospital that filled
+/// the pools from one account cannot have another hospital's anchor dropped at the door.
+#[test]
+fn an_accounts_queue_ranks_below_another_accounts_next_extrinsic() {
+	chain("local_testnet").execute_with(|| {
+		let mut pool = Vec::new();
+		for nonce in 0..64 {
+			submit(&mut pool, "flood", signed(Alice, nonce, anchor(nonce)));
+		}
+		submit(&mut pool, "H2 anchor", signed(Bob, 0, anchor(u32::MAX)));
+		let (h2, flood) = pool.split_last().expect("submitted");
+		// Its next one ties with H2's (same size, same standing); every later one is lower.
+		assert_eq!(flood[0].priority, h2.priority);
+		assert!(flood[1..].iter().all(|waiting| waiting.priority < h2.priority));
+	});
+}
+
+/// Three hospitals fill their shares — all the hospitals' part of the block — with single
+/// anchors from their administrators, submitted first; the fourth hospital's anchor,
+/// submitted after, is still in the first block: each flood's later extrinsics rank below
+/// it.
+#[test]
+fn three_busy_hospitals_do_not_keep_a_fourth_out() {
+	chain("local_testnet").execute_with(|| {
+		// Enough anchors for each flooding hospital to fill its share twice over.
+		let cost = {
+			use frame_support::dispatch::GetDispatchInfo;
+			let info = anchor(0).get_dispatch_info();
+			let weights = <Runtime as frame_system::Config>::BlockWeights::get();
+			info.total_weight().ref_time() + weights.get(info.class).base_extrinsic.ref_time()
+		};
+		let (share, _) =
+			pallet_consortium::Pallet::<Runtime>::share_limit(pallet_consortium::Share::Hospitals);
+		let per_hospital = (2 * share.ref_time() / cost / 3) as u32;
+		let mut pool = Vec::new();
+		for (hospital, who) in [Alice, Bob, Charlie].into_iter().enumerate() {
+			for nonce in 0..per_hospital {
+				let n = hospital as u32 * per_hospital + nonce;
+				submit(&mut pool, "flood", signed(who, nonce, anchor(n)));
+			}
+		}
+		submit(&mut pool, "H4 anchor", signed(Dave, 0, anchor(u32::MAX)));
+		let first = author_block(&mut pool);
+		assert!(first.contains(&"H4 anchor"), "H4's anchor waits behind three floods");
+		assert!(pool.iter().any(|waiting| waiting.name == "flood"), "the floods outlast a block");
 	});
 }
 

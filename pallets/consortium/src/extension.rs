@@ -1,6 +1,9 @@
 //! The membership gate on transactions.
 
-use crate::{BlockShares, BlockUsage, Config, OrgId, Pallet, Role, Standing, WeightInfo};
+use crate::{
+	priority::{self, Rank},
+	BlockShares, BlockUsage, Config, OrgId, Pallet, Role, Standing, WeightInfo,
+};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::marker::PhantomData;
 use frame_support::{
@@ -9,12 +12,11 @@ use frame_support::{
 	traits::{Get, OriginTrait},
 	DefaultNoBound,
 };
+use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
 use sp_runtime::{
 	traits::{DispatchInfoOf, Dispatchable, TransactionExtension, ValidateResult},
-	transaction_validity::{
-		InvalidTransaction, TransactionPriority, TransactionValidityError, ValidTransaction,
-	},
+	transaction_validity::{InvalidTransaction, TransactionValidityError, ValidTransaction},
 	Perbill, Saturating,
 };
 
@@ -44,8 +46,9 @@ pub mod refusal {
 }
 
 /// Refuses, at transaction-pool validation, extrinsics signed by accounts that may not
-/// transact (see [`Standing`]), so they never reach a block; gives each role a priority; and
-/// holds each party to its [`Share`] of every block.
+/// transact (see [`Standing`]), so they never reach a block; gives each extrinsic the role
+/// and fairness terms of its [`priority`]; and holds each party to its [`Share`] of every
+/// block.
 ///
 /// It carries no data in the extrinsic, so generic clients that do not know it still sign
 /// correctly. Order it before `CheckNonce`: an unknown account has no nonce, and this gate's
@@ -135,6 +138,19 @@ impl<T: Config> Pallet<T> {
 			Weight::from_parts(fraction * normal.ref_time(), fraction * normal.proof_size());
 		(weight, fraction * length)
 	}
+
+	/// How much of `share` a `weight` and `length` take: the larger of the parts.
+	fn part_of(share: Share, weight: Weight, length: u32) -> Perbill {
+		let (most_weight, most_length) = Self::share_limit(share);
+		[
+			Perbill::from_rational(weight.ref_time(), most_weight.ref_time().max(1)),
+			Perbill::from_rational(weight.proof_size(), most_weight.proof_size().max(1)),
+			Perbill::from_rational(length, most_length.max(1)),
+		]
+		.into_iter()
+		.max()
+		.unwrap_or_default()
+	}
 }
 
 /// Who may sign: a hospital (its staff and validator), or a person of their own (a patient
@@ -146,13 +162,38 @@ enum Party {
 }
 
 impl Party {
+	/// How much of its share the party of `who` used in the last block: a hospital's of its
+	/// hospital share, a person's of their count per block.
+	fn recent_use<T: Config>(self, who: &T::AccountId) -> Perbill {
+		// Pool validation runs at the block after the best one: "last" is the best block.
+		let now = frame_system::Pallet::<T>::block_number();
+		let recent = |block: BlockNumberFor<T>| block.saturating_add(1u32.into()) >= now;
+		match self {
+			Party::Hospital(_) => BlockShares::<T>::get(self.own_share())
+				.filter(|used| recent(used.block))
+				.map(|used| Pallet::<T>::part_of(self.own_share(), used.weight, used.length))
+				.unwrap_or_default(),
+			Party::Person => match BlockUsage::<T>::get(who) {
+				Some((block, used)) if recent(block) => {
+					Perbill::from_rational(used, T::PersonalBlockQuota::get().max(1))
+				}
+				_ => Perbill::zero(),
+			},
+		}
+	}
+
 	/// The shares of a block its extrinsics draw on.
 	fn shares(self) -> impl Iterator<Item = Share> {
-		let (first, second) = match self {
-			Party::Hospital(org) => (Share::Hospital(org), Some(Share::Hospitals)),
-			Party::Person => (Share::Personal, None),
-		};
-		core::iter::once(first).chain(second)
+		let together = matches!(self, Party::Hospital(_)).then_some(Share::Hospitals);
+		core::iter::once(self.own_share()).chain(together)
+	}
+
+	/// The share that is the party's alone.
+	fn own_share(self) -> Share {
+		match self {
+			Party::Hospital(org) => Share::Hospital(org),
+			Party::Person => Share::Personal,
+		}
 	}
 }
 
@@ -163,17 +204,14 @@ pub struct Signer<AccountId> {
 }
 
 impl<T: Config + Send + Sync> CheckMembership<T> {
-	/// Priority and party of an account in good standing, or the refusal.
-	fn admit(who: &T::AccountId) -> Result<(TransactionPriority, Party), TransactionValidityError> {
-		// Patients' own decisions first, then auditors', then every hospital's extrinsics
-		// alike: a hospital's administrators outranking the clinicians of the others would
-		// let one hospital's flood be tried first, and its pool entries crowd theirs out.
+	/// Rank and party of an account in good standing, or the refusal.
+	fn admit(who: &T::AccountId) -> Result<(Rank, Party), TransactionValidityError> {
 		match Pallet::<T>::standing(who) {
-			Standing::Member(Role::Patient) => Ok((300, Party::Person)),
-			Standing::Member(Role::Auditor) => Ok((200, Party::Person)),
+			Standing::Member(Role::Patient) => Ok((Rank::Patient, Party::Person)),
+			Standing::Member(Role::Auditor) => Ok((Rank::Auditor, Party::Person)),
 			Standing::Validator(org)
 			| Standing::Member(Role::OrgAdmin(org) | Role::Clinician(org)) => {
-				Ok((100, Party::Hospital(org)))
+				Ok((Rank::Hospital, Party::Hospital(org)))
 			}
 			Standing::Unknown => Err(InvalidTransaction::Custom(refusal::NOT_A_MEMBER).into()),
 			Standing::Removed => {
@@ -213,7 +251,7 @@ where
 		let Some(who) = origin.as_signer().cloned() else {
 			return Ok((ValidTransaction::default(), None, origin));
 		};
-		let (priority, party) = Self::admit(&who)?;
+		let (rank, party) = Self::admit(&who)?;
 		// One that no share could ever hold would wait in the pool for ever: refused now.
 		let (weight, length) = (Pallet::<T>::cost(info), len as u32);
 		if party.shares().any(|share| {
@@ -222,6 +260,8 @@ where
 		}) {
 			return Err(InvalidTransaction::Custom(refusal::LARGER_THAN_SHARE).into());
 		}
+		let size = Pallet::<T>::part_of(party.own_share(), weight, length);
+		let priority = priority::role(rank) + priority::fairness(party.recent_use::<T>(&who), size);
 		let valid = ValidTransaction { priority, ..Default::default() };
 		Ok((valid, Some(Signer { who, party }), origin))
 	}

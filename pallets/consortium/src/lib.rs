@@ -29,8 +29,10 @@
 //! - [`CheckMembership`], a transaction extension ordered before the nonce check, refuses at
 //!   transaction-pool validation every extrinsic signed by an account that is not an active
 //!   member (or the validator account of an active organisation), with
-//!   `InvalidTransaction::Custom` codes listed in [`refusal`]. It also gives each role a
-//!   priority and holds each party to its **share of every block** — by weight and length,
+//!   `InvalidTransaction::Custom` codes listed in [`refusal`]. With [`CheckNonceInTurn`]
+//!   (the nonce check, ranking each account's queue) it sets the [`priority`] — which
+//!   decides who goes first and what a full pool drops — and it holds each party to its
+//!   **share of every block** — by weight and length,
 //!   not by count, since there are no fees to deter spam: each hospital (all its staff and
 //!   its validator together, however many accounts it registers) at most
 //!   [`Config::HospitalBlockShare`], all hospitals together at most what
@@ -58,6 +60,8 @@ pub use pallet::*;
 
 mod extension;
 pub mod migrations;
+mod nonce;
+pub mod priority;
 pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -68,6 +72,7 @@ mod mock;
 mod tests;
 
 pub use extension::{refusal, BlockUse, CheckMembership, Share};
+pub use nonce::CheckNonceInTurn;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;

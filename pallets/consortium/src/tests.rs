@@ -575,24 +575,21 @@ fn gate_refuses_in_the_pool_before_any_block() {
 	});
 }
 
+/// The priority the gate gives an extrinsic of `parts` of a block (as in [`gate_sized`]).
+fn priority_sized(who: u64, parts: Perbill) -> u64 {
+	let (info, length) = sized(parts);
+	let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+	CheckMembership::<Test>::new()
+		.validate_only(signed(who), &call, &info, length, TransactionSource::External, 0)
+		.unwrap()
+		.0
+		.priority
+}
+
 #[test]
 fn gate_orders_roles_by_priority() {
 	build_and_execute(|| {
-		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
-		let priority = |who| {
-			CheckMembership::<Test>::new()
-				.validate_only(
-					signed(who),
-					&call,
-					&DispatchInfo::default(),
-					0,
-					TransactionSource::External,
-					0,
-				)
-				.unwrap()
-				.0
-				.priority
-		};
+		let priority = |who| priority_sized(who, Perbill::zero());
 		assert!(priority(PATIENT) > priority(AUDITOR));
 		assert!(priority(AUDITOR) > priority(H1_CLINICIAN));
 		// No hospital's accounts outrank another's.
@@ -601,9 +598,62 @@ fn gate_orders_roles_by_priority() {
 	});
 }
 
+/// A hospital that used its share in the last block ranks below one that did not, so
+/// busy hospitals cannot keep a quiet one out, and a full pool drops the busy one's first.
+#[test]
+fn a_hospital_that_used_its_share_last_block_ranks_below_a_quiet_one() {
+	build_and_execute(|| {
+		let tenth = Perbill::from_percent(10);
+		assert_eq!(priority_sized(H1_CLINICIAN, tenth), priority_sized(H2_ADMIN, tenth));
+		assert_ok!(gate_sized(H1_ADMIN, Perbill::from_percent(20)));
+		// Pool validation of the next block sees the last one's use.
+		System::set_block_number(2);
+		assert!(priority_sized(H1_CLINICIAN, tenth) < priority_sized(H2_ADMIN, tenth));
+		// Its standing comes back with a block it leaves alone.
+		System::set_block_number(3);
+		assert_eq!(priority_sized(H1_CLINICIAN, tenth), priority_sized(H2_ADMIN, tenth));
+	});
+}
+
+/// Among one role, a smaller extrinsic goes first: a flood of the largest extrinsics ranks
+/// below an anchor or a revocation.
+#[test]
+fn a_smaller_extrinsic_ranks_above_a_larger_one() {
+	build_and_execute(|| {
+		let anchor = priority_sized(H2_ADMIN, Perbill::from_parts(1_000));
+		assert!(anchor > priority_sized(H1_ADMIN, Perbill::from_percent(20)));
+		let revocation = priority_sized(PATIENT, Perbill::zero());
+		assert!(revocation > priority_sized(PATIENT, Perbill::from_percent(1)));
+	});
+}
+
+/// A patient who used their count in the last block ranks below their own standing after a
+/// quiet block (and so below other patients).
+#[test]
+fn a_patient_who_used_their_count_last_block_ranks_lower() {
+	build_and_execute(|| {
+		let quiet = priority_sized(PATIENT, Perbill::zero());
+		assert_ok!(gate(PATIENT));
+		System::set_block_number(2);
+		assert!(priority_sized(PATIENT, Perbill::zero()) < quiet);
+		System::set_block_number(3);
+		assert_eq!(priority_sized(PATIENT, Perbill::zero()), quiet);
+	});
+}
+
 /// The gate on an extrinsic of `parts` of what normal extrinsics may use of a block, in
 /// weight (base weight included) and in length.
 fn gate_sized(who: u64, parts: Perbill) -> Result<(), TransactionValidityError> {
+	let (info, length) = sized(parts);
+	let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+	CheckMembership::<Test>::new()
+		.validate_and_prepare(signed(who), &call, &info, length, 0)
+		.map(|_| ())
+}
+
+/// The dispatch info and length of an extrinsic of `parts` of what normal extrinsics may use
+/// of a block, in weight (base weight included) and in length.
+fn sized(parts: Perbill) -> (DispatchInfo, usize) {
 	let weights: frame_system::limits::BlockWeights =
 		<Test as frame_system::Config>::BlockWeights::get();
 	let normal: Weight = weights.get(DispatchClass::Normal).max_total.unwrap();
@@ -614,10 +664,7 @@ fn gate_sized(who: u64, parts: Perbill) -> Result<(), TransactionValidityError> 
 	let base = weights.get(DispatchClass::Normal).base_extrinsic;
 	let whole = Weight::from_parts(parts * normal.ref_time(), parts * normal.proof_size());
 	let info = DispatchInfo { call_weight: whole.saturating_sub(base), ..Default::default() };
-	let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
-	CheckMembership::<Test>::new()
-		.validate_and_prepare(signed(who), &call, &info, (parts * length) as usize, 0)
-		.map(|_| ())
+	(info, (parts * length) as usize)
 }
 
 /// However many accounts a hospital uses, together they get its share of each block (25 %
