@@ -101,7 +101,7 @@ pub fn fetch(
 	let opened = medledger_envelope::open(&envelope, &key).map_err(|_| {
 		anyhow!("document {id}'s ciphertext was altered (it does not authenticate)")
 	})?;
-	if opened.commitment() != verified.record.commitment {
+	if !opened.is_anchored_as(&verified.record.commitment, verified.record.org) {
 		return Err(NotTheChain(format!(
 			"document {id}'s envelope is not the anchored document (its commitment differs \
 			 from the one proved on chain)"

@@ -6,9 +6,9 @@
 //! ## Model
 //!
 //! - Each document gets a fresh random 256-bit **data key** and a fresh random 32-byte
-//!   **salt**. The chain anchors the commitment `BLAKE2b-256(salt ‖ file)`
-//!   ([`medledger_primitives::commitment`]); a bare hash would let anyone confirm a guessed
-//!   file, the salt does not.
+//!   **salt**. The chain anchors the commitment of the issuing hospital, the salt and the
+//!   file ([`medledger_primitives::commitment`]); a bare hash would let anyone confirm a
+//!   guessed file, the salt does not.
 //! - The **envelope** is what IPFS stores: a header listing key wraps, then AES-256-GCM over
 //!   `salt ‖ file` under the data key, with the header as associated data. So the salt travels
 //!   encrypted with the file: whoever can open the envelope can rebuild the commitment and a
@@ -44,7 +44,7 @@ use aes_gcm::{
 	Aes256Gcm, Nonce,
 };
 use hkdf::Hkdf;
-use medledger_primitives::{commitment, Hash, SALT_LEN};
+use medledger_primitives::{commitment, recompute, Hash, OrgId, SALT_LEN};
 use rand_core::{OsRng, RngCore};
 use sha2::Sha256;
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -127,7 +127,7 @@ impl core::fmt::Debug for DataKey {
 pub struct Sealed {
 	/// The envelope, ready to store.
 	pub envelope: Vec<u8>,
-	/// `BLAKE2b-256(salt ‖ file)`.
+	/// The commitment of the issuing hospital, the salt and the file.
 	pub commitment: Hash,
 	/// The data key, for wraps made later (grantees).
 	pub key: DataKey,
@@ -148,14 +148,16 @@ impl core::fmt::Debug for Opened {
 }
 
 impl Opened {
-	/// The commitment the chain should hold for this document.
-	pub fn commitment(&self) -> Hash {
-		commitment(&self.salt, &self.plaintext)
+	/// Whether this is the document a record of hospital `issuer` holding commitment
+	/// `anchored` anchors ([`medledger_primitives::recompute`]).
+	pub fn is_anchored_as(&self, anchored: &Hash, issuer: OrgId) -> bool {
+		recompute(anchored, issuer, &self.salt, &self.plaintext) == *anchored
 	}
 }
 
-/// Encrypts `file` under a fresh data key and salt, wrapping the key for each recipient.
-pub fn seal(file: &[u8], recipients: &[PublicKey]) -> Result<Sealed, EnvelopeError> {
+/// Encrypts `file`, issued by hospital `issuer`, under a fresh data key and salt, wrapping
+/// the key for each recipient.
+pub fn seal(issuer: OrgId, file: &[u8], recipients: &[PublicKey]) -> Result<Sealed, EnvelopeError> {
 	if recipients.len() > MAX_RECIPIENTS {
 		return Err(EnvelopeError::TooManyRecipients);
 	}
@@ -185,7 +187,7 @@ pub fn seal(file: &[u8], recipients: &[PublicKey]) -> Result<Sealed, EnvelopeErr
 		// Only fails for inputs beyond AES-GCM's 64 GiB limit, which callers' size caps exclude.
 		.map_err(|_| EnvelopeError::Malformed("file too large for one envelope"))?;
 	envelope.extend_from_slice(&tag);
-	let commitment = commitment(&salt, file);
+	let commitment = commitment(issuer, &salt, file);
 	salt.zeroize();
 	Ok(Sealed { envelope, commitment, key })
 }
@@ -348,12 +350,14 @@ mod tests {
 		let (patient, patient_pub) = member();
 		let (hospital, hospital_pub) = member();
 		let file = b"discharge summary".repeat(1000);
-		let sealed = seal(&file, &[patient_pub, hospital_pub]).unwrap();
+		let sealed = seal(1, &file, &[patient_pub, hospital_pub]).unwrap();
 		for secret in [&patient, &hospital] {
 			let key = unwrap_own(&sealed.envelope, secret).unwrap();
 			let opened = open(&sealed.envelope, &key).unwrap();
 			assert_eq!(opened.plaintext, file);
-			assert_eq!(opened.commitment(), sealed.commitment);
+			assert!(opened.is_anchored_as(&sealed.commitment, 1));
+			// Another hospital's anchor of the same commitment is not this document's.
+			assert!(!opened.is_anchored_as(&sealed.commitment, 2));
 		}
 	}
 
@@ -361,7 +365,7 @@ mod tests {
 	fn a_stranger_finds_no_wrap_and_a_grantee_opens_a_later_wrap() {
 		let (_, patient_pub) = member();
 		let (stranger, stranger_pub) = member();
-		let sealed = seal(b"x", &[patient_pub]).unwrap();
+		let sealed = seal(1, b"x", &[patient_pub]).unwrap();
 		assert_eq!(
 			unwrap_own(&sealed.envelope, &stranger).unwrap_err(),
 			EnvelopeError::NoWrapForKey
@@ -374,7 +378,7 @@ mod tests {
 	#[test]
 	fn any_altered_byte_is_reported_as_tampering() {
 		let (patient, patient_pub) = member();
-		let sealed = seal(b"lab results", &[patient_pub]).unwrap();
+		let sealed = seal(1, b"lab results", &[patient_pub]).unwrap();
 		let key = unwrap_own(&sealed.envelope, &patient).unwrap();
 		let header_len = MAGIC.len() + 2 + RECIPIENT_LEN;
 		// A byte of the body, of the tag, and of the header's wrap (bound as associated data).
@@ -407,7 +411,7 @@ mod tests {
 		future.extend_from_slice(&[2, 0]);
 		assert_eq!(open(&future, &key).unwrap_err(), EnvelopeError::UnsupportedVersion(2));
 		assert_eq!(
-			seal(b"x", &[PublicKey::from([0u8; 32])]).unwrap_err(),
+			seal(1, b"x", &[PublicKey::from([0u8; 32])]).unwrap_err(),
 			EnvelopeError::WeakRecipientKey
 		);
 	}
@@ -415,8 +419,8 @@ mod tests {
 	#[test]
 	fn salts_differ_so_equal_files_get_different_commitments() {
 		let (_, public) = member();
-		let a = seal(b"same", &[public]).unwrap();
-		let b = seal(b"same", &[public]).unwrap();
+		let a = seal(1, b"same", &[public]).unwrap();
+		let b = seal(1, b"same", &[public]).unwrap();
 		assert_ne!(a.commitment, b.commitment);
 	}
 }

@@ -93,12 +93,41 @@ pub enum Action {
 	Write,
 }
 
-/// The commitment an anchor holds for a document: BLAKE2b-256 of `salt ‖ plaintext`.
-pub fn commitment(salt: &[u8; SALT_LEN], plaintext: &[u8]) -> Hash {
+/// The commitment an anchor of hospital `issuer` holds for a document:
+/// BLAKE2b-256 of `"medledger/commitment/v2" ‖ issuer (u32, little-endian) ‖ salt ‖ plaintext`.
+///
+/// The issuer is inside so that the commitment names who anchored it: another hospital that
+/// copies it from the transaction pool and anchors it first under its own name gets a record
+/// that no file matches, and cannot pass a document it never had as its own.
+pub fn commitment(issuer: OrgId, salt: &[u8; SALT_LEN], plaintext: &[u8]) -> Hash {
 	let mut state = blake2b_256();
+	state.update(COMMITMENT_DOMAIN);
+	state.update(&issuer.to_le_bytes());
 	state.update(salt);
 	state.update(plaintext);
 	finish(state)
+}
+
+/// Domain of [`commitment`] (version 1 had none, and no issuer).
+const COMMITMENT_DOMAIN: &[u8] = b"medledger/commitment/v2";
+
+/// The commitment of `salt` and `plaintext` by the rule `anchored` was made by, in a record
+/// of hospital `issuer`: [`commitment`], or — for documents anchored before issuers were
+/// bound — `BLAKE2b-256(salt ‖ plaintext)`. Equal to `anchored` exactly when the file and
+/// salt are the anchored ones; a version-1 record names its issuer on the chain's word
+/// alone (a squatter of one could claim it).
+pub fn recompute(anchored: &Hash, issuer: OrgId, salt: &[u8; SALT_LEN], plaintext: &[u8]) -> Hash {
+	let bound = commitment(issuer, salt, plaintext);
+	if bound == *anchored {
+		return bound;
+	}
+	let mut state = blake2b_256();
+	state.update(salt);
+	state.update(plaintext);
+	match finish(state) {
+		unbound if unbound == *anchored => unbound,
+		_ => bound,
+	}
 }
 
 /// A streaming BLAKE2b-256, for hashing large files in parts (`sp_core::hashing::blake2_256`
@@ -163,14 +192,27 @@ mod tests {
 	}
 
 	#[test]
-	fn commitment_depends_on_salt_and_content() {
-		let a = commitment(&[1; 32], b"result: negative");
-		assert_eq!(
-			a,
-			sp_crypto_hashing::blake2_256(&[&[1u8; 32][..], b"result: negative"].concat())
-		);
-		assert_ne!(a, commitment(&[2; 32], b"result: negative"));
-		assert_ne!(a, commitment(&[1; 32], b"result: positive"));
+	fn commitment_depends_on_issuer_salt_and_content() {
+		let a = commitment(1, &[1; 32], b"result: negative");
+		let spelled_out =
+			[&b"medledger/commitment/v2"[..], &1u32.to_le_bytes(), &[1u8; 32], b"result: negative"];
+		assert_eq!(a, sp_crypto_hashing::blake2_256(&spelled_out.concat()));
+		assert_ne!(a, commitment(2, &[1; 32], b"result: negative"));
+		assert_ne!(a, commitment(1, &[2; 32], b"result: negative"));
+		assert_ne!(a, commitment(1, &[1; 32], b"result: positive"));
+	}
+
+	/// A record of hospital 2 holding hospital 1's commitment matches no file; a record
+	/// anchored before issuers were bound still matches its file.
+	#[test]
+	fn a_commitment_matches_only_in_its_issuers_record_or_by_the_old_rule() {
+		let (salt, file) = ([7; 32], &b"discharge summary"[..]);
+		let h1s = commitment(1, &salt, file);
+		assert_eq!(recompute(&h1s, 1, &salt, file), h1s);
+		assert_ne!(recompute(&h1s, 2, &salt, file), h1s);
+		let old = sp_crypto_hashing::blake2_256(&[&salt[..], file].concat());
+		assert_eq!(recompute(&old, 2, &salt, file), old);
+		assert_ne!(recompute(&old, 2, &salt, b"another file"), old);
 	}
 
 	#[test]

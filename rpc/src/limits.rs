@@ -2,15 +2,16 @@
 //! gateway hold, and for how long: each bound in one place, with why it is what it is.
 //! `docs/ARCHITECTURE.md` lists them for operators.
 //!
-//! - **Sockets**: at most [`MAX_CONNECTIONS`] HTTP connections open at once (beyond, a new
-//!   socket is closed at once), and as many WebSocket connections and in-flight requests
+//! - **Sockets**: at most [`MAX_CONNECTIONS`] HTTP connections open at once, and
+//!   [`CONNECTIONS_PER_ADDRESS`] from one IP address (beyond, a new socket is closed at
+//!   once), and as many WebSocket connections and in-flight requests
 //!   (jsonrpsee's own guard; 429 beyond); a new socket that sends nothing within
 //!   [`FIRST_REQUEST_TIMEOUT`] is closed, and so is a connection idle between requests, or
 //!   slow to send a request's headers, for [`IDLE_TIMEOUT`]. A request without a valid
 //!   credential is answered, or dropped (408), within [`FIRST_REQUEST_TIMEOUT`], body
 //!   included: a stranger cannot hold a socket by sending a body slowly.
 //! - **Per credential**: at most [`CONNECTIONS_PER_CREDENTIAL`] WebSocket connections and
-//!   HTTP requests in flight ([`Slots`]); one more is answered HTTP 429. So one credential
+//!   HTTP requests in flight ([`Slots`], as for addresses); one more is answered HTTP 429. So one credential
 //!   (a patient's, a stolen one) cannot take the connections every other caller needs.
 //! - **Bodies, before they are read**: a request without a valid credential may carry at most
 //!   [`UNAUTHENTICATED_BODY`] (enough for `rpc.discover`), a credential's the configured
@@ -24,6 +25,7 @@
 
 use std::{
 	collections::HashMap,
+	hash::Hash,
 	sync::{Arc, Mutex},
 	time::Duration,
 };
@@ -31,6 +33,12 @@ use std::{
 /// Open sockets at once. Each costs a descriptor and a task; a thousand is far above what
 /// a hospital's apps hold, and far below the process's descriptor limit.
 pub const MAX_CONNECTIONS: usize = 1_000;
+
+/// Open sockets from one IP address: a quarter of [`MAX_CONNECTIONS`], so one host —
+/// an outsider's, before any credential is seen — cannot take every socket and lock the
+/// hospital's apps out. (Apps behind one proxy share its address: a quarter is still far
+/// more than they hold.)
+pub const CONNECTIONS_PER_ADDRESS: usize = MAX_CONNECTIONS / 4;
 
 /// WebSocket connections and in-flight HTTP requests of one credential. An app holds one
 /// or two subscriptions and a few requests at a time; sixteen leaves room for retries.
@@ -59,47 +67,52 @@ pub const WS_PING_INTERVAL: Duration = Duration::from_secs(30);
 /// How long a WebSocket peer may take to answer a ping before it is dropped.
 pub const WS_INACTIVE_LIMIT: Duration = Duration::from_secs(60);
 
-/// The connections each credential holds now.
-#[derive(Default)]
-pub struct Slots {
-	held: Mutex<HashMap<String, usize>>,
+/// The connections each holder — a credential, an IP address — holds now, each at most
+/// `most`.
+pub struct Slots<K> {
+	most: usize,
+	held: Mutex<HashMap<K, usize>>,
 }
 
-/// One credential's connection or request; its slot is free again when the last clone is
-/// dropped (the WebSocket connection closed, the HTTP request answered).
+/// One holder's connection or request; its slot is free again when the last clone is
+/// dropped (the socket closed, the WebSocket connection closed, the HTTP request answered).
 #[derive(Clone)]
-pub struct Slot {
-	_held: Arc<Held>,
+pub struct Slot<K: Eq + Hash + Clone> {
+	_held: Arc<Held<K>>,
 }
 
 /// The held slot itself (dropping it frees it).
-struct Held {
-	slots: Arc<Slots>,
-	credential: String,
+struct Held<K: Eq + Hash + Clone> {
+	slots: Arc<Slots<K>>,
+	holder: K,
 }
 
-impl Slots {
-	/// A slot for `credential` (its id), or `None` when it holds
-	/// [`CONNECTIONS_PER_CREDENTIAL`] already.
-	pub fn take(self: &Arc<Self>, credential: &str) -> Option<Slot> {
+impl<K: Eq + Hash + Clone> Slots<K> {
+	/// Slots of at most `most` per holder.
+	pub fn new(most: usize) -> Arc<Self> {
+		Arc::new(Slots { most, held: Mutex::default() })
+	}
+
+	/// A slot for `holder`, or `None` when it holds `most` already.
+	pub fn take(self: &Arc<Self>, holder: &K) -> Option<Slot<K>> {
 		let mut held = self.held.lock().expect("not poisoned");
-		let count = held.entry(credential.to_string()).or_default();
-		if *count >= CONNECTIONS_PER_CREDENTIAL {
+		let count = held.entry(holder.clone()).or_default();
+		if *count >= self.most {
 			return None;
 		}
 		*count += 1;
-		let held = Held { slots: self.clone(), credential: credential.to_string() };
+		let held = Held { slots: self.clone(), holder: holder.clone() };
 		Some(Slot { _held: Arc::new(held) })
 	}
 }
 
-impl Drop for Held {
+impl<K: Eq + Hash + Clone> Drop for Held<K> {
 	fn drop(&mut self) {
 		let mut held = self.slots.held.lock().expect("not poisoned");
-		if let Some(count) = held.get_mut(&self.credential) {
+		if let Some(count) = held.get_mut(&self.holder) {
 			*count -= 1;
 			if *count == 0 {
-				held.remove(&self.credential);
+				held.remove(&self.holder);
 			}
 		}
 	}
@@ -110,13 +123,14 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn a_credential_holds_a_bounded_number_of_slots_and_frees_them() {
-		let slots = Arc::new(Slots::default());
+	fn a_holder_holds_a_bounded_number_of_slots_and_frees_them() {
+		let slots = Slots::new(CONNECTIONS_PER_CREDENTIAL);
+		let a = "a".to_string();
 		let held: Vec<_> =
-			(0..CONNECTIONS_PER_CREDENTIAL).map(|_| slots.take("a").expect("free")).collect();
-		assert!(slots.take("a").is_none());
-		// Another credential is not affected.
-		let other = slots.take("b").expect("free");
+			(0..CONNECTIONS_PER_CREDENTIAL).map(|_| slots.take(&a).expect("free")).collect();
+		assert!(slots.take(&a).is_none());
+		// Another holder is not affected.
+		let other = slots.take(&"b".to_string()).expect("free");
 		let copy = held[0].clone();
 		drop(held);
 		// A clone (a call's extensions) keeps its slot until it goes too.

@@ -11,11 +11,12 @@
 use crate::{
 	access::{authorise, Access, Bearer, ANY_CALLER},
 	limits::{
-		Slots, FIRST_REQUEST_TIMEOUT, MAX_CONNECTIONS, UNAUTHENTICATED_BODY, WS_INACTIVE_LIMIT,
-		WS_PING_INTERVAL,
+		Slots, CONNECTIONS_PER_CREDENTIAL, FIRST_REQUEST_TIMEOUT, MAX_CONNECTIONS,
+		UNAUTHENTICATED_BODY, WS_INACTIVE_LIMIT, WS_PING_INTERVAL,
 	},
 	metrics, portal, Gateway,
 };
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use jsonrpsee::server::{
 	middleware::rpc::RpcServiceBuilder, HttpBody, HttpRequest, HttpResponse, PingConfig, Server,
 	ServerHandle,
@@ -25,7 +26,10 @@ use std::{
 	future::Future,
 	net::SocketAddr,
 	pin::Pin,
-	sync::Arc,
+	sync::{
+		atomic::{AtomicBool, Ordering},
+		Arc,
+	},
 	task::{Context, Poll},
 };
 use tokio::net::TcpListener;
@@ -38,7 +42,7 @@ pub async fn serve(
 	max_request: u32,
 	tls: Option<Arc<rustls::ServerConfig>>,
 ) -> anyhow::Result<(SocketAddr, ServerHandle)> {
-	let slots = Arc::new(Slots::default());
+	let slots = Slots::new(CONNECTIONS_PER_CREDENTIAL);
 	let http = tower::ServiceBuilder::new().layer(medledger_explorer::assets::Layer).layer(
 		tower::layer::layer_fn({
 			let gw = gw.clone();
@@ -72,7 +76,7 @@ pub async fn serve(
 struct HttpGate<S> {
 	inner: S,
 	gw: Arc<Gateway>,
-	slots: Arc<Slots>,
+	slots: Arc<Slots<String>>,
 	max_request: u32,
 }
 
@@ -146,10 +150,24 @@ where
 			request.extensions_mut().insert(slot);
 		}
 		request.extensions_mut().insert(Bearer(token));
-		// A body that did not say its length is cut off at the bound as it is read.
-		let request =
-			request.map(|body| HttpBody::new(http_body_util::Limited::new(body, limit as usize)));
-		let answer = self.inner.call(request);
+		// A body that did not say its length is cut off at the bound as it is read. The
+		// server answers a body it could not read with 500; the cut is remembered so that
+		// the caller gets 413, as for a declared length.
+		let cut = Arc::new(AtomicBool::new(false));
+		let request = request.map(|body| {
+			let cut = cut.clone();
+			HttpBody::new(Limited::new(body, limit as usize).map_err(move |error| {
+				if error.downcast_ref::<LengthLimitError>().is_some() {
+					cut.store(true, Ordering::Relaxed);
+				}
+				error
+			}))
+		});
+		let inner = self.inner.call(request);
+		let answer = async move {
+			let response = inner.await?;
+			Ok(if cut.load(Ordering::Relaxed) { too_large(limit) } else { response })
+		};
 		if !stranger {
 			return Box::pin(answer);
 		}

@@ -1,10 +1,12 @@
 //! The accept loop: sockets (plain, or TLS with `crate::tls`'s settings) fed to jsonrpsee's
-//! service, under the socket bounds of `crate::limits` — at most `MAX_CONNECTIONS` open, the
-//! first bytes (or the TLS handshake) within `FIRST_REQUEST_TIMEOUT`, idle or slow headers
+//! service, under the socket bounds of `crate::limits` — at most `MAX_CONNECTIONS` open and
+//! `CONNECTIONS_PER_ADDRESS` from one IP address, the first bytes (or the TLS handshake) within `FIRST_REQUEST_TIMEOUT`, idle or slow headers
 //! up to `IDLE_TIMEOUT`, HTTP/1.1 only (WebSocket upgrades need it). A failed, stalled or
 //! refused socket ends only itself.
 
-use crate::limits::{FIRST_REQUEST_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS};
+use crate::limits::{
+	Slots, CONNECTIONS_PER_ADDRESS, FIRST_REQUEST_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS,
+};
 use hyper_util::{
 	rt::{TokioIo, TokioTimer},
 	service::TowerToHyperService,
@@ -48,6 +50,7 @@ where
 	let methods: Methods = methods.into();
 	let (stop, handle) = stop_channel();
 	let open = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+	let per_address = Slots::new(CONNECTIONS_PER_ADDRESS);
 	tokio::spawn(async move {
 		loop {
 			let (tcp, peer) = tokio::select! {
@@ -66,12 +69,16 @@ where
 				tracing::debug!(%peer, "connection refused: {MAX_CONNECTIONS} open already");
 				continue;
 			};
+			let Some(address_slot) = per_address.take(&peer.ip()) else {
+				tracing::debug!(%peer, "connection refused: {CONNECTIONS_PER_ADDRESS} open from it");
+				continue;
+			};
 			let (acceptor, stop, services, methods) =
 				(acceptor.clone(), stop.clone(), services.clone(), methods.clone());
 			// Each connection, handshake included, in its own task: a slow client never
 			// holds up the others.
 			tokio::spawn(async move {
-				let _permit = permit;
+				let _held = (permit, address_slot);
 				let service = services.build(methods, stop.clone());
 				let per_request =
 					tower::service_fn(move |request: HttpRequest<hyper::body::Incoming>| {

@@ -111,7 +111,7 @@ fn consent_story_with_a_complete_audit_trail() {
 			signed(Alice),
 			NewDocument {
 				patient: account(Eve),
-				commitment: medledger_primitives::commitment(&[9; 32], b"discharge summary"),
+				commitment: medledger_primitives::commitment(1, &[9; 32], b"discharge summary"),
 				cid: [&[0x01, 0x55, 0x12, 0x20][..], &[1; 32]].concat(),
 				size: 17,
 				media_type: b"text/plain".to_vec(),

@@ -163,6 +163,28 @@ impl Node {
 		rpc(self.rpc_port, method, params)
 	}
 
+	/// `call` as an extrinsic signed by the development key `uri` (e.g. `//Bob`) with its
+	/// next nonce, for this node's chain.
+	pub fn signed(&self, uri: &str, call: medledger_runtime::RuntimeCall) -> Vec<u8> {
+		use sp_core::Pair;
+		let pair = sp_core::sr25519::Pair::from_string(uri, None).expect("a development key");
+		let who = sp_core::crypto::Ss58Codec::to_ss58check(&pair.public());
+		let nonce = self.rpc("system_accountNextIndex", json!([who])).expect("a nonce");
+		let version = self.rpc("state_getRuntimeVersion", json!([])).expect("a version");
+		let genesis = self.rpc("chain_getBlockHash", json!([0])).expect("the genesis hash");
+		let versions = medledger_chain_client::Versions {
+			spec_version: version["specVersion"].as_u64().unwrap() as u32,
+			tx_version: version["transactionVersion"].as_u64().unwrap() as u32,
+			genesis: genesis.as_str().unwrap().parse().unwrap(),
+		};
+		medledger_chain_client::sign_extrinsic(
+			&pair,
+			call,
+			nonce.as_u64().unwrap() as u32,
+			versions,
+		)
+	}
+
 	/// Waits until the node answers RPC.
 	pub fn wait_ready(&self, within: Duration) {
 		wait_for(within, &format!("{} to answer RPC", self.name), || {

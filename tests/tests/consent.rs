@@ -9,7 +9,6 @@
 //! notifications; the compliance reports of both hospitals are valid FHIR R4 and CSV. H2
 //! corrects (amends) H1's document only once Eve grants it write access.
 
-use medledger_chain_client::{sign_extrinsic, Versions};
 use medledger_gateway_api::{
 	api::{
 		audit::{AuditAction, AuditApiClient, Outcome, Report, ReportFormat, Subject},
@@ -27,7 +26,6 @@ use medledger_tests::{
 	Node, Notifications, Steps, TwoHospitals, BOB, EVE, FERDIE, TEST_PASSPHRASE,
 };
 use serde_json::{json, Value};
-use sp_core::Pair;
 use std::{path::PathBuf, time::Duration};
 
 const PATIENCE: Duration = Duration::from_secs(120);
@@ -46,7 +44,7 @@ impl Patient<'_> {
 
 	/// Signs `call` with Eve's key and relays it through the gateway.
 	fn relay(&self, call: RuntimeCall) -> Result<Written, (i64, String)> {
-		let xt = signed(self.node, "//Eve", call);
+		let xt = self.node.signed("//Eve", call);
 		let c = &self.client;
 		c.run(c.client.patient_relay(HexBytes(xt)))
 	}
@@ -73,21 +71,6 @@ impl Patient<'_> {
 }
 
 /// Uploads `bytes` for Eve and waits until it is finalised; the document id.
-/// `call` signed by the development account `uri` (e.g. `//Eve`), for the node's state.
-fn signed(node: &Node, uri: &str, call: RuntimeCall) -> Vec<u8> {
-	let pair = sp_core::sr25519::Pair::from_string(uri, None).unwrap();
-	let who = sp_core::crypto::Ss58Codec::to_ss58check(&pair.public());
-	let nonce = node.rpc("system_accountNextIndex", json!([who])).unwrap();
-	let version = node.rpc("state_getRuntimeVersion", json!([])).unwrap();
-	let genesis = node.rpc("chain_getBlockHash", json!([0])).unwrap();
-	let versions = Versions {
-		spec_version: version["specVersion"].as_u64().unwrap() as u32,
-		tx_version: version["transactionVersion"].as_u64().unwrap() as u32,
-		genesis: genesis.as_str().unwrap().parse().unwrap(),
-	};
-	sign_extrinsic(&pair, call, nonce.as_u64().unwrap() as u32, versions)
-}
-
 fn upload(gw: &Gateway, token: &str, bytes: &[u8]) -> u64 {
 	let c = gw.client(token);
 	let accepted = c
@@ -512,7 +495,7 @@ impl Story {
 			.run(carol.client.document_list(Some(account(EVE)), None, None, None))
 			.is_ok());
 		let remove = pallet_consortium::Call::remove_member { who: self.carol_account.0.clone() };
-		let xt = signed(&self.hospitals.node, "//Bob", RuntimeCall::Consortium(remove));
+		let xt = self.hospitals.node.signed("//Bob", RuntimeCall::Consortium(remove));
 		self.hospitals
 			.node
 			.rpc("author_submitExtrinsic", json!([format!("0x{}", hex::encode(xt))]))

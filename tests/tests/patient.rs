@@ -197,6 +197,47 @@ impl Story {
 		assert_eq!(code, 2);
 	}
 
+	/// H2 copies her summary's commitment and CID from the chain (anyone can read them, or
+	/// catch them in the pool) and anchors them for her as a document of its own. The chain
+	/// takes it — another hospital's record — but it is not her summary: the commitment
+	/// names the hospital that sealed the file, so her fetch refuses H2's record as not the
+	/// anchored document, and the summary still opens.
+	fn a_squatters_copy_is_not_her_summary(&self, summary: &Summary) {
+		let c = self.h1.client(&self.h1_admin);
+		let original = c.run(c.client.document_status(summary.doc)).expect("her summary");
+		let copy = pallet_documents::NewDocument {
+			patient: original.patient.0.clone(),
+			commitment: original.commitment.0,
+			cid: original.cid.0.to_bytes(),
+			size: original.size,
+			media_type: original.media_type.into_bytes(),
+			document_type: original.document_type.into_bytes(),
+		};
+		let call = pallet_documents::Call::anchor { document: copy };
+		let xt = self.node.signed("//Bob", medledger_runtime::RuntimeCall::Documents(call));
+		self.node
+			.rpc("author_submitExtrinsic", serde_json::json!([format!("0x{}", hex::encode(xt))]))
+			.expect("H2's copy submitted");
+		let commitment = serde_json::to_value(original.commitment).unwrap();
+		let squatted = wait_for(PATIENCE, "H2's copy on chain", || {
+			let listed = self.cli.ok(&["documents"]);
+			let copy = listed
+				.as_array()?
+				.iter()
+				.find(|d| d["organisation"] == 2 && d["commitment"] == commitment)?;
+			copy["id"].as_u64()
+		});
+		let out = self.dir.join("patient/squatted.json");
+		let (code, refused) =
+			self.cli.run(&["fetch", &squatted.to_string(), "--out", out.to_str().unwrap()]);
+		assert_ne!(code, 0, "H2's copy fetched as hers: {refused}");
+		assert!(refused.to_string().contains("not the anchored document"), "{refused}");
+		assert!(!out.exists(), "nothing is written for a record the file does not match");
+		let again = self.dir.join("patient/summary-again.json");
+		self.cli.ok(&["fetch", &summary.doc.to_string(), "--out", again.to_str().unwrap()]);
+		assert_eq!(std::fs::read(&again).unwrap(), summary.file);
+	}
+
 	/// Staff giving a purpose get the salt in the bundle (an audited read); without a
 	/// purpose, no salt.
 	fn staff_get_the_salt(&self, doc: u64) {
@@ -377,6 +418,9 @@ fn patient_story_with_the_cli() {
 	});
 	steps.check("she changes her key; her old documents open with the new key alone", || {
 		story.key_changed(&summary)
+	});
+	steps.check("a squatter's copy of her summary's commitment is not her summary", || {
+		story.a_squatters_copy_is_not_her_summary(&summary)
 	});
 	story.node.kill();
 	steps.finish();

@@ -207,7 +207,9 @@ fn a_forged_envelope_is_refused(world: &World, proxy: &LyingProxy) {
 	let id = world.document.to_string();
 	let her_key = world.cli.ok(&["keys", "show"])["encryptionKey"].as_str().unwrap().to_string();
 	let her_key: [u8; 32] = hex::decode(&her_key[2..]).unwrap().try_into().unwrap();
+	// Sealed as the document's own hospital (H1) would.
 	let forged = medledger_envelope::seal(
+		1,
 		b"A forged summary",
 		&[medledger_envelope::PublicKey::from(her_key)],
 	)

@@ -19,7 +19,7 @@ const POOL_LIMIT: u32 = 32;
 
 /// A single anchor of Eve's document numbered `n`, signed by `who` with `nonce`.
 fn anchor(node: &Node, who: Sr25519Keyring, nonce: u32, n: u32) -> String {
-	let commitment = medledger_primitives::commitment(&[who as u8; 32], &n.encode());
+	let commitment = medledger_primitives::commitment(1, &[who as u8; 32], &n.encode());
 	let document = NewDocument {
 		patient: Eve.to_account_id(),
 		commitment,

@@ -16,7 +16,9 @@
 //!    links, parent by parent, to the block the justification finalises;
 //! 4. the storage proof: its trie nodes lead from that header's state root to the
 //!    document's storage key, and the value there is the bundle's record ([`record`]);
-//! 5. the file: `BLAKE2b-256(salt ‖ file)` equals the record's commitment.
+//! 5. the file: the commitment of the record's hospital, the salt and the file
+//!    ([`medledger_primitives::recompute`]) equals the record's commitment — so another
+//!    hospital's anchor of a copied commitment matches no file.
 //!
 //! What this proves: the validators holding more than two thirds of the trusted set's
 //! weight finalised a block in whose state the record, with that commitment, exists. A
@@ -165,7 +167,8 @@ pub enum Failure {
 	/// A file was given but the bundle carries no salt.
 	#[error("the bundle has no salt, so the file cannot be checked (get the bundle as someone who may read the document)")]
 	SaltMissing,
-	/// `BLAKE2b-256(salt ‖ file)` is not the anchored commitment.
+	/// The commitment of the record's hospital, the salt and the file is not the anchored
+	/// one.
 	#[error("the file does not match document {0}'s anchored commitment: the file, or the bundle's salt, is not the one anchored")]
 	CommitmentMismatch(u64),
 }
@@ -242,7 +245,8 @@ pub fn verify(
 
 	if let Some(file) = file {
 		let salt = bundle.document.salt.ok_or(Failure::SaltMissing)?;
-		if medledger_primitives::commitment(&salt, file) != record.commitment {
+		let computed = medledger_primitives::recompute(&record.commitment, record.org, &salt, file);
+		if computed != record.commitment {
 			return Err(Failure::CommitmentMismatch(id));
 		}
 	}

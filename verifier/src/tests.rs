@@ -35,7 +35,7 @@ fn record() -> DocumentRecord {
 		patient: [5; 32],
 		org: 1,
 		author: [6; 32],
-		commitment: medledger_primitives::commitment(&SALT, FILE),
+		commitment: medledger_primitives::commitment(1, &SALT, FILE),
 		cid: vec![1, 0x55, 0x12, 0x20, 3, 3, 3],
 		size: FILE.len() as u64,
 		media_type: b"application/fhir+json".to_vec(),
@@ -46,13 +46,13 @@ fn record() -> DocumentRecord {
 	}
 }
 
-/// A state trie with the record and some other entries; its root and the read proof.
-fn state() -> ([u8; 32], Vec<Vec<u8>>) {
+/// A state trie with `record` and some other entries; its root and the read proof.
+fn state(record: &DocumentRecord) -> ([u8; 32], Vec<Vec<u8>>) {
 	let mut db = sp_trie::MemoryDB::<Blake2Hasher>::default();
 	let mut root = Default::default();
 	{
 		let mut trie = TrieDBMutBuilderV1::<Blake2Hasher>::new(&mut db, &mut root).build();
-		trie.insert(&record::storage_key(DOC), &record().encode()).unwrap();
+		trie.insert(&record::storage_key(DOC), &record.encode()).unwrap();
 		for other in 0..64u64 {
 			trie.insert(&record::storage_key(100 + other), &[other as u8; 48]).unwrap();
 		}
@@ -112,14 +112,19 @@ fn justification_in_set(target: &Header, signers: &[u8], set_id: u64) -> Justifi
 /// A valid bundle: the record proved at block 10, headers 11 and 12, block 12 finalised by
 /// three of the four authorities (exactly the threshold).
 fn bundle() -> ProofBundle {
-	let (root, proof) = state();
+	bundle_of(record())
+}
+
+/// A valid bundle, as [`bundle`], of another record.
+fn bundle_of(record: DocumentRecord) -> ProofBundle {
+	let (root, proof) = state(&record);
 	let block = header([3; 32], 10, root);
 	let h11 = header(block.hash(), 11, [0; 32]);
 	let h12 = header(h11.hash(), 12, [0; 32]);
 	ProofBundle {
 		format: BUNDLE_FORMAT.into(),
 		genesis_hash: GENESIS,
-		document: bundle::DocumentPart { id: DOC, record: record().encode(), salt: Some(SALT) },
+		document: bundle::DocumentPart { id: DOC, record: record.encode(), salt: Some(SALT) },
 		block: bundle::BlockPart { number: 10, hash: block.hash(), header: block.encode() },
 		storage_proof: proof,
 		headers: vec![h11.encode(), h12.encode()],
@@ -166,6 +171,24 @@ fn an_altered_file_or_wrong_salt_is_refused() {
 	assert_eq!(check(&b, FILE), Err(Failure::CommitmentMismatch(DOC)));
 	b.document.salt = None;
 	assert_eq!(check(&b, FILE), Err(Failure::SaltMissing));
+}
+
+/// Hospital 2 copied hospital 1's commitment from the transaction pool and anchored it
+/// first: its record is proved on chain, but the document does not verify as its own.
+#[test]
+fn a_squatters_record_of_a_copied_commitment_matches_no_file() {
+	let squatted = DocumentRecord { org: 2, ..record() };
+	assert_eq!(check(&bundle_of(squatted), FILE), Err(Failure::CommitmentMismatch(DOC)));
+}
+
+/// A record anchored before commitments named their issuer (`BLAKE2b-256(salt ‖ file)`)
+/// still verifies with its file, and only with it.
+#[test]
+fn a_record_from_before_issuers_were_bound_still_verifies() {
+	let commitment = sp_crypto_hashing::blake2_256(&[&SALT[..], FILE].concat());
+	let old = bundle_of(DocumentRecord { commitment, ..record() });
+	assert!(check(&old, FILE).unwrap().file_matches);
+	assert_eq!(check(&old, b"another file"), Err(Failure::CommitmentMismatch(DOC)));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Weights of `pallet_consortium`, measured by `medledger-node benchmark pallet` (`scripts/benchmark-weights`).
 //!
 //! Generated: do not edit by hand; run the script again on the reference machine.
-//! CLI version 64.0.0, 2026-11-23; steps `20`, repeat `10`.
+//! CLI version 64.0.0, 2026-11-30; steps `20`, repeat `10`.
 //! Host `vm`, CPU `AMD EPYC`; Wasm execution `Compiled`,
 //! chain `Some("dev")`, DB cache `1024`.
 //! Database reads and writes are charged at the runtime's `DbWeight`, itself measured with
@@ -61,6 +61,8 @@ pub trait WeightInfo {
 pub struct MeasuredWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Organisations` (r:33 w:1)
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::OrganisationCount` (r:1 w:1)
@@ -77,14 +79,11 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Council::Members` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Council::Prime` (r:0 w:1)
 	/// Proof: `Council::Prime` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
-	// Measured before admission checked the delegate's key statement: one signature check
-	// more (register_member's grew by 12 µs with it), inside this figure's margin over the
-	// minimum; re-measured at the next full run of scripts/benchmark-weights.
 	fn admit_organisation() -> Weight {
-		// Proof size: measured `12834`, estimated `96030` bytes.
-		// Minimum execution time: 382_547_000 picoseconds.
-		Weight::from_parts(465_764_000, 96030)
-			.saturating_add(T::DbWeight::get().reads(41_u64))
+		// Proof size: measured `12962`, estimated `96030` bytes.
+		// Minimum execution time: 347_076_000 picoseconds.
+		Weight::from_parts(362_119_000, 96030)
+			.saturating_add(T::DbWeight::get().reads(42_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Consortium::Organisations` (r:32 w:1)
@@ -96,9 +95,9 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Storage: `Council::Prime` (r:0 w:1)
 	/// Proof: `Council::Prime` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn set_organisation_status() -> Weight {
-		// Proof size: measured `12237`, estimated `93150` bytes.
-		// Minimum execution time: 311_084_000 picoseconds.
-		Weight::from_parts(446_317_000, 93150)
+		// Proof size: measured `12368`, estimated `93150` bytes.
+		// Minimum execution time: 245_665_000 picoseconds.
+		Weight::from_parts(253_717_000, 93150)
 			.saturating_add(T::DbWeight::get().reads(33_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -112,8 +111,8 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn set_validator() -> Weight {
 		// Proof size: measured `2177`, estimated `3870` bytes.
-		// Minimum execution time: 63_559_000 picoseconds.
-		Weight::from_parts(110_097_000, 3870)
+		// Minimum execution time: 42_343_000 picoseconds.
+		Weight::from_parts(45_958_000, 3870)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -121,8 +120,8 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
 	fn set_nodes() -> Weight {
 		// Proof size: measured `1137`, estimated `3870` bytes.
-		// Minimum execution time: 30_286_000 picoseconds.
-		Weight::from_parts(42_981_000, 3870)
+		// Minimum execution time: 19_679_000 picoseconds.
+		Weight::from_parts(22_303_000, 3870)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -132,21 +131,18 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Registrations` (r:1 w:1)
+	/// Proof: `Consortium::Registrations` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::ValidatorOf` (r:1 w:0)
 	/// Proof: `Consortium::ValidatorOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	///
-	/// Measured again on 2026-11-30 (steps 50, repeat 20) once the call began verifying the
-	/// member's key statement (a signature and the genesis hash); the other figures in this
-	/// file are from the run above. That run measured every call 1.5–2.6× slower than this
-	/// one, so the others stay as they were (the larger charge) until a full run.
 	fn register_member() -> Weight {
 		// Proof size: measured `2275`, estimated `6120` bytes.
-		// Minimum execution time: 105_387_000 picoseconds.
-		Weight::from_parts(111_406_000, 6120)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Minimum execution time: 101_561_000 picoseconds.
+		Weight::from_parts(108_041_000, 6120)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Consortium::Members` (r:2 w:1)
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
@@ -154,8 +150,8 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
 	fn remove_member() -> Weight {
 		// Proof size: measured `1828`, estimated `6120` bytes.
-		// Minimum execution time: 47_699_000 picoseconds.
-		Weight::from_parts(88_706_000, 6120)
+		// Minimum execution time: 30_896_000 picoseconds.
+		Weight::from_parts(34_441_000, 6120)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -163,8 +159,8 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	fn set_encryption_key() -> Weight {
 		// Proof size: measured `759`, estimated `3555` bytes.
-		// Minimum execution time: 32_241_000 picoseconds.
-		Weight::from_parts(52_558_000, 3555)
+		// Minimum execution time: 19_829_000 picoseconds.
+		Weight::from_parts(22_163_000, 3555)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -172,22 +168,22 @@ impl<T: frame_system::Config> WeightInfo for MeasuredWeight<T> {
 	/// Proof: `System::AuthorizedUpgrade` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
 	fn authorize_upgrade() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Minimum execution time: 11_071_000 picoseconds.
-		Weight::from_parts(18_786_000, 0)
+		// Minimum execution time: 6_209_000 picoseconds.
+		Weight::from_parts(6_961_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Consortium::Members` (r:1 w:0)
 	/// Proof: `Consortium::Members` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Organisations` (r:1 w:0)
 	/// Proof: `Consortium::Organisations` (`max_values`: None, `max_size`: Some(405), added: 2880, mode: `MaxEncodedLen`)
-	/// Storage: `Consortium::BlockUsage` (r:1 w:1)
-	/// Proof: `Consortium::BlockUsage` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::BlockShares` (r:2 w:2)
+	/// Proof: `Consortium::BlockShares` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
 	fn check_membership() -> Weight {
-		// Proof size: measured `1660`, estimated `3870` bytes.
-		// Minimum execution time: 33_533_000 picoseconds.
-		Weight::from_parts(46_948_000, 3870)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Proof size: measured `1660`, estimated `6014` bytes.
+		// Minimum execution time: 30_516_000 picoseconds.
+		Weight::from_parts(34_001_000, 6014)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 }
 

@@ -6,9 +6,9 @@
 //! ## Model
 //!
 //! - A [`Document`] is one version of a medical document. It names the patient, the issuing
-//!   organisation and the author; holds a **salted commitment** to the plaintext,
-//!   `BLAKE2b-256(salt ‖ plaintext)` ([`medledger_primitives::commitment`]), never a bare hash
-//!   (which would let anyone confirm a guessed document); the IPFS CID of the *encrypted*
+//!   organisation and the author; holds a **salted commitment** of the issuing hospital, a
+//!   salt and the plaintext ([`medledger_primitives::commitment`], opaque here), never a
+//!   bare hash (which would let anyone confirm a guessed document); the IPFS CID of the *encrypted*
 //!   file (raw or dag-pb, SHA2-256; see [`medledger_primitives::validate_cid`]); the
 //!   plaintext's size, media type and a document-type code (a LOINC or FHIR code such as
 //!   `34133-9`); when it was anchored; its status; and the version it supersedes. The salt
@@ -121,7 +121,7 @@ impl DocumentStatus {
 pub struct NewDocument<AccountId> {
 	/// Whose record it is.
 	pub patient: AccountId,
-	/// `BLAKE2b-256(salt ‖ plaintext)`.
+	/// The salted commitment ([`medledger_primitives::commitment`]).
 	pub commitment: Hash,
 	/// Binary CID of the encrypted file on IPFS.
 	pub cid: Vec<u8>,
@@ -153,7 +153,7 @@ pub struct Document<T: Config> {
 	pub org: OrgId,
 	/// The staff member who anchored it.
 	pub author: T::AccountId,
-	/// `BLAKE2b-256(salt ‖ plaintext)`.
+	/// The salted commitment ([`medledger_primitives::commitment`]).
 	pub commitment: Hash,
 	/// Binary CID of the encrypted file on IPFS.
 	pub cid: BoundedVec<u8, T::MaxCidLength>,

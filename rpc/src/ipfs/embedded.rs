@@ -8,16 +8,16 @@ use libp2p::{
 	noise, pnet, tcp, yamux, Multiaddr, PeerId, Transport,
 };
 use medledger_gateway_api::GatewayError;
-use rust_ipfs::{unixfs::TraversalFailed, Ipfs, IpfsPath, UninitializedIpfsDefault};
+use rust_ipfs::{unixfs::TraversalFailed, AddPeerOpt, Ipfs, IpfsPath, UninitializedIpfsDefault};
 use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
 
 /// How often the embedded node dials configured peers it is not connected to.
 const REDIAL_EVERY: Duration = Duration::from_secs(5);
 
-/// The embedded node and the peers it keeps dialling.
+/// The embedded node and the consortium peers it stays connected to.
 pub struct EmbeddedNode {
 	pub(super) ipfs: Ipfs,
-	peers: Vec<Multiaddr>,
+	peers: Vec<PeerId>,
 }
 
 impl EmbeddedNode {
@@ -43,7 +43,19 @@ impl EmbeddedNode {
 			.with_custom_transport(Box::new(move |keys, _relay| private_transport(keys, psk)))
 			.start()
 			.await?;
-		let node = Arc::new(EmbeddedNode { ipfs, peers: peers.to_vec() });
+		// Configured peers as kubo's `Peering.Peers`: their addresses in the address book,
+		// dialled now, and every connection to them (either side's) kept alive — not closed
+		// after the idle timeout, which would drop a kubo peer's bitswap stream and queue.
+		let mut consortium = Vec::new();
+		for addr in peers {
+			let peer = peer_of(addr).ok_or_else(|| {
+				anyhow::anyhow!("IPFS peer {addr} does not end in /p2p/<peer id>")
+			})?;
+			let known = AddPeerOpt::with_peer_id(peer).add_address(addr.clone());
+			ipfs.add_peer(known.set_dial(true).keepalive()).await?;
+			consortium.push(peer);
+		}
+		let node = Arc::new(EmbeddedNode { ipfs, peers: consortium });
 		tokio::spawn(keep_peers_connected(Arc::downgrade(&node)));
 		Ok(node)
 	}
@@ -202,14 +214,15 @@ fn private_transport(
 		.boxed())
 }
 
+/// Redials a consortium peer whose connection was lost (a restart, a network cut), at the
+/// addresses the address book holds for it.
 async fn keep_peers_connected(node: std::sync::Weak<EmbeddedNode>) {
 	loop {
 		let Some(node) = node.upgrade() else { return };
-		for addr in &node.peers {
-			let Some(peer) = peer_of(addr) else { continue };
-			if !node.ipfs.is_connected(peer).await.unwrap_or(false) {
-				if let Err(error) = node.ipfs.connect(addr.clone()).await {
-					tracing::debug!(%addr, %error, "IPFS peer not reachable yet");
+		for peer in &node.peers {
+			if !node.ipfs.is_connected(*peer).await.unwrap_or(false) {
+				if let Err(error) = node.ipfs.connect(*peer).await {
+					tracing::debug!(%peer, %error, "IPFS peer not reachable yet");
 				}
 			}
 		}
@@ -314,10 +327,27 @@ mod tests {
 		let dag = Dag::of(&envelope);
 		let storage = Storage::start(&loopback_node(), dir.path()).await.unwrap();
 		storage.put(&dag).await.unwrap();
-		let small = storage.get(1, &anchored(&dag.root(), 1_000)).await;
+		let limit = 1 << 20;
+		let small = storage.get(1, &anchored(&dag.root(), 1_000), limit).await;
 		assert!(matches!(small, Err(GatewayError::Tampered(1))), "{small:?}");
-		let honest = storage.get(1, &anchored(&dag.root(), envelope.len() as u64)).await;
+		let honest = storage.get(1, &anchored(&dag.root(), envelope.len() as u64), limit).await;
 		assert_eq!(honest.expect("read"), envelope);
+		storage.stop().await;
+	}
+
+	/// The anchored size is the issuer's word: a record claiming more than this gateway
+	/// accepts is refused before anything is fetched, whatever its CID holds.
+	#[tokio::test(flavor = "multi_thread")]
+	async fn a_record_claiming_more_than_the_readers_limit_is_refused_unfetched() {
+		let dir = tempfile::tempdir().unwrap();
+		let storage = Storage::start(&loopback_node(), dir.path()).await.unwrap();
+		// Nothing is stored under this CID: a fetch would wait for the peers.
+		let absent = Dag::of(b"never stored").root();
+		let huge = storage.get(1, &anchored(&absent, 1 << 40), 1 << 20).await;
+		assert!(
+			matches!(huge, Err(GatewayError::FileTooLarge { size, limit: 1_048_576 }) if size == 1 << 40),
+			"{huge:?}"
+		);
 		storage.stop().await;
 	}
 
@@ -365,7 +395,7 @@ mod tests {
 		let storage = start_again(&loopback_node(), dir.path()).await;
 		storage.put(&dag).await.expect("stored again");
 		let record = anchored(&root, envelope.len() as u64);
-		assert_eq!(storage.get(1, &record).await.expect("read back"), envelope);
+		assert_eq!(storage.get(1, &record, u64::MAX).await.expect("read back"), envelope);
 		assert_eq!(std::fs::read(block_file(dir.path(), &root)).unwrap(), blocks[2].data());
 		storage.stop().await;
 	}
@@ -415,7 +445,7 @@ mod tests {
 			tokio::time::sleep(Duration::from_millis(100)).await;
 		}
 		let record = anchored(&root, envelope.len() as u64);
-		assert_eq!(h2.get(1, &record).await.expect("fetched again from H1"), envelope);
+		assert_eq!(h2.get(1, &record, u64::MAX).await.expect("fetched again from H1"), envelope);
 		assert!(node.ipfs.is_pinned(&root).await.unwrap(), "kept at H2 from now on");
 		h2.stop().await;
 		h1.stop().await;

@@ -96,12 +96,18 @@ impl Storage {
 	/// anchored size: a hospital that anchored a small size for a huge file cannot make the
 	/// other gateways fetch it. Content over that bound, or that does not hash to its CID —
 	/// altered on disk or by a Kubo node — is [`GatewayError::Tampered`], not merely
-	/// unavailable.
+	/// unavailable. The anchored size is the issuer's word, so a record that claims more
+	/// than `largest_file` (this gateway's own upload limit) is refused before any fetch
+	/// ([`GatewayError::FileTooLarge`]): no issuer sets how much another gateway reads.
 	pub async fn get(
 		&self,
 		document: u64,
 		record: &pallet_documents::Document<medledger_runtime::Runtime>,
+		largest_file: u64,
 	) -> Result<Vec<u8>, GatewayError> {
+		if record.size > largest_file {
+			return Err(GatewayError::FileTooLarge { size: record.size, limit: largest_file });
+		}
 		let cid = Cid::try_from(&record.cid[..]).map_err(GatewayError::internal)?;
 		let most = medledger_envelope::max_envelope_len(record.size);
 		let most = usize::try_from(most).unwrap_or(usize::MAX);

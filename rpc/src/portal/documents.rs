@@ -112,7 +112,7 @@ impl DocumentsApiServer for Portal {
 	/// record to audit. (The access middleware has checked the document is the caller's.)
 	async fn document_envelope(&self, _: &Extensions, id: DocId) -> RpcResult<DocumentEnvelope> {
 		let doc = document_record(self, id).await?;
-		let envelope = self.storage.get(id, &doc).await?;
+		let envelope = self.storage.get(id, &doc, self.limits.max_file_size).await?;
 		let wrap = self.chain.api().patient_wrap(id).await.map_err(GatewayError::from)?;
 		Ok(DocumentEnvelope {
 			document: convert::document(id, &doc)?,
@@ -132,7 +132,8 @@ impl DocumentsApiServer for Portal {
 		salt: Hex32,
 	) -> RpcResult<Verification> {
 		let doc = document_record(self, id).await?;
-		let computed = medledger_primitives::commitment(&salt.0, &content.0);
+		let computed =
+			medledger_primitives::recompute(&doc.commitment, doc.org, &salt.0, &content.0);
 		Ok(Verification {
 			id,
 			matches: computed == doc.commitment,
@@ -204,12 +205,15 @@ async fn upload_document(
 	if let Some(previous) = p.supersedes {
 		check_amendable(gw, caller, &p.patient, previous).await?;
 	}
-	let org_key = gw.keystore.read().await.encryption_public();
+	let (org, org_key) = {
+		let keystore = gw.keystore.read().await;
+		(keystore.organisation(), keystore.encryption_public())
+	};
 
 	let store = gw.store.clone();
 	let accepted_at = crate::unix_millis();
 	let upload = tokio::task::spawn_blocking(move || -> Result<store::Upload, GatewayError> {
-		let sealed = medledger_envelope::seal(&p.file, &[patient_key, org_key])
+		let sealed = medledger_envelope::seal(org, &p.file, &[patient_key, org_key])
 			.map_err(|e| GatewayError::internal(format!("sealing failed: {e}")))?;
 		let dag = ipfs::Dag::of(&sealed.envelope);
 		let upload = store::Upload {
@@ -395,7 +399,7 @@ pub(crate) async fn read_document(
 	gw.audit.notify_one();
 	let access = access.map_err(GatewayError::AccessRefused)?;
 
-	let envelope = gw.storage.get(id, &doc).await?;
+	let envelope = gw.storage.get(id, &doc, gw.limits.max_file_size).await?;
 	let key = {
 		let keystore = gw.keystore.read().await;
 		let secret = keystore.encryption_secret();
@@ -413,7 +417,7 @@ pub(crate) async fn read_document(
 		.await
 		.map_err(GatewayError::internal)?
 		.map_err(|_| GatewayError::Tampered(id))?;
-	if opened.commitment() != doc.commitment {
+	if !opened.is_anchored_as(&doc.commitment, doc.org) {
 		return Err(GatewayError::CommitmentMismatch(id));
 	}
 	Ok((doc, opened))

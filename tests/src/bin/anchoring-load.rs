@@ -225,7 +225,7 @@ fn ours(node: &Node, number: u64) -> (u64, (u64, u64)) {
 /// position.
 fn document(phase: u8, sender: usize, index: u32, n: u32) -> NewDocument<sp_runtime::AccountId32> {
 	let seed = (phase, sender as u8, index, n).encode();
-	let commitment = medledger_primitives::commitment(&[7; 32], &seed);
+	let commitment = medledger_primitives::commitment(sender as u32 + 1, &[7; 32], &seed);
 	NewDocument {
 		patient: Eve.to_account_id(),
 		commitment,
