@@ -32,10 +32,11 @@ pub enum GatewayError {
 	/// Too many calls with this credential; retry later.
 	#[error("rate limit exceeded for this credential")]
 	RateLimited,
-	/// The file is larger than the gateway accepts.
+	/// The file is larger than the gateway accepts: one sent, or another hospital's whose
+	/// anchored size is over the limit (not fetched).
 	#[error("file of {size} bytes is larger than the limit of {limit} bytes")]
 	FileTooLarge {
-		/// Size of the file sent.
+		/// Size of the file: sent, or anchored.
 		size: u64,
 		/// The configured limit.
 		limit: u64,

@@ -7,7 +7,7 @@
 //!
 //! - Identifiers: [`OrgId`], [`DocId`], [`ConsentId`], and time as [`Moment`].
 //! - Consent vocabulary: [`Purpose`] and [`Action`].
-//! - [`commitment`]: the salted commitment a document anchor holds, `H(salt ‖ plaintext)`.
+//! - [`commitment`]: the salted commitment a document anchor holds, `H(domain ‖ issuer ‖ salt ‖ plaintext)`.
 //!   A bare hash of the file would let anyone who guesses a document (a standard form, a
 //!   common result) confirm the guess from the chain; the 32-byte random salt, known only to
 //!   holders of the document's key, prevents that.
@@ -115,10 +115,15 @@ const COMMITMENT_DOMAIN: &[u8] = b"medledger/commitment/v2";
 /// of hospital `issuer`: [`commitment`], or — for documents anchored before issuers were
 /// bound — `BLAKE2b-256(salt ‖ plaintext)`. Equal to `anchored` exactly when the file and
 /// salt are the anchored ones; a version-1 record names its issuer on the chain's word
-/// alone (a squatter of one could claim it).
+/// alone (a hospital copying one from the chain could claim it).
+///
+/// The old rule never takes a salt that begins with [`commitment`]'s domain: else whoever
+/// can read a new document could present its bound input, cut differently (domain, issuer
+/// and the salt's first bytes as "salt", the rest as "file"), as an old-rule match for a
+/// record of its own.
 pub fn recompute(anchored: &Hash, issuer: OrgId, salt: &[u8; SALT_LEN], plaintext: &[u8]) -> Hash {
 	let bound = commitment(issuer, salt, plaintext);
-	if bound == *anchored {
+	if bound == *anchored || salt.starts_with(COMMITMENT_DOMAIN) {
 		return bound;
 	}
 	let mut state = blake2b_256();
@@ -213,6 +218,20 @@ mod tests {
 		let old = sp_crypto_hashing::blake2_256(&[&salt[..], file].concat());
 		assert_eq!(recompute(&old, 2, &salt, file), old);
 		assert_ne!(recompute(&old, 2, &salt, b"another file"), old);
+	}
+
+	/// Hospital 2, able to read hospital 1's document, re-cuts its bound input as an
+	/// old-rule (salt, file) pair for a record of its own holding hospital 1's commitment:
+	/// refused.
+	#[test]
+	fn a_bound_input_recut_is_no_old_rule_match() {
+		let (salt, file) = ([7; 32], &b"discharge summary"[..]);
+		let h1s = commitment(1, &salt, file);
+		let input = [COMMITMENT_DOMAIN, &1u32.to_le_bytes(), &salt, file].concat();
+		let (recut_salt, recut_file) = input.split_at(SALT_LEN);
+		let recut_salt: [u8; SALT_LEN] = recut_salt.try_into().unwrap();
+		assert_eq!(sp_crypto_hashing::blake2_256(&input), h1s, "the same bytes under the old rule");
+		assert_ne!(recompute(&h1s, 2, &recut_salt, recut_file), h1s);
 	}
 
 	#[test]

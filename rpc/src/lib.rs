@@ -104,6 +104,22 @@ pub struct Gateway {
 }
 
 impl Gateway {
+	/// Document `id`'s envelope from IPFS, by its anchored `record`. Another hospital's
+	/// record claiming more than this gateway's `--max-file-size` is not fetched (its size
+	/// is that hospital's word, [`ipfs::Storage::get`]); this hospital's own are, whatever
+	/// the limit is now.
+	pub async fn envelope(
+		&self,
+		id: u64,
+		record: &pallet_documents::Document<medledger_runtime::Runtime>,
+	) -> Result<Vec<u8>, GatewayError> {
+		let largest = match record.org == self.organisation {
+			true => u64::MAX,
+			false => self.limits.max_file_size,
+		};
+		self.storage.get(id, record, largest).await
+	}
+
 	/// The signing key of keystore account `name`.
 	pub async fn signing_pair(&self, name: &str) -> Result<sp_core::sr25519::Pair, GatewayError> {
 		let keystore = self.keystore.read().await;

@@ -26,6 +26,7 @@
 use std::{
 	collections::HashMap,
 	hash::Hash,
+	net::{IpAddr, Ipv4Addr, Ipv6Addr},
 	sync::{Arc, Mutex},
 	time::Duration,
 };
@@ -37,8 +38,25 @@ pub const MAX_CONNECTIONS: usize = 1_000;
 /// Open sockets from one IP address: a quarter of [`MAX_CONNECTIONS`], so one host —
 /// an outsider's, before any credential is seen — cannot take every socket and lock the
 /// hospital's apps out. (Apps behind one proxy share its address: a quarter is still far
-/// more than they hold.)
+/// more than they hold.) See [`address_holder`] for what counts as one address.
 pub const CONNECTIONS_PER_ADDRESS: usize = MAX_CONNECTIONS / 4;
+
+/// What a socket from `ip` counts against for [`CONNECTIONS_PER_ADDRESS`]: its IPv4
+/// address (an IPv4-mapped IPv6 one as IPv4), or its IPv6 /64 — one host has a whole /64
+/// to pick addresses from. `None` for 127.0.0.1 and ::1, where a TLS reverse proxy on this
+/// host connects from (README): every client behind it would share one bound, and the
+/// proxy bounds its own clients.
+pub fn address_holder(ip: IpAddr) -> Option<IpAddr> {
+	match ip.to_canonical() {
+		IpAddr::V4(v4) if v4 == Ipv4Addr::LOCALHOST => None,
+		IpAddr::V6(v6) if v6 == Ipv6Addr::LOCALHOST => None,
+		IpAddr::V6(v6) => {
+			let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+			Some(IpAddr::V6(Ipv6Addr::from(prefix)))
+		}
+		v4 => Some(v4),
+	}
+}
 
 /// WebSocket connections and in-flight HTTP requests of one credential. An app holds one
 /// or two subscriptions and a few requests at a time; sixteen leaves room for retries.
@@ -121,6 +139,16 @@ impl<K: Eq + Hash + Clone> Drop for Held<K> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn an_ipv6_host_counts_as_its_64_and_this_hosts_proxy_not_at_all() {
+		let holder = |text: &str| address_holder(text.parse().unwrap());
+		assert_eq!(holder("2001:db8::1"), holder("2001:db8::ffff:1"));
+		assert_ne!(holder("2001:db8::1"), holder("2001:db8:0:1::1"));
+		assert_eq!(holder("::ffff:192.0.2.7"), holder("192.0.2.7"));
+		assert_eq!(holder("127.0.0.3"), Some("127.0.0.3".parse().unwrap()));
+		assert_eq!((holder("127.0.0.1"), holder("::1")), (None, None));
+	}
 
 	#[test]
 	fn a_holder_holds_a_bounded_number_of_slots_and_frees_them() {

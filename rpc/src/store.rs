@@ -73,7 +73,7 @@ pub struct Upload {
 	pub signer: String,
 	/// The patient (SS58 on disk and on the wire).
 	pub patient: sp_runtime::AccountId32,
-	/// `BLAKE2b-256(salt ‖ file)` (`0x` hex on disk and on the wire).
+	/// The salted commitment of this hospital, salt and file (`0x` hex on disk and on the wire).
 	pub commitment: sp_core::H256,
 	/// CID of the envelope (its text form on disk and on the wire).
 	#[serde(with = "cid_text")]

@@ -5,7 +5,8 @@
 //! refused socket ends only itself.
 
 use crate::limits::{
-	Slots, CONNECTIONS_PER_ADDRESS, FIRST_REQUEST_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS,
+	address_holder, Slots, CONNECTIONS_PER_ADDRESS, FIRST_REQUEST_TIMEOUT, IDLE_TIMEOUT,
+	MAX_CONNECTIONS,
 };
 use hyper_util::{
 	rt::{TokioIo, TokioTimer},
@@ -69,9 +70,15 @@ where
 				tracing::debug!(%peer, "connection refused: {MAX_CONNECTIONS} open already");
 				continue;
 			};
-			let Some(address_slot) = per_address.take(&peer.ip()) else {
-				tracing::debug!(%peer, "connection refused: {CONNECTIONS_PER_ADDRESS} open from it");
-				continue;
+			let address_slot = match address_holder(peer.ip()) {
+				Some(holder) => match per_address.take(&holder) {
+					Some(slot) => Some(slot),
+					None => {
+						tracing::debug!(%peer, "connection refused: {CONNECTIONS_PER_ADDRESS} open from its address");
+						continue;
+					}
+				},
+				None => None,
 			};
 			let (acceptor, stop, services, methods) =
 				(acceptor.clone(), stop.clone(), services.clone(), methods.clone());

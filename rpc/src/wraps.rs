@@ -259,7 +259,7 @@ async fn envelope_of(
 	id: DocId,
 	doc: &Document<Runtime>,
 ) -> Result<Vec<u8>, GatewayError> {
-	gw.storage.get(id, doc, gw.limits.max_file_size).await
+	gw.envelope(id, doc).await
 }
 
 /// The data key of a document this hospital issued: its own wrap in the envelope's header.

@@ -166,10 +166,19 @@ impl Node {
 	/// `call` as an extrinsic signed by the development key `uri` (e.g. `//Bob`) with its
 	/// next nonce, for this node's chain.
 	pub fn signed(&self, uri: &str, call: medledger_runtime::RuntimeCall) -> Vec<u8> {
-		use sp_core::Pair;
-		let pair = sp_core::sr25519::Pair::from_string(uri, None).expect("a development key");
-		let who = sp_core::crypto::Ss58Codec::to_ss58check(&pair.public());
+		let who = sp_core::crypto::Ss58Codec::to_ss58check(&sp_core::Pair::public(&dev_pair(uri)));
 		let nonce = self.rpc("system_accountNextIndex", json!([who])).expect("a nonce");
+		self.signed_with_nonce(uri, nonce.as_u64().unwrap() as u32, call)
+	}
+
+	/// `call` as an extrinsic signed by the development key `uri` with `nonce`, for this
+	/// node's chain.
+	pub fn signed_with_nonce(
+		&self,
+		uri: &str,
+		nonce: u32,
+		call: medledger_runtime::RuntimeCall,
+	) -> Vec<u8> {
 		let version = self.rpc("state_getRuntimeVersion", json!([])).expect("a version");
 		let genesis = self.rpc("chain_getBlockHash", json!([0])).expect("the genesis hash");
 		let versions = medledger_chain_client::Versions {
@@ -177,12 +186,7 @@ impl Node {
 			tx_version: version["transactionVersion"].as_u64().unwrap() as u32,
 			genesis: genesis.as_str().unwrap().parse().unwrap(),
 		};
-		medledger_chain_client::sign_extrinsic(
-			&pair,
-			call,
-			nonce.as_u64().unwrap() as u32,
-			versions,
-		)
+		medledger_chain_client::sign_extrinsic(&dev_pair(uri), call, nonce, versions)
 	}
 
 	/// Waits until the node answers RPC.
@@ -204,6 +208,26 @@ impl Node {
 		let header = self.rpc("chain_getHeader", json!([])).ok()?;
 		u64::from_str_radix(header["number"].as_str()?.trim_start_matches("0x"), 16).ok()
 	}
+}
+
+/// A document of Eve's (a development patient) with `commitment`, its CID made from it:
+/// what the load generator and the pool test anchor.
+pub fn eves_document(
+	commitment: [u8; 32],
+) -> pallet_documents::NewDocument<sp_runtime::AccountId32> {
+	pallet_documents::NewDocument {
+		patient: sp_keyring::Sr25519Keyring::Eve.to_account_id(),
+		commitment,
+		cid: [&[0x01, 0x55, 0x12, 0x20][..], &commitment].concat(),
+		size: 4096,
+		media_type: b"application/fhir+json".to_vec(),
+		document_type: b"11502-2".to_vec(),
+	}
+}
+
+/// The development key `uri` (e.g. `//Bob`).
+fn dev_pair(uri: &str) -> sp_core::sr25519::Pair {
+	<sp_core::sr25519::Pair as sp_core::Pair>::from_string(uri, None).expect("a development key")
 }
 
 impl Drop for Node {

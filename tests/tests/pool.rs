@@ -1,15 +1,15 @@
 //! A node's transaction pool, played by a hospital that floods it to push another
 //! hospital's pending anchor out: a full pool makes room for a newcomer by dropping its
 //! lowest-priority extrinsic (the oldest among equals), so were all hospitals' extrinsics
-//! equal, a flood sent right after another hospital's anchor would drop that anchor. It is
-//! kept, and in one of the next two blocks, because an account's later extrinsics rank
-//! below every other account's next one (`pallet_consortium::priority`).
+//! equal, a flood sent right after another hospital's anchor would drop that anchor. The
+//! flood comes from the hospital's administrator, then from a "patient" account (a hospital
+//! can register one with a key it holds, and patients' own extrinsics rank first). The
+//! anchor is kept, and in one of the next two blocks, because an account's later
+//! extrinsics rank below every other account's next one (`pallet_consortium::priority`).
 
 use codec::{Decode, Encode};
-use medledger_chain_client::{sign_extrinsic, Versions};
-use medledger_runtime::{RuntimeCall, VERSION};
-use medledger_tests::{tempdir, wait_for, Node};
-use pallet_documents::NewDocument;
+use medledger_runtime::RuntimeCall;
+use medledger_tests::{eves_document, tempdir, wait_for, Node};
 use serde_json::json;
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Eve};
 use std::time::Duration;
@@ -17,30 +17,20 @@ use std::time::Duration;
 /// The node's pool: this many ready extrinsics (and a tenth as many waiting on others).
 const POOL_LIMIT: u32 = 32;
 
-/// A single anchor of Eve's document numbered `n`, signed by `who` with `nonce`.
-fn anchor(node: &Node, who: Sr25519Keyring, nonce: u32, n: u32) -> String {
+/// A single anchor of Eve's document numbered `n` (of `who`'s series).
+fn anchor(who: Sr25519Keyring, n: u32) -> RuntimeCall {
 	let commitment = medledger_primitives::commitment(1, &[who as u8; 32], &n.encode());
-	let document = NewDocument {
-		patient: Eve.to_account_id(),
-		commitment,
-		cid: [&[0x01, 0x55, 0x12, 0x20][..], &commitment].concat(),
-		size: 4096,
-		media_type: b"application/fhir+json".to_vec(),
-		document_type: b"11502-2".to_vec(),
-	};
-	let call = RuntimeCall::Documents(pallet_documents::Call::anchor { document });
-	let genesis = node.rpc("chain_getBlockHash", json!([0])).expect("genesis hash");
-	let versions = Versions {
-		spec_version: VERSION.spec_version,
-		tx_version: VERSION.transaction_version,
-		genesis: genesis.as_str().expect("a hash").parse().expect("a 32-byte hash"),
-	};
-	format!("0x{}", hex::encode(sign_extrinsic(&who.pair(), call, nonce, versions)))
+	let document = eves_document(commitment);
+	RuntimeCall::Documents(pallet_documents::Call::anchor { document })
 }
 
-fn best_number(node: &Node) -> u64 {
-	let header = node.rpc("chain_getHeader", json!([])).expect("best header");
-	u64::from_str_radix(header["number"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+/// `call` signed by `who` with `nonce`, as `author_submitExtrinsic` takes it.
+fn signed(node: &Node, who: Sr25519Keyring, nonce: u32, call: RuntimeCall) -> String {
+	format!("0x{}", hex::encode(node.signed_with_nonce(&who.to_seed(), nonce, call)))
+}
+
+fn best(node: &Node) -> u64 {
+	node.best_number().expect("a best block")
 }
 
 /// `who`'s nonce in the best block's state (`system_accountNextIndex` would count the pool).
@@ -52,34 +42,43 @@ fn chain_nonce(node: &Node, who: Sr25519Keyring) -> u32 {
 	u32::decode(&mut &bytes.unwrap()[..]).expect("a nonce")
 }
 
+/// H2's administrator (Bob) sends `anchor`, signed with his next nonce `nonce`; `flood`
+/// follows it as fast as the node takes it. The anchor is in a block within two.
+fn anchor_survives(node: &Node, nonce: u32, anchor: &str, flood: &[String]) {
+	// Everything is signed before a fresh block starts, so the anchor and the flood after
+	// it meet in the pool before the next block is authored (a slot is 2 s).
+	let start = best(node);
+	wait_for(Duration::from_secs(60), "a fresh block", || (best(node) > start).then_some(()));
+	let submitted_at = best(node);
+	node.rpc("author_submitExtrinsic", json!([anchor])).expect("H2's anchor taken");
+	let refused =
+		flood.iter().filter(|xt| node.rpc("author_submitExtrinsic", json!([xt])).is_err()).count();
+	assert!(refused > 0, "the flood did not fill the pool, so the test shows nothing");
+	let included_at = wait_for(Duration::from_secs(60), "H2's anchor in a block", || {
+		(chain_nonce(node, Bob) > nonce).then(|| best(node))
+	});
+	assert!(
+		included_at <= submitted_at + 2,
+		"H2's anchor, sent at block {submitted_at}, waited until block {included_at}"
+	);
+}
+
 #[test]
 fn a_hospital_that_floods_the_pool_cannot_push_anothers_anchor_out() {
 	let dir = tempdir();
 	let limit = POOL_LIMIT.to_string();
 	let node = Node::start("dev", &dir.join("node"), &["--dev", "--pool-limit", &limit]);
 	node.wait_ready(Duration::from_secs(120));
-	// Everything is signed before a fresh block starts, so the anchor and the flood after
-	// it meet in the pool before the next block is authored (a slot is 2 s).
-	let bobs = anchor(&node, Bob, 0, 0);
-	let flood: Vec<String> = (0..3 * POOL_LIMIT).map(|n| anchor(&node, Alice, n, n)).collect();
-	let start = best_number(&node);
-	wait_for(Duration::from_secs(60), "a fresh block", || {
-		(best_number(&node) > start).then_some(())
-	});
+	let pools = 3 * POOL_LIMIT;
 
-	// H2's administrator (Bob) sends an anchor; H1's administrator (Alice) follows it with
-	// three pools' worth, as fast as the node takes them.
-	let submitted_at = best_number(&node);
-	node.rpc("author_submitExtrinsic", json!([bobs])).expect("H2's anchor taken");
-	let refused =
-		flood.iter().filter(|xt| node.rpc("author_submitExtrinsic", json!([xt])).is_err()).count();
-	assert!(refused > 0, "the flood did not fill the pool, so the test shows nothing");
+	// H1's administrator (Alice) sends three pools' worth of anchors.
+	let flood: Vec<String> =
+		(0..pools).map(|n| signed(&node, Alice, n, anchor(Alice, n))).collect();
+	anchor_survives(&node, 0, &signed(&node, Bob, 0, anchor(Bob, 0)), &flood);
 
-	let included_at = wait_for(Duration::from_secs(60), "H2's anchor in a block", || {
-		(chain_nonce(&node, Bob) == 1).then(|| best_number(&node))
-	});
-	assert!(
-		included_at <= submitted_at + 2,
-		"H2's anchor, sent at block {submitted_at}, waited until block {included_at}"
-	);
+	// A patient account (Eve's; a hospital may hold the key of one it registered) sends
+	// three pools' worth of remarks: patients' extrinsics rank first, but not a queue.
+	let remark = |n: u32| RuntimeCall::System(frame_system::Call::remark { remark: n.encode() });
+	let flood: Vec<String> = (0..pools).map(|n| signed(&node, Eve, n, remark(n))).collect();
+	anchor_survives(&node, 1, &signed(&node, Bob, 1, anchor(Bob, 1)), &flood);
 }

@@ -15,7 +15,7 @@ pub struct DocumentRecord {
 	pub org: OrgId,
 	/// The staff member who anchored it.
 	pub author: [u8; 32],
-	/// `BLAKE2b-256(salt ‖ plaintext)`.
+	/// The salted commitment (`medledger_primitives::commitment`).
 	pub commitment: Hash,
 	/// Binary CID of the encrypted file.
 	pub cid: Vec<u8>,

@@ -21,7 +21,7 @@ pub struct Document {
 	pub organisation: u32,
 	/// The staff account that anchored it.
 	pub author: Account,
-	/// `BLAKE2b-256(salt ‖ file)`.
+	/// The salted commitment of the issuing hospital, salt and file (`medledger_primitives::commitment`).
 	pub commitment: Hex32,
 	/// Where its envelope is in IPFS.
 	pub cid: CidText,
@@ -66,7 +66,7 @@ pub struct Upload {
 	pub id: u64,
 	/// The patient.
 	pub patient: Account,
-	/// `BLAKE2b-256(salt ‖ file)`.
+	/// The salted commitment of the issuing hospital, salt and file (`medledger_primitives::commitment`).
 	pub commitment: Hex32,
 	/// CID of the envelope.
 	pub cid: CidText,

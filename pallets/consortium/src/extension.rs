@@ -51,8 +51,8 @@ pub mod refusal {
 /// block.
 ///
 /// It carries no data in the extrinsic, so generic clients that do not know it still sign
-/// correctly. Order it before `CheckNonce`: an unknown account has no nonce, and this gate's
-/// refusal is the one its user should see.
+/// correctly. Order it before the nonce check ([`crate::CheckNonceInTurn`]): an unknown
+/// account has no nonce, and this gate's refusal is the one its user should see.
 #[derive(Encode, Decode, DecodeWithMemTracking, DefaultNoBound, Clone, Eq, PartialEq, TypeInfo)]
 #[scale_info(skip_type_params(T))]
 pub struct CheckMembership<T>(PhantomData<T>);

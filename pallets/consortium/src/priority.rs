@@ -8,19 +8,20 @@
 //! the sum of three terms, each step of a more significant term larger than all of the
 //! less significant ones together:
 //!
-//! 1. **Role** ([`role`], from [`crate::CheckMembership`]): patients' own decisions, then
-//!    auditors', then every hospital's extrinsics alike.
-//! 2. **Turn** ([`turn`], from [`crate::CheckNonceInTurn`]): an account's next extrinsic
-//!    before its later ones. One account's queue of a thousand extrinsics ranks below
-//!    every other account's next one, so filling a pool ahead of others takes as many
-//!    registered accounts as the pool holds extrinsics.
-//! 3. **Fairness** ([`fairness`], from [`crate::CheckMembership`]): among next extrinsics
-//!    of one role, the party that used less of its share of the last block, and the
-//!    extrinsic that takes less of that share, first. A hospital that kept its share full
-//!    ranks below a quiet one, so three busy hospitals cannot keep a fourth out.
+//! 1. **Turn** ([`turn`], from [`crate::CheckNonceInTurn`]): an account's next extrinsic
+//!    before its later ones, whoever signs. One account's queue of a thousand extrinsics —
+//!    a hospital administrator's, or a "patient" a hospital registered with a key it holds
+//!    — ranks below every other account's next one; so three hospitals' queues cannot keep
+//!    a fourth's anchor out, and filling a pool ahead of others takes as many registered
+//!    accounts as the pool holds extrinsics.
+//! 2. **Role** ([`role`], from [`crate::CheckMembership`]): among next extrinsics,
+//!    patients' own decisions, then auditors', then every hospital's alike.
+//! 3. **Fairness** ([`fairness`], from [`crate::CheckMembership`]): then the party that
+//!    used less of its share of the last block, and the extrinsic that takes less of that
+//!    share, first: a hospital that kept its share full ranks below a quiet one.
 //!
 //! The terms are computed when the extrinsic enters the pool, from the state of the best
-//! block then.
+//! block then (a party quiet for a block keeps its fairness on what it sends next).
 
 use sp_runtime::{transaction_validity::TransactionPriority, PerThing, Perbill};
 
@@ -28,14 +29,18 @@ use sp_runtime::{transaction_validity::TransactionPriority, PerThing, Perbill};
 /// extrinsic that takes nothing of its share.
 const FAIRNESS_MAX: TransactionPriority = 2 * Perbill::ACCURACY as TransactionPriority;
 
-/// One place in an account's queue outweighs every difference in [`fairness`].
-const TURN_STEP: TransactionPriority = FAIRNESS_MAX + 1;
+/// One role outweighs every difference in [`fairness`].
+const ROLE_STEP: TransactionPriority = FAIRNESS_MAX + 1;
+
+/// The most [`role`] gives.
+const ROLE_MAX: TransactionPriority = ROLE_STEP * Rank::Patient as TransactionPriority;
+
+/// One place in an account's queue outweighs every difference in [`role`] and
+/// [`fairness`].
+const TURN_STEP: TransactionPriority = ROLE_MAX + FAIRNESS_MAX + 1;
 
 /// How many places of an account's queue are told apart; later ones rank as the last.
 pub const TURN_WINDOW: u64 = 1024;
-
-/// One role outweighs every difference in [`turn`] and [`fairness`].
-const ROLE_STEP: TransactionPriority = TURN_STEP * (TURN_WINDOW + 1);
 
 /// Who signs, in the order their extrinsics are tried.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -76,12 +81,16 @@ mod tests {
 	fn a_more_significant_term_outweighs_all_less_significant_ones() {
 		let best_fairness = fairness(Perbill::zero(), Perbill::zero());
 		let worst_fairness = fairness(Perbill::one(), Perbill::one());
-		assert!(turn(0) + worst_fairness > turn(1) + best_fairness);
-		assert!(turn(TURN_WINDOW - 1) + worst_fairness > turn(TURN_WINDOW) + best_fairness);
-		let worst_of_role = |rank| role(rank) + turn(u64::MAX) + worst_fairness;
-		let best_of_role = |rank| role(rank) + turn(0) + best_fairness;
-		assert!(worst_of_role(Rank::Patient) > best_of_role(Rank::Auditor));
-		assert!(worst_of_role(Rank::Auditor) > best_of_role(Rank::Hospital));
+		// A hospital's next extrinsic, at its worst, above a patient's second, at its best.
+		let worst_at = |place| turn(place) + role(Rank::Hospital) + worst_fairness;
+		let best_at = |place| turn(place) + role(Rank::Patient) + best_fairness;
+		assert!(worst_at(0) > best_at(1));
+		assert!(worst_at(TURN_WINDOW - 1) > best_at(TURN_WINDOW));
+		// Among next extrinsics, roles in order, whatever the fairness.
+		assert!(role(Rank::Patient) + worst_fairness > role(Rank::Auditor) + best_fairness);
+		assert!(role(Rank::Auditor) + worst_fairness > role(Rank::Hospital) + best_fairness);
+		// The largest sum is far from overflowing.
+		assert!(best_at(0) < u64::MAX / 2);
 	}
 
 	#[test]

@@ -112,7 +112,7 @@ impl DocumentsApiServer for Portal {
 	/// record to audit. (The access middleware has checked the document is the caller's.)
 	async fn document_envelope(&self, _: &Extensions, id: DocId) -> RpcResult<DocumentEnvelope> {
 		let doc = document_record(self, id).await?;
-		let envelope = self.storage.get(id, &doc, self.limits.max_file_size).await?;
+		let envelope = self.envelope(id, &doc).await?;
 		let wrap = self.chain.api().patient_wrap(id).await.map_err(GatewayError::from)?;
 		Ok(DocumentEnvelope {
 			document: convert::document(id, &doc)?,
@@ -399,7 +399,7 @@ pub(crate) async fn read_document(
 	gw.audit.notify_one();
 	let access = access.map_err(GatewayError::AccessRefused)?;
 
-	let envelope = gw.storage.get(id, &doc, gw.limits.max_file_size).await?;
+	let envelope = gw.envelope(id, &doc).await?;
 	let key = {
 		let keystore = gw.keystore.read().await;
 		let secret = keystore.encryption_secret();

@@ -16,11 +16,11 @@
 use codec::{Decode, Encode};
 use medledger_chain_client::{sign_extrinsic, Versions};
 use medledger_runtime::{RuntimeCall, UncheckedExtrinsic, SLOT_DURATION, VERSION};
-use medledger_tests::{rpc, start_local_net, tempdir, wait_for, Node};
+use medledger_tests::{eves_document, rpc, start_local_net, tempdir, wait_for, Node};
 use pallet_documents::NewDocument;
 use serde_json::json;
 use sp_core::H256;
-use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve};
+use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave};
 use std::time::{Duration, Instant};
 
 const SENDERS: [Sr25519Keyring; 4] = [Alice, Bob, Charlie, Dave];
@@ -225,15 +225,7 @@ fn ours(node: &Node, number: u64) -> (u64, (u64, u64)) {
 /// position.
 fn document(phase: u8, sender: usize, index: u32, n: u32) -> NewDocument<sp_runtime::AccountId32> {
 	let seed = (phase, sender as u8, index, n).encode();
-	let commitment = medledger_primitives::commitment(sender as u32 + 1, &[7; 32], &seed);
-	NewDocument {
-		patient: Eve.to_account_id(),
-		commitment,
-		cid: [&[0x01, 0x55, 0x12, 0x20][..], &commitment].concat(),
-		size: 4096,
-		media_type: b"application/fhir+json".to_vec(),
-		document_type: b"11502-2".to_vec(),
-	}
+	eves_document(medledger_primitives::commitment(sender as u32 + 1, &[7; 32], &seed))
 }
 
 /// An immortal extrinsic signed by `who` for the compiled runtime.

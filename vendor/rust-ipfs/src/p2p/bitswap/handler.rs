@@ -102,7 +102,8 @@ impl ConnectionHandler for Handler {
                 ..
             }) => {
                 if self.inbound.len() >= MAX_INBOUND_STREAMS {
-                    tracing::warn!(
+                    // Debug, not warn: a peer could otherwise fill the log at will.
+                    tracing::debug!(
                         "too many inbound streams on the connection; dropping the new one"
                     );
                     return;
