@@ -3,7 +3,7 @@
 
 use crate::{error::from_rpc, ChainError};
 use codec::{Decode, DecodeAll};
-use frame_support::traits::PalletInfoAccess;
+use frame_support::traits::{PalletInfoAccess, StorageVersion};
 use jsonrpsee::{
 	core::client::{ClientT, Subscription, SubscriptionClientT},
 	rpc_params,
@@ -176,6 +176,16 @@ impl Chain {
 		let value: Option<Bytes> =
 			self.rpc("state_getStorage", rpc_params![Bytes(key.to_vec()), at]).await?;
 		Ok(value.map(|v| v.0))
+	}
+
+	/// The storage version of pallet `P` at block `at` (0 where none is stored).
+	pub async fn storage_version_at<P: PalletInfoAccess>(
+		&self,
+		at: H256,
+	) -> Result<StorageVersion, ChainError> {
+		let key = StorageVersion::storage_key::<P>();
+		let version = self.storage_value_at(&key, at, "a pallet's storage version").await?;
+		Ok(version.unwrap_or_default())
 	}
 
 	async fn storage_value_at<T: Decode>(

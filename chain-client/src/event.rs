@@ -177,20 +177,20 @@ impl TryFrom<&RuntimeEvent> for DomainEvent {
 			RuntimeEvent::Documents(pallet_documents::Event::Anchored {
 				id, patient, org, ..
 			}) => DomainEvent::DocumentAdded { document: id, patient, organisation: org },
-			RuntimeEvent::Audit(pallet_audit::Event::Recorded {
-				patient,
-				seq,
-				actor,
-				action: AuditAction::Read,
-				subject: Subject::Document(document),
-				outcome,
-			}) => DomainEvent::DocumentAccessed {
-				document,
-				patient,
-				actor,
-				seq,
-				granted: matches!(outcome, Outcome::Success),
-			},
+			RuntimeEvent::Audit(pallet_audit::Event::Recorded { seq, record }) => {
+				let entry = record.entry;
+				let Subject::Document(document) = entry.subject else { return Err(NotDomain) };
+				if entry.action != AuditAction::Read {
+					return Err(NotDomain);
+				}
+				DomainEvent::DocumentAccessed {
+					document,
+					patient: entry.patient,
+					actor: entry.actor,
+					seq,
+					granted: matches!(entry.outcome, Outcome::Success),
+				}
+			}
 			_ => return Err(NotDomain),
 		})
 	}

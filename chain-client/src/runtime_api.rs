@@ -8,11 +8,10 @@ use crate::{connection::decode_all, Chain, ChainError};
 use codec::{Decode, Encode};
 use jsonrpsee::rpc_params;
 use medledger_primitives::{
-	audit::{AuditEntry, AuditRecord, Refusal, TrailHead},
+	audit::{Refusal, TrailHead},
 	Action, ConsentId, DocId, Hash, Purpose, MAX_PAGE,
 };
 use medledger_runtime::{AccountId, BlockNumber, Runtime};
-use pallet_audit::{EntryRef, PlacedRecord};
 use pallet_consent::{Access, Consent, KeyWrap, PatientWrap};
 use pallet_consortium::{Member, OrgId, OrganisationOf};
 use pallet_documents::Document;
@@ -211,56 +210,6 @@ impl RuntimeApi<'_> {
 	/// A patient's trail head: last sequence number and hash-chain head.
 	pub async fn trail_head(&self, patient: &AccountId) -> Result<TrailHead, ChainError> {
 		self.call("AuditApi_trail_head", patient).await
-	}
-
-	/// A patient's entries from sequence number `from`, at most `limit` (≤ 1,000).
-	pub async fn trail(
-		&self,
-		patient: &AccountId,
-		from: u64,
-		limit: u32,
-	) -> Result<Vec<(u64, AuditRecord<AccountId>)>, ChainError> {
-		self.call("AuditApi_trail", (patient, from, limit)).await
-	}
-
-	/// Every entry of a patient's trail that `wanted` picks, in order, pages walked here.
-	pub async fn trail_matching(
-		&self,
-		patient: &AccountId,
-		wanted: impl Fn(&AuditEntry<AccountId>) -> bool,
-	) -> Result<Vec<(u64, AuditRecord<AccountId>)>, ChainError> {
-		let mut matching = Vec::new();
-		let mut from = 1u64;
-		loop {
-			let page = self.trail(patient, from, MAX_PAGE).await?;
-			let full = page.len() as u32 == MAX_PAGE;
-			let last = page.last().map(|(seq, _)| *seq);
-			matching.extend(page.into_iter().filter(|(_, record)| wanted(&record.entry)));
-			match last {
-				Some(seq) if full => from = seq + 1,
-				_ => return Ok(matching),
-			}
-		}
-	}
-
-	/// Entries an account made, after `after`, at most `limit` (≤ 1,000).
-	pub async fn by_actor(
-		&self,
-		actor: &AccountId,
-		after: &Option<EntryRef<AccountId>>,
-		limit: u32,
-	) -> Result<Vec<PlacedRecord<AccountId>>, ChainError> {
-		self.call("AuditApi_by_actor", (actor, after, limit)).await
-	}
-
-	/// Entries an organisation's staff made, after `after`, at most `limit` (≤ 1,000).
-	pub async fn by_organisation(
-		&self,
-		org: OrgId,
-		after: &Option<EntryRef<AccountId>>,
-		limit: u32,
-	) -> Result<Vec<PlacedRecord<AccountId>>, ChainError> {
-		self.call("AuditApi_by_organisation", (org, after, limit)).await
 	}
 
 	// Consensus

@@ -244,14 +244,9 @@ pub async fn event(
 			let s = s.text(format!("{documents} document key(s) released under "));
 			consent_link(s, *id)
 		}
-		RuntimeEvent::Audit(pallet_audit::Event::Recorded {
-			patient,
-			seq,
-			actor,
-			action,
-			subject,
-			outcome,
-		}) => {
+		RuntimeEvent::Audit(pallet_audit::Event::Recorded { seq, record }) => {
+			let pallet_audit::AuditEntry { patient, actor, action, subject, outcome, .. } =
+				&record.entry;
 			let trail = format!("#/patient/{}", Account::from(patient));
 			let s = s.link(format!("audit entry {seq}"), trail).text(": ");
 			let s = names.add_account(s, actor).await?;

@@ -11,6 +11,7 @@ use medledger_gateway_api::{
 	values::Hex32,
 	GatewayError,
 };
+use medledger_index::Index;
 use medledger_primitives::{audit::Subject, DocId};
 use medledger_runtime::Runtime;
 use pallet_consent::{Consent, KeyWrap};
@@ -20,7 +21,11 @@ use sp_core::H256;
 /// `explorer_document`: a document with the block that anchored it, its versions, the
 /// consents whose scope covers it (and whether its key was released to each), and every
 /// access to it in the patient's trail.
-pub(crate) async fn document(chain: &Chain, id: DocId) -> Result<DocumentHistory, GatewayError> {
+pub(crate) async fn document(
+	chain: &Chain,
+	index: &Index,
+	id: DocId,
+) -> Result<DocumentHistory, GatewayError> {
 	let doc = document_record(chain, id).await?;
 	let anchored = anchoring_block(chain, id).await?;
 
@@ -53,10 +58,8 @@ pub(crate) async fn document(chain: &Chain, id: DocId) -> Result<DocumentHistory
 			key_released: wrap.is_some_and(|w| w.consent == *consent_id),
 		});
 	}
-	let access = chain
-		.api()
-		.trail_matching(&doc.patient, |entry| entry.subject == Subject::Document(id))
-		.await?
+	let access = index
+		.trail_matching(&doc.patient, |entry| entry.subject == Subject::Document(id))?
 		.iter()
 		.map(|(seq, record)| convert::audit_entry(*seq, record))
 		.collect();

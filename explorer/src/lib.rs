@@ -7,9 +7,10 @@
 //! access middleware (auditor credential only) — beside the portal's own read methods
 //! (`consent_history`, `audit_trail`, `audit_report`, `document_proof`, …).
 //!
-//! Everything here is read from the node, which keeps archive state: a block is described
+//! Everything here is read from the node, which keeps archive state — a block is described
 //! with the state *of that block* ([`describe`]), and a document's anchoring block is found
-//! by searching old states. Nothing here writes; this crate needs only the chain client.
+//! by searching old states — except the audit history, which is in blocks and read from the
+//! gateway's index (`medledger-index`). Nothing here writes.
 //!
 //! The trail completeness check is not done here: the page runs it itself, in WebAssembly,
 //! over the records as stored on chain.
@@ -27,18 +28,20 @@ use medledger_gateway_api::{
 	api::explorer::{BlockDetail, Blocks, ChainStatus, DocumentHistory, ExplorerApiServer, Hit},
 	values::Hex32,
 };
+use medledger_index::Index;
 use medledger_primitives::DocId;
 use std::sync::Arc;
 
-/// The explorer's methods over a node's archive state.
+/// The explorer's methods over a node's archive state and the gateway's audit index.
 pub struct Explorer {
 	chain: Arc<Chain>,
+	index: Arc<Index>,
 }
 
 impl Explorer {
-	/// The explorer of the chain `chain` connects to.
-	pub fn new(chain: Arc<Chain>) -> Self {
-		Explorer { chain }
+	/// The explorer of the chain `chain` connects to, with the audit history `index` holds.
+	pub fn new(chain: Arc<Chain>, index: Arc<Index>) -> Self {
+		Explorer { chain, index }
 	}
 }
 
@@ -67,7 +70,7 @@ impl ExplorerApiServer for Explorer {
 	}
 
 	async fn explorer_document(&self, _: &Extensions, id: DocId) -> RpcResult<DocumentHistory> {
-		Ok(documents::document(&self.chain, id).await?)
+		Ok(documents::document(&self.chain, &self.index, id).await?)
 	}
 
 	async fn explorer_search(&self, _: &Extensions, query: String) -> RpcResult<Vec<Hit>> {

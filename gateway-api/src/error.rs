@@ -9,6 +9,7 @@
 
 use jsonrpsee::types::ErrorObjectOwned;
 use medledger_chain_client::ChainError;
+use medledger_index::IndexError;
 use medledger_primitives::audit::Refusal;
 use serde_json::json;
 use std::{fmt, sync::Arc};
@@ -253,6 +254,15 @@ impl From<ChainError> for GatewayError {
 			ChainError::Unavailable(reason) => GatewayError::ChainUnavailable(reason),
 			ChainError::Rejected(reason) => GatewayError::ChainRejected(reason),
 			decode @ ChainError::Decode { .. } => GatewayError::internal(decode),
+		}
+	}
+}
+
+impl From<IndexError> for GatewayError {
+	fn from(error: IndexError) -> Self {
+		match error {
+			IndexError::Chain(error) => error.into(),
+			other => GatewayError::internal(other),
 		}
 	}
 }

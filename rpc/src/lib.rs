@@ -26,6 +26,8 @@
 //!   once, across outages and restarts.
 //! - [`wraps`]: the key wraps this hospital owes others for documents it issued after
 //!   their grant, or during their break-glass window.
+//! - The audit history is read from `medledger-index`, which this gateway keeps up to date
+//!   with its node's finalised blocks (`DATA_DIR/index.redb`).
 //! - [`keystore`]: the hospital's signing and encryption keys, encrypted at rest.
 //! - Envelope encryption itself is the `medledger-envelope` crate, shared with the patient
 //!   CLI.
@@ -81,6 +83,9 @@ pub struct Gateway {
 	pub chain: Arc<Chain>,
 	/// The outbox and audit queue.
 	pub store: Arc<store::Store>,
+	/// The audit history of finalised blocks (`medledger-index`): trails and lists by actor,
+	/// organisation and period.
+	pub index: Arc<medledger_index::Index>,
 	/// IPFS.
 	pub storage: ipfs::Storage,
 	/// The hospital's keys.
@@ -189,6 +194,8 @@ pub async fn start(settings: &config::Settings, passphrase: &str) -> anyhow::Res
 		"keystore opened"
 	);
 	let store = Arc::new(store::Store::open(&settings.data_dir)?);
+	// A cache of the chain's blocks: deleting the file rebuilds it from them.
+	let index = Arc::new(medledger_index::Index::open(&settings.data_dir.join("index.redb"))?);
 	let storage = ipfs::Storage::start(&settings.ipfs, &settings.data_dir).await?;
 	if let Some((peer, addrs)) = storage.identity().await {
 		tracing::info!(%peer, ?addrs, "embedded IPFS node started (private swarm)");
@@ -197,6 +204,7 @@ pub async fn start(settings: &config::Settings, passphrase: &str) -> anyhow::Res
 	let gateway = Arc::new(Gateway {
 		chain: Arc::new(Chain::new(&settings.node_url)),
 		store,
+		index,
 		storage,
 		keystore: RwLock::new(keystore),
 		credentials: auth::Credentials::new(&settings.data_dir, settings.rate_limit),
@@ -217,6 +225,7 @@ pub async fn start(settings: &config::Settings, passphrase: &str) -> anyhow::Res
 	tokio::spawn(outbox::run_audit(gateway.clone()));
 	tokio::spawn(notify::run(gateway.clone()));
 	tokio::spawn(wraps::run(gateway.clone()));
+	tokio::spawn(medledger_index::follow(gateway.index.clone(), gateway.chain.clone()));
 	Ok(Running { addr, gateway, server })
 }
 

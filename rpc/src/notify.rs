@@ -41,6 +41,9 @@ async fn follow(gw: &Gateway, next: &mut Option<u64>) -> Result<(), GatewayError
 		let first = next.unwrap_or(number);
 		for n in first..=number {
 			let Some(hash) = gw.chain.block_hash(n).await? else { continue };
+			// Told of a block's events only once the audit index holds them, a subscriber
+			// who then asks for a trail or a history finds them there.
+			gw.index.filed(n).await;
 			for record in gw.chain.events_at(hash).await? {
 				// Audiences cost state reads: none are made while nobody listens.
 				if gw.notifications.receiver_count() == 0 {

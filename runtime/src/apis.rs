@@ -1,9 +1,9 @@
 //! The runtime APIs the node, the gateway, the explorer and the verifier call.
 
 use crate::{
-	genesis, opaque::SessionKeys, AccountId, Audit, Aura, Block, BlockNumber,
-	Consent as ConsentPallet, Documents, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeGenesisConfig, System, VERSION,
+	genesis, opaque::SessionKeys, AccountId, Aura, Block, BlockNumber, Consent as ConsentPallet,
+	Documents, Executive, Grandpa, InherentDataExt, Nonce, Runtime, RuntimeGenesisConfig, System,
+	VERSION,
 };
 use alloc::vec::Vec;
 use frame_support::genesis_builder_helper::{build_state, get_preset};
@@ -11,7 +11,6 @@ use medledger_primitives::{
 	audit::{Refusal, TrailHead},
 	Action, ConsentId, DocId, Purpose,
 };
-use pallet_audit::{AuditRecord, EntryRef, PlacedRecord};
 use pallet_consent::{Access, Consent, KeyWrap, PatientWrap};
 use pallet_consortium::{Member, NodeKey, OrgId, OrganisationOf, Standing};
 use pallet_documents::Document;
@@ -163,29 +162,10 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(3)]
 	impl pallet_audit::AuditApi<Block, AccountId> for Runtime {
 		fn trail_head(patient: AccountId) -> TrailHead {
 			pallet_audit::Trails::<Runtime>::get(patient)
-		}
-
-		fn trail(patient: AccountId, from: u64, limit: u32) -> Vec<(u64, AuditRecord<AccountId>)> {
-			Audit::trail(&patient, from, limit)
-		}
-
-		fn by_actor(
-			actor: AccountId,
-			after: Option<EntryRef<AccountId>>,
-			limit: u32,
-		) -> Vec<PlacedRecord<AccountId>> {
-			Audit::by_actor(&actor, after, limit)
-		}
-
-		fn by_organisation(
-			org: OrgId,
-			after: Option<EntryRef<AccountId>>,
-			limit: u32,
-		) -> Vec<PlacedRecord<AccountId>> {
-			Audit::by_organisation(org, after, limit)
 		}
 	}
 

@@ -109,7 +109,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	// and `ConsentApi` version 2 (`patient_wrap`). 104: reads declare a purpose
 	// (`ConsentApi::can_access` takes it, still version 2: 103 never ran outside tests), and
 	// `audit.record_access` checks granted reads against the consent when they happened.
-	spec_version: 107,
+	spec_version: 108,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// 2: `consent.grant` and `consortium.register_member` take new arguments; 3:
@@ -178,6 +178,7 @@ pub type Executive = frame_executive::Executive<
 /// expects, and is dropped once every chain has upgraded.
 pub type Migrations = (
 	pallet_audit::migrations::MigrateV0ToV1<Runtime>,
+	pallet_audit::migrations::MigrateV1ToV2<Runtime>,
 	pallet_consent::migrations::MigrateV0ToV1<Runtime>,
 	pallet_documents::migrations::MigrateV0ToV1<Runtime>,
 );

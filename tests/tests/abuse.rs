@@ -402,7 +402,7 @@ fn idle_socket_is_closed(mut idle: Vec<TcpStream>) {
 }
 
 /// What a write through the gateway would change, at the best block: the document and consent
-/// counters, the member registry and the audit entries. The chain's per-block state
+/// counters, the member registry and the audit trails' heads. The chain's per-block state
 /// (timestamps, block usage) is left out: it changes whatever the gateway does.
 fn chain_records(node: &Node) -> Vec<(&'static str, Value)> {
 	let key = |pallet: &str, item: &str| {
@@ -420,7 +420,13 @@ fn chain_records(node: &Node) -> Vec<(&'static str, Value)> {
 		("Documents.DocumentCount", value("Documents", "DocumentCount")),
 		("Consent.ConsentCount", value("Consent", "ConsentCount")),
 		("Consortium.Members", keys("Consortium", "Members")),
-		("Audit.Entries", keys("Audit", "Entries")),
+		// Every trail head: a new entry changes its patient's (the entries are in blocks).
+		(
+			"Audit.Trails",
+			json!(keys("Audit", "Trails").as_array().map(|keys| {
+				keys.iter().map(|key| read("state_getStorage", json!([key]))).collect::<Vec<_>>()
+			})),
+		),
 	]
 }
 

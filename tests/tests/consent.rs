@@ -473,16 +473,14 @@ impl Story {
 		let status = |id: u64| auditor.run(auditor.client.document_status(id)).unwrap();
 		assert_eq!(status(self.a).status, DocumentStatus::Superseded { by: corrected });
 		assert_eq!(status(corrected).organisation, 2);
-		let trail = auditor.run(auditor.client.audit_trail(account(EVE), None, Some(1000)));
-		let update = trail
-			.unwrap()
-			.entries
-			.into_iter()
-			.find(|e| {
+		// H1's audit index files the block once it is final there too.
+		let update = wait_for(PATIENCE, "the amendment to be audited", || {
+			let trail = auditor.run(auditor.client.audit_trail(account(EVE), None, Some(1000)));
+			trail.unwrap().entries.into_iter().find(|e| {
 				e.entry.action == AuditAction::Update
 					&& e.entry.subject == Subject::Document(self.a)
 			})
-			.expect("the amendment is audited");
+		});
 		assert_eq!((update.entry.organisation, update.entry.consent), (Some(2), Some(write)));
 	}
 

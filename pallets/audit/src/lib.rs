@@ -17,8 +17,13 @@
 //!   keeps the head after it. [`medledger_primitives::audit::verify_trail`] checks a list of
 //!   entries against a head read (with a storage proof) from a finalised block: a missing,
 //!   reordered, inserted or altered entry is found and located.
-//! - Entries are never changed or removed. Indexes by actor and by organisation let auditors
-//!   and hospitals list what an account or a hospital did.
+//! - State keeps only the heads; the entries themselves live in blocks. Each entry is
+//!   deposited whole, with the head after it, as a [`Event::Recorded`] event: an archive
+//!   node keeps every block's events for good, and a gateway's index (`medledger-index`)
+//!   builds the trails and the by-actor, by-organisation and by-period lists from finalised
+//!   blocks — rebuildable from the chain at any time, each trail checked against the head
+//!   proven from state. So a read adds nothing to state once its patient has a trail:
+//!   the entry costs an event, not storage kept for ever.
 //!
 //! ## Who writes entries
 //!
@@ -67,9 +72,6 @@ use frame_system::pallet_prelude::*;
 use medledger_primitives::{ConsentId, DocId, Moment, OrgId, Purpose};
 use pallet_consortium::{MemberStatus, Role, Standing};
 use scale_info::TypeInfo;
-
-/// Most items a query returns in one page (one limit for every list, in primitives).
-pub use medledger_primitives::MAX_PAGE;
 
 /// The patient a document or a consent belongs to; implemented by the pallets that own them.
 pub trait SubjectOwner<AccountId> {
@@ -151,19 +153,13 @@ pub struct AccessRecord<AccountId> {
 	pub at: Moment,
 }
 
-/// An entry's place: the patient's trail and the sequence number in it.
-pub type EntryRef<AccountId> = (AccountId, u64);
-
-/// An entry with its place, as the by-actor and by-organisation queries return it.
-pub type PlacedRecord<AccountId> = (EntryRef<AccountId>, AuditRecord<AccountId>);
-
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
 
 	/// The layout of this pallet's storage; [`crate::migrations`] says what each version
 	/// brought.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -200,47 +196,14 @@ pub mod pallet {
 	pub type Trails<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, TrailHead, ValueQuery>;
 
-	/// Entries by patient and sequence number, each with the head after it.
-	#[pallet::storage]
-	pub type Entries<T: Config> = StorageDoubleMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		Twox64Concat,
-		u64,
-		AuditRecord<T::AccountId>,
-	>;
-
-	/// Index: the entries each account made.
-	#[pallet::storage]
-	pub type ByActor<T: Config> = StorageDoubleMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		Blake2_128Concat,
-		EntryRef<T::AccountId>,
-		(),
-	>;
-
-	/// Index: the entries each organisation's staff made.
-	#[pallet::storage]
-	pub type ByOrganisation<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, OrgId, Blake2_128Concat, EntryRef<T::AccountId>, ()>;
-
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	// Each variant's doc tells what its fields are; they are the event's named data.
 	#[allow(missing_docs)]
 	pub enum Event<T: Config> {
-		/// An entry was added to a patient's trail.
-		Recorded {
-			patient: T::AccountId,
-			seq: u64,
-			actor: T::AccountId,
-			action: AuditAction,
-			subject: Subject,
-			outcome: Outcome,
-		},
+		/// Entry `seq` of its patient's trail (`record.entry.patient`), with the trail's head
+		/// after it: the entry itself, kept in the block, not in state.
+		Recorded { seq: u64, record: AuditRecord<T::AccountId> },
 	}
 
 	#[pallet::error]
@@ -361,23 +324,12 @@ impl<T: Config> Pallet<T> {
 	/// Appends `entry` to its patient's trail and returns its sequence number. Callers check
 	/// their own preconditions first; recording cannot fail.
 	pub fn record(entry: AuditEntry<T::AccountId>) -> u64 {
-		let patient = entry.patient.clone();
-		let trail = Trails::<T>::get(&patient).append(&entry);
-		Trails::<T>::insert(&patient, trail);
-		let key = (patient.clone(), trail.seq);
-		ByActor::<T>::insert(&entry.actor, &key, ());
-		if let Some(org) = entry.org {
-			ByOrganisation::<T>::insert(org, &key, ());
-		}
+		let trail = Trails::<T>::get(&entry.patient).append(&entry);
+		Trails::<T>::insert(&entry.patient, trail);
 		Self::deposit_event(Event::Recorded {
-			patient: patient.clone(),
 			seq: trail.seq,
-			actor: entry.actor.clone(),
-			action: entry.action,
-			subject: entry.subject,
-			outcome: entry.outcome,
+			record: AuditRecord { entry, head: trail.head },
 		});
-		Entries::<T>::insert(&patient, trail.seq, AuditRecord { entry, head: trail.head });
 		trail.seq
 	}
 
@@ -432,136 +384,43 @@ impl<T: Config> Pallet<T> {
 		}
 		Ok(())
 	}
-
-	/// A patient's trail from sequence number `from`, at most `limit` (≤ [`MAX_PAGE`]) entries.
-	pub fn trail(
-		patient: &T::AccountId,
-		from: u64,
-		limit: u32,
-	) -> Vec<(u64, AuditRecord<T::AccountId>)> {
-		let last = Trails::<T>::get(patient).seq;
-		let end = last.min(from.saturating_add(limit.min(MAX_PAGE) as u64).saturating_sub(1));
-		(from.max(1)..=end)
-			.filter_map(|seq| Entries::<T>::get(patient, seq).map(|record| (seq, record)))
-			.collect()
-	}
-
-	/// Entries made by `actor`, in index order, after `after` (exclusive), at most `limit`.
-	pub fn by_actor(
-		actor: &T::AccountId,
-		after: Option<EntryRef<T::AccountId>>,
-		limit: u32,
-	) -> Vec<PlacedRecord<T::AccountId>> {
-		let keys = keys_after::<ByActor<T>, _, _>(actor, after);
-		Self::resolve(keys, limit)
-	}
-
-	/// Entries made by `org`'s staff, in index order, after `after` (exclusive), at most
-	/// `limit`.
-	pub fn by_organisation(
-		org: OrgId,
-		after: Option<EntryRef<T::AccountId>>,
-		limit: u32,
-	) -> Vec<PlacedRecord<T::AccountId>> {
-		let keys = keys_after::<ByOrganisation<T>, _, _>(&org, after);
-		Self::resolve(keys, limit)
-	}
-
-	fn resolve(
-		keys: impl Iterator<Item = EntryRef<T::AccountId>>,
-		limit: u32,
-	) -> Vec<PlacedRecord<T::AccountId>> {
-		keys.take(limit.min(MAX_PAGE) as usize)
-			.filter_map(|key| Entries::<T>::get(&key.0, key.1).map(|record| (key, record)))
-			.collect()
-	}
 }
 
 #[cfg(any(test, feature = "try-runtime"))]
 impl<T: Config> Pallet<T> {
-	/// Checks what auditors rely on: every trail is complete and chains to its head, and the
-	/// indexes by actor and by organisation list exactly the stored entries.
-	///
-	/// - Each stored trail has at least one entry (a trail is stored by its first entry) and
-	///   entries `1..=seq`, each filed under its own patient, each stored head equal to the
-	///   chain recomputed from the start, the last one equal to the trail's head.
-	/// - No entry lies outside a trail's `1..=seq`.
-	/// - Each entry is in the by-actor index under its actor and, when it names an
-	///   organisation, in the by-organisation index under it; each index key names a stored
-	///   entry of that actor or organisation.
+	/// Checks what the runtime relies on: a trail is stored by its first entry, so no stored
+	/// trail is empty. (The entries are in blocks: the index checks each trail's hash chain
+	/// against its head as it files them.)
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-		let mut entries: u64 = 0;
-		for (patient, trail) in Trails::<T>::iter() {
+		for (_, trail) in Trails::<T>::iter() {
 			ensure!(trail.seq > 0, "audit: an empty trail is stored");
-			// Walked entry by entry rather than collected for `verify_trail`: a trail has no
-			// length bound and try-state runs within the runtime's heap.
-			let mut head = TrailHead::default();
-			for seq in 1..=trail.seq {
-				let record =
-					Entries::<T>::get(&patient, seq).ok_or("audit: a trail has a missing entry")?;
-				ensure!(
-					record.entry.patient == patient,
-					"audit: an entry is filed in another patient's trail"
-				);
-				head = head.append(&record.entry);
-				ensure!(head.head == record.head, "audit: an entry's head breaks the hash chain");
-				let key = (patient.clone(), seq);
-				ensure!(
-					ByActor::<T>::contains_key(&record.entry.actor, &key),
-					"audit: an entry is missing from the by-actor index"
-				);
-				if let Some(org) = record.entry.org {
-					ensure!(
-						ByOrganisation::<T>::contains_key(org, &key),
-						"audit: an entry is missing from the by-organisation index"
-					);
-				}
-			}
-			ensure!(head.head == trail.head, "audit: a trail's head is not its last entry's");
-			entries += trail.seq;
-		}
-		// Every entry inside a trail was found above, so equal counts leave none outside.
-		ensure!(
-			Entries::<T>::iter_keys().count() as u64 == entries,
-			"audit: an entry lies outside its trail"
-		);
-		for (actor, (patient, seq)) in ByActor::<T>::iter_keys() {
-			ensure!(
-				Entries::<T>::get(&patient, seq).is_some_and(|r| r.entry.actor == actor),
-				"audit: a by-actor index key names no entry of that actor"
-			);
-		}
-		for (org, (patient, seq)) in ByOrganisation::<T>::iter_keys() {
-			ensure!(
-				Entries::<T>::get(&patient, seq).is_some_and(|r| r.entry.org == Some(org)),
-				"audit: a by-organisation index key names no entry of that organisation"
-			);
 		}
 		Ok(())
 	}
 }
 
+/// The entries recorded in the current block so far, in order, from its events — what a
+/// finalised block gives the index; for tests of the pallets that record.
+#[cfg(feature = "std")]
+pub fn recorded_in_block<T: Config>() -> Vec<(u64, AuditRecord<T::AccountId>)>
+where
+	<T as frame_system::Config>::RuntimeEvent: TryInto<Event<T>>,
+{
+	frame_system::Pallet::<T>::read_events_no_consensus()
+		.filter_map(|record| match record.event.clone().try_into() {
+			Ok(Event::Recorded { seq, record }) => Some((seq, record)),
+			_ => None,
+		})
+		.collect()
+}
+
 sp_api::decl_runtime_apis! {
-	/// Queries of the audit trail for the gateway, the explorer and the verifier. Version 2:
-	/// entries carry `occurred_at` (storage version 1); a client built for version 1 cannot
-	/// decode them.
-	#[api_version(2)]
+	/// The trail heads, for the gateway, the explorer and the verifier. Version 3: the entries
+	/// left state (storage version 2) — they are read from blocks' `Recorded` events — and
+	/// with them the trail and by-actor/by-organisation queries of versions 1 and 2.
+	#[api_version(3)]
 	pub trait AuditApi<AccountId> where AccountId: codec::Codec {
 		/// A patient's trail head: last sequence number and hash-chain head.
 		fn trail_head(patient: AccountId) -> TrailHead;
-		/// A patient's entries from sequence number `from`, at most `limit` (≤ 1,000).
-		fn trail(patient: AccountId, from: u64, limit: u32) -> Vec<(u64, AuditRecord<AccountId>)>;
-		/// Entries an account made, after `after`, at most `limit` (≤ 1,000).
-		fn by_actor(
-			actor: AccountId,
-			after: Option<EntryRef<AccountId>>,
-			limit: u32,
-		) -> Vec<PlacedRecord<AccountId>>;
-		/// Entries an organisation's staff made, after `after`, at most `limit` (≤ 1,000).
-		fn by_organisation(
-			org: OrgId,
-			after: Option<EntryRef<AccountId>>,
-			limit: u32,
-		) -> Vec<PlacedRecord<AccountId>>;
 	}
 }

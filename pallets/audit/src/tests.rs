@@ -1,4 +1,4 @@
-//! Unit tests of every call and error, and of the trail queries.
+//! Unit tests of every call and error, of the trail as blocks carry it, and of the migrations.
 
 use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok};
@@ -19,8 +19,22 @@ fn report(who: u64, reads: Vec<AccessRecord<u64>>) -> DispatchResult {
 	Audit::record_access(RuntimeOrigin::signed(who), reads)
 }
 
+/// `patient`'s entries recorded in this block, from its events (each test is one block).
 fn whole_trail(patient: u64) -> Vec<(u64, AuditRecord<u64>)> {
-	Audit::trail(&patient, 1, MAX_PAGE)
+	recorded_in_block::<Test>().into_iter().filter(|(_, r)| r.entry.patient == patient).collect()
+}
+
+/// Keys and value bytes under the audit pallet's prefix.
+fn audit_state() -> (usize, usize) {
+	let prefix = sp_io::hashing::twox_128(b"Audit");
+	let mut key = prefix.to_vec();
+	let (mut keys, mut bytes) = (0, 0);
+	while let Some(next) = sp_io::storage::next_key(&key).filter(|k| k.starts_with(&prefix)) {
+		bytes += sp_io::storage::get(&next).map_or(0, |v| v.len());
+		keys += 1;
+		key = next;
+	}
+	(keys, bytes)
 }
 
 #[test]
@@ -43,17 +57,7 @@ fn a_clinician_reports_reads_into_the_patients_trail() {
 		assert_eq!((first.entry.at, first.entry.occurred_at), (NOW, Some(NOW - 10)));
 		assert_eq!(trail[1].1.entry.outcome, Outcome::Refused(Refusal::ConsentRevoked));
 		assert_eq!(Trails::<Test>::get(PATIENT).seq, 2);
-		System::assert_last_event(
-			Event::Recorded {
-				patient: PATIENT,
-				seq: 2,
-				actor: H1_CLINICIAN,
-				action: AuditAction::Read,
-				subject: Subject::Document(1),
-				outcome: Outcome::Refused(Refusal::ConsentRevoked),
-			}
-			.into(),
-		);
+		System::assert_last_event(Event::Recorded { seq: 2, record: trail[1].1.clone() }.into());
 	});
 }
 
@@ -69,7 +73,7 @@ fn the_trail_verifies_against_its_head() {
 		assert_eq!(verify_trail(&PATIENT, TrailHead::default(), &trail, head), Ok(()));
 		// A later page verifies from the head recorded with the entry before it.
 		let start = TrailHead { seq: 2, head: trail[1].1.head };
-		assert_eq!(verify_trail(&PATIENT, start, &Audit::trail(&PATIENT, 3, 10), head), Ok(()));
+		assert_eq!(verify_trail(&PATIENT, start, &trail[2..], head), Ok(()));
 	});
 }
 
@@ -90,39 +94,25 @@ fn record_appends_entries_of_other_pallets() {
 		};
 		assert_eq!(Audit::record(entry.clone()), 1);
 		assert_eq!(Audit::record(entry.clone()), 2);
-		assert_eq!(Entries::<Test>::get(PATIENT, 2).unwrap().entry, entry);
+		assert_eq!(whole_trail(PATIENT)[1].1.entry, entry);
 		assert_eq!(Trails::<Test>::get(OTHER_PATIENT), TrailHead::default());
 	});
 }
 
+/// History lives in blocks: once a patient has a trail, further reads of their records
+/// leave the pallet's state exactly as large as it was — one head per patient.
 #[test]
-fn queries_by_actor_and_organisation_page_through_everything() {
+fn audited_reads_add_no_state_once_the_patient_has_a_trail() {
 	build_and_execute(|| {
-		assert_ok!(report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)); 4]));
-		assert_ok!(report(H1_ADMIN, vec![read(OTHER_PATIENT, Subject::Document(2))]));
-		assert_ok!(report(H2_ADMIN, vec![read(PATIENT, Subject::Document(1))]));
-
-		assert_eq!(Audit::by_actor(&H1_CLINICIAN, None, 100).len(), 4);
-		let mut pages = Vec::new();
-		let mut after = None;
-		loop {
-			let page = Audit::by_organisation(1, after, 2);
-			if page.is_empty() {
-				break;
-			}
-			after = page.last().map(|(key, _)| *key);
-			pages.extend(page.into_iter().map(|(key, _)| key));
+		assert_ok!(report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1))]));
+		let before = audit_state();
+		for _ in 0..100 {
+			assert_ok!(report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1))]));
 		}
-		pages.sort();
-		assert_eq!(
-			pages,
-			vec![(PATIENT, 1), (PATIENT, 2), (PATIENT, 3), (PATIENT, 4), (OTHER_PATIENT, 1)]
-		);
-		assert_eq!(Audit::by_organisation(2, None, 100).len(), 1);
-		assert_eq!(
-			Audit::trail(&PATIENT, 2, 2).iter().map(|(s, _)| *s).collect::<Vec<_>>(),
-			vec![2, 3]
-		);
+		assert_ok!(report(H2_ADMIN, vec![read(PATIENT, Subject::Document(1))]));
+		assert_eq!(Trails::<Test>::get(PATIENT).seq, 102);
+		assert_eq!(audit_state(), before);
+		assert_eq!(whole_trail(PATIENT).len(), 102);
 	});
 }
 
@@ -219,18 +209,13 @@ fn one_bad_read_refuses_the_whole_report() {
 }
 
 #[test]
-fn try_state_finds_a_broken_index_or_chain() {
+fn try_state_finds_an_empty_trail() {
 	// Breaks the state on purpose, so not `build_and_execute`: its final check would fail.
 	new_test_ext().execute_with(|| {
 		assert_ok!(report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)); 2]));
 		assert_ok!(Audit::do_try_state());
-		ByActor::<Test>::remove(H1_CLINICIAN, (PATIENT, 2));
-		let missing = "audit: an entry is missing from the by-actor index";
-		assert_eq!(Audit::do_try_state(), Err(missing.into()));
-		ByActor::<Test>::insert(H1_CLINICIAN, (PATIENT, 2), ());
-		Entries::<Test>::mutate(PATIENT, 1, |record| record.as_mut().unwrap().entry.at += 1);
-		let altered = "audit: an entry's head breaks the hash chain";
-		assert_eq!(Audit::do_try_state(), Err(altered.into()));
+		Trails::<Test>::insert(OTHER_PATIENT, TrailHead { seq: 0, head: [7; 32] });
+		assert_eq!(Audit::do_try_state(), Err("audit: an empty trail is stored".into()));
 	});
 }
 
@@ -280,7 +265,6 @@ fn a_hospital_reports_refused_attempts_of_its_removed_staff() {
 		let (_, entry) = whole_trail(PATIENT).pop().unwrap();
 		assert_eq!((entry.entry.actor, entry.entry.org), (H1_CLINICIAN, Some(1)));
 		assert_eq!(entry.entry.outcome, Outcome::Refused(Refusal::NotAMember));
-		assert_eq!(Audit::by_actor(&H1_CLINICIAN, None, 10).len(), 1);
 	});
 }
 
@@ -288,6 +272,7 @@ fn a_hospital_reports_refused_attempts_of_its_removed_staff() {
 /// keep their heads: the trail still verifies against the heads proven before.
 #[test]
 fn the_v1_migration_keeps_every_entry_and_head() {
+	use crate::migrations::v2::old::Entries;
 	use codec::Encode;
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 	build_and_execute(|| {
@@ -308,8 +293,7 @@ fn the_v1_migration_keeps_every_entry_and_head() {
 		// both entries that way (the first with its reported time folded into `at`), with
 		// heads as version 0 computed them.
 		let mut head = TrailHead::default();
-		for seq in 1..=2 {
-			let mut record = Entries::<Test>::get(PATIENT, seq).unwrap();
+		for (seq, mut record) in whole_trail(PATIENT) {
 			record.entry.at = record.entry.occurred_at.take().unwrap_or(record.entry.at);
 			head = head.append(&record.entry);
 			let entry = record.entry.encode();
@@ -325,10 +309,61 @@ fn the_v1_migration_keeps_every_entry_and_head() {
 
 		crate::migrations::MigrateV0ToV1::<Test>::on_runtime_upgrade();
 		assert_eq!(Audit::on_chain_storage_version(), 1);
-		let trail = whole_trail(PATIENT);
+		let trail: Vec<_> =
+			(1..=2).map(|seq| (seq, Entries::<Test>::get(PATIENT, seq).unwrap())).collect();
 		assert_eq!(trail.len(), 2);
 		assert_eq!((trail[0].1.entry.at, trail[0].1.entry.occurred_at), (NOW - 10, None));
 		assert_eq!(trail[1].1.head, head.head);
 		assert_eq!(verify_trail(&PATIENT, TrailHead::default(), &trail, head), Ok(()));
+	});
+}
+
+/// A chain in the version-1 layout — entries of two patients, by two hospitals, with both
+/// indexes — upgrades to version 2: the upgrade block's events hold every entry, trail by
+/// trail in order, each trail verifies against its unchanged head, and nothing of the old
+/// layout is left. Under `--features try-runtime` the migration's own pre/post checks run too.
+#[test]
+fn the_v2_migration_moves_every_entry_into_the_upgrade_blocks_events() {
+	use crate::migrations::{v2::old, MigrateV1ToV2};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	build_and_execute(|| {
+		assert_ok!(report(H1_CLINICIAN, vec![read(PATIENT, Subject::Document(1)); 3]));
+		assert_ok!(report(H1_ADMIN, vec![read(OTHER_PATIENT, Subject::Document(2))]));
+		assert_ok!(report(H2_ADMIN, vec![read(PATIENT, Subject::Document(1))]));
+		// Version 1 kept each entry in state, filed under its actor and its hospital.
+		let recorded = recorded_in_block::<Test>();
+		for (seq, record) in &recorded {
+			let key = (record.entry.patient, *seq);
+			old::Entries::<Test>::insert(key.0, seq, record);
+			old::ByActor::<Test>::insert(record.entry.actor, key, ());
+			old::ByOrganisation::<Test>::insert(record.entry.org.unwrap(), key, ());
+		}
+		let heads = [PATIENT, OTHER_PATIENT].map(Trails::<Test>::get);
+		StorageVersion::new(1).put::<Audit>();
+		System::reset_events();
+
+		#[cfg(feature = "try-runtime")]
+		MigrateV1ToV2::<Test>::try_on_runtime_upgrade(true).expect("pre and post checks hold");
+		#[cfg(not(feature = "try-runtime"))]
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+
+		assert_eq!(Audit::on_chain_storage_version(), 2);
+		assert_eq!(recorded_in_block::<Test>().len(), recorded.len());
+		for (patient, head) in [PATIENT, OTHER_PATIENT].into_iter().zip(heads) {
+			let trail = whole_trail(patient);
+			assert_eq!(
+				trail.iter().map(|(seq, _)| *seq).collect::<Vec<_>>(),
+				(1..=head.seq).collect::<Vec<_>>()
+			);
+			assert_eq!(verify_trail(&patient, TrailHead::default(), &trail, head), Ok(()));
+			assert_eq!(Trails::<Test>::get(patient), head);
+		}
+		assert_eq!(old::Entries::<Test>::iter_keys().count(), 0);
+		assert_eq!(old::ByActor::<Test>::iter_keys().count(), 0);
+		assert_eq!(old::ByOrganisation::<Test>::iter_keys().count(), 0);
+		// Run again, it does nothing: the version says it ran.
+		System::reset_events();
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert!(recorded_in_block::<Test>().is_empty());
 	});
 }

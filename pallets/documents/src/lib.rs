@@ -612,8 +612,16 @@ impl<T: Config> SubjectOwner<T::AccountId> for Pallet<T> {
 
 	#[cfg(feature = "runtime-benchmarks")]
 	fn benchmark_subject(patient: &T::AccountId) -> Subject {
-		let (org, _, clinician) = pallet_consortium::benchmark_setup::hospital::<T>(100);
-		Subject::Document(Self::anchor_for_benchmark(&clinician, org, patient, 0))
+		// One issuing hospital for every subject a benchmark makes, each a new document.
+		let clinician: T::AccountId = frame_benchmarking::account("clinician", 100, 0);
+		let issuer = pallet_consortium::Members::<T>::get(&clinician)
+			.and_then(|member| member.role.organisation());
+		let org = match issuer {
+			Some(org) => org,
+			None => pallet_consortium::benchmark_setup::hospital::<T>(100).0,
+		};
+		let n = DocumentCount::<T>::get() as u32;
+		Subject::Document(Self::anchor_for_benchmark(&clinician, org, patient, n))
 	}
 }
 

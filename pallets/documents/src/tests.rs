@@ -26,7 +26,8 @@ fn anchor(who: u64, document: NewDocument<u64>) -> DispatchResult {
 
 fn last_audit(patient: u64) -> AuditEntry<u64> {
 	let seq = pallet_audit::Trails::<Test>::get(patient).seq;
-	pallet_audit::Entries::<Test>::get(patient, seq).unwrap().entry
+	let recorded = pallet_audit::recorded_in_block::<Test>();
+	recorded.into_iter().find(|(s, r)| *s == seq && r.entry.patient == patient).unwrap().1.entry
 }
 
 #[test]

@@ -14,9 +14,10 @@ use medledger_gateway_api::{
 	values::{Account, Hex32, HexBytes},
 	GatewayError,
 };
+use medledger_index::Period;
 use medledger_primitives::{
 	audit::{AuditRecord, TrailHead},
-	DocId, OrgId, MAX_PAGE,
+	DocId, OrgId,
 };
 use medledger_runtime::Runtime;
 use pallet_consent::Consent;
@@ -48,8 +49,8 @@ impl AuditApiServer for Portal {
 	) -> RpcResult<Vec<AuditEntry>> {
 		let range = (from.unwrap_or(0), to.unwrap_or(u64::MAX));
 		let who = Who::Actor(actor.0);
-		let entries = audit_entries(self, &who, range, page_limit(limit) as usize);
-		Ok(entries.await?.iter().map(|(seq, r)| convert::audit_entry(*seq, r)).collect())
+		let entries = audit_entries(self, &who, range, page_limit(limit) as usize)?;
+		Ok(entries.iter().map(|(seq, r)| convert::audit_entry(*seq, r)).collect())
 	}
 
 	async fn audit_by_organisation(
@@ -62,8 +63,8 @@ impl AuditApiServer for Portal {
 	) -> RpcResult<Vec<AuditEntry>> {
 		let range = (from.unwrap_or(0), to.unwrap_or(u64::MAX));
 		let who = Who::Organisation(organisation);
-		let entries = audit_entries(self, &who, range, page_limit(limit) as usize);
-		Ok(entries.await?.iter().map(|(seq, r)| convert::audit_entry(*seq, r)).collect())
+		let entries = audit_entries(self, &who, range, page_limit(limit) as usize)?;
+		Ok(entries.iter().map(|(seq, r)| convert::audit_entry(*seq, r)).collect())
 	}
 
 	async fn audit_report(
@@ -114,35 +115,33 @@ impl AuditApiServer for Portal {
 	}
 }
 
-/// A page of `patient`'s trail from sequence number `from`, with the hash-chain check of
-/// the page returned.
+/// A page of `patient`'s trail from sequence number `from`, from the index, with the
+/// hash-chain check of the page: against the chain's head at the block the index last filed
+/// when the page reaches it, else up to the page's own last head.
 async fn trail(
 	gw: &Gateway,
 	patient: &AccountId32,
 	from: u64,
 	limit: u32,
 ) -> Result<Trail, GatewayError> {
-	// Head and entries from one block, so a check of the whole trail against this head
-	// cannot race a new entry.
-	let (at, at_number) = gw.chain.best_head().await?;
-	let api = gw.chain.api_at(at);
-	let head: TrailHead = api.trail_head(patient).await?;
-	let records: Vec<(u64, AuditRecord<AccountId32>)> = api.trail(patient, from, limit).await?;
-	// The page verifies from the head before it (genesis for the first page).
-	let start = if from == 1 {
-		TrailHead::default()
-	} else {
-		let before: Vec<(u64, AuditRecord<AccountId32>)> =
-			api.trail(patient, from - 1, 1u32).await?;
-		before.first().map(|(seq, r)| TrailHead { seq: *seq, head: r.head }).unwrap_or_default()
+	let page = gw.index.trail(patient, from, limit)?;
+	let (at_number, at) = match page.at {
+		Some(at) => at,
+		// Nothing filed yet: genesis, where every trail is empty.
+		None => (0, gw.chain.block_hash(0).await?.unwrap_or_default()),
 	};
-	let end = records.last().map(|(seq, r)| TrailHead { seq: *seq, head: r.head });
-	let check =
-		medledger_primitives::audit::verify_trail(patient, start, &records, end.unwrap_or(start));
+	let head: TrailHead = gw.chain.api_at(at).trail_head(patient).await?;
+	let end = match page.entries.last() {
+		Some((seq, _)) if *seq == head.seq => head,
+		Some((seq, record)) => TrailHead { seq: *seq, head: record.head },
+		None => page.start,
+	};
+	let check = medledger_primitives::audit::verify_trail(patient, page.start, &page.entries, end);
 	Ok(Trail {
 		head: Head { seq: head.seq, head: Hex32(head.head) },
 		at: BlockRef { number: at_number, hash: Hex32::from(at) },
-		entries: records
+		entries: page
+			.entries
 			.iter()
 			.map(|(seq, r)| TrailEntry {
 				entry: convert::audit_entry(*seq, r),
@@ -160,10 +159,8 @@ enum Who {
 	Organisation(OrgId),
 }
 
-type Placed = ((AccountId32, u64), AuditRecord<AccountId32>);
-
-/// Up to `limit` audit entries of `who` with `from ≤ at < to`, pages walked on chain.
-async fn audit_entries(
+/// Up to `limit` audit entries of `who` with `from ≤ at < to`, in time order, from the index.
+fn audit_entries(
 	gw: &Gateway,
 	who: &Who,
 	(from, to): (u64, u64),
@@ -172,28 +169,11 @@ async fn audit_entries(
 	if from > to {
 		return Err(GatewayError::invalid("from", "after to"));
 	}
-	let mut after: Option<(AccountId32, u64)> = None;
-	let mut out = Vec::new();
-	loop {
-		let page: Vec<Placed> = match who {
-			Who::Actor(actor) => gw.chain.api().by_actor(actor, &after, MAX_PAGE).await?,
-			Who::Organisation(org) => {
-				gw.chain.api().by_organisation(*org, &after, MAX_PAGE).await?
-			}
-		};
-		let Some((last, _)) = page.last() else { break };
-		after = Some(last.clone());
-		let full = page.len() as u32 == MAX_PAGE;
-		for ((_, seq), record) in page {
-			if (from..to).contains(&record.entry.at) && out.len() < limit {
-				out.push((seq, record));
-			}
-		}
-		if !full || out.len() >= limit {
-			break;
-		}
-	}
-	Ok(out)
+	let period = Period { from, to };
+	Ok(match who {
+		Who::Actor(actor) => gw.index.by_actor(actor, period, limit)?,
+		Who::Organisation(org) => gw.index.by_organisation(*org, period, limit)?,
+	})
 }
 
 /// A hospital's documents, consents and audit entries in a period.
@@ -204,7 +184,7 @@ async fn report(
 	to: u64,
 ) -> Result<crate::report::Report, GatewayError> {
 	let who = Who::Organisation(organisation);
-	let entries = audit_entries(gw, &who, (from, to), MAX_REPORT_ENTRIES + 1).await?;
+	let entries = audit_entries(gw, &who, (from, to), MAX_REPORT_ENTRIES + 1)?;
 	if entries.len() > MAX_REPORT_ENTRIES {
 		return Err(GatewayError::invalid(
 			"to",

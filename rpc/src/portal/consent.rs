@@ -71,12 +71,10 @@ impl ConsentApiServer for Portal {
 	async fn consent_history(&self, _: &Extensions, id: u64) -> RpcResult<ConsentHistory> {
 		let consent = consent_record(self, id).await?;
 		let events = self
-			.chain
-			.api()
+			.index
 			.trail_matching(&consent.patient, |entry| {
 				entry.subject == Subject::Consent(id) || entry.consent == Some(id)
 			})
-			.await
 			.map_err(GatewayError::from)?
 			.iter()
 			.map(|(seq, record)| convert::audit_entry(*seq, record))

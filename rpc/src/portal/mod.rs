@@ -53,8 +53,11 @@ pub fn module(gw: Arc<Gateway>) -> RpcModule<()> {
 		ConsentApiServer::into_rpc(portal.clone()).remove_context(),
 		AuditApiServer::into_rpc(portal.clone()).remove_context(),
 		EventsApiServer::into_rpc(portal.clone()).remove_context(),
-		ExplorerApiServer::into_rpc(medledger_explorer::Explorer::new(portal.chain.clone()))
-			.remove_context(),
+		ExplorerApiServer::into_rpc(medledger_explorer::Explorer::new(
+			portal.chain.clone(),
+			portal.index.clone(),
+		))
+		.remove_context(),
 	];
 	for namespace in namespaces {
 		module.merge(namespace).expect("method names are unique");

@@ -1,11 +1,21 @@
 //! Anchoring load generator: starts the 4-validator `local` network on loopback, submits
 //! pre-signed extrinsics to it and prints, for one run, how many `system.remark` (the
-//! chain's cheapest extrinsic: the ceiling), `documents.anchor` and documents through
-//! `documents.anchor_batch` it finalises per second, and each validator's peak RSS.
+//! chain's cheapest extrinsic: the ceiling), `documents.anchor`, documents through
+//! `documents.anchor_batch` and audited reads through `audit.record_access` it finalises
+//! per second; the state each phase added per unit; and each validator's peak RSS.
 //!
 //! ```text
 //! anchoring-load [REMARKS_PER_SENDER] [ANCHORS_PER_SENDER] [BATCHES_PER_SENDER] [BATCH_SIZE]
+//!                [REPORTS_PER_SENDER] [READS_PER_REPORT]
 //! ```
+//!
+//! The reads are granted reads of Eve's documents, each hospital's administrator reading one
+//! its hospital issued (no consent needed: the check still reads the document and the
+//! reader's standing), dated when signed.
+//!
+//! State growth is the bytes of every key and value in the finalised state, before and after
+//! a phase, divided by its units — leaving out `System.Events`, the current block's events,
+//! which every block replaces.
 //!
 //! Four senders (Alice–Dave, administrators of H1–H4) each submit their share to their own
 //! hospital's node over JSON-RPC, on four connections each. Every extrinsic is signed before
@@ -15,12 +25,16 @@
 
 use codec::{Decode, Encode};
 use medledger_chain_client::{sign_extrinsic, Versions};
+use medledger_primitives::{audit::Subject, Purpose};
 use medledger_runtime::{RuntimeCall, UncheckedExtrinsic, SLOT_DURATION, VERSION};
 use medledger_tests::{eves_document, rpc, start_local_net, tempdir, wait_for, Node};
+use pallet_audit::AccessRecord;
 use pallet_documents::NewDocument;
 use serde_json::json;
 use sp_core::H256;
+use sp_crypto_hashing::twox_128;
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave};
+use sp_runtime::AccountId32;
 use std::time::{Duration, Instant};
 
 const SENDERS: [Sr25519Keyring; 4] = [Alice, Bob, Charlie, Dave];
@@ -38,7 +52,7 @@ struct Phase {
 	unit: &'static str,
 	extrinsics_per_sender: u32,
 	units_per_extrinsic: u32,
-	call: fn(sender: usize, index: u32, units: u32) -> RuntimeCall,
+	call: Box<dyn Fn(usize, u32, u32) -> RuntimeCall>,
 }
 
 /// What a phase reached.
@@ -48,6 +62,7 @@ struct Outcome {
 	blocks: u64,
 	seconds: f64,
 	submit_seconds: f64,
+	state_bytes: i64,
 }
 
 fn main() {
@@ -59,31 +74,39 @@ fn main() {
 			unit: "remarks",
 			extrinsics_per_sender: arg(0, 3000),
 			units_per_extrinsic: 1,
-			call: |_, _, _| {
+			call: Box::new(|_, _, _| {
 				RuntimeCall::System(frame_system::Call::remark { remark: b"load".to_vec() })
-			},
+			}),
 		},
 		Phase {
 			name: "documents.anchor",
 			unit: "documents",
 			extrinsics_per_sender: arg(1, 3000),
 			units_per_extrinsic: 1,
-			call: |sender, index, _| {
+			call: Box::new(|sender, index, _| {
 				RuntimeCall::Documents(pallet_documents::Call::anchor {
 					document: document(1, sender, index, 0),
 				})
-			},
+			}),
 		},
 		Phase {
 			name: "documents.anchor_batch",
 			unit: "documents",
 			extrinsics_per_sender: arg(2, 4),
 			units_per_extrinsic: arg(3, 1000),
-			call: |sender, index, units| {
+			call: Box::new(|sender, index, units| {
 				RuntimeCall::Documents(pallet_documents::Call::anchor_batch {
 					documents: (0..units).map(|n| document(2, sender, index, n)).collect(),
 				})
-			},
+			}),
+		},
+		Phase {
+			name: "audit.record_access",
+			unit: "reads",
+			extrinsics_per_sender: arg(4, 20),
+			units_per_extrinsic: arg(5, 1000),
+			// Each hospital's reads, of a document it issued: known once the anchors are final.
+			call: Box::new(|_, _, _| unreachable!("built after the anchoring phases")),
 		},
 	];
 
@@ -95,7 +118,15 @@ fn main() {
 	let mut nonces: Vec<u32> = SENDERS.iter().map(|_| 0).collect();
 
 	let mut results = Vec::new();
-	for phase in &phases {
+	for mut phase in phases {
+		if phase.name == "audit.record_access" {
+			let read = first_documents(&nodes[0]);
+			phase.call = Box::new(move |sender, _, units| {
+				RuntimeCall::Audit(pallet_audit::Call::record_access {
+					reads: vec![read(sender); units as usize],
+				})
+			});
+		}
 		eprintln!("{}: signing {} extrinsics per sender", phase.name, phase.extrinsics_per_sender);
 		let batches: Vec<Vec<String>> = SENDERS
 			.iter()
@@ -113,18 +144,25 @@ fn main() {
 		for nonce in &mut nonces {
 			*nonce += phase.extrinsics_per_sender;
 		}
-		let outcome = run(&nodes, phase, batches);
+		let outcome = run(&nodes, &phase, batches);
 		results.push((phase, outcome));
 	}
 
 	println!();
 	println!(
-		"{:<24} {:>10} {:>12} {:>8} {:>9} {:>12} {:>14}",
-		"load", "units", "extrinsics", "blocks", "seconds", "submit (s)", "finalised/s"
+		"{:<24} {:>10} {:>12} {:>8} {:>9} {:>12} {:>14} {:>18}",
+		"load",
+		"units",
+		"extrinsics",
+		"blocks",
+		"seconds",
+		"submit (s)",
+		"finalised/s",
+		"state bytes/unit"
 	);
 	for (phase, o) in &results {
 		println!(
-			"{:<24} {:>10} {:>12} {:>8} {:>9.1} {:>12.1} {:>10.0} {}",
+			"{:<24} {:>10} {:>12} {:>8} {:>9.1} {:>12.1} {:>10.0} {:<9} {:>10.1}",
 			phase.name,
 			o.units,
 			o.extrinsics,
@@ -132,7 +170,8 @@ fn main() {
 			o.seconds,
 			o.submit_seconds,
 			o.units as f64 / o.seconds,
-			phase.unit
+			phase.unit,
+			o.state_bytes as f64 / o.units.max(1) as f64
 		);
 	}
 	let remark_rate = results[0].1.units as f64 / results[0].1.seconds;
@@ -147,6 +186,7 @@ fn main() {
 /// finalised chain until every extrinsic of the phase is in it.
 fn run(nodes: &[Node], phase: &Phase, batches: Vec<Vec<String>>) -> Outcome {
 	let start_block = nodes[0].finalized_number().expect("a finalised head");
+	let state_before = state_bytes(&nodes[0], start_block);
 	let expected = batches.iter().map(|b| b.len() as u64).sum::<u64>();
 	let ports: Vec<u16> = nodes.iter().map(|n| n.rpc_port).collect();
 	let started = Instant::now();
@@ -192,7 +232,8 @@ fn run(nodes: &[Node], phase: &Phase, batches: Vec<Vec<String>>) -> Outcome {
 		eprintln!("{}: only {extrinsics} of {expected} finalised in time", phase.name);
 	}
 	let seconds = (last - first.unwrap_or(last) + SLOT_DURATION) as f64 / 1000.0;
-	Outcome { units, extrinsics, blocks, seconds, submit_seconds }
+	let state_bytes = state_bytes(&nodes[0], next - 1) as i64 - state_before as i64;
+	Outcome { units, extrinsics, blocks, seconds, submit_seconds, state_bytes }
 }
 
 /// Block `number`'s timestamp, and how many load extrinsics (and units) it holds.
@@ -215,6 +256,10 @@ fn ours(node: &Node, number: u64) -> (u64, (u64, u64)) {
 				extrinsics += 1;
 				units += documents.len() as u64;
 			}
+			RuntimeCall::Audit(pallet_audit::Call::record_access { reads }) => {
+				extrinsics += 1;
+				units += reads.len() as u64;
+			}
 			_ => {}
 		}
 	}
@@ -223,7 +268,7 @@ fn ours(node: &Node, number: u64) -> (u64, (u64, u64)) {
 
 /// A document of Eve (the `local` chain's patient), unique per phase, sender, extrinsic and
 /// position.
-fn document(phase: u8, sender: usize, index: u32, n: u32) -> NewDocument<sp_runtime::AccountId32> {
+fn document(phase: u8, sender: usize, index: u32, n: u32) -> NewDocument<AccountId32> {
 	let seed = (phase, sender as u8, index, n).encode();
 	eves_document(medledger_primitives::commitment(sender as u32 + 1, &[7; 32], &seed))
 }
@@ -236,6 +281,67 @@ fn sign(who: Sr25519Keyring, nonce: u32, call: RuntimeCall, genesis: H256) -> Ve
 		genesis,
 	};
 	sign_extrinsic(&who.pair(), call, nonce, versions)
+}
+
+/// For each sender, a granted read by its hospital of a document the hospital issued to Eve
+/// (the first one of its that the finalised state lists), dated now.
+fn first_documents(node: &Node) -> impl Fn(usize) -> AccessRecord<AccountId32> {
+	let at = hash_at(node, node.finalized_number().expect("a finalised head"));
+	let documents: Vec<u64> = (1..=SENDERS.len() as u32)
+		.map(|org| {
+			let args = (org, None::<u64>, 1u32).encode();
+			let answer = node
+				.rpc(
+					"state_call",
+					json!(["DocumentsApi_documents_by_organisation", hex_of(&args), at]),
+				)
+				.expect("documents of a hospital");
+			let bytes =
+				hex::decode(answer.as_str().expect("hex").trim_start_matches("0x")).expect("hex");
+			let page =
+				Vec::<(u64, pallet_documents::Document<medledger_runtime::Runtime>)>::decode(
+					&mut &bytes[..],
+				)
+				.expect("a page of documents");
+			page.first().expect("the hospital anchored documents").0
+		})
+		.collect();
+	let now = medledger_tests::now_ms();
+	move |sender| AccessRecord {
+		patient: Sr25519Keyring::Eve.to_account_id(),
+		subject: Subject::Document(documents[sender]),
+		consent: None,
+		purpose: Some(Purpose::Treatment),
+		outcome: medledger_primitives::audit::Outcome::Success,
+		at: now,
+	}
+}
+
+/// Bytes of every key and value in block `number`'s state but `System.Events`.
+fn state_bytes(node: &Node, number: u64) -> u64 {
+	let at = hash_at(node, number);
+	let events = [twox_128(b"System"), twox_128(b"Events")].concat();
+	let (mut total, mut after) = (0u64, None::<String>);
+	loop {
+		let keys =
+			node.rpc("state_getKeysPaged", json!(["0x", 1000, after, at])).expect("a page of keys");
+		let keys: Vec<String> = serde_json::from_value(keys).expect("keys");
+		let Some(last) = keys.last().cloned() else { return total };
+		let values = node.rpc("state_queryStorageAt", json!([keys, at])).expect("values");
+		for change in values[0]["changes"].as_array().expect("changes") {
+			let key = hex::decode(change[0].as_str().unwrap().trim_start_matches("0x")).unwrap();
+			if key == events {
+				continue;
+			}
+			let value = change[1].as_str().map_or(0, |v| (v.len() - 2) / 2);
+			total += (key.len() + value) as u64;
+		}
+		after = Some(last);
+	}
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+	format!("0x{}", hex::encode(bytes))
 }
 
 fn hash_at(node: &Node, number: u64) -> H256 {

@@ -1,0 +1,74 @@
+//! Keeping an index up to date with a node's finalised blocks.
+
+use crate::{Entry, Index, IndexError, IndexedBlock};
+use frame_support::traits::StorageVersion;
+use medledger_chain_client::{Chain, ChainError};
+use medledger_runtime::{Runtime, RuntimeEvent};
+use sp_core::H256;
+use std::{sync::Arc, time::Duration};
+
+/// How often the follower asks for the finalised head.
+const POLL: Duration = Duration::from_millis(500);
+
+/// Most blocks filed in one commit (each commit is a disk sync) while catching up.
+const BATCH: u64 = 256;
+
+/// The audit pallet's storage version from which entries are in blocks (`Recorded` events
+/// carrying the whole entry). Blocks before it recorded entries in state; the upgrade to it
+/// deposited every one of them again, as events of the upgrade block.
+const HISTORY_IN_BLOCKS: StorageVersion = StorageVersion::new(2);
+
+/// Keeps `index` up to date with `chain`'s finalised blocks until the gateway stops.
+pub async fn follow(index: Arc<Index>, chain: Arc<Chain>) {
+	loop {
+		if let Err(error) = catch_up(&index, &chain).await {
+			tracing::warn!(%error, "audit index not up to date; retrying");
+		}
+		tokio::time::sleep(POLL).await;
+	}
+}
+
+/// Files every finalised block of `chain` not yet in `index`.
+pub async fn catch_up(index: &Index, chain: &Chain) -> Result<(), IndexError> {
+	let genesis = chain.block_hash(0).await?.ok_or_else(|| missing(0))?;
+	if index.bind(genesis)? {
+		tracing::warn!("the audit index held another chain's entries: rebuilding it from this one");
+	}
+	let finalised = chain.block_number(chain.finalised_head().await?).await?;
+	let mut next = index.next_block()?;
+	while next <= finalised {
+		let end = finalised.min(next + BATCH - 1);
+		let mut blocks = Vec::new();
+		for number in next..=end {
+			let hash = chain.block_hash(number).await?.ok_or_else(|| missing(number))?;
+			blocks.push(IndexedBlock { number, hash, entries: records_in(chain, hash).await? });
+		}
+		index.apply(&blocks)?;
+		next = end + 1;
+	}
+	Ok(())
+}
+
+/// The entries block `hash` recorded, in order: its `Audit.Recorded` events — none before
+/// the audit pallet kept its history in blocks.
+pub async fn records_in(chain: &Chain, hash: H256) -> Result<Vec<Entry>, IndexError> {
+	let version = chain.storage_version_at::<pallet_audit::Pallet<Runtime>>(hash).await?;
+	if version < HISTORY_IN_BLOCKS {
+		return Ok(Vec::new());
+	}
+	let events = chain.events_at(hash).await?;
+	Ok(events
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Audit(pallet_audit::Event::Recorded { seq, record }) => {
+				Some((seq, record))
+			}
+			_ => None,
+		})
+		.collect())
+}
+
+/// A block the node should have (at most the finalised head) and does not.
+fn missing(number: u64) -> ChainError {
+	ChainError::Unavailable(format!("the node has no block {number}"))
+}
