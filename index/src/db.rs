@@ -139,12 +139,15 @@ impl Index {
 		Ok(Index { db, filed })
 	}
 
-	/// Waits until block `number` is filed: what a notification of that block's events
-	/// waits for, so that whoever is told can already query it.
-	pub async fn filed(&self, number: u64) {
+	/// Waits until block `number` is filed, at most `patience`; whether it was. What a
+	/// notification of that block's events waits for, so that whoever is told can already
+	/// query it — but never for ever: an index that is stuck or rebuilding must not hold
+	/// back a patient's break-glass alert.
+	pub async fn filed(&self, number: u64, patience: std::time::Duration) -> bool {
 		let mut filed = self.filed.subscribe();
-		// The sender lives as long as `self`: the wait ends only when the block is filed.
-		let _ = filed.wait_for(|last| *last >= number).await;
+		let wait = filed.wait_for(|last| *last >= number);
+		let waited = tokio::time::timeout(patience, wait).await;
+		matches!(waited, Ok(Ok(_)))
 	}
 
 	/// Binds the index to the chain of `genesis`. An index of another chain is emptied (it

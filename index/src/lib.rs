@@ -8,7 +8,7 @@
 //!
 //! - [`Index`]: the database (redb — pure Rust, ACID, already the gateway's outbox engine,
 //!   so one engine to operate and no C++ build). Blocks are filed in order, several per
-//!   commit, with the next block's number in the same commit: a gateway stopped at any
+//!   commit, with the last block filed in the same commit: a gateway stopped at any
 //!   point resumes from there, with no entry missing or filed twice.
 //! - [`follow`]: keeps an index up to date with a node's finalised blocks.
 //!

@@ -13,6 +13,9 @@ use pallet_consortium::{OrgId, Role};
 use sp_runtime::AccountId32;
 use std::{sync::Arc, time::Duration};
 
+/// How long a block's notifications wait for the audit index to file it.
+const INDEX_PATIENCE: Duration = Duration::from_secs(10);
+
 /// Who may receive a notification, besides auditors (who see every event on chain).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Audience {
@@ -41,9 +44,15 @@ async fn follow(gw: &Gateway, next: &mut Option<u64>) -> Result<(), GatewayError
 		let first = next.unwrap_or(number);
 		for n in first..=number {
 			let Some(hash) = gw.chain.block_hash(n).await? else { continue };
-			// Told of a block's events only once the audit index holds them, a subscriber
-			// who then asks for a trail or a history finds them there.
-			gw.index.filed(n).await;
+			// Told of a block's events once the audit index holds them, a subscriber who
+			// then asks for a trail or a history finds them there; an index stuck or
+			// rebuilding delays notifications by at most `INDEX_PATIENCE`.
+			if !gw.index.filed(n, INDEX_PATIENCE).await {
+				tracing::warn!(
+					block = n,
+					"the audit index has not filed this block: notifying anyway"
+				);
+			}
 			for record in gw.chain.events_at(hash).await? {
 				// Audiences cost state reads: none are made while nobody listens.
 				if gw.notifications.receiver_count() == 0 {

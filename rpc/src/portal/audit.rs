@@ -117,7 +117,8 @@ impl AuditApiServer for Portal {
 
 /// A page of `patient`'s trail from sequence number `from`, from the index, with the
 /// hash-chain check of the page: against the chain's head at the block the index last filed
-/// when the page reaches it, else up to the page's own last head.
+/// when the page should reach it (it holds fewer than `limit` entries: a missing last
+/// entry is found), else up to the page's own last head.
 async fn trail(
 	gw: &Gateway,
 	patient: &AccountId32,
@@ -131,8 +132,10 @@ async fn trail(
 		None => (0, gw.chain.block_hash(0).await?.unwrap_or_default()),
 	};
 	let head: TrailHead = gw.chain.api_at(at).trail_head(patient).await?;
+	let reaches_the_head = (page.entries.len() as u32) < limit && from <= head.seq;
 	let end = match page.entries.last() {
 		Some((seq, _)) if *seq == head.seq => head,
+		_ if reaches_the_head => head,
 		Some((seq, record)) => TrailHead { seq: *seq, head: record.head },
 		None => page.start,
 	};
