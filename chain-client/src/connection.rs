@@ -125,14 +125,26 @@ impl Chain {
 		self.rpc("chain_getFinalizedHead", rpc_params![]).await
 	}
 
-	/// All events of a block, with their phases.
+	/// All events of a block, with their phases — of a block made before an event changed
+	/// shape, those that did not ([`crate::legacy`]).
 	pub async fn events_at(&self, block: H256) -> Result<EventRecords, ChainError> {
 		// `System.Events` is private to frame-system; its key is built the way every FRAME
 		// storage value's is, from the pallet's name as the runtime registers it.
 		let system = <frame_system::Pallet<Runtime> as PalletInfoAccess>::name();
 		let key = frame_support::storage::storage_prefix(system.as_bytes(), b"Events");
 		// Genesis has no events at all (the key is absent, not an empty list).
-		self.storage_value_at(&key, block, "System.Events").await.map(Option::unwrap_or_default)
+		let Some(bytes) = self.storage_at(&key, block).await? else { return Ok(Vec::new()) };
+		if let Ok(events) = EventRecords::decode_all(&mut &bytes[..]) {
+			return Ok(events);
+		}
+		// Only then is the block's audit storage version asked (one more call).
+		let audit = self.storage_version_at::<pallet_audit::Pallet<Runtime>>(block).await?;
+		if audit < crate::legacy::AUDIT_IN_BLOCKS {
+			if let Ok(events) = crate::legacy::events_before_audit_v2(&bytes) {
+				return Ok(events);
+			}
+		}
+		decode_all(&bytes, "System.Events")
 	}
 
 	/// A validator's session keys (Aura, GRANDPA) as `Session.NextKeys` holds them at `at`.

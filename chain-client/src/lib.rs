@@ -35,12 +35,14 @@ mod error;
 mod event;
 mod extrinsic;
 pub mod facts;
+mod legacy;
 mod runtime_api;
 
 pub use connection::{Block, Chain, EventRecords};
 pub use error::ChainError;
 pub use event::{DomainEvent, NotDomain};
 pub use extrinsic::{dispatch_error_name, sign_extrinsic, Included, Versions, Watch};
+pub use legacy::AUDIT_IN_BLOCKS;
 pub use runtime_api::RuntimeApi;
 
 /// A node's hash of a block.

@@ -37,6 +37,7 @@ pub struct Period {
 	pub to: u64,
 }
 
+#[cfg(test)]
 impl Period {
 	/// All time.
 	pub const ALL: Period = Period { from: 0, to: u64::MAX };
@@ -150,13 +151,23 @@ impl Index {
 		matches!(waited, Ok(Ok(_)))
 	}
 
-	/// Binds the index to the chain of `genesis`. An index of another chain is emptied (it
-	/// is rebuilt from this chain's blocks); whether it was.
-	pub fn bind(&self, genesis: H256) -> Result<bool, IndexError> {
+	/// Binds the index to the chain of `genesis` whose finalised blocks hold the last block
+	/// filed (`last_filed_is_on_chain`; true before any). An index of another chain — another
+	/// genesis, or the same one whose history differs, as a development chain wiped and
+	/// started again from its spec — is emptied (it is rebuilt from this chain's blocks);
+	/// whether it was. Writes nothing when the index is already bound to this chain.
+	pub fn bind(&self, genesis: H256, last_filed_is_on_chain: bool) -> Result<bool, IndexError> {
+		let bound = {
+			let txn = self.db.begin_read()?;
+			let meta = txn.open_table(META)?;
+			let bound = meta.get(GENESIS)?.map(|v| v.value().to_vec());
+			bound
+		};
+		if bound.as_deref() == Some(genesis.as_bytes()) && last_filed_is_on_chain {
+			return Ok(false);
+		}
 		let txn = self.db.begin_write()?;
-		let bound = txn.open_table(META)?.get(GENESIS)?.map(|v| v.value().to_vec());
 		let emptied = match bound {
-			Some(bound) if bound == genesis.as_bytes() => return Ok(false),
 			Some(_) => {
 				txn.delete_table(TRAILS)?;
 				txn.delete_table(BY_ACTOR)?;
@@ -234,6 +245,7 @@ impl Index {
 	}
 
 	/// `patient`'s trail head as indexed: the last entry filed and the head after it.
+	#[cfg(test)]
 	pub fn head(&self, patient: &AccountId) -> Result<TrailHead, IndexError> {
 		let txn = self.db.begin_read()?;
 		head_in(&txn.open_table(TRAILS)?, patient)

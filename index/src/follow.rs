@@ -1,8 +1,7 @@
 //! Keeping an index up to date with a node's finalised blocks.
 
 use crate::{Entry, Index, IndexError, IndexedBlock};
-use frame_support::traits::StorageVersion;
-use medledger_chain_client::{Chain, ChainError};
+use medledger_chain_client::{Chain, ChainError, AUDIT_IN_BLOCKS};
 use medledger_runtime::{Runtime, RuntimeEvent};
 use sp_core::H256;
 use std::{sync::Arc, time::Duration};
@@ -12,11 +11,6 @@ const POLL: Duration = Duration::from_millis(500);
 
 /// Most blocks filed in one commit (each commit is a disk sync) while catching up.
 const BATCH: u64 = 256;
-
-/// The audit pallet's storage version from which entries are in blocks (`Recorded` events
-/// carrying the whole entry). Blocks before it recorded entries in state; the upgrade to it
-/// deposited every one of them again, as events of the upgrade block.
-const HISTORY_IN_BLOCKS: StorageVersion = StorageVersion::new(2);
 
 /// Keeps `index` up to date with `chain`'s finalised blocks until the gateway stops.
 pub async fn follow(index: Arc<Index>, chain: Arc<Chain>) {
@@ -31,7 +25,16 @@ pub async fn follow(index: Arc<Index>, chain: Arc<Chain>) {
 /// Files every finalised block of `chain` not yet in `index`.
 pub async fn catch_up(index: &Index, chain: &Chain) -> Result<(), IndexError> {
 	let genesis = chain.block_hash(0).await?.ok_or_else(|| missing(0))?;
-	if index.bind(genesis)? {
+	let last_filed_is_on_chain = match index.last_indexed()? {
+		Some((number, hash)) => match chain.block_hash(number).await? {
+			Some(on_chain) => on_chain == hash,
+			// A node still syncing has not reached it (a chain wiped and started again is
+			// found once it has): nothing is filed or emptied until it does.
+			None => return Err(missing(number).into()),
+		},
+		None => true,
+	};
+	if index.bind(genesis, last_filed_is_on_chain)? {
 		tracing::warn!("the audit index held another chain's entries: rebuilding it from this one");
 	}
 	let finalised = chain.block_number(chain.finalised_head().await?).await?;
@@ -53,7 +56,7 @@ pub async fn catch_up(index: &Index, chain: &Chain) -> Result<(), IndexError> {
 /// the audit pallet kept its history in blocks.
 pub async fn records_in(chain: &Chain, hash: H256) -> Result<Vec<Entry>, IndexError> {
 	let version = chain.storage_version_at::<pallet_audit::Pallet<Runtime>>(hash).await?;
-	if version < HISTORY_IN_BLOCKS {
+	if version < AUDIT_IN_BLOCKS {
 		return Ok(Vec::new());
 	}
 	let events = chain.events_at(hash).await?;

@@ -126,7 +126,8 @@ where
 			let token = request.extensions().get::<Bearer>().and_then(|b| b.0.clone());
 			let checked = async {
 				let caller = authorise(&gw, token.as_deref(), method.callers, method.name)?;
-				let standing = gw.standings.ensure(&gw.chain, &gw.store, &caller.credential).await;
+				let standing =
+					gw.standings.ensure(&gw.chain, &gw.reads, &gw.store, &caller.credential).await;
 				if let Err(GatewayError::AccessRefused(refusal)) = standing {
 					let params = request.params();
 					crate::portal::audit_refused_attempt(

@@ -12,7 +12,7 @@
 
 use medledger_envelope::{
 	at_rest::{AtRestError, Kdf, Sealed},
-	PublicKey, StaticSecret,
+	DataKey, EnvelopeError, PublicKey, StaticSecret, WRAP_LEN,
 };
 use medledger_primitives::OrgId;
 use pallet_consortium::Role;
@@ -20,7 +20,11 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sp_core::{crypto::Ss58Codec, sr25519, Pair};
 use sp_runtime::AccountId32;
-use std::path::{Path, PathBuf};
+use std::{
+	collections::HashMap,
+	path::{Path, PathBuf},
+	sync::Mutex,
+};
 use zeroize::{Zeroize, Zeroizing};
 
 /// File name of the keystore inside the data directory.
@@ -112,10 +116,17 @@ pub struct Keystore {
 	key: Zeroizing<[u8; 32]>,
 	organisation: OrgId,
 	encryption_secret: StaticSecret,
+	/// Derived from the secret once: each read compares it with an envelope's recipients.
+	encryption_public: PublicKey,
+	/// Data keys unwrapped lately, by the wrap they came from ([`Keystore::unwrap`]).
+	unwrapped: Mutex<HashMap<[u8; WRAP_LEN], DataKey>>,
 	accounts: Vec<Account>,
 	/// The accounts' secret URIs as saved (zeroed on drop), to write the file again.
 	stored: Vec<StoredAccount>,
 }
+
+/// Most data keys kept unwrapped; beyond, all are dropped (and zeroed) and kept anew.
+const MAX_UNWRAPPED: usize = 4_096;
 
 impl std::fmt::Debug for Keystore {
 	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -153,7 +164,9 @@ impl Keystore {
 			kdf,
 			key: kdf.derive(passphrase)?,
 			organisation,
+			encryption_public: PublicKey::from(&secret),
 			encryption_secret: secret,
+			unwrapped: Mutex::default(),
 			accounts: Vec::new(),
 			stored: Vec::new(),
 		};
@@ -191,7 +204,9 @@ impl Keystore {
 			kdf: file.kdf,
 			key,
 			organisation: contents.organisation,
+			encryption_public: PublicKey::from(&encryption_secret),
 			encryption_secret,
+			unwrapped: Mutex::default(),
 			accounts,
 			stored: std::mem::take(&mut contents.accounts),
 		})
@@ -233,14 +248,50 @@ impl Keystore {
 		self.organisation
 	}
 
-	/// The hospital's encryption secret (to unwrap data keys).
-	pub fn encryption_secret(&self) -> &StaticSecret {
+	/// The hospital's encryption secret (data keys are unwrapped by [`Keystore::unwrap`]).
+	#[cfg(test)]
+	fn encryption_secret(&self) -> &StaticSecret {
 		&self.encryption_secret
 	}
 
 	/// The hospital's encryption public key (what its delegate registered on chain).
 	pub fn encryption_public(&self) -> PublicKey {
-		PublicKey::from(&self.encryption_secret)
+		self.encryption_public
+	}
+
+	/// The data key in `wrapped`, a wrap made for this hospital's encryption key. Kept in
+	/// memory once unwrapped, by the wrap's bytes (a pure function of them and the secret,
+	/// which never changes while the keystore is open): the X25519 agreement costs more than
+	/// the rest of a read of a small document, and whoever can read this process's memory
+	/// holds the hospital's secret — which opens every wrap — anyway.
+	pub fn unwrap(&self, wrapped: &[u8]) -> Result<DataKey, EnvelopeError> {
+		let wrapped: [u8; WRAP_LEN] = wrapped
+			.try_into()
+			.map_err(|_| EnvelopeError::Malformed("a key wrap has the wrong length"))?;
+		if let Some(key) = self.lock_unwrapped().get(&wrapped) {
+			return Ok(key.clone());
+		}
+		let key = medledger_envelope::unwrap(&wrapped, &self.encryption_secret)?;
+		let mut unwrapped = self.lock_unwrapped();
+		if unwrapped.len() >= MAX_UNWRAPPED {
+			unwrapped.clear();
+		}
+		unwrapped.insert(wrapped, key.clone());
+		Ok(key)
+	}
+
+	/// The data key of an envelope this hospital sealed: its own wrap in the header.
+	pub fn unwrap_own(&self, envelope: &[u8]) -> Result<DataKey, EnvelopeError> {
+		let (_, wrapped) = medledger_envelope::recipients(envelope)?
+			.into_iter()
+			.find(|(recipient, _)| recipient == &self.encryption_public)
+			.ok_or(EnvelopeError::NoWrapForKey)?;
+		self.unwrap(&wrapped)
+	}
+
+	fn lock_unwrapped(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; WRAP_LEN], DataKey>> {
+		// Nothing panics while holding it; a poisoned lock still holds whole keys.
+		self.unwrapped.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 	}
 
 	/// The accounts the gateway signs for.
@@ -329,6 +380,31 @@ mod tests {
 		assert!(matches!(
 			Keystore::open(dir.path(), "wrong").unwrap_err(),
 			KeystoreError::WrongPassphrase
+		));
+	}
+
+	#[test]
+	fn a_wrap_opens_to_its_data_key_every_time_and_a_wrong_one_never() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Keystore::create(dir.path(), "p", 1, None).unwrap();
+		let other = PublicKey::from(&StaticSecret::random_from_rng(rand::rngs::OsRng));
+		let sealed =
+			medledger_envelope::seal(1, b"a note", &[other, store.encryption_public()]).unwrap();
+		for _ in 0..2 {
+			let key = store.unwrap_own(&sealed.envelope).unwrap();
+			assert!(key == sealed.key);
+			assert_eq!(
+				medledger_envelope::open(&sealed.envelope, &key).unwrap().plaintext,
+				b"a note"
+			);
+		}
+		let theirs = medledger_envelope::wrap(&sealed.key, &other).unwrap();
+		assert!(store.unwrap(&theirs).is_err());
+		assert!(store.unwrap(&theirs[1..]).is_err());
+		let only_theirs = medledger_envelope::seal(1, b"not ours", &[other]).unwrap();
+		assert!(matches!(
+			store.unwrap_own(&only_theirs.envelope),
+			Err(EnvelopeError::NoWrapForKey)
 		));
 	}
 

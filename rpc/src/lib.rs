@@ -21,6 +21,10 @@
 //! - [`auth`]: bearer credentials bound to a member account and role, stored hashed, with
 //!   a rate limit each.
 //! - [`ipfs`]: the embedded IPFS node on a private swarm, or a Kubo RPC endpoint.
+//! - [`upload`]: files put as a plain HTTP body (`PUT /documents`), beside
+//!   `document_upload`'s base64 in JSON.
+//! - [`read_cache`]: the chain facts reads need, asked of the node once per best block;
+//!   [`audit_queue`]: reads' audit entries made durable many to one commit.
 //! - [`store`] and [`outbox`]: the durable outbox — uploads and audit entries are on disk
 //!   before they are acknowledged, and workers carry them to IPFS and the chain, exactly
 //!   once, across outages and restarts.
@@ -42,6 +46,7 @@
 //! records it, as Cargo allows for yanked versions already locked.
 
 pub mod access;
+pub mod audit_queue;
 pub mod auth;
 pub mod config;
 pub mod ipfs;
@@ -52,12 +57,14 @@ pub mod notify;
 pub mod outbox;
 pub mod portal;
 pub mod proof;
+pub mod read_cache;
 pub mod report;
 pub mod server;
 pub mod standing;
 pub mod store;
 pub mod tls;
 pub mod transport;
+pub mod upload;
 mod views;
 pub mod wraps;
 
@@ -94,14 +101,16 @@ pub struct Gateway {
 	pub credentials: auth::Credentials,
 	/// Whether credentials' accounts still stand on chain.
 	pub standings: standing::Standings,
+	/// The chain facts reads need, per best block.
+	pub reads: read_cache::ReadCache,
 	/// Refused read attempts of those who no longer stand, audited lately.
 	pub recent_attempts: standing::RecentAttempts,
 	/// Input limits.
 	pub limits: Limits,
 	/// Wakes the upload worker.
 	pub outbox: Notify,
-	/// Wakes the audit worker.
-	pub audit: Notify,
+	/// Reads' audit entries, queued durably for the audit worker.
+	pub audit: audit_queue::AuditQueue,
 	/// Notifications for WebSocket subscribers, each with who may receive it.
 	pub notifications: broadcast::Sender<(notify::Audience, Notification)>,
 	/// The hospital this gateway serves.
@@ -203,16 +212,17 @@ pub async fn start(settings: &config::Settings, passphrase: &str) -> anyhow::Res
 	let (notifications, _) = broadcast::channel(1024);
 	let gateway = Arc::new(Gateway {
 		chain: Arc::new(Chain::new(&settings.node_url)),
-		store,
+		store: store.clone(),
 		index,
 		storage,
 		keystore: RwLock::new(keystore),
 		credentials: auth::Credentials::new(&settings.data_dir, settings.rate_limit),
 		standings: standing::Standings::default(),
+		reads: read_cache::ReadCache::default(),
 		recent_attempts: standing::RecentAttempts::default(),
 		limits: Limits { max_file_size: settings.max_file_size },
 		outbox: Notify::new(),
-		audit: Notify::new(),
+		audit: audit_queue::AuditQueue::new(store.clone()),
 		notifications,
 		organisation,
 	});

@@ -70,7 +70,7 @@ pub async fn run_audit(gw: Arc<Gateway>) {
 			}
 		};
 		tokio::select! {
-			_ = gw.audit.notified() => {}
+			_ = gw.audit.queued() => {}
 			_ = tokio::time::sleep(wait) => {}
 		}
 	}

@@ -24,9 +24,13 @@ use medledger_verifier::{
 	bundle::{BlockPart, DocumentPart, FinalityPart, ProofBundle},
 	SetChange, StateProof,
 };
+use sp_runtime::AccountId32;
 
 /// How far below the finalised head the last justification is looked for: sixteen periods.
 const JUSTIFIED_SEARCH: u32 = 64;
+/// How long a trail proof waits for the audit index to file its block (the index follows
+/// finality within a second; a rebuilding or stuck one gets `ProofNotReady`).
+const INDEX_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The bundle proving document `id`'s record at block `at` (default: the last justified
 /// block).
@@ -58,11 +62,27 @@ pub async fn bundle(gw: &Gateway, id: DocId, at: Option<u32>) -> Result<ProofBun
 	})
 }
 
+/// A state proof of `patient`'s trail head at the last justified block, once the audit index
+/// has filed that block: whoever checks the gateway's trail against the proven head must
+/// find every entry up to it (a head ahead of the index would make a complete trail look
+/// cut short). An index that has not filed it within [`INDEX_PATIENCE`] gets
+/// `ProofNotReady`, as a fact not yet justified does: the caller asks again.
+pub async fn trail(gw: &Gateway, patient: AccountId32) -> Result<StateProof, GatewayError> {
+	let anchor = Anchor::find(gw, None).await?;
+	if !gw.index.filed(anchor.number.into(), INDEX_PATIENCE).await {
+		return Err(GatewayError::ProofNotReady(anchor.number.into()));
+	}
+	state_at(gw, Fact::Trail(patient), anchor).await
+}
+
 /// A state proof of `fact` at the last justified block. A fact written since (absent there,
 /// present in the best block's state) gets `ProofNotReady`; one absent from both is proved
 /// absent.
 pub async fn state(gw: &Gateway, fact: Fact) -> Result<StateProof, GatewayError> {
-	let anchor = Anchor::find(gw, None).await?;
+	state_at(gw, fact, Anchor::find(gw, None).await?).await
+}
+
+async fn state_at(gw: &Gateway, fact: Fact, anchor: Anchor) -> Result<StateProof, GatewayError> {
 	let chain = &gw.chain;
 	if chain.storage_at(&fact.key(), anchor.block).await?.is_none()
 		&& chain.storage_at(&fact.key(), chain.best_head().await?.0).await?.is_some()

@@ -5,7 +5,8 @@
 //!
 //! Methods are named `noun_verb`; parameters are passed by name. Every method but
 //! `rpc.discover` needs `Authorization: Bearer <token>` (on the HTTP request, or on the
-//! WebSocket upgrade request), and so does `GET /metrics` (`crate::metrics`). What a caller
+//! WebSocket upgrade request), and so do `GET /metrics` (`crate::metrics`) and
+//! `PUT /documents` (`crate::upload`). What a caller
 //! can make the server hold is bounded by `crate::limits`.
 
 use crate::{
@@ -14,7 +15,7 @@ use crate::{
 		Slots, CONNECTIONS_PER_CREDENTIAL, FIRST_REQUEST_TIMEOUT, MAX_CONNECTIONS,
 		UNAUTHENTICATED_BODY, WS_INACTIVE_LIMIT, WS_PING_INTERVAL,
 	},
-	metrics, portal, Gateway,
+	metrics, portal, upload, Gateway,
 };
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use jsonrpsee::server::{
@@ -114,7 +115,9 @@ where
 			return Box::pin(async move {
 				let answer = async {
 					let caller = authorise(&gw, token.as_deref(), OVERSIGHT, "metrics")?;
-					gw.standings.ensure(&gw.chain, &gw.store, &caller.credential).await?;
+					gw.standings
+						.ensure(&gw.chain, &gw.reads, &gw.store, &caller.credential)
+						.await?;
 					Ok::<_, GatewayError>(metrics::render(&gw.store)?)
 				};
 				Ok(answer.await.map_or_else(refusal, |text| {
@@ -125,6 +128,20 @@ where
 					);
 					ok
 				}))
+			});
+		}
+		if request.method() == http::Method::PUT && request.uri().path() == upload::PATH {
+			// A credential's uploads hold its slots as its calls do.
+			let slot =
+				self.gw.credentials.identify(token.as_deref()).map(|c| self.slots.take(&c.id));
+			if let Some(None) = slot {
+				return refuse(refusal(GatewayError::RateLimited));
+			}
+			let gw = self.gw.clone();
+			return Box::pin(async move {
+				let answer = upload::put(&gw, token.as_deref(), request).await;
+				drop(slot);
+				Ok(answer)
 			});
 		}
 		// Who calls decides what may be read; the per-call check (`crate::access`) still
@@ -194,17 +211,29 @@ fn too_large(limit: u64) -> HttpResponse {
 	refused
 }
 
+/// The HTTP status of an error answered outside JSON-RPC. A credential whose account no
+/// longer stands on chain (`AccessRefused` before any call) is as good as none: 401.
+pub(crate) fn http_status(error: &GatewayError) -> http::StatusCode {
+	use http::StatusCode;
+	match error {
+		GatewayError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+		GatewayError::Forbidden { .. } => StatusCode::FORBIDDEN,
+		GatewayError::Unauthenticated | GatewayError::AccessRefused(_) => StatusCode::UNAUTHORIZED,
+		GatewayError::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+		GatewayError::InvalidInput { .. } => StatusCode::BAD_REQUEST,
+		GatewayError::UnknownPatient | GatewayError::UnknownDocument(_) => {
+			StatusCode::UNPROCESSABLE_ENTITY
+		}
+		GatewayError::ChainUnavailable(_) | GatewayError::StorageUnavailable(_) => {
+			StatusCode::SERVICE_UNAVAILABLE
+		}
+		_ => StatusCode::INTERNAL_SERVER_ERROR,
+	}
+}
+
 /// A refused HTTP request: the error's text, with the status it maps to.
 fn refusal(error: GatewayError) -> HttpResponse {
-	let status = match error {
-		GatewayError::RateLimited => http::StatusCode::TOO_MANY_REQUESTS,
-		GatewayError::Forbidden { .. } => http::StatusCode::FORBIDDEN,
-		GatewayError::Unauthenticated | GatewayError::AccessRefused(_) => {
-			http::StatusCode::UNAUTHORIZED
-		}
-		_ => http::StatusCode::INTERNAL_SERVER_ERROR,
-	};
 	let mut refused = HttpResponse::new(HttpBody::from(error.to_string()));
-	*refused.status_mut() = status;
+	*refused.status_mut() = http_status(&error);
 	refused
 }

@@ -10,7 +10,7 @@
 //! (kept in the store) stands; a credential never looked up is refused as the node being
 //! unavailable.
 
-use crate::{auth::Credential, store::Store};
+use crate::{auth::Credential, read_cache::ReadCache, store::Store};
 use medledger_chain_client::{Chain, H256};
 use medledger_gateway_api::GatewayError;
 use medledger_primitives::{audit::Refusal, DocId};
@@ -40,10 +40,11 @@ impl Standings {
 	pub async fn ensure(
 		&self,
 		chain: &Chain,
+		reads: &ReadCache,
 		store: &Store,
 		credential: &Credential,
 	) -> Result<(), GatewayError> {
-		let refusal = match self.current(chain, store, credential).await {
+		let refusal = match self.current(chain, reads, store, credential).await {
 			Ok(refusal) => refusal,
 			// The node is down: what the chain said last holds (kept in the store across
 			// restarts), so work this gateway keeps durably — uploads in its outbox — is
@@ -58,10 +59,11 @@ impl Standings {
 	async fn current(
 		&self,
 		chain: &Chain,
+		reads: &ReadCache,
 		store: &Store,
 		credential: &Credential,
 	) -> Result<Option<Refusal>, GatewayError> {
-		let (best, _) = chain.best_head().await?;
+		let (best, _) = reads.best(chain).await?;
 		let known = self
 			.0
 			.lock()

@@ -269,8 +269,7 @@ async fn own_data_key(
 	envelope: &[u8],
 ) -> Result<medledger_envelope::DataKey, GatewayError> {
 	let keystore = gw.keystore.read().await;
-	medledger_envelope::unwrap_own(envelope, keystore.encryption_secret())
-		.map_err(|_| GatewayError::NoKeyWrap(id))
+	keystore.unwrap_own(envelope).map_err(|_| GatewayError::NoKeyWrap(id))
 }
 
 /// A staff key of this hospital to sign `add_wraps` with.

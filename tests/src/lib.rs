@@ -477,6 +477,20 @@ impl Gateway {
 }
 
 impl Gateway {
+	/// `PUT /documents?{query}` of `file` with a bearer token: the HTTP status and the JSON
+	/// answer (the upload, or a JSON-RPC error object).
+	pub fn put_document(&self, token: Option<&str>, query: &str, file: &[u8]) -> (u16, Value) {
+		let url = format!("http://127.0.0.1:{}/documents?{query}", self.port);
+		let mut request = ureq::put(&url);
+		if let Some(token) = token {
+			request = request.header("Authorization", &format!("Bearer {token}"));
+		}
+		let mut response =
+			request.config().http_status_as_error(false).build().send(file).expect("PUT answered");
+		let status = response.status().as_u16();
+		(status, response.body_mut().read_json().expect("a JSON answer"))
+	}
+
 	/// `GET /metrics` with a bearer token: the text, or the HTTP status it was refused with.
 	pub fn metrics(&self, token: Option<&str>) -> Result<String, u16> {
 		let mut request = ureq::get(&format!("http://127.0.0.1:{}/metrics", self.port));

@@ -4,7 +4,8 @@
 //! survive the node and the gateway going down, and are anchored exactly once; a new
 //! version supersedes a document and a version is marked entered in error; a ciphertext
 //! altered in IPFS is reported as tampered; audit entries the chain refuses are kept as dead
-//! letters, listed and counted, never lost.
+//! letters, listed and counted, never lost; a file put as a plain HTTP body
+//! (`PUT /documents`) is the same upload under the same rules.
 
 use medledger_gateway_api::{
 	api::{
@@ -154,6 +155,46 @@ impl Story {
 		assert!(read.content.0 == original, "the file read back differs from the upload");
 		assert_eq!(read.document.commitment, accepted.commitment);
 		First { document, original }
+	}
+
+	/// A file put as a plain HTTP body (`PUT /documents`) is an upload like `document_upload`'s:
+	/// anchored, finalised, read back byte-identical. The same rules hold: no credential,
+	/// a caller who is not staff, a file over the limit (refused before its body is read), a
+	/// malformed query — each refused with its documented error, and none accepted anything.
+	fn put_a_file_as_a_plain_body(&self) {
+		let original = file(300_000, 7);
+		let query = format!("patient={EVE}&mediaType=application%2Fpdf&documentType=34133-9");
+		let (status, accepted) = self.gw.put_document(Some(&self.doc), &query, &original);
+		assert_eq!(status, 200, "{accepted}");
+		assert_eq!(accepted["state"], "accepted", "{accepted}");
+		let id = accepted["id"].as_u64().expect("an upload id");
+		let document = self.gw.finalised(&self.doc, id);
+		let c = self.gw.client(&self.doc);
+		let read = c.run(c.client.document_get(document, Purpose::Treatment)).expect("read");
+		assert!(read.content.0 == original, "the file read back differs from the one put");
+		assert_eq!(read.document.media_type, "application/pdf");
+
+		let refused = [
+			(None, query.clone(), 1_000, 401, -32001),
+			(Some(&self.auditor), query.clone(), 1_000, 403, -32002),
+			(Some(&self.doc), query.clone(), 1_048_577, 413, -32004),
+			(
+				Some(&self.doc),
+				"patient=nobody&mediaType=a&documentType=b".to_string(),
+				10,
+				400,
+				-32005,
+			),
+			(Some(&self.doc), format!("patient={EVE}&mediaType=a"), 10, 400, -32005),
+			(Some(&self.doc), format!("{query}&colour=blue"), 10, 400, -32005),
+		];
+		for (token, query, size, status, code) in refused {
+			let (got, answer) =
+				self.gw.put_document(token.map(String::as_str), &query, &vec![1; size]);
+			assert_eq!((got, answer["code"].as_i64()), (status, Some(code)), "{query}: {answer}");
+		}
+		let next = upload(&c, EVE, b"after the refusals").expect("upload accepted");
+		assert_eq!(next.id, id + 1, "a refused PUT accepted an upload");
 	}
 
 	/// The read is in Eve's audit trail, recorded on chain through the audit queue, and the
@@ -468,6 +509,9 @@ fn upload_read_errors_and_outbox_recovery() {
 	});
 	steps.check("an altered ciphertext is reported as tampered", || {
 		story.tampered_ciphertext_is_reported(first.document)
+	});
+	steps.check("a file put as a plain HTTP body is the same upload, under the same rules", || {
+		story.put_a_file_as_a_plain_body()
 	});
 	steps.finish();
 }

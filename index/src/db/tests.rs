@@ -204,12 +204,25 @@ fn lists_by_actor_and_organisation_keep_time_order_period_and_limit() {
 fn an_index_of_another_chain_is_emptied_and_rebuilt() {
 	let chain = Chain::sample();
 	let (_dir, index) = fresh_index();
-	assert!(!index.bind(H256::repeat_byte(1)).unwrap());
+	assert!(!index.bind(H256::repeat_byte(1), true).unwrap());
 	index.apply(&chain.blocks).unwrap();
-	assert!(!index.bind(H256::repeat_byte(1)).unwrap());
+	assert!(!index.bind(H256::repeat_byte(1), true).unwrap());
 	assert_eq!(index.next_block().unwrap(), chain.blocks.len() as u64 + 1);
-	assert!(index.bind(H256::repeat_byte(2)).unwrap());
+	assert!(index.bind(H256::repeat_byte(2), true).unwrap());
 	assert_eq!(index.next_block().unwrap(), 1);
 	assert!(answers(&index).iter().all(Vec::is_empty));
 	index.apply(&chain.blocks).unwrap();
+}
+
+/// A development chain wiped and started again from its spec has the same genesis and
+/// another history: the index, whose last block the new chain does not hold, is rebuilt.
+#[test]
+fn an_index_of_the_same_genesis_but_another_history_is_emptied() {
+	let chain = Chain::sample();
+	let (_dir, index) = fresh_index();
+	index.bind(H256::repeat_byte(1), true).unwrap();
+	index.apply(&chain.blocks).unwrap();
+	assert!(index.bind(H256::repeat_byte(1), false).unwrap());
+	assert_eq!(index.next_block().unwrap(), 1);
+	assert!(answers(&index).iter().all(Vec::is_empty));
 }

@@ -172,18 +172,18 @@ fn upload_view(upload: &store::Upload) -> Upload {
 }
 
 /// What `document_upload` was given.
-struct NewUpload {
-	patient: AccountId32,
-	file: Vec<u8>,
-	media_type: String,
-	document_type: String,
-	supersedes: Option<DocId>,
+pub(crate) struct NewUpload {
+	pub(crate) patient: AccountId32,
+	pub(crate) file: Vec<u8>,
+	pub(crate) media_type: String,
+	pub(crate) document_type: String,
+	pub(crate) supersedes: Option<DocId>,
 }
 
 /// Encrypts, stores durably and queues the anchor (or, with `supersedes`, the amendment).
 /// Returns once the upload is on the gateway's disk; `upload_status` follows it to
 /// finality.
-async fn upload_document(
+pub(crate) async fn upload_document(
 	gw: &Gateway,
 	caller: &Authorised,
 	p: NewUpload,
@@ -356,8 +356,7 @@ async fn queue_refused_attempt(
 		outcome: Outcome::Refused(refusal),
 		at: gw.chain.now().await?,
 	};
-	gw.store.queue_access(&[QueuedAccess { signer, reader: Some(reader.clone()), record }])?;
-	gw.audit.notify_one();
+	gw.audit.push(QueuedAccess { signer, reader: Some(reader.clone()), record }).await?;
 	Ok(())
 }
 
@@ -375,12 +374,16 @@ pub(crate) async fn read_document(
 		.clone()
 		.ok_or_else(|| GatewayError::internal("a staff credential without a key"))?;
 	let reader = caller.credential.account.clone();
-	let doc = document_record(gw, id).await?;
-	// The answer and the read's time from one block, so the chain checks the report against
-	// the very state that allowed the read.
-	let (best, _) = gw.chain.best_head().await?;
-	let access: Result<Access, Refusal> =
-		gw.chain.api_at(best).can_access(&reader, id, Action::Read, Some(purpose.into())).await?;
+	// The record, the answer and the read's time from one block, so the chain checks the
+	// report against the very state that allowed the read.
+	let (chain, reads) = (&gw.chain, &gw.reads);
+	let best = reads.best(chain).await?;
+	let (doc, access, at) = tokio::try_join!(
+		reads.document(chain, best, id),
+		reads.can_read(chain, best, &reader, id, purpose.into()),
+		reads.time(chain, best),
+	)?;
+	let doc = doc.ok_or(GatewayError::UnknownDocument(id))?;
 	let record = AccessRecord {
 		patient: doc.patient.clone(),
 		subject: Subject::Document(id),
@@ -393,23 +396,21 @@ pub(crate) async fn read_document(
 			Ok(_) => Outcome::Success,
 			Err(refusal) => Outcome::Refused(refusal),
 		},
-		at: gw.chain.time_at(Some(best)).await?,
+		at,
 	};
-	gw.store.queue_access(&[QueuedAccess { signer: reporter, reader: None, record }])?;
-	gw.audit.notify_one();
+	gw.audit.push(QueuedAccess { signer: reporter, reader: None, record }).await?;
 	let access = access.map_err(GatewayError::AccessRefused)?;
 
 	let envelope = gw.envelope(id, &doc).await?;
 	let key = {
 		let keystore = gw.keystore.read().await;
-		let secret = keystore.encryption_secret();
 		let wrap: Option<KeyWrap<Runtime>> = match access {
-			Access::Consent(_) => gw.chain.api().key_wrap(id, keystore.organisation()).await?,
+			Access::Consent(_) => reads.key_wrap(chain, best, id, keystore.organisation()).await?,
 			_ => None,
 		};
 		match wrap {
-			Some(wrap) => medledger_envelope::unwrap(&wrap.wrapped, secret),
-			None => medledger_envelope::unwrap_own(&envelope, secret),
+			Some(wrap) => keystore.unwrap(&wrap.wrapped),
+			None => keystore.unwrap_own(&envelope),
 		}
 		.map_err(|_| GatewayError::NoKeyWrap(id))?
 	};

@@ -6,7 +6,7 @@
 
 mod audit;
 mod consent;
-mod documents;
+pub(crate) mod documents;
 mod events;
 mod members;
 mod proofs;

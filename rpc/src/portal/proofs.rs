@@ -53,7 +53,7 @@ impl ProofsApiServer for Portal {
 	}
 
 	async fn trail_proof(&self, _: &Extensions, patient: Account) -> RpcResult<StateProof> {
-		Ok(crate::proof::state(self, Fact::Trail(patient.0)).await?)
+		Ok(crate::proof::trail(self, patient.0).await?)
 	}
 
 	async fn authority_set_changes(&self, _: &Extensions, from: u64) -> RpcResult<Vec<SetChange>> {
