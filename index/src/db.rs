@@ -124,6 +124,8 @@ pub struct Index {
 	db: Database,
 	/// The number of the last block filed (0 before any), for those who wait for one.
 	filed: tokio::sync::watch::Sender<u64>,
+	/// Passes of the follower that failed since the last that did not ([`crate::follow`]).
+	pub(crate) failed_passes: std::sync::atomic::AtomicU64,
 }
 
 impl Index {
@@ -137,7 +139,7 @@ impl Index {
 		let last = last_in(&txn.open_table(META)?)?;
 		txn.commit()?;
 		let filed = tokio::sync::watch::Sender::new(last.map_or(0, |(number, _)| number));
-		Ok(Index { db, filed })
+		Ok(Index { db, filed, failed_passes: Default::default() })
 	}
 
 	/// Waits until block `number` is filed, at most `patience`; whether it was. What a
@@ -149,6 +151,13 @@ impl Index {
 		let wait = filed.wait_for(|last| *last >= number);
 		let waited = tokio::time::timeout(patience, wait).await;
 		matches!(waited, Ok(Ok(_)))
+	}
+
+	/// How many passes of the follower failed in a row (0 when the last one filed every
+	/// finalised block): an index stuck on a block it refuses, or on an unreachable node,
+	/// shows here — its readers get answers that stop at its last block.
+	pub fn failed_passes(&self) -> u64 {
+		self.failed_passes.load(std::sync::atomic::Ordering::Relaxed)
 	}
 
 	/// Binds the index to the chain of `genesis` whose finalised blocks hold the last block

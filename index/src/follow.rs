@@ -15,9 +15,14 @@ const BATCH: u64 = 256;
 /// Keeps `index` up to date with `chain`'s finalised blocks until the gateway stops.
 pub async fn follow(index: Arc<Index>, chain: Arc<Chain>) {
 	loop {
-		if let Err(error) = catch_up(&index, &chain).await {
-			tracing::warn!(%error, "audit index not up to date; retrying");
-		}
+		let failed = match catch_up(&index, &chain).await {
+			Ok(()) => 0,
+			Err(error) => {
+				tracing::warn!(%error, "audit index not up to date; retrying");
+				index.failed_passes() + 1
+			}
+		};
+		index.failed_passes.store(failed, std::sync::atomic::Ordering::Relaxed);
 		tokio::time::sleep(POLL).await;
 	}
 }

@@ -1,19 +1,43 @@
 //! `GET /metrics`: this gateway's queues in Prometheus' text format, for the hospital's
 //! monitoring — above all the audit entries the chain refused for good (dead letters), which
-//! someone must look into (`audit_deadLetters` lists them). Like every method, it needs a
+//! someone must look into (`audit_deadLetters` lists them), and an audit index that stopped
+//! following the chain (its answers then end at its last block). Like every method, it needs a
 //! bearer token: an administrator's or an auditor's (`crate::server` checks it).
 
 use crate::store::{Store, StoreError};
+use medledger_index::Index;
 use prometheus::{Encoder, IntGauge, Registry, TextEncoder};
 
 /// Where the metrics are served.
 pub const PATH: &str = "/metrics";
 
-/// The gauges, read from the store now, in Prometheus' text exposition format.
-pub fn render(store: &Store) -> Result<String, StoreError> {
+/// The gauges, read from the store and the index now (`finalised`: the node's finalised
+/// block, when it answered), in Prometheus' text exposition format.
+pub fn render(store: &Store, index: &Index, finalised: Option<u64>) -> Result<String, StoreError> {
 	let counts = store.counts()?;
+	let filed = index.last_indexed().ok().flatten().map_or(0, |(number, _)| number);
+	let lag = finalised.map(|finalised| finalised.saturating_sub(filed));
 	let registry = Registry::new();
-	for (name, help, value) in [
+	let index_gauges = [
+		Some((
+			"medledger_audit_index_last_block",
+			"The last finalised block the audit index filed.",
+			filed,
+		)),
+		lag.map(|lag| {
+			(
+				"medledger_audit_index_lag_blocks",
+				"Finalised blocks the audit index has not filed yet.",
+				lag,
+			)
+		}),
+		Some((
+			"medledger_audit_index_failed_passes",
+			"Passes of the audit index's follower that failed in a row (0: up to date).",
+			index.failed_passes(),
+		)),
+	];
+	for (name, help, value) in index_gauges.into_iter().flatten().chain([
 		(
 			"medledger_audit_queued",
 			"Audit entries of reads at this gateway waiting to be recorded on chain.",
@@ -29,7 +53,7 @@ pub fn render(store: &Store) -> Result<String, StoreError> {
 			"Uploads accepted and not yet final on chain.",
 			counts.uploads_pending,
 		),
-	] {
+	]) {
 		let gauge = IntGauge::new(name, help).expect("a valid metric name");
 		gauge.set(i64::try_from(value).unwrap_or(i64::MAX));
 		registry.register(Box::new(gauge)).expect("each metric registered once");

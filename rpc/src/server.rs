@@ -118,7 +118,11 @@ where
 					gw.standings
 						.ensure(&gw.chain, &gw.reads, &gw.store, &caller.credential)
 						.await?;
-					Ok::<_, GatewayError>(metrics::render(&gw.store)?)
+					let finalised = match gw.chain.finalised_head().await {
+						Ok(head) => gw.chain.block_number(head).await.ok(),
+						Err(_) => None,
+					};
+					Ok::<_, GatewayError>(metrics::render(&gw.store, &gw.index, finalised)?)
 				};
 				Ok(answer.await.map_or_else(refusal, |text| {
 					let mut ok = HttpResponse::new(HttpBody::from(text));

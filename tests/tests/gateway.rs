@@ -280,6 +280,8 @@ impl Story {
 		let metrics = self.gw.metrics(Some(&self.admin)).expect("metrics for the administrator");
 		assert!(metrics.contains("medledger_audit_dead_letters 1"), "{metrics}");
 		assert!(metrics.contains("medledger_audit_queued 0"), "{metrics}");
+		assert!(metrics.contains("medledger_audit_index_failed_passes 0"), "{metrics}");
+		assert!(metrics.contains("medledger_audit_index_lag_blocks "), "{metrics}");
 		assert_eq!(self.gw.metrics(None), Err(401));
 		assert_eq!(self.gw.metrics(Some(&self.doc)), Err(403));
 	}
