@@ -85,21 +85,7 @@ fn shared_error(error: Arc<StoreError>) -> GatewayError {
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	fn entry(at: u64) -> QueuedAccess {
-		QueuedAccess {
-			reader: None,
-			signer: "a".into(),
-			record: pallet_audit::AccessRecord {
-				patient: [1; 32].into(),
-				subject: medledger_primitives::audit::Subject::Document(7),
-				consent: None,
-				purpose: None,
-				outcome: medledger_primitives::audit::Outcome::Success,
-				at,
-			},
-		}
-	}
+	use crate::store::tests::entry;
 
 	/// Two hundred reads at once: each is answered only once its entry is durable, and every
 	/// entry is queued exactly once, whichever commit took it.

@@ -504,7 +504,7 @@ impl From<StoreError> for GatewayError {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
 	use super::*;
 
 	fn upload() -> Upload {
@@ -611,11 +611,9 @@ mod tests {
 		assert!(store.spooled(&accepted).await.is_err(), "nothing left");
 	}
 
-	#[test]
-	fn access_queue_is_first_in_first_out() {
-		let dir = tempfile::tempdir().unwrap();
-		let store = Store::open(dir.path()).unwrap();
-		let entry = |at: u64| QueuedAccess {
+	/// A successful read of document 7 by signer "a", dated `at`.
+	pub(crate) fn entry(at: u64) -> QueuedAccess {
+		QueuedAccess {
 			reader: None,
 			signer: "a".into(),
 			record: pallet_audit::AccessRecord {
@@ -626,7 +624,13 @@ mod tests {
 				outcome: medledger_primitives::audit::Outcome::Success,
 				at,
 			},
-		};
+		}
+	}
+
+	#[test]
+	fn access_queue_is_first_in_first_out() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path()).unwrap();
 		store.queue_access(&[entry(1), entry(2)]).unwrap();
 		store.queue_access(&[entry(3)]).unwrap();
 		let queued = store.queued_access(2).unwrap();
