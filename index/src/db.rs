@@ -24,6 +24,8 @@ const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const GENESIS: &str = "genesis";
 /// The last block filed: number (u64 LE) ‖ hash.
 const LAST: &str = "last";
+/// Block 1's hash, once filed: a chain started again from the same spec has another.
+const FIRST: &str = "first";
 
 /// An entry with its sequence number in its patient's trail.
 pub type Entry = (u64, AuditRecord<AccountId>);
@@ -203,6 +205,14 @@ impl Index {
 		last_in(&txn.open_table(META)?)
 	}
 
+	/// Block 1's hash, if filed (indexes filed before it was kept have none).
+	pub fn first_indexed(&self) -> Result<Option<H256>, IndexError> {
+		let txn = self.db.begin_read()?;
+		let meta = txn.open_table(META)?;
+		let first = meta.get(FIRST)?.map(|v| H256::from_slice(v.value()));
+		Ok(first)
+	}
+
 	/// The number of the next block to file (genesis has no entries: 1 on a new index).
 	pub fn next_block(&self) -> Result<u64, IndexError> {
 		Ok(self.last_indexed()?.map_or(1, |(number, _)| number + 1))
@@ -246,7 +256,11 @@ impl Index {
 					}
 				}
 			}
-			txn.open_table(META)?.insert(LAST, &(last.number, last.hash).encode()[..])?;
+			let mut meta = txn.open_table(META)?;
+			if let Some(first) = blocks.iter().find(|block| block.number == 1) {
+				meta.insert(FIRST, first.hash.as_bytes())?;
+			}
+			meta.insert(LAST, &(last.number, last.hash).encode()[..])?;
 		}
 		txn.commit()?;
 		self.filed.send_replace(last.number);

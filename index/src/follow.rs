@@ -31,12 +31,15 @@ pub async fn follow(index: Arc<Index>, chain: Arc<Chain>) {
 pub async fn catch_up(index: &Index, chain: &Chain) -> Result<(), IndexError> {
 	let genesis = chain.block_hash(0).await?.ok_or_else(|| missing(0))?;
 	let last_filed_is_on_chain = match index.last_indexed()? {
-		Some((number, hash)) => match chain.block_hash(number).await? {
-			Some(on_chain) => on_chain == hash,
-			// A node still syncing has not reached it (a chain wiped and started again is
-			// found once it has): nothing is filed or emptied until it does.
-			None => return Err(missing(number).into()),
-		},
+		Some((number, hash)) => {
+			let on_node = chain.block_hash(number).await?;
+			let first = match on_node {
+				Some(_) => (None, None),
+				None => (index.first_indexed()?, chain.block_hash(1).await?),
+			};
+			// Nothing is filed or emptied while the node cannot tell.
+			same_history((hash, on_node), first).ok_or_else(|| missing(number))?
+		}
 		None => true,
 	};
 	if index.bind(genesis, last_filed_is_on_chain)? {
@@ -55,6 +58,20 @@ pub async fn catch_up(index: &Index, chain: &Chain) -> Result<(), IndexError> {
 		next = end + 1;
 	}
 	Ok(())
+}
+
+/// Whether the index's history is the node's, from the hashes of the last block filed and of
+/// block 1, each as filed and as the node holds it (`None`: not filed, or not on the node).
+/// `None` when the node cannot tell yet: it has not reached the last block filed, and holds
+/// no block 1 or the one filed — a node still syncing.
+fn same_history(last: (H256, Option<H256>), first: (Option<H256>, Option<H256>)) -> Option<bool> {
+	match (last, first) {
+		((filed, Some(on_node)), _) => Some(filed == on_node),
+		// A chain wiped and started again from the same spec differs from block 1 on (its
+		// time): found at once, not only once it has grown past the last block filed.
+		(_, (Some(filed), Some(on_node))) => (filed != on_node).then_some(false),
+		_ => None,
+	}
 }
 
 /// The entries block `hash` recorded, in order: its `Audit.Recorded` events — none before
@@ -79,4 +96,30 @@ pub async fn records_in(chain: &Chain, hash: H256) -> Result<Vec<Entry>, IndexEr
 /// A block the node should have (at most the finalised head) and does not.
 fn missing(number: u64) -> ChainError {
 	ChainError::Unavailable(format!("the node has no block {number}"))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::same_history;
+	use sp_core::H256;
+
+	const A: H256 = H256::repeat_byte(0xa);
+	const B: H256 = H256::repeat_byte(0xb);
+
+	#[test]
+	fn the_last_block_filed_decides_when_the_node_holds_it() {
+		assert_eq!(same_history((A, Some(A)), (None, None)), Some(true));
+		assert_eq!(same_history((A, Some(B)), (None, None)), Some(false));
+	}
+
+	/// A node behind the index: still syncing the same chain (waited for), or a chain started
+	/// again from the same spec, shorter than the one indexed (rebuilt from at once).
+	#[test]
+	fn a_node_behind_the_index_is_waited_for_unless_its_first_block_differs() {
+		assert_eq!(same_history((A, None), (Some(B), Some(A))), Some(false));
+		assert_eq!(same_history((A, None), (Some(B), Some(B))), None);
+		assert_eq!(same_history((A, None), (Some(B), None)), None);
+		// An index filed before block 1's hash was kept can only wait.
+		assert_eq!(same_history((A, None), (None, Some(B))), None);
+	}
 }

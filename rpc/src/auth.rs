@@ -18,7 +18,6 @@ use sha2::{Digest, Sha256};
 use std::{
 	num::NonZeroU32,
 	path::{Path, PathBuf},
-	sync::Mutex,
 	time::SystemTime,
 };
 
@@ -51,7 +50,7 @@ pub struct Credential {
 /// The credential list, reloaded when its file changes.
 pub struct Credentials {
 	path: PathBuf,
-	loaded: Mutex<(Option<SystemTime>, Vec<Credential>)>,
+	loaded: parking_lot::Mutex<(Option<SystemTime>, Vec<Credential>)>,
 	limiter: DefaultKeyedRateLimiter<String>,
 }
 
@@ -63,7 +62,7 @@ impl Credentials {
 		let burst = NonZeroU32::new(per_second.max(1).saturating_mul(2)).expect("at least 2");
 		Credentials {
 			path: data_dir.join(FILE_NAME),
-			loaded: Mutex::new((None, Vec::new())),
+			loaded: parking_lot::Mutex::new((None, Vec::new())),
 			limiter: RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst)),
 		}
 	}
@@ -91,7 +90,7 @@ impl Credentials {
 	/// `f` over the current list (re-read if its file changed), without copying it: this
 	/// runs for every call and every notification delivered.
 	fn with_current<R>(&self, f: impl FnOnce(&[Credential]) -> R) -> R {
-		let mut loaded = self.loaded.lock().expect("not poisoned");
+		let mut loaded = self.loaded.lock();
 		let modified = std::fs::metadata(&self.path).and_then(|m| m.modified()).ok();
 		if modified != loaded.0 {
 			*loaded = (modified, read_list(&self.path).unwrap_or_default());

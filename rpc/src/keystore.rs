@@ -23,7 +23,6 @@ use sp_runtime::AccountId32;
 use std::{
 	collections::HashMap,
 	path::{Path, PathBuf},
-	sync::Mutex,
 };
 use zeroize::{Zeroize, Zeroizing};
 
@@ -119,7 +118,7 @@ pub struct Keystore {
 	/// Derived from the secret once: each read compares it with an envelope's recipients.
 	encryption_public: PublicKey,
 	/// Data keys unwrapped lately, by the wrap they came from ([`Keystore::unwrap`]).
-	unwrapped: Mutex<HashMap<[u8; WRAP_LEN], DataKey>>,
+	unwrapped: parking_lot::Mutex<HashMap<[u8; WRAP_LEN], DataKey>>,
 	accounts: Vec<Account>,
 	/// The accounts' secret URIs as saved (zeroed on drop), to write the file again.
 	stored: Vec<StoredAccount>,
@@ -127,6 +126,12 @@ pub struct Keystore {
 
 /// Most data keys kept unwrapped; beyond, all are dropped (and zeroed) and kept anew.
 const MAX_UNWRAPPED: usize = 4_096;
+
+/// Room for every data key kept, taken at once: a table that grew would leave copies of the
+/// keys it held in the memory it freed (they are zeroised only where they are dropped).
+fn room_for_unwrapped() -> parking_lot::Mutex<HashMap<[u8; WRAP_LEN], DataKey>> {
+	parking_lot::Mutex::new(HashMap::with_capacity(MAX_UNWRAPPED))
+}
 
 impl std::fmt::Debug for Keystore {
 	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -166,7 +171,7 @@ impl Keystore {
 			organisation,
 			encryption_public: PublicKey::from(&secret),
 			encryption_secret: secret,
-			unwrapped: Mutex::default(),
+			unwrapped: room_for_unwrapped(),
 			accounts: Vec::new(),
 			stored: Vec::new(),
 		};
@@ -206,7 +211,7 @@ impl Keystore {
 			organisation: contents.organisation,
 			encryption_public: PublicKey::from(&encryption_secret),
 			encryption_secret,
-			unwrapped: Mutex::default(),
+			unwrapped: room_for_unwrapped(),
 			accounts,
 			stored: std::mem::take(&mut contents.accounts),
 		})
@@ -268,11 +273,11 @@ impl Keystore {
 		let wrapped: [u8; WRAP_LEN] = wrapped
 			.try_into()
 			.map_err(|_| EnvelopeError::Malformed("a key wrap has the wrong length"))?;
-		if let Some(key) = self.lock_unwrapped().get(&wrapped) {
+		if let Some(key) = self.unwrapped.lock().get(&wrapped) {
 			return Ok(key.clone());
 		}
 		let key = medledger_envelope::unwrap(&wrapped, &self.encryption_secret)?;
-		let mut unwrapped = self.lock_unwrapped();
+		let mut unwrapped = self.unwrapped.lock();
 		if unwrapped.len() >= MAX_UNWRAPPED {
 			unwrapped.clear();
 		}
@@ -287,11 +292,6 @@ impl Keystore {
 			.find(|(recipient, _)| recipient == &self.encryption_public)
 			.ok_or(EnvelopeError::NoWrapForKey)?;
 		self.unwrap(&wrapped)
-	}
-
-	fn lock_unwrapped(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; WRAP_LEN], DataKey>> {
-		// Nothing panics while holding it; a poisoned lock still holds whole keys.
-		self.unwrapped.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 	}
 
 	/// The accounts the gateway signs for.

@@ -222,7 +222,7 @@ pub async fn start(settings: &config::Settings, passphrase: &str) -> anyhow::Res
 		recent_attempts: standing::RecentAttempts::default(),
 		limits: Limits { max_file_size: settings.max_file_size },
 		outbox: Notify::new(),
-		audit: audit_queue::AuditQueue::new(store.clone()),
+		audit: audit_queue::AuditQueue::new(store.clone())?,
 		notifications,
 		organisation,
 	});

@@ -27,7 +27,7 @@ use std::{
 	collections::HashMap,
 	hash::Hash,
 	net::{IpAddr, Ipv4Addr, Ipv6Addr},
-	sync::{Arc, Mutex},
+	sync::Arc,
 	time::Duration,
 };
 
@@ -89,7 +89,7 @@ pub const WS_INACTIVE_LIMIT: Duration = Duration::from_secs(60);
 /// `most`.
 pub struct Slots<K> {
 	most: usize,
-	held: Mutex<HashMap<K, usize>>,
+	held: parking_lot::Mutex<HashMap<K, usize>>,
 }
 
 /// One holder's connection or request; its slot is free again when the last clone is
@@ -108,12 +108,12 @@ struct Held<K: Eq + Hash + Clone> {
 impl<K: Eq + Hash + Clone> Slots<K> {
 	/// Slots of at most `most` per holder.
 	pub fn new(most: usize) -> Arc<Self> {
-		Arc::new(Slots { most, held: Mutex::default() })
+		Arc::new(Slots { most, held: Default::default() })
 	}
 
 	/// A slot for `holder`, or `None` when it holds `most` already.
 	pub fn take(self: &Arc<Self>, holder: &K) -> Option<Slot<K>> {
-		let mut held = self.held.lock().expect("not poisoned");
+		let mut held = self.held.lock();
 		let count = held.entry(holder.clone()).or_default();
 		if *count >= self.most {
 			return None;
@@ -126,7 +126,7 @@ impl<K: Eq + Hash + Clone> Slots<K> {
 
 impl<K: Eq + Hash + Clone> Drop for Held<K> {
 	fn drop(&mut self) {
-		let mut held = self.slots.held.lock().expect("not poisoned");
+		let mut held = self.slots.held.lock();
 		if let Some(count) = held.get_mut(&self.holder) {
 			*count -= 1;
 			if *count == 0 {
@@ -162,8 +162,8 @@ mod tests {
 		let copy = held[0].clone();
 		drop(held);
 		// A clone (a call's extensions) keeps its slot until it goes too.
-		assert_eq!(slots.held.lock().unwrap().get("a"), Some(&1));
+		assert_eq!(slots.held.lock().get("a"), Some(&1));
 		drop((copy, other));
-		assert!(slots.held.lock().unwrap().is_empty());
+		assert!(slots.held.lock().is_empty());
 	}
 }

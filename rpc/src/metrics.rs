@@ -4,7 +4,8 @@
 //! following the chain (its answers then end at its last block). Like every method, it needs a
 //! bearer token: an administrator's or an auditor's (`crate::server` checks it).
 
-use crate::store::{Store, StoreError};
+use crate::store::Store;
+use medledger_gateway_api::GatewayError;
 use medledger_index::Index;
 use prometheus::{Encoder, IntGauge, Registry, TextEncoder};
 
@@ -13,9 +14,13 @@ pub const PATH: &str = "/metrics";
 
 /// The gauges, read from the store and the index now (`finalised`: the node's finalised
 /// block, when it answered), in Prometheus' text exposition format.
-pub fn render(store: &Store, index: &Index, finalised: Option<u64>) -> Result<String, StoreError> {
+pub fn render(
+	store: &Store,
+	index: &Index,
+	finalised: Option<u64>,
+) -> Result<String, GatewayError> {
 	let counts = store.counts()?;
-	let filed = index.last_indexed().ok().flatten().map_or(0, |(number, _)| number);
+	let filed = index.last_indexed()?.map_or(0, |(number, _)| number);
 	let lag = finalised.map(|finalised| finalised.saturating_sub(filed));
 	let registry = Registry::new();
 	let index_gauges = [

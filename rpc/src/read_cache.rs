@@ -8,38 +8,56 @@
 //! is asked at most every [`BEST_MAX_AGE`]. Each answer is asked once: callers that need it
 //! while it is being asked wait for it rather than asking again (a new block would otherwise
 //! send every reader's questions to the node at once). A read asks its facts concurrently
-//! over the one connection to the node.
+//! over the one connection to the node. Each question runs in a task of its own, within
+//! [`ASK_TIMEOUT`]: everyone waiting for it gets its answer or its failure, whichever of them
+//! goes away — readers of a hung node are refused within one timeout, not one after another,
+//! and a client that hangs up cannot make the others ask again. A failure is forgotten once
+//! told: the next caller asks again.
 
 use codec::Encode;
+use futures::{
+	future::{BoxFuture, Shared},
+	FutureExt,
+};
 use medledger_chain_client::{Chain, ChainError, H256};
 use medledger_primitives::{audit::Refusal, Action, DocId, OrgId, Purpose};
 use medledger_runtime::Runtime;
 use pallet_consent::{Access, KeyWrap};
 use pallet_documents::Document;
+use parking_lot::Mutex;
 use sp_runtime::AccountId32;
 use std::{
 	collections::HashMap,
 	future::Future,
 	hash::Hash,
-	sync::{Arc, Mutex},
+	sync::Arc,
 	time::{Duration, Instant},
 };
-use tokio::sync::OnceCell;
 
 /// How old a best block answered from memory may be: well under a block time (2 s), about a
 /// round trip to the node — a read answered in that state is one that arrived that much
 /// earlier.
 const BEST_MAX_AGE: Duration = Duration::from_millis(50);
 
+/// How long one question may wait for the node: far above its answers under load (a few
+/// milliseconds), far below a client's patience.
+const ASK_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Most answers of each kind kept for one block: a flood of distinct reads within a block
 /// is answered by the node without filling memory.
 const MAX_PER_BLOCK: usize = 10_000;
 
 /// The facts of the current best block, as asked so far.
-#[derive(Default)]
 pub struct ReadCache {
-	best: tokio::sync::Mutex<Option<(Instant, Block)>>,
-	facts: Mutex<Option<BlockFacts>>,
+	best: Arc<Mutex<Best>>,
+	facts: Arc<Mutex<Option<BlockFacts>>>,
+	ask_timeout: Duration,
+}
+
+impl Default for ReadCache {
+	fn default() -> Self {
+		ReadCache::with_timeout(ASK_TIMEOUT)
+	}
 }
 
 /// Whether `reader` may read a document for a purpose, and under what.
@@ -48,14 +66,26 @@ type Decision = Result<Access, Refusal>;
 /// A block: its hash and number.
 pub type Block = (H256, u64);
 
-/// An answer asked once: whoever needs it while it is being asked waits for that answer.
-type Asked<V> = Arc<OnceCell<V>>;
+/// A question to the node being asked, or asked: whoever needs it awaits the same answer.
+type Asked<V> = Shared<BoxFuture<'static, Result<V, ChainError>>>;
+
+/// Where a block's answers of one kind are kept.
+type Answers<K, V> = fn(&mut BlockFacts) -> &mut HashMap<K, Asked<V>>;
+
+/// The best block as last asked, and the question being asked.
+#[derive(Default)]
+struct Best {
+	/// The last answer (or failure) and when it was asked (a failure: when it came).
+	last: Option<(Instant, Result<Block, ChainError>)>,
+	asking: Option<Asked<Block>>,
+}
 
 /// The answers asked of one block.
 #[derive(Default)]
 struct BlockFacts {
 	block: Block,
-	time: Asked<u64>,
+	/// The block's time: one answer, keyed by nothing.
+	time: HashMap<(), Asked<u64>>,
 	documents: HashMap<DocId, Asked<Option<Document<Runtime>>>>,
 	/// By reader, document and purpose (SCALE-encoded: `Purpose` has no `Hash`).
 	access: HashMap<(AccountId32, DocId, Vec<u8>), Asked<Decision>>,
@@ -63,94 +93,221 @@ struct BlockFacts {
 }
 
 impl ReadCache {
+	/// A cache whose questions to the node fail after `ask_timeout`.
+	pub fn with_timeout(ask_timeout: Duration) -> Self {
+		ReadCache { best: Default::default(), facts: Default::default(), ask_timeout }
+	}
+
 	/// The best block's hash and number, asked of the node at most every [`BEST_MAX_AGE`].
-	pub async fn best(&self, chain: &Chain) -> Result<Block, ChainError> {
-		// Held while asking: concurrent callers take the answer instead of asking again.
-		let mut best = self.best.lock().await;
-		if let Some((asked, block)) = *best {
-			if asked.elapsed() < BEST_MAX_AGE {
-				return Ok(block);
+	pub async fn best(&self, chain: &Arc<Chain>) -> Result<Block, ChainError> {
+		let asking = {
+			let mut best = self.best.lock();
+			if let Some((asked, answer)) = &best.last {
+				if asked.elapsed() < BEST_MAX_AGE {
+					return answer.clone();
+				}
 			}
-		}
-		let block = chain.best_head().await?;
-		*best = Some((Instant::now(), block));
-		Ok(block)
+			match &best.asking {
+				Some(asking) => asking.clone(),
+				None => {
+					let (state, chain, timeout) =
+						(self.best.clone(), chain.clone(), self.ask_timeout);
+					let started = Instant::now();
+					// The task stores its answer under this lock, so only after this holder
+					// has set `asking`, which the answer then clears.
+					let asking = joined(tokio::spawn(async move {
+						let answer = within(timeout, chain.best_head()).await;
+						let asked = if answer.is_ok() { started } else { Instant::now() };
+						*state.lock() = Best { last: Some((asked, answer.clone())), asking: None };
+						answer
+					}));
+					best.asking = Some(asking.clone());
+					asking
+				}
+			}
+		};
+		asking.await
+	}
+
+	/// The node's finalised block's number: not kept, asked each time within the timeout.
+	pub async fn finalised(&self, chain: &Chain) -> Result<u64, ChainError> {
+		self.bounded(async { chain.block_number(chain.finalised_head().await?).await }).await
+	}
+
+	/// `asking` (a question this cache does not keep), within its timeout.
+	pub async fn bounded<V>(
+		&self,
+		asking: impl Future<Output = Result<V, ChainError>>,
+	) -> Result<V, ChainError> {
+		within(self.ask_timeout, asking).await
 	}
 
 	/// Block `at`'s timestamp.
-	pub async fn time(&self, chain: &Chain, at: Block) -> Result<u64, ChainError> {
-		let cell = self.with(at, |facts| Some(facts.time.clone())).unwrap_or_default();
-		cell.get_or_try_init(|| chain.time_at(Some(at.0))).await.copied()
+	pub async fn time(&self, chain: &Arc<Chain>, at: Block) -> Result<u64, ChainError> {
+		let chain = chain.clone();
+		self.memo(at, |f| &mut f.time, (), async move { chain.time_at(Some(at.0)).await }).await
 	}
 
 	/// Document `id`'s record at `at`.
 	pub async fn document(
 		&self,
-		chain: &Chain,
+		chain: &Arc<Chain>,
 		at: Block,
 		id: DocId,
 	) -> Result<Option<Document<Runtime>>, ChainError> {
-		let api = chain.api_at(at.0);
-		self.memo(at, |f| &mut f.documents, id, || api.document(id)).await
+		let chain = chain.clone();
+		let ask = async move { chain.api_at(at.0).document(id).await };
+		self.memo(at, |f| &mut f.documents, id, ask).await
 	}
 
 	/// Whether `reader` may read document `id` for `purpose` at `at`.
 	pub async fn can_read(
 		&self,
-		chain: &Chain,
+		chain: &Arc<Chain>,
 		at: Block,
 		reader: &AccountId32,
 		id: DocId,
 		purpose: Purpose,
 	) -> Result<Decision, ChainError> {
-		let api = chain.api_at(at.0);
-		let ask = || api.can_access(reader, id, Action::Read, Some(purpose));
+		let (chain, who) = (chain.clone(), reader.clone());
+		let ask = async move {
+			chain.api_at(at.0).can_access(&who, id, Action::Read, Some(purpose)).await
+		};
 		self.memo(at, |f| &mut f.access, (reader.clone(), id, purpose.encode()), ask).await
 	}
 
 	/// Document `id`'s data key wrapped for hospital `org`, at `at`.
 	pub async fn key_wrap(
 		&self,
-		chain: &Chain,
+		chain: &Arc<Chain>,
 		at: Block,
 		id: DocId,
 		org: OrgId,
 	) -> Result<Option<KeyWrap<Runtime>>, ChainError> {
-		let api = chain.api_at(at.0);
-		self.memo(at, |f| &mut f.wraps, (id, org), || api.key_wrap(id, org)).await
+		let chain = chain.clone();
+		let ask = async move { chain.api_at(at.0).key_wrap(id, org).await };
+		self.memo(at, |f| &mut f.wraps, (id, org), ask).await
 	}
 
-	/// The answer asked for `key` at `at`: asked by `ask` if no one has, or waited for if
-	/// someone is asking. A failed ask keeps nothing: the next caller asks again.
-	async fn memo<K: Hash + Eq, V: Clone, F: Future<Output = Result<V, ChainError>>>(
+	/// The answer for `key` at `at`: the one asked or being asked, or `ask` (which does
+	/// nothing until asked). Kept for the best block only, and at most [`MAX_PER_BLOCK`] of a
+	/// kind; an older block's question, or one over the bound, is asked for its caller alone.
+	async fn memo<K, V, F>(
 		&self,
 		at: Block,
-		answers: fn(&mut BlockFacts) -> &mut HashMap<K, Asked<V>>,
+		answers: Answers<K, V>,
 		key: K,
-		ask: impl FnOnce() -> F,
-	) -> Result<V, ChainError> {
-		let cell = self
-			.with(at, |facts| {
-				let kept = answers(facts);
-				if kept.len() >= MAX_PER_BLOCK && !kept.contains_key(&key) {
-					return None;
-				}
-				Some(kept.entry(key).or_default().clone())
-			})
-			.unwrap_or_default();
-		cell.get_or_try_init(ask).await.cloned()
+		ask: F,
+	) -> Result<V, ChainError>
+	where
+		K: Hash + Eq + Clone + Send + 'static,
+		V: Clone + Send + Sync + 'static,
+		F: Future<Output = Result<V, ChainError>> + Send + 'static,
+	{
+		let asked = {
+			let mut facts = self.facts.lock();
+			// A newer block's (or another fork's) question replaces the answers kept; an
+			// older block's keeps them.
+			if facts.as_ref().is_none_or(|kept| kept.block != at && kept.block.1 <= at.1) {
+				*facts = Some(BlockFacts { block: at, ..BlockFacts::default() });
+			}
+			let kept = facts
+				.as_mut()
+				.filter(|kept| kept.block == at)
+				.map(answers)
+				.filter(|kept| kept.contains_key(&key) || kept.len() < MAX_PER_BLOCK);
+			match kept {
+				Some(kept) => kept
+					.entry(key.clone())
+					.or_insert_with(|| self.ask(at, answers, key, ask))
+					.clone(),
+				None => self.ask(at, answers, key, ask),
+			}
+		};
+		asked.await
 	}
 
-	/// `f` over block `at`'s facts: those kept if they are its, new ones (replacing those of
-	/// an older block) if not. `None` for a block older than the one kept (a read that began
-	/// before the last new block): its answers are asked and not kept.
-	fn with<R>(&self, at: Block, f: impl FnOnce(&mut BlockFacts) -> Option<R>) -> Option<R> {
-		// Nothing panics while holding it; a poisoned lock still holds whole answers.
-		let mut facts = self.facts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-		match facts.as_mut() {
-			Some(kept) if kept.block == at => f(kept),
-			Some(kept) if kept.block.1 > at.1 => None,
-			_ => f(facts.insert(BlockFacts { block: at, ..BlockFacts::default() })),
+	/// `ask`ed in a task of its own, within the timeout; a failure is forgotten once told (it
+	/// runs only after the caller, who holds the facts' lock, has kept the question).
+	fn ask<K, V, F>(&self, at: Block, answers: Answers<K, V>, key: K, ask: F) -> Asked<V>
+	where
+		K: Hash + Eq + Send + 'static,
+		V: Clone + Send + Sync + 'static,
+		F: Future<Output = Result<V, ChainError>> + Send + 'static,
+	{
+		let (facts, timeout) = (self.facts.clone(), self.ask_timeout);
+		joined(tokio::spawn(async move {
+			let answer = within(timeout, ask).await;
+			if answer.is_err() {
+				if let Some(kept) = facts.lock().as_mut().filter(|kept| kept.block == at) {
+					answers(kept).remove(&key);
+				}
+			}
+			answer
+		}))
+	}
+}
+
+/// `asking`, failed as unavailable if the node does not answer within `timeout`.
+async fn within<V>(
+	timeout: Duration,
+	asking: impl Future<Output = Result<V, ChainError>>,
+) -> Result<V, ChainError> {
+	tokio::time::timeout(timeout, asking)
+		.await
+		.unwrap_or_else(|_| Err(ChainError::Unavailable(format!("no answer within {timeout:?}"))))
+}
+
+/// A spawned question's answer, for every caller that awaits it.
+fn joined<V: Clone + Send + Sync + 'static>(
+	task: tokio::task::JoinHandle<Result<V, ChainError>>,
+) -> Asked<V> {
+	async move {
+		task.await.unwrap_or_else(|e| Err(ChainError::Unavailable(format!("asking failed: {e}"))))
+	}
+	.boxed()
+	.shared()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use jsonrpsee::{server::Server, RpcModule};
+
+	/// A node that accepts connections and never answers a question.
+	async fn hung_node() -> (Chain, jsonrpsee::server::ServerHandle) {
+		let server = Server::builder().build("127.0.0.1:0").await.unwrap();
+		let url = format!("ws://{}", server.local_addr().unwrap());
+		let mut module = RpcModule::new(());
+		for method in ["chain_getHeader", "state_call", "state_getStorage"] {
+			module
+				.register_async_method(method, |_, _, _| std::future::pending::<String>())
+				.unwrap();
 		}
+		(Chain::new(&url), server.start(module))
+	}
+
+	/// Twenty readers of a node that never answers: each is refused as "unavailable" within
+	/// about one ask's timeout — the readers queued behind an ask share its failure instead
+	/// of each waiting out their own (which took k × 60 s for the k-th).
+	#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+	async fn readers_of_a_hung_node_are_refused_within_one_timeout() {
+		let (chain, _node) = hung_node().await;
+		let chain = Arc::new(chain);
+		let timeout = Duration::from_millis(200);
+		let reads = ReadCache::with_timeout(timeout);
+		let block = (H256::repeat_byte(1), 7);
+		let started = Instant::now();
+		let (bests, documents) = futures::join!(
+			futures::future::join_all((0..20).map(|_| reads.best(&chain))),
+			futures::future::join_all((0..20).map(|_| reads.document(&chain, block, 3))),
+		);
+		let elapsed = started.elapsed();
+		assert!(bests.iter().all(|b| matches!(b, Err(ChainError::Unavailable(_)))), "{bests:?}");
+		assert!(documents.iter().all(|d| matches!(d, Err(ChainError::Unavailable(_)))));
+		// One timeout each way plus the connection; serial asks would take 20 × 200 ms.
+		assert!(elapsed < timeout * 10, "twenty readers took {elapsed:?}");
+		// A failure is not kept for later readers: the next one asks again.
+		assert!(reads.facts.lock().as_ref().is_some_and(|facts| facts.documents.is_empty()));
 	}
 }

@@ -18,11 +18,15 @@ use crate::{
 	metrics, portal, upload, Gateway,
 };
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use jsonrpsee::server::{
-	middleware::rpc::RpcServiceBuilder, HttpBody, HttpRequest, HttpResponse, PingConfig, Server,
-	ServerHandle,
+use jsonrpsee::{
+	server::{
+		middleware::rpc::RpcServiceBuilder, HttpBody, HttpRequest, HttpResponse, PingConfig,
+		Server, ServerHandle,
+	},
+	types::ErrorObjectOwned,
 };
 use medledger_gateway_api::{access::OVERSIGHT, GatewayError};
+use medledger_primitives::audit::Refusal;
 use std::{
 	future::Future,
 	net::SocketAddr,
@@ -118,11 +122,9 @@ where
 					gw.standings
 						.ensure(&gw.chain, &gw.reads, &gw.store, &caller.credential)
 						.await?;
-					let finalised = match gw.chain.finalised_head().await {
-						Ok(head) => gw.chain.block_number(head).await.ok(),
-						Err(_) => None,
-					};
-					Ok::<_, GatewayError>(metrics::render(&gw.store, &gw.index, finalised)?)
+					// A node that does not answer leaves out the lag, not the scrape.
+					let finalised = gw.reads.finalised(&gw.chain).await.ok();
+					metrics::render(&gw.store, &gw.index, finalised)
 				};
 				Ok(answer.await.map_or_else(refusal, |text| {
 					let mut ok = HttpResponse::new(HttpBody::from(text));
@@ -155,12 +157,7 @@ where
 			Some(_) => u64::from(self.max_request),
 			None => UNAUTHENTICATED_BODY,
 		};
-		let declared = request
-			.headers()
-			.get(http::header::CONTENT_LENGTH)
-			.and_then(|v| v.to_str().ok())
-			.and_then(|v| v.parse::<u64>().ok());
-		if declared.is_some_and(|length| length > limit) {
+		if declared_length(&request).is_some_and(|length| length > limit) {
 			return refuse(too_large(limit));
 		}
 		let stranger = credential.is_none();
@@ -215,29 +212,60 @@ fn too_large(limit: u64) -> HttpResponse {
 	refused
 }
 
-/// The HTTP status of an error answered outside JSON-RPC. A credential whose account no
-/// longer stands on chain (`AccessRefused` before any call) is as good as none: 401.
+/// The HTTP status of an error answered outside JSON-RPC (`PUT /documents`, `/metrics`, a
+/// refused WebSocket upgrade): 401 without a credential that stands — none, an unknown one,
+/// or one whose account the chain no longer counts as a member; 403 for a known caller who
+/// may not (its role, or the patient's consent); 404 for what does not exist.
 pub(crate) fn http_status(error: &GatewayError) -> http::StatusCode {
 	use http::StatusCode;
 	match error {
 		GatewayError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-		GatewayError::Forbidden { .. } => StatusCode::FORBIDDEN,
-		GatewayError::Unauthenticated | GatewayError::AccessRefused(_) => StatusCode::UNAUTHORIZED,
+		GatewayError::Unauthenticated
+		| GatewayError::AccessRefused(Refusal::NotAMember | Refusal::OrganisationInactive) => {
+			StatusCode::UNAUTHORIZED
+		}
+		GatewayError::UnknownDocument(_)
+		| GatewayError::AccessRefused(Refusal::UnknownDocument)
+		| GatewayError::UnknownUpload(_)
+		| GatewayError::UnknownConsent(_) => StatusCode::NOT_FOUND,
+		GatewayError::Forbidden { .. } | GatewayError::AccessRefused(_) => StatusCode::FORBIDDEN,
 		GatewayError::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
 		GatewayError::InvalidInput { .. } => StatusCode::BAD_REQUEST,
-		GatewayError::UnknownPatient | GatewayError::UnknownDocument(_) => {
+		// Well formed, but the ledger says no (an unregistered patient, a duplicate anchor).
+		GatewayError::UnknownPatient | GatewayError::ChainRejected(_) => {
 			StatusCode::UNPROCESSABLE_ENTITY
 		}
-		GatewayError::ChainUnavailable(_) | GatewayError::StorageUnavailable(_) => {
-			StatusCode::SERVICE_UNAVAILABLE
-		}
-		_ => StatusCode::INTERNAL_SERVER_ERROR,
+		GatewayError::ChainUnavailable(_)
+		| GatewayError::StorageUnavailable(_)
+		| GatewayError::ProofNotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
+		// What storage handed back is not what was anchored.
+		GatewayError::Tampered(_) | GatewayError::CommitmentMismatch(_) => StatusCode::BAD_GATEWAY,
+		GatewayError::NoKeyWrap(_) | GatewayError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
 	}
 }
 
-/// A refused HTTP request: the error's text, with the status it maps to.
-fn refusal(error: GatewayError) -> HttpResponse {
-	let mut refused = HttpResponse::new(HttpBody::from(error.to_string()));
-	*refused.status_mut() = http_status(&error);
-	refused
+/// A refused HTTP request: the error as its JSON-RPC error object (code, message, data),
+/// with the status it maps to.
+pub(crate) fn refusal(error: GatewayError) -> HttpResponse {
+	json(http_status(&error), &ErrorObjectOwned::from(error))
+}
+
+/// `value` as a JSON response with `status`.
+pub(crate) fn json(status: http::StatusCode, value: &impl serde::Serialize) -> HttpResponse {
+	let body = serde_json::to_vec(value).unwrap_or_default();
+	let mut response = HttpResponse::new(HttpBody::from(body));
+	*response.status_mut() = status;
+	response
+		.headers_mut()
+		.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+	response
+}
+
+/// The body's length as the request declares it (`Content-Length`), if it does.
+pub(crate) fn declared_length(request: &HttpRequest) -> Option<u64> {
+	request
+		.headers()
+		.get(http::header::CONTENT_LENGTH)
+		.and_then(|v| v.to_str().ok())
+		.and_then(|v| v.parse().ok())
 }

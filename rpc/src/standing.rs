@@ -11,13 +11,14 @@
 //! unavailable.
 
 use crate::{auth::Credential, read_cache::ReadCache, store::Store};
-use medledger_chain_client::{Chain, H256};
+use medledger_chain_client::{Chain, ChainError, H256};
 use medledger_gateway_api::GatewayError;
 use medledger_primitives::{audit::Refusal, DocId};
 use pallet_consortium::{MemberStatus, OrgStatus};
 use sp_runtime::AccountId32;
 use std::{
 	collections::HashMap,
+	sync::Arc,
 	time::{Duration, Instant},
 };
 use tokio::sync::Mutex;
@@ -39,7 +40,7 @@ impl Standings {
 	/// `Ok` if `credential`'s account stands on chain as its role; the reason otherwise.
 	pub async fn ensure(
 		&self,
-		chain: &Chain,
+		chain: &Arc<Chain>,
 		reads: &ReadCache,
 		store: &Store,
 		credential: &Credential,
@@ -58,7 +59,7 @@ impl Standings {
 	/// kept in `store`).
 	async fn current(
 		&self,
-		chain: &Chain,
+		chain: &Arc<Chain>,
 		reads: &ReadCache,
 		store: &Store,
 		credential: &Credential,
@@ -74,7 +75,7 @@ impl Standings {
 		Ok(match known {
 			Some(refusal) => refusal,
 			None => {
-				let refusal = look_up(chain, best, credential).await?;
+				let refusal = reads.bounded(look_up(chain, best, credential)).await?;
 				store.set_standing(&credential.id, refusal)?;
 				let mut cache = self.0.lock().await;
 				let at = match cache.take() {
@@ -93,7 +94,7 @@ async fn look_up(
 	chain: &Chain,
 	at: H256,
 	credential: &Credential,
-) -> Result<Option<Refusal>, GatewayError> {
+) -> Result<Option<Refusal>, ChainError> {
 	let api = chain.api_at(at);
 	let member = api.member(&credential.account).await?;
 	let Some(member) =
@@ -114,13 +115,13 @@ async fn look_up(
 /// per reader and document per minute reaches the patient's trail, so a stale token
 /// replayed cannot flood a trail or the audit queue (each replay is still refused).
 #[derive(Default)]
-pub struct RecentAttempts(std::sync::Mutex<HashMap<(AccountId32, DocId), Instant>>);
+pub struct RecentAttempts(parking_lot::Mutex<HashMap<(AccountId32, DocId), Instant>>);
 
 impl RecentAttempts {
 	/// Whether `reader`'s attempt on `document` is the first in a minute (then remembered).
 	pub fn first_in_a_while(&self, reader: &AccountId32, document: DocId) -> bool {
 		let now = Instant::now();
-		let mut seen = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		let mut seen = self.0.lock();
 		seen.retain(|_, at| now.duration_since(*at) < ATTEMPT_QUIET);
 		match seen.entry((reader.clone(), document)) {
 			std::collections::hash_map::Entry::Occupied(_) => false,

@@ -221,8 +221,12 @@ fn an_index_of_the_same_genesis_but_another_history_is_emptied() {
 	let chain = Chain::sample();
 	let (_dir, index) = fresh_index();
 	index.bind(H256::repeat_byte(1), true).unwrap();
+	assert_eq!(index.first_indexed().unwrap(), None);
 	index.apply(&chain.blocks).unwrap();
+	// Kept to tell the new chain from the old before it has grown as long.
+	assert_eq!(index.first_indexed().unwrap(), Some(chain.blocks[0].hash));
 	assert!(index.bind(H256::repeat_byte(1), false).unwrap());
 	assert_eq!(index.next_block().unwrap(), 1);
 	assert!(answers(&index).iter().all(Vec::is_empty));
+	assert_eq!(index.first_indexed().unwrap(), None);
 }

@@ -402,12 +402,13 @@ pub(crate) async fn read_document(
 	let access = access.map_err(GatewayError::AccessRefused)?;
 
 	let envelope = gw.envelope(id, &doc).await?;
+	// Asked before the keystore is locked: a node call must not hold it.
+	let wrap: Option<KeyWrap<Runtime>> = match access {
+		Access::Consent(_) => reads.key_wrap(chain, best, id, gw.organisation).await?,
+		_ => None,
+	};
 	let key = {
 		let keystore = gw.keystore.read().await;
-		let wrap: Option<KeyWrap<Runtime>> = match access {
-			Access::Consent(_) => reads.key_wrap(chain, best, id, keystore.organisation()).await?,
-			_ => None,
-		};
 		match wrap {
 			Some(wrap) => keystore.unwrap(&wrap.wrapped),
 			None => keystore.unwrap_own(&envelope),
