@@ -125,6 +125,17 @@ mod tests {
 	}
 
 	#[test]
+	fn a_batchs_and_its_documents_keys_are_the_ones_the_offline_verifier_proves() {
+		use medledger_runtime::Runtime;
+		use medledger_verifier::record::{batch_key, in_batch_key};
+		use pallet_documents::{Batches, InBatch};
+		for id in [0, 1, 42, u64::MAX] {
+			assert_eq!(Batches::<Runtime>::hashed_key_for(id), batch_key(id));
+			assert_eq!(InBatch::<Runtime>::hashed_key_for(id), in_batch_key(id));
+		}
+	}
+
+	#[test]
 	fn a_trails_key_is_the_one_the_explorer_proves() {
 		for patient in [[0u8; 32], [7; 32]] {
 			let key = super::keys::trail(&patient.into());

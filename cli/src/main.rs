@@ -480,6 +480,7 @@ fn verify(json: bool, file: &PathBuf, proof: &PathBuf, trust: &PathBuf) -> ExitC
 					"documentType": String::from_utf8_lossy(&record.document_type),
 					"createdAt": record.created_at,
 					"status": format!("{:?}", record.status),
+					"batch": v.batch,
 					"block": v.block.1,
 					"finalisedBlock": v.finalised.1,
 					"finalisedHash": format!("0x{}", hex::encode(v.finalised.0)),
@@ -514,6 +515,9 @@ fn report(json: bool, outcome: Result<Value, (i32, String, String)>) {
 				v["createdAt"],
 				v["status"].as_str().unwrap_or("")
 			);
+			if let Some(batch) = v["batch"].as_u64() {
+				println!("  one of rooted batch {batch}: its leaf and Merkle path lead to the batch's root");
+			}
 			println!(
 				"  proved in block #{}, finalised by GRANDPA at #{} {}",
 				v["block"],

@@ -14,10 +14,15 @@
 //! - [`validate_cid`]: which IPFS content identifiers an anchor may name.
 //! - [`audit`]: audit entries and the per-patient hash chain that makes a trail
 //!   tamper-evident and omission-evident, with [`audit::verify_trail`].
+//! - [`merkle`]: the Merkle tree of a batch of anchors (RFC 6962's, over BLAKE2b-256) and
+//!   the inclusion paths that prove one document of a batch.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
 pub mod audit;
+pub mod merkle;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;

@@ -55,6 +55,7 @@ pub async fn bundle(gw: &Gateway, id: DocId, at: Option<u32>) -> Result<ProofBun
 		format: medledger_verifier::BUNDLE_FORMAT.into(),
 		genesis_hash: finality.genesis,
 		document: DocumentPart { id, record, salt: None },
+		batch: None,
 		block: finality.block,
 		storage_proof,
 		headers: finality.headers,
@@ -261,5 +262,46 @@ mod tests {
 		assert_eq!(record.encode(), bytes);
 		assert_eq!(record.status, medledger_verifier::RecordStatus::Superseded { by: 8 });
 		assert_eq!((record.org, record.size, record.previous), (3, 1234, Some(5)));
+	}
+
+	/// Likewise for a rooted batch's record, a batched document's entry and its leaf.
+	#[test]
+	fn the_verifier_decodes_the_pallets_batch_entry_and_leaf() {
+		use codec::{Decode, Encode};
+		use medledger_verifier::{BatchRecord, BatchedRecord, Leaf};
+		use pallet_documents::{Batch, BatchedDocument, NewDocument};
+		let batch = Batch::<Runtime> {
+			root: [1; 32],
+			first: 5,
+			count: 3,
+			org: 2,
+			author: [2; 32].into(),
+			created_at: 99,
+		};
+		let bytes = batch.encode();
+		let record = BatchRecord::decode(&mut &bytes[..]).unwrap();
+		assert_eq!((record.encode(), record.first, record.count), (bytes, 5, 3));
+		let entry = BatchedDocument::<Runtime> {
+			batch: 4,
+			patient: [1; 32].into(),
+			org: 2,
+			document_type: b"11502-2".to_vec().try_into().unwrap(),
+			status: DocumentStatus::SupersededEnteredInError { by: 9 },
+		};
+		let bytes = entry.encode();
+		let record = BatchedRecord::decode(&mut &bytes[..]).unwrap();
+		assert_eq!((record.encode(), record.batch), (bytes, 4));
+		let document = NewDocument {
+			patient: sp_runtime::AccountId32::from([1; 32]),
+			commitment: [4; 32],
+			cid: vec![1, 0x55, 0x12, 0x20],
+			size: 1234,
+			media_type: b"application/pdf".to_vec(),
+			document_type: b"11502-2".to_vec(),
+		};
+		let leaf = pallet_documents::leaf(6, 2, &document);
+		let (id, org, submitted) = Leaf::decode(&mut &leaf[..]).unwrap();
+		assert_eq!((id, org, submitted.size, submitted.patient), (6, 2, 1234, [1; 32]));
+		assert_eq!((id, org, submitted).encode(), leaf);
 	}
 }

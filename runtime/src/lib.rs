@@ -109,7 +109,9 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	// and `ConsentApi` version 2 (`patient_wrap`). 104: reads declare a purpose
 	// (`ConsentApi::can_access` takes it, still version 2: 103 never ran outside tests), and
 	// `audit.record_access` checks granted reads against the consent when they happened.
-	spec_version: 108,
+	// 109: `documents.anchor_rooted_batch` (a new call: one record per batch, under a
+	// Merkle root).
+	spec_version: 109,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// 2: `consent.grant` and `consortium.register_member` take new arguments; 3:

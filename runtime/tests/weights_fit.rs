@@ -40,6 +40,15 @@ fn calls_at_their_bounds() -> Vec<(&'static str, RuntimeCall)> {
 			"documents.anchor_batch",
 			RuntimeCall::Documents(pallet_documents::Call::anchor_batch {
 				documents: vec![
+					document.clone();
+					max::<<Runtime as pallet_documents::Config>::MaxBatchSize>()
+				],
+			}),
+		),
+		(
+			"documents.anchor_rooted_batch",
+			RuntimeCall::Documents(pallet_documents::Call::anchor_rooted_batch {
+				documents: vec![
 					document;
 					max::<<Runtime as pallet_documents::Config>::MaxBatchSize>()
 				],

@@ -15,7 +15,10 @@
 //! 3. the header: it hashes to the block the bundle names, and the header chain after it
 //!    links, parent by parent, to the block the justification finalises;
 //! 4. the storage proof: its trie nodes lead from that header's state root to the
-//!    document's storage key, and the value there is the bundle's record ([`record`]);
+//!    document's storage key, and the value there is the bundle's record ([`record`]) — for
+//!    a document of a rooted batch (format 2), its entry there and its batch's record, then
+//!    that the leaf is this document's (id, issuer, patient, type, index) and that its path
+//!    leads to the batch's root;
 //! 5. the file: the commitment of the record's hospital, the salt and the file
 //!    ([`medledger_primitives::recompute`]) equals the record's commitment — so another
 //!    hospital's anchor of a copied commitment matches no file.
@@ -37,8 +40,8 @@ pub mod set_change;
 pub mod state;
 pub mod trust;
 
-pub use bundle::{ProofBundle, BUNDLE_FORMAT};
-pub use record::{DocumentRecord, RecordStatus};
+pub use bundle::{ProofBundle, BATCHED_BUNDLE_FORMAT, BUNDLE_FORMAT};
+pub use record::{BatchRecord, BatchedRecord, DocumentRecord, Leaf, RecordStatus};
 pub use set_change::{advance, SetChange};
 pub use state::{verify_state, ProvenState, StateProof, STATE_FORMAT};
 pub use trust::{TrustedSet, TRUST_FORMAT};
@@ -50,8 +53,11 @@ use codec::Decode;
 pub struct Verified {
 	/// The document id.
 	pub document: medledger_primitives::DocId,
-	/// Its anchor record, as proved.
+	/// Its anchor record, as proved (for a document of a rooted batch: its leaf, with its
+	/// batch's author and time and its entry's status).
 	pub record: DocumentRecord,
+	/// The rooted batch that holds it, if any.
+	pub batch: Option<u64>,
 	/// The block whose state holds the record (hash, number).
 	pub block: ([u8; 32], u32),
 	/// The finalised block (hash, number).
@@ -161,6 +167,42 @@ pub enum Failure {
 	/// The bundle's record differs from the value the proof shows.
 	#[error("the bundle's record of document {0} differs from the record proved on chain (a field was altered)")]
 	RecordMismatch(u64),
+	/// The proof shows no such batch, or not the one holding the document.
+	#[error(
+		"the storage proof shows no batch {batch} holding document {document} at block #{block}"
+	)]
+	BatchNotAnchored {
+		/// The batch id.
+		batch: u64,
+		/// The document id.
+		document: u64,
+		/// The block number.
+		block: u32,
+	},
+	/// The bundle's batch record differs from the value the proof shows.
+	#[error("the bundle's record of batch {0} differs from the record proved on chain (a field, or the root, was altered)")]
+	BatchRecordMismatch(u64),
+	/// The leaf's index is not the document's place in its batch.
+	#[error("the leaf's index {index} is not document {document}'s place in its batch")]
+	LeafIndexMismatch {
+		/// The document id.
+		document: u64,
+		/// The index the bundle gives.
+		index: u32,
+	},
+	/// The leaf names another document, issuer, patient or type than the chain's entry.
+	#[error(
+		"the leaf is not document {0}'s: its id, issuer, patient or type differs from the chain's"
+	)]
+	LeafMismatch(u64),
+	/// The leaf's Merkle path does not lead to its batch's root.
+	#[error("document {document}'s Merkle path does not prove its leaf in the batch: {reason}")]
+	BatchPathInvalid {
+		/// The document id.
+		document: u64,
+		/// What failed.
+		reason: medledger_primitives::merkle::PathError,
+	},
 	/// A set change does not hand the trusted set over to a next one.
 	#[error("the authority set change is not valid: {0}")]
 	SetChangeInvalid(String),
@@ -176,7 +218,7 @@ pub enum Failure {
 impl Failure {
 	/// The process exit code `medledger verify` uses (0 is success, 2 a usage error):
 	/// 3 malformed input, 4 another chain or authority set (or an invalid set change), 5 finality (justification),
-	/// 6 header or header chain, 7 storage proof or record, 8 the file or salt.
+	/// 6 header or header chain, 7 storage proof, record, leaf or Merkle path, 8 the file or salt.
 	pub fn exit_code(&self) -> i32 {
 		use Failure::*;
 		match self {
@@ -188,7 +230,14 @@ impl Failure {
 			| TooFewSignatures { .. }
 			| CommitInvalid(_) => 5,
 			HeaderMismatch { .. } | HeaderChainBroken { .. } | NotFinalised { .. } => 6,
-			StorageProofInvalid { .. } | NotAnchored { .. } | RecordMismatch(_) => 7,
+			StorageProofInvalid { .. }
+			| NotAnchored { .. }
+			| RecordMismatch(_)
+			| BatchNotAnchored { .. }
+			| BatchRecordMismatch(_)
+			| LeafIndexMismatch { .. }
+			| LeafMismatch(_)
+			| BatchPathInvalid { .. } => 7,
 			SaltMissing | CommitmentMismatch(_) => 8,
 		}
 	}
@@ -212,6 +261,11 @@ impl Failure {
 			StorageProofInvalid { .. } => "storageProofInvalid",
 			NotAnchored { .. } => "notAnchored",
 			RecordMismatch(_) => "recordMismatch",
+			BatchNotAnchored { .. } => "batchNotAnchored",
+			BatchRecordMismatch(_) => "batchRecordMismatch",
+			LeafIndexMismatch { .. } => "leafIndexMismatch",
+			LeafMismatch(_) => "leafMismatch",
+			BatchPathInvalid { .. } => "batchPathInvalid",
 			SaltMissing => "saltMissing",
 			CommitmentMismatch(_) => "commitmentMismatch",
 		}
@@ -234,14 +288,19 @@ pub fn verify(
 		trusted,
 	)?;
 	let id = bundle.document.id;
-	let proved = state
-		.read(&record::storage_key(id))?
-		.ok_or(Failure::NotAnchored { document: id, block: state.block.1 })?;
+	let key = match bundle.batch {
+		None => record::storage_key(id),
+		Some(_) => record::in_batch_key(id),
+	};
+	let proved =
+		state.read(&key)?.ok_or(Failure::NotAnchored { document: id, block: state.block.1 })?;
 	if proved != bundle.document.record {
 		return Err(Failure::RecordMismatch(id));
 	}
-	let record = DocumentRecord::decode(&mut &proved[..])
-		.map_err(|_| Failure::Malformed(format!("document {id}'s record does not decode")))?;
+	let record = match &bundle.batch {
+		None => decode::<DocumentRecord>(&proved, "the document's record")?,
+		Some(batch) => batched(id, decode(&proved, "the document's batch entry")?, batch, &state)?,
+	};
 
 	if let Some(file) = file {
 		let salt = bundle.document.salt.ok_or(Failure::SaltMissing)?;
@@ -256,7 +315,68 @@ pub fn verify(
 		block: state.block,
 		finalised: state.finalised,
 		file_matches: file.is_some(),
+		batch: bundle.batch.as_ref().map(|batch| batch.id),
 	})
+}
+
+/// Document `id` of a rooted batch, from its `entry` on chain and the bundle's `batch` part:
+/// the batch's record as proved, the leaf as the document's, its path to the batch's root.
+fn batched(
+	id: medledger_primitives::DocId,
+	entry: BatchedRecord,
+	batch: &bundle::BatchPart,
+	state: &ProvenState,
+) -> Result<DocumentRecord, Failure> {
+	let block = state.block.1;
+	let not_anchored = Failure::BatchNotAnchored { batch: batch.id, document: id, block };
+	if entry.batch != batch.id {
+		return Err(not_anchored);
+	}
+	let proved = state.read(&record::batch_key(batch.id))?.ok_or(not_anchored)?;
+	if proved != batch.record {
+		return Err(Failure::BatchRecordMismatch(batch.id));
+	}
+	let record: BatchRecord = decode(&proved, "the batch's record")?;
+	if record.first.checked_add(u64::from(batch.index)) != Some(id) {
+		return Err(Failure::LeafIndexMismatch { document: id, index: batch.index });
+	}
+	let leaf: Leaf = decode(&batch.leaf, "the document's leaf")?;
+	let (leaf_id, leaf_org, document) = (leaf.0, leaf.1, leaf.2);
+	if leaf_id != id
+		|| leaf_org != record.org
+		|| document.patient != entry.patient
+		|| document.document_type != entry.document_type
+	{
+		return Err(Failure::LeafMismatch(id));
+	}
+	let hash = medledger_primitives::merkle::leaf_hash(&batch.leaf);
+	medledger_primitives::merkle::verify(
+		&record.root,
+		hash,
+		u64::from(batch.index),
+		u64::from(record.count),
+		&batch.path,
+	)
+	.map_err(|reason| Failure::BatchPathInvalid { document: id, reason })?;
+	Ok(DocumentRecord {
+		patient: document.patient,
+		org: record.org,
+		author: record.author,
+		commitment: document.commitment,
+		cid: document.cid,
+		size: document.size,
+		media_type: document.media_type,
+		document_type: document.document_type,
+		created_at: record.created_at,
+		status: entry.status,
+		previous: None,
+	})
+}
+
+/// `bytes` as a `T`, or a malformed-input failure naming `what`.
+fn decode<T: Decode>(bytes: &[u8], what: &str) -> Result<T, Failure> {
+	let mut input = bytes;
+	T::decode(&mut input).map_err(|_| Failure::Malformed(format!("{what} does not decode")))
 }
 
 /// Serde helpers: binary fields as `0x` hex strings.
@@ -334,6 +454,32 @@ pub mod hex_bytes {
 					.map(Some)
 					.map_err(|_| D::Error::custom(format!("expected {N} bytes"))),
 			}
+		}
+	}
+
+	/// A list of 32-byte hashes.
+	pub mod hashes {
+		use super::*;
+		use serde::ser::SerializeSeq;
+		/// Serialises.
+		pub fn serialize<S: Serializer>(list: &[[u8; 32]], s: S) -> Result<S::Ok, S::Error> {
+			let mut seq = s.serialize_seq(Some(list.len()))?;
+			for hash in list {
+				seq.serialize_element(&encode(hash))?;
+			}
+			seq.end()
+		}
+		/// Deserialises.
+		pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<[u8; 32]>, D::Error> {
+			Vec::<String>::deserialize(d)?
+				.iter()
+				.map(|text| {
+					decode(text)
+						.map_err(D::Error::custom)?
+						.try_into()
+						.map_err(|_| D::Error::custom("expected 32 bytes"))
+				})
+				.collect()
 		}
 	}
 

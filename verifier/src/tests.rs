@@ -2,10 +2,14 @@
 //! document record, a block proving it and two headers up to the finalised block.
 
 use super::*;
-use crate::finality::{DigestItem, Header, Justification, SignedPrecommit};
+use crate::{
+	finality::{DigestItem, Header, Justification, SignedPrecommit},
+	record::SubmittedDocument,
+};
 use codec::Encode;
 use ed25519_dalek::{Signer, SigningKey};
 use finality_grandpa::{Message, Precommit};
+use medledger_primitives::merkle;
 use sp_core::Blake2Hasher;
 use sp_trie::{trie_types::TrieDBMutBuilderV1, LayoutV1, TrieMut};
 
@@ -48,22 +52,30 @@ fn record() -> DocumentRecord {
 
 /// A state trie with `record` and some other entries; its root and the read proof.
 fn state(record: &DocumentRecord) -> ([u8; 32], Vec<Vec<u8>>) {
+	let key = record::storage_key(DOC);
+	state_of(&[(key.clone(), record.encode())], &[key])
+}
+
+/// A state trie holding `entries` and some others; its root and the proof of reading `reads`.
+fn state_of(entries: &[(Vec<u8>, Vec<u8>)], reads: &[Vec<u8>]) -> ([u8; 32], Vec<Vec<u8>>) {
 	let mut db = sp_trie::MemoryDB::<Blake2Hasher>::default();
 	let mut root = Default::default();
 	{
 		let mut trie = TrieDBMutBuilderV1::<Blake2Hasher>::new(&mut db, &mut root).build();
-		trie.insert(&record::storage_key(DOC), &record.encode()).unwrap();
+		for (key, value) in entries {
+			trie.insert(key, value).unwrap();
+		}
 		for other in 0..64u64 {
 			trie.insert(&record::storage_key(100 + other), &[other as u8; 48]).unwrap();
 		}
 	}
 	let recorder = sp_trie::recorder::Recorder::<Blake2Hasher>::default();
-	{
+	for key in reads {
 		let mut trie_recorder = recorder.as_trie_recorder(root);
 		sp_trie::read_trie_value::<LayoutV1<Blake2Hasher>, _>(
 			&db,
 			&root,
-			&record::storage_key(DOC),
+			key,
 			Some(&mut trie_recorder),
 			None,
 		)
@@ -118,15 +130,29 @@ fn bundle() -> ProofBundle {
 /// A valid bundle, as [`bundle`], of another record.
 fn bundle_of(record: DocumentRecord) -> ProofBundle {
 	let (root, proof) = state(&record);
-	let block = header([3; 32], 10, root);
+	let document = bundle::DocumentPart { id: DOC, record: record.encode(), salt: Some(SALT) };
+	proved_at(root, proof, BUNDLE_FORMAT, document, None)
+}
+
+/// A bundle of `document` (and `batch`) whose storage proof, against `state_root`, is at
+/// block 10, with headers 11 and 12, block 12 finalised by three of the four authorities.
+fn proved_at(
+	state_root: [u8; 32],
+	storage_proof: Vec<Vec<u8>>,
+	format: &str,
+	document: bundle::DocumentPart,
+	batch: Option<bundle::BatchPart>,
+) -> ProofBundle {
+	let block = header([3; 32], 10, state_root);
 	let h11 = header(block.hash(), 11, [0; 32]);
 	let h12 = header(h11.hash(), 12, [0; 32]);
 	ProofBundle {
-		format: BUNDLE_FORMAT.into(),
+		format: format.into(),
 		genesis_hash: GENESIS,
-		document: bundle::DocumentPart { id: DOC, record: record.encode(), salt: Some(SALT) },
+		document,
+		batch,
 		block: bundle::BlockPart { number: 10, hash: block.hash(), header: block.encode() },
-		storage_proof: proof,
+		storage_proof,
 		headers: vec![h11.encode(), h12.encode()],
 		finality: bundle::FinalityPart {
 			set_id: 0,
@@ -150,7 +176,7 @@ fn check(b: &ProofBundle, file: &[u8]) -> Result<Verified, Failure> {
 #[test]
 fn a_valid_bundle_and_file_verify() {
 	let verified = check(&bundle(), FILE).unwrap();
-	assert_eq!(verified.record, record());
+	assert_eq!((verified.record, verified.batch), (record(), None));
 	assert_eq!(verified.block.1, 10);
 	assert_eq!(verified.finalised.1, 12);
 	assert!(verified.file_matches);
@@ -435,4 +461,141 @@ fn a_forged_set_change_is_refused() {
 	// Signed in another set's round.
 	let other_set = set_change(next, &[1, 2, 3], 1);
 	assert!(matches!(advance(&trusted(), &other_set), Err(Failure::BadSignature { .. })));
+}
+
+/// Document `DOC` as the third of five documents that hospital 1 anchored under one root
+/// (batch 3, ids 5 to 9): its leaves, and the document's entry on chain.
+fn batch_leaves() -> Vec<Vec<u8>> {
+	(5..10u64)
+		.map(|id| {
+			let r = record();
+			let mine = id == DOC;
+			let document = SubmittedDocument {
+				patient: if mine { r.patient } else { [id as u8; 32] },
+				commitment: if mine { r.commitment } else { [id as u8; 32] },
+				cid: r.cid,
+				size: r.size,
+				media_type: r.media_type,
+				document_type: r.document_type,
+			};
+			(id, 1u32, document).encode()
+		})
+		.collect()
+}
+
+fn batch_record() -> BatchRecord {
+	let hashes: Vec<_> = batch_leaves().iter().map(|l| merkle::leaf_hash(l)).collect();
+	BatchRecord {
+		root: merkle::root(&hashes),
+		first: 5,
+		count: 5,
+		org: 1,
+		author: record().author,
+		created_at: record().created_at,
+	}
+}
+
+fn entry() -> BatchedRecord {
+	BatchedRecord {
+		batch: 3,
+		patient: record().patient,
+		org: 1,
+		document_type: record().document_type,
+		status: RecordStatus::Current,
+	}
+}
+
+/// A valid format-2 bundle of `DOC`, with `edit` made to its batch part.
+fn batched_bundle(edit: impl FnOnce(&mut bundle::BatchPart)) -> ProofBundle {
+	let (entry_key, batch_key) = (record::in_batch_key(DOC), record::batch_key(3));
+	let (root, proof) = state_of(
+		&[(entry_key.clone(), entry().encode()), (batch_key.clone(), batch_record().encode())],
+		&[entry_key, batch_key],
+	);
+	let leaves = batch_leaves();
+	let hashes: Vec<_> = leaves.iter().map(|l| merkle::leaf_hash(l)).collect();
+	let mut batch = bundle::BatchPart {
+		id: 3,
+		record: batch_record().encode(),
+		leaf: leaves[2].clone(),
+		index: 2,
+		path: merkle::path(&hashes, 2).unwrap(),
+	};
+	edit(&mut batch);
+	let document = bundle::DocumentPart { id: DOC, record: entry().encode(), salt: Some(SALT) };
+	proved_at(root, proof, BATCHED_BUNDLE_FORMAT, document, Some(batch))
+}
+
+#[test]
+fn a_document_of_a_rooted_batch_verifies_by_its_leaf_and_path() {
+	let b = batched_bundle(|_| {});
+	let verified = check(&b, FILE).unwrap();
+	assert_eq!((verified.record, verified.batch), (record(), Some(3)));
+	assert!(verified.file_matches);
+	assert_eq!(ProofBundle::from_json(&b.to_json()).unwrap(), b);
+	let mut altered = FILE.to_vec();
+	altered[0] ^= 1;
+	assert_eq!(check(&b, &altered), Err(Failure::CommitmentMismatch(DOC)));
+}
+
+/// Each part of a batch proof altered: refused, each with the failure that names it.
+#[test]
+fn an_altered_leaf_path_root_or_index_is_refused_with_its_own_failure() {
+	let refused = |edit: &dyn Fn(&mut bundle::BatchPart)| check(&batched_bundle(edit), FILE);
+	fn with_leaf(edit: fn(&mut SubmittedDocument)) -> impl Fn(&mut bundle::BatchPart) {
+		move |batch| {
+			let (id, org, mut document) = Leaf::decode(&mut &batch.leaf[..]).unwrap();
+			edit(&mut document);
+			batch.leaf = (id, org, document).encode();
+		}
+	}
+	let path_error = |reason| Err(Failure::BatchPathInvalid { document: DOC, reason });
+	// The leaf: another patient (the chain's entry says whose it is), another file.
+	assert_eq!(refused(&with_leaf(|d| d.patient = [8; 32])), Err(Failure::LeafMismatch(DOC)));
+	let other_file = with_leaf(|d| d.commitment = [8; 32]);
+	assert_eq!(refused(&other_file), path_error(merkle::PathError::RootMismatch));
+	// The path: a hash altered, one left out.
+	assert_eq!(refused(&|b| b.path[1][0] ^= 1), path_error(merkle::PathError::RootMismatch));
+	assert_eq!(
+		refused(&|b| {
+			b.path.pop();
+		}),
+		path_error(merkle::PathError::WrongLength)
+	);
+	// The root (in the batch's record, which the chain holds).
+	let other_root = |b: &mut bundle::BatchPart| {
+		b.record = BatchRecord { root: [8; 32], ..batch_record() }.encode()
+	};
+	assert_eq!(refused(&other_root), Err(Failure::BatchRecordMismatch(3)));
+	// The index, and another document's leaf at it.
+	assert_eq!(
+		refused(&|b| b.index = 3),
+		Err(Failure::LeafIndexMismatch { document: DOC, index: 3 })
+	);
+	let neighbour = |b: &mut bundle::BatchPart| b.leaf = batch_leaves()[3].clone();
+	assert_eq!(refused(&neighbour), Err(Failure::LeafMismatch(DOC)));
+	// Another batch than the chain's entry names.
+	assert_eq!(
+		refused(&|b| b.id = 4),
+		Err(Failure::BatchNotAnchored { batch: 4, document: DOC, block: 10 })
+	);
+}
+
+/// A bundle says which kind of anchor it proves: a batch part only in format 2, always
+/// there; an entry of a batch does not pass for a record of its own.
+#[test]
+fn the_format_names_the_kind_of_anchor() {
+	let batched = batched_bundle(|_| {});
+	let mut json: serde_json::Value = serde_json::from_str(&batched.to_json()).unwrap();
+	json["format"] = BUNDLE_FORMAT.into();
+	assert!(matches!(ProofBundle::from_json(&json.to_string()), Err(Failure::Malformed(_))));
+	json["format"] = BATCHED_BUNDLE_FORMAT.into();
+	json.as_object_mut().unwrap().remove("batch");
+	assert!(matches!(ProofBundle::from_json(&json.to_string()), Err(Failure::Malformed(_))));
+	let as_record = ProofBundle { format: BUNDLE_FORMAT.into(), batch: None, ..batched };
+	let refused = check(&as_record, FILE);
+	assert!(
+		matches!(refused, Err(Failure::StorageProofInvalid { .. } | Failure::NotAnchored { .. })),
+		"{refused:?}"
+	);
 }

@@ -953,7 +953,7 @@ pub mod pallet {
 			let now = Self::now();
 			let count = wraps.len() as u32;
 			for (document, wrapped) in wraps {
-				let doc = pallet_documents::Pallet::<T>::document(document)
+				let doc = pallet_documents::Pallet::<T>::facts(document)
 					.ok_or(Error::<T>::UnknownDocument)?;
 				ensure!(doc.patient == patient, Error::<T>::DocumentNotOfPatient);
 				ensure!(doc.org == org, Error::<T>::NotIssuingOrganisation);
@@ -1087,9 +1087,8 @@ impl<T: Config> Pallet<T> {
 	fn reader(
 		who: &T::AccountId,
 		document: DocId,
-	) -> Result<(pallet_documents::Document<T>, Reader), Refusal> {
-		let doc =
-			pallet_documents::Pallet::<T>::document(document).ok_or(Refusal::UnknownDocument)?;
+	) -> Result<(pallet_documents::Facts<T>, Reader), Refusal> {
+		let doc = pallet_documents::Pallet::<T>::facts(document).ok_or(Refusal::UnknownDocument)?;
 		let reader = match pallet_consortium::Pallet::<T>::standing(who) {
 			Standing::Member(Role::Patient) if *who == doc.patient => Reader::Patient,
 			Standing::Member(Role::Clinician(org) | Role::OrgAdmin(org)) => Reader::Staff(org),
@@ -1238,7 +1237,7 @@ impl<T: Config> Pallet<T> {
 				ensure!(!ids.is_empty(), Error::<T>::EmptyScope);
 				ensure!(ids.len() <= max, Error::<T>::ScopeTooLarge);
 				for id in &ids {
-					let doc = pallet_documents::Pallet::<T>::document(*id)
+					let doc = pallet_documents::Pallet::<T>::facts(*id)
 						.ok_or(Error::<T>::UnknownDocument)?;
 					ensure!(&doc.patient == patient, Error::<T>::DocumentNotOfPatient);
 				}
@@ -1394,7 +1393,7 @@ impl<T: Config> Pallet<T> {
 		let now = Self::now();
 		let count = wraps.len() as u32;
 		for (document, wrapped) in wraps {
-			let doc = pallet_documents::Pallet::<T>::document(document)
+			let doc = pallet_documents::Pallet::<T>::facts(document)
 				.ok_or(Error::<T>::UnknownDocument)?;
 			ensure!(doc.patient == consent.patient, Error::<T>::DocumentNotOfPatient);
 			Self::covers(consent, document, &doc.document_type, Action::Read, now)
@@ -1597,7 +1596,7 @@ impl<T: Config> Pallet<T> {
 				"consent: a consent that is not granted holds wraps"
 			);
 			ensure!(
-				pallet_documents::Records::<T>::get(document)
+				pallet_documents::Pallet::<T>::facts(document)
 					.is_some_and(|d| d.patient == consent.patient),
 				"consent: a consent holds a wrap of a document not of its patient"
 			);
@@ -1614,7 +1613,7 @@ impl<T: Config> Pallet<T> {
 		}
 		for document in PatientWraps::<T>::iter_keys() {
 			ensure!(
-				pallet_documents::Records::<T>::contains_key(document),
+				pallet_documents::Pallet::<T>::facts(document).is_some(),
 				"consent: a patient wrap names no document"
 			);
 		}

@@ -695,6 +695,47 @@ fn access_checks_name_the_reason() {
 	});
 }
 
+/// Documents anchored in a rooted batch (no record of their own on chain) are checked as
+/// those anchored alone: by patient, issuer and type code, under the same consent.
+#[test]
+fn a_batched_documents_access_is_checked_as_one_anchored_alone() {
+	build_and_execute(|| {
+		let document = |n: u8, code: &[u8]| NewDocument {
+			patient: PATIENT,
+			commitment: [n; 32],
+			cid: [&[0x01, 0x55, 0x12, 0x20][..], &[n; 32]].concat(),
+			size: 10,
+			media_type: b"application/pdf".to_vec(),
+			document_type: code.to_vec(),
+		};
+		assert_ok!(Documents::anchor_rooted_batch(
+			RuntimeOrigin::signed(H1_CLINICIAN),
+			vec![document(1, b"11502-2"), document(2, b"34133-9")]
+		));
+		let (lab, note) = (1, 2);
+		assert!(Documents::document(lab).is_none());
+		assert_eq!(Pallet::can_access(&PATIENT, lab, Action::Read, None), Ok(Access::Patient));
+		assert_eq!(
+			Pallet::can_access(&H1_ADMIN, note, Action::Write, None),
+			Ok(Access::IssuingOrganisation)
+		);
+		assert_eq!(h2_reads(lab), Err(Refusal::NoConsent));
+		let id =
+			request(ScopeRequest::DocumentTypes(vec![b"11502-2".to_vec()]), read(), next_hours(2));
+		assert_ok!(Pallet::grant(
+			RuntimeOrigin::signed(PATIENT),
+			id,
+			terms_of(id),
+			vec![(lab, vec![7])]
+		));
+		assert_eq!(h2_reads(lab), Ok(Access::Consent(id)));
+		assert_eq!(h2_reads(note), Err(Refusal::OutsideScope));
+		assert_eq!(Pallet::key_wrap(lab, 2).map(|w| w.wrapped.to_vec()), Some(vec![7]));
+		assert_ok!(Pallet::revoke(RuntimeOrigin::signed(PATIENT), id));
+		assert_eq!(h2_reads(lab), Err(Refusal::ConsentRevoked));
+	});
+}
+
 #[test]
 fn a_denied_request_is_the_reason_given() {
 	build_and_execute(|| {

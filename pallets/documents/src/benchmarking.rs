@@ -50,6 +50,20 @@ mod benchmarks {
 		assert_eq!(DocumentCount::<T>::get(), n as u64);
 	}
 
+	/// `n` documents under one root, each of a different patient.
+	#[benchmark]
+	fn anchor_rooted_batch(n: Linear<1, { T::MaxBatchSize::get() }>) {
+		let (_, _, clinician) = benchmark_setup::hospital::<T>(0);
+		let documents = (0..n)
+			.map(|i| new_document::<T>(benchmark_setup::patient::<T>(i), i))
+			.collect::<Vec<_>>();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(clinician), documents);
+
+		assert_eq!(Batches::<T>::get(1).map(|batch| batch.count), Some(n));
+	}
+
 	/// Amended by another hospital under the patient's write consent (the dearer path).
 	#[benchmark]
 	fn amend() {

@@ -29,12 +29,25 @@
 //! - Clinicians and administrators of an active hospital anchor documents for any active
 //!   patient: hospitals record the care they give, and each anchor lands in the patient's
 //!   audit trail, which the patient sees. [`Pallet::anchor_batch`] anchors up to
-//!   `MaxBatchSize` documents in one extrinsic, all or none.
+//!   `MaxBatchSize` documents in one extrinsic, all or none, each with a record of its own;
+//!   [`Pallet::anchor_rooted_batch`] anchors as many under one Merkle root (below).
 //! - The issuing hospital's staff amend its documents and mark them entered-in-error. Staff of
 //!   another hospital may amend a document when the patient granted their hospital `Write`
 //!   access to it (asked of [`Config::WriteConsent`], i.e. the consent pallet); the new
 //!   version is then issued by their hospital.
 //! - Every change writes an entry into the patient's audit trail (`pallet-audit`).
+//!
+//! ## Rooted batches
+//!
+//! A batch anchored by [`Pallet::anchor_rooted_batch`] keeps one [`Batch`] record — the root
+//! of a Merkle tree ([`medledger_primitives::merkle`]) over its documents' [`leaf`]s, the
+//! first id, the count, the issuer and the time — instead of a full record per document.
+//! Of each document the state keeps only what the runtime itself checks: its commitment in
+//! [`ByCommitment`] (a hospital anchors a commitment once) and a [`BatchedDocument`] with the
+//! patient, issuer, type code and status that consent checks, amendments and the audit trail
+//! read ([`Pallet::facts`], the same for both kinds). The rest — commitment, CID, size, media
+//! type — is in the leaf, which is in the block's call data; a proof of the document is its
+//! leaf, the leaf's path to the root and a storage proof of the batch's record.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -60,7 +73,7 @@ use frame_support::{pallet_prelude::*, CloneNoBound, DebugNoBound, EqNoBound, Pa
 use frame_system::pallet_prelude::*;
 use medledger_primitives::{
 	audit::{AuditAction, AuditEntry, Outcome, Subject},
-	validate_cid, ConsentId, DocId, Hash, Moment, OrgId,
+	merkle, validate_cid, ConsentId, DocId, Hash, Moment, OrgId,
 };
 use pallet_audit::SubjectOwner;
 use pallet_consortium::{MemberStatus, Role, Standing};
@@ -68,6 +81,9 @@ use scale_info::TypeInfo;
 
 /// Most items a query returns in one page (one limit for every list, in primitives).
 pub use medledger_primitives::MAX_PAGE;
+
+/// Identifies a rooted batch. Assigned in order of anchoring, starting at 1.
+pub type BatchId = u64;
 
 /// Lifecycle of a document version.
 #[derive(
@@ -171,6 +187,85 @@ pub struct Document<T: Config> {
 	pub previous: Option<DocId>,
 }
 
+/// A batch of documents anchored under one Merkle root ([`Pallet::anchor_rooted_batch`]).
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+pub struct Batch<T: Config> {
+	/// The root of the Merkle tree over the documents' [`leaf`]s, in id order.
+	pub root: Hash,
+	/// The first document's id; the others follow it, one by one.
+	pub first: DocId,
+	/// How many documents the batch holds.
+	pub count: u32,
+	/// The issuing organisation.
+	pub org: OrgId,
+	/// The staff member who anchored it.
+	pub author: T::AccountId,
+	/// When it was anchored (milliseconds since the Unix epoch).
+	pub created_at: Moment,
+}
+
+/// What the state keeps of a document of a rooted batch: what the runtime checks.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+pub struct BatchedDocument<T: Config> {
+	/// The batch whose root holds its leaf.
+	pub batch: BatchId,
+	/// Whose record it is.
+	pub patient: T::AccountId,
+	/// The issuing organisation.
+	pub org: OrgId,
+	/// LOINC or FHIR document-type code.
+	pub document_type: BoundedVec<u8, T::MaxDocumentTypeLength>,
+	/// Current, superseded or entered-in-error.
+	pub status: DocumentStatus,
+}
+
+/// What consent checks, amendments and the audit trail read of a document, whether it was
+/// anchored with a record of its own or in a rooted batch.
+#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+pub struct Facts<T: Config> {
+	/// Whose record it is.
+	pub patient: T::AccountId,
+	/// The issuing organisation.
+	pub org: OrgId,
+	/// LOINC or FHIR document-type code.
+	pub document_type: BoundedVec<u8, T::MaxDocumentTypeLength>,
+	/// Current, superseded or entered-in-error.
+	pub status: DocumentStatus,
+}
+
+/// The content of document `id`'s leaf in a rooted batch of `org`: SCALE of `(id, org,
+/// document)` — the id binds the leaf to its place, the issuer to its hospital. Its hash in
+/// the tree is [`medledger_primitives::merkle::leaf_hash`] of these bytes.
+pub fn leaf<AccountId: Encode>(
+	id: DocId,
+	org: OrgId,
+	document: &NewDocument<AccountId>,
+) -> Vec<u8> {
+	(id, org, document).encode()
+}
+
 /// Whether a patient let another hospital write (amend) one of their documents; the consent
 /// pallet answers in the runtime.
 pub trait WriteConsent<AccountId> {
@@ -253,6 +348,18 @@ pub mod pallet {
 	pub type ByOrganisation<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, OrgId, Twox64Concat, DocId, ()>;
 
+	/// Rooted batches by id.
+	#[pallet::storage]
+	pub type Batches<T: Config> = StorageMap<_, Twox64Concat, BatchId, Batch<T>>;
+
+	/// How many rooted batches were anchored; the next id is this plus one.
+	#[pallet::storage]
+	pub type BatchCount<T: Config> = StorageValue<_, BatchId, ValueQuery>;
+
+	/// The documents of rooted batches, by id: what the runtime checks of each.
+	#[pallet::storage]
+	pub type InBatch<T: Config> = StorageMap<_, Twox64Concat, DocId, BatchedDocument<T>>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	// Each variant's doc tells what its fields are; they are the event's named data.
@@ -264,6 +371,8 @@ pub mod pallet {
 		Amended { previous: DocId, id: DocId },
 		/// A document was marked entered-in-error.
 		MarkedEnteredInError { id: DocId },
+		/// A hospital anchored documents `first .. first + count` under one Merkle root.
+		BatchAnchored { batch: BatchId, first: DocId, count: u32, root: Hash, org: OrgId },
 	}
 
 	#[pallet::error]
@@ -319,7 +428,7 @@ pub mod pallet {
 		#[pallet::weight(<T as Config>::WeightInfo::anchor())]
 		pub fn anchor(origin: OriginFor<T>, document: NewDocument<T::AccountId>) -> DispatchResult {
 			let (author, org) = Self::ensure_staff(origin)?;
-			let record = Self::validate(&author, org, document, None)?;
+			let record = Self::validate(&author, org, &document, None)?;
 			Self::insert(record);
 			Ok(())
 		}
@@ -339,7 +448,7 @@ pub mod pallet {
 			for document in documents {
 				// A failure rolls back the documents inserted before it: the call is
 				// transactional.
-				let record = Self::validate(&author, org, document, None)?;
+				let record = Self::validate(&author, org, &document, None)?;
 				Self::insert(record);
 			}
 			Ok(())
@@ -354,7 +463,7 @@ pub mod pallet {
 			document: NewDocument<T::AccountId>,
 		) -> DispatchResult {
 			let (author, org) = Self::ensure_staff(origin)?;
-			let mut old = Records::<T>::get(previous).ok_or(Error::<T>::UnknownDocument)?;
+			let old = Self::facts(previous).ok_or(Error::<T>::UnknownDocument)?;
 			ensure!(old.status == DocumentStatus::Current, Error::<T>::NotCurrent);
 			ensure!(old.patient == document.patient, Error::<T>::NotTheSamePatient);
 			let consent = if old.org == org {
@@ -365,11 +474,10 @@ pub mod pallet {
 						.ok_or(Error::<T>::NoWriteAccess)?,
 				)
 			};
-			let record = Self::validate(&author, org, document, Some(previous))?;
+			let record = Self::validate(&author, org, &document, Some(previous))?;
 			let id = Self::insert(record);
-			old.status = DocumentStatus::Superseded { by: id };
+			Self::set_status(previous, DocumentStatus::Superseded { by: id });
 			Self::audit(&old.patient, &author, org, AuditAction::Update, previous, consent);
-			Records::<T>::insert(previous, old);
 			Self::deposit_event(Event::Amended { previous, id });
 			Ok(())
 		}
@@ -379,32 +487,118 @@ pub mod pallet {
 		#[pallet::weight(<T as Config>::WeightInfo::mark_entered_in_error())]
 		pub fn mark_entered_in_error(origin: OriginFor<T>, id: DocId) -> DispatchResult {
 			let (author, org) = Self::ensure_staff(origin)?;
-			Records::<T>::try_mutate(id, |maybe| {
-				let document = maybe.as_mut().ok_or(Error::<T>::UnknownDocument)?;
-				ensure!(document.org == org, Error::<T>::NotIssuingOrganisation);
-				document.status = match document.status {
-					DocumentStatus::Current => DocumentStatus::EnteredInError,
-					DocumentStatus::Superseded { by } => {
-						DocumentStatus::SupersededEnteredInError { by }
-					}
-					DocumentStatus::EnteredInError
-					| DocumentStatus::SupersededEnteredInError { .. } => {
-						return Err(Error::<T>::AlreadyEnteredInError.into())
-					}
-				};
-				Self::audit(&document.patient, &author, org, AuditAction::Update, id, None);
-				Ok::<_, DispatchError>(())
-			})?;
+			let document = Self::facts(id).ok_or(Error::<T>::UnknownDocument)?;
+			ensure!(document.org == org, Error::<T>::NotIssuingOrganisation);
+			let status = match document.status {
+				DocumentStatus::Current => DocumentStatus::EnteredInError,
+				DocumentStatus::Superseded { by } => {
+					DocumentStatus::SupersededEnteredInError { by }
+				}
+				DocumentStatus::EnteredInError
+				| DocumentStatus::SupersededEnteredInError { .. } => {
+					return Err(Error::<T>::AlreadyEnteredInError.into())
+				}
+			};
+			Self::set_status(id, status);
+			Self::audit(&document.patient, &author, org, AuditAction::Update, id, None);
 			Self::deposit_event(Event::MarkedEnteredInError { id });
+			Ok(())
+		}
+
+		/// Anchor up to `MaxBatchSize` documents under one Merkle root, all or none: the
+		/// state keeps one [`Batch`] record, and of each document its commitment (against a
+		/// second anchor) and a [`BatchedDocument`]. Documents get ids in the order given.
+		#[pallet::call_index(4)]
+		// Bounded by `anchor_batch`'s measured weight: the same checks, two fewer writes per
+		// document (its entry for a record, and no by-patient or by-organisation key) against
+		// two tree hashes per document, until it is measured on its own.
+		#[pallet::weight(<T as Config>::WeightInfo::anchor_batch(
+			(documents.len() as u32).min(T::MaxBatchSize::get())
+		))]
+		pub fn anchor_rooted_batch(
+			origin: OriginFor<T>,
+			documents: Vec<NewDocument<T::AccountId>>,
+		) -> DispatchResult {
+			let (author, org) = Self::ensure_staff(origin)?;
+			ensure!(!documents.is_empty(), Error::<T>::EmptyBatch);
+			ensure!(documents.len() as u32 <= T::MaxBatchSize::get(), Error::<T>::BatchTooLarge);
+			let count = documents.len() as u32;
+			let first = DocumentCount::<T>::get() + 1;
+			let batch = BatchCount::<T>::mutate(|n| {
+				*n += 1;
+				*n
+			});
+			let mut leaves = Vec::with_capacity(documents.len());
+			for (id, document) in (first..).zip(documents) {
+				// A failure rolls back the documents stored before it: the call is
+				// transactional.
+				let record = Self::validate(&author, org, &document, None)?;
+				leaves.push(merkle::leaf_hash(&leaf(id, org, &document)));
+				ByCommitment::<T>::insert(record.commitment, org, id);
+				let stored = BatchedDocument {
+					batch,
+					patient: record.patient.clone(),
+					org,
+					document_type: record.document_type,
+					status: DocumentStatus::Current,
+				};
+				InBatch::<T>::insert(id, stored);
+				Self::audit(&record.patient, &author, org, AuditAction::Create, id, None);
+				// As for a document anchored alone: followers (notifications, key wraps, the
+				// explorer) learn of each document.
+				Self::deposit_event(Event::Anchored {
+					id,
+					patient: record.patient,
+					org,
+					author: author.clone(),
+				});
+			}
+			DocumentCount::<T>::put(first + DocId::from(count) - 1);
+			let root = merkle::root(&leaves);
+			let created_at = pallet_audit::Pallet::<T>::now();
+			Batches::<T>::insert(batch, Batch { root, first, count, org, author, created_at });
+			Self::deposit_event(Event::BatchAnchored { batch, first, count, root, org });
 			Ok(())
 		}
 	}
 }
 
 impl<T: Config> Pallet<T> {
-	/// A document's patient, issuing organisation and type code, for consent checks.
+	/// A document's own record (`None` for a document of a rooted batch: see [`Self::facts`]).
 	pub fn document(id: DocId) -> Option<Document<T>> {
 		Records::<T>::get(id)
+	}
+
+	/// A document's patient, issuer, type code and status, however it was anchored.
+	pub fn facts(id: DocId) -> Option<Facts<T>> {
+		match Records::<T>::get(id) {
+			Some(d) => Some(Facts {
+				patient: d.patient,
+				org: d.org,
+				document_type: d.document_type,
+				status: d.status,
+			}),
+			None => InBatch::<T>::get(id).map(|d| Facts {
+				patient: d.patient,
+				org: d.org,
+				document_type: d.document_type,
+				status: d.status,
+			}),
+		}
+	}
+
+	/// A rooted batch's record.
+	pub fn batch(id: BatchId) -> Option<Batch<T>> {
+		Batches::<T>::get(id)
+	}
+
+	/// Sets an existing document's status, where its kind keeps it.
+	fn set_status(id: DocId, status: DocumentStatus) {
+		if Records::<T>::contains_key(id) {
+			Records::<T>::mutate_extant(id, |d| d.status = status);
+		} else {
+			InBatch::<T>::mutate_extant(id, |d| d.status = status);
+		}
 	}
 
 	/// A patient's documents after `after` (exclusive), in index order, at most `limit`
@@ -453,26 +647,30 @@ impl<T: Config> Pallet<T> {
 	fn validate(
 		author: &T::AccountId,
 		org: OrgId,
-		document: NewDocument<T::AccountId>,
+		document: &NewDocument<T::AccountId>,
 		previous: Option<DocId>,
 	) -> Result<Document<T>, DispatchError> {
 		let is_patient = pallet_consortium::Members::<T>::get(&document.patient)
 			.is_some_and(|m| m.role == Role::Patient && m.status == MemberStatus::Active);
 		ensure!(is_patient, Error::<T>::UnknownPatient);
-		let cid: BoundedVec<_, _> = document.cid.try_into().map_err(|_| Error::<T>::CidTooLong)?;
+		let cid: BoundedVec<_, _> =
+			document.cid.clone().try_into().map_err(|_| Error::<T>::CidTooLong)?;
 		validate_cid(&cid).map_err(|_| Error::<T>::InvalidCid)?;
 		ensure!(!document.media_type.is_empty(), Error::<T>::MissingMediaType);
 		let media_type =
-			document.media_type.try_into().map_err(|_| Error::<T>::MediaTypeTooLong)?;
+			document.media_type.clone().try_into().map_err(|_| Error::<T>::MediaTypeTooLong)?;
 		ensure!(!document.document_type.is_empty(), Error::<T>::MissingDocumentType);
-		let document_type =
-			document.document_type.try_into().map_err(|_| Error::<T>::DocumentTypeTooLong)?;
+		let document_type = document
+			.document_type
+			.clone()
+			.try_into()
+			.map_err(|_| Error::<T>::DocumentTypeTooLong)?;
 		ensure!(
 			!ByCommitment::<T>::contains_key(document.commitment, org),
 			Error::<T>::DuplicateAnchor
 		);
 		Ok(Document {
-			patient: document.patient,
+			patient: document.patient.clone(),
 			org,
 			author: author.clone(),
 			commitment: document.commitment,
@@ -534,10 +732,14 @@ impl<T: Config> Pallet<T> {
 	/// Checks the anchors and their indexes, which queries and duplicate checks trust:
 	///
 	/// - The ids in use are exactly `1..=DocumentCount` (ids are given in order and documents
-	///   are never removed).
-	/// - Each document is in [`ByCommitment`] under its commitment, in [`ByPatient`] under its
-	///   patient and in [`ByOrganisation`] under its organisation; each key of those indexes
-	///   names a document with that commitment, patient or organisation.
+	///   are never removed), each kept once: a record of its own or an entry of a rooted
+	///   batch, which lies in that batch's ids, of that batch's issuer; a batch's ids are
+	///   exactly its documents, and the batches are exactly `1..=BatchCount`.
+	/// - Each document with a record is in [`ByCommitment`] under its commitment, in
+	///   [`ByPatient`] under its patient and in [`ByOrganisation`] under its organisation;
+	///   each key of those indexes names a document with that commitment (a batched one's is
+	///   in its leaf, off the state: only its issuer is checked), patient or organisation.
+	/// - Each batch holds one to `MaxBatchSize` documents, within `1..=BatchCount`.
 	/// - Versions link both ways: a document superseded by `by` (whether or not since marked
 	///   entered-in-error) is older than `by`, whose `previous` names it; a document's
 	///   `previous` is an older document of the same patient, superseded by it.
@@ -546,6 +748,10 @@ impl<T: Config> Pallet<T> {
 		let mut documents: DocId = 0;
 		for (id, document) in Records::<T>::iter() {
 			ensure!((1..=count).contains(&id), "documents: an id is beyond DocumentCount");
+			ensure!(
+				!InBatch::<T>::contains_key(id),
+				"documents: an id has both a record and a batch entry"
+			);
 			ensure!(
 				ByCommitment::<T>::get(document.commitment, document.org) == Some(id),
 				"documents: a document is missing from the by-commitment index"
@@ -558,31 +764,49 @@ impl<T: Config> Pallet<T> {
 				ByOrganisation::<T>::contains_key(document.org, id),
 				"documents: a document is missing from the by-organisation index"
 			);
-			if let Some(by) = document.status.superseded_by() {
-				ensure!(
-					by > id && Records::<T>::get(by).is_some_and(|next| next.previous == Some(id)),
-					"documents: a superseded document's successor does not name it as previous"
-				);
-			}
-			if let Some(previous) = document.previous {
-				let old = Records::<T>::get(previous)
-					.ok_or("documents: a document's previous version does not exist")?;
-				ensure!(
-					previous < id && old.patient == document.patient,
-					"documents: a document's previous version is not an older one of its patient"
-				);
-				ensure!(
-					old.status.superseded_by() == Some(id),
-					"documents: a document's previous version is not superseded by it"
-				);
-			}
+			Self::check_versions(id, &document.patient, &document.status, document.previous)?;
 			documents += 1;
 		}
-		// Every id found lies in `1..=count`, so as many documents as `count` leave no gap.
-		ensure!(documents == count, "documents: an id up to DocumentCount has no document");
-		for (commitment, org, id) in ByCommitment::<T>::iter() {
+		let batches = BatchCount::<T>::get();
+		let mut held = alloc::collections::BTreeMap::<BatchId, u32>::new();
+		for (id, document) in InBatch::<T>::iter() {
+			ensure!((1..=count).contains(&id), "documents: an id is beyond DocumentCount");
+			let batch = Batches::<T>::get(document.batch)
+				.ok_or("documents: a batched document's batch does not exist")?;
 			ensure!(
-				Records::<T>::get(id).is_some_and(|d| d.commitment == commitment && d.org == org),
+				(batch.first..batch.first + DocId::from(batch.count)).contains(&id)
+					&& batch.org == document.org,
+				"documents: a batched document lies outside its batch or names another issuer"
+			);
+			Self::check_versions(id, &document.patient, &document.status, None)?;
+			*held.entry(document.batch).or_default() += 1;
+			documents += 1;
+		}
+		// Every id found lies in `1..=count` and is kept once, so as many documents as
+		// `count` leave no gap.
+		ensure!(documents == count, "documents: an id up to DocumentCount has no document");
+		let mut found: BatchId = 0;
+		for (id, batch) in Batches::<T>::iter() {
+			ensure!((1..=batches).contains(&id), "documents: a batch id is beyond BatchCount");
+			ensure!(
+				(1..=T::MaxBatchSize::get()).contains(&batch.count),
+				"documents: a batch holds no documents, or more than MaxBatchSize"
+			);
+			// Its entries lie in its ids (above): as many as its count fill them all.
+			ensure!(
+				held.get(&id) == Some(&batch.count),
+				"documents: a batch's count is not the number of its documents"
+			);
+			found += 1;
+		}
+		ensure!(found == batches, "documents: a batch id up to BatchCount has no batch");
+		for (commitment, org, id) in ByCommitment::<T>::iter() {
+			let names = match Records::<T>::get(id) {
+				Some(d) => d.commitment == commitment && d.org == org,
+				None => InBatch::<T>::get(id).is_some_and(|d| d.org == org),
+			};
+			ensure!(
+				names,
 				"documents: a by-commitment key names no document of that commitment and hospital"
 			);
 		}
@@ -600,12 +824,40 @@ impl<T: Config> Pallet<T> {
 		}
 		Ok(())
 	}
+
+	/// The links of document `id`'s versions, both ways.
+	fn check_versions(
+		id: DocId,
+		patient: &T::AccountId,
+		status: &DocumentStatus,
+		previous: Option<DocId>,
+	) -> Result<(), sp_runtime::TryRuntimeError> {
+		if let Some(by) = status.superseded_by() {
+			ensure!(
+				by > id && Records::<T>::get(by).is_some_and(|next| next.previous == Some(id)),
+				"documents: a superseded document's successor does not name it as previous"
+			);
+		}
+		if let Some(previous) = previous {
+			let old = Self::facts(previous)
+				.ok_or("documents: a document's previous version does not exist")?;
+			ensure!(
+				previous < id && old.patient == *patient,
+				"documents: a document's previous version is not an older one of its patient"
+			);
+			ensure!(
+				old.status.superseded_by() == Some(id),
+				"documents: a document's previous version is not superseded by it"
+			);
+		}
+		Ok(())
+	}
 }
 
 impl<T: Config> SubjectOwner<T::AccountId> for Pallet<T> {
 	fn patient_of(subject: &Subject) -> Option<T::AccountId> {
 		match subject {
-			Subject::Document(id) => Records::<T>::get(id).map(|d| d.patient),
+			Subject::Document(id) => Self::facts(*id).map(|d| d.patient),
 			_ => None,
 		}
 	}
@@ -636,7 +888,7 @@ impl<T: Config> Pallet<T> {
 		n: u32,
 	) -> DocId {
 		let document = benchmarking::new_document::<T>(patient.clone(), n);
-		Self::insert(Self::validate(author, org, document, None).expect("a valid document"))
+		Self::insert(Self::validate(author, org, &document, None).expect("a valid document"))
 	}
 }
 

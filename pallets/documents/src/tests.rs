@@ -345,3 +345,128 @@ fn try_state_finds_a_broken_index_or_version_link() {
 		assert_eq!(Documents::do_try_state(), Err(unlinked.into()));
 	});
 }
+
+fn anchor_rooted(who: u64, documents: Vec<NewDocument<u64>>) -> DispatchResult {
+	Documents::anchor_rooted_batch(RuntimeOrigin::signed(who), documents)
+}
+
+/// The leaf hashes of documents anchored from id `first` by hospital `org`, in order.
+fn leaves(first: DocId, org: OrgId, documents: &[NewDocument<u64>]) -> Vec<Hash> {
+	(first..).zip(documents).map(|(id, d)| merkle::leaf_hash(&leaf(id, org, d))).collect()
+}
+
+#[test]
+fn a_rooted_batch_keeps_one_record_whose_root_proves_each_document() {
+	build_and_execute(|| {
+		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 9)));
+		let documents = vec![doc(PATIENT, 1), doc(OTHER_PATIENT, 2), doc(PATIENT, 3)];
+		assert_ok!(anchor_rooted(H1_CLINICIAN, documents.clone()));
+		let leaves = leaves(2, 1, &documents);
+		let root = merkle::root(&leaves);
+		let batch = Documents::batch(1).unwrap();
+		assert_eq!(
+			batch,
+			Batch { root, first: 2, count: 3, org: 1, author: H1_CLINICIAN, created_at: NOW }
+		);
+		System::assert_last_event(
+			Event::BatchAnchored { batch: 1, first: 2, count: 3, root, org: 1 }.into(),
+		);
+		for (index, leaf) in leaves.iter().enumerate() {
+			let path = merkle::path(&leaves, index).unwrap();
+			assert_eq!(merkle::verify(&root, *leaf, index as u64, 3, &path), Ok(()));
+		}
+		// No record, no by-patient or by-organisation key of its own: only what the
+		// runtime checks.
+		assert_eq!(DocumentCount::<Test>::get(), 4);
+		assert!((2..=4).all(|id| Documents::document(id).is_none()));
+		assert_eq!(Documents::by_patient(&PATIENT, None, 10).len(), 1);
+		let facts = Documents::facts(3).unwrap();
+		assert_eq!(
+			(facts.patient, facts.org, facts.status),
+			(OTHER_PATIENT, 1, DocumentStatus::Current)
+		);
+		assert_eq!(facts.document_type.to_vec(), b"34133-9".to_vec());
+		assert_eq!(ByCommitment::<Test>::get([2; 32], 1), Some(3));
+		assert_eq!(pallet_audit::Trails::<Test>::get(PATIENT).seq, 3);
+		System::assert_has_event(
+			Event::Anchored { id: 3, patient: OTHER_PATIENT, org: 1, author: H1_CLINICIAN }.into(),
+		);
+		let entry = last_audit(OTHER_PATIENT);
+		assert_eq!((entry.action, entry.subject), (AuditAction::Create, Subject::Document(3)));
+	});
+}
+
+#[test]
+fn rooted_batches_hold_one_to_max_new_documents_all_or_none() {
+	build_and_execute(|| {
+		assert_noop!(anchor_rooted(H1_CLINICIAN, vec![]), Error::<Test>::EmptyBatch);
+		let four = (1..=4).map(|n| doc(PATIENT, n)).collect();
+		assert_noop!(anchor_rooted(H1_CLINICIAN, four), Error::<Test>::BatchTooLarge);
+		assert_noop!(
+			anchor_rooted(STRANGER, vec![doc(PATIENT, 1)]),
+			Error::<Test>::NotHospitalStaff
+		);
+		let repeated = vec![doc(PATIENT, 1), doc(PATIENT, 2), doc(PATIENT, 1)];
+		assert_noop!(anchor_rooted(H1_CLINICIAN, repeated), Error::<Test>::DuplicateAnchor);
+		assert_ok!(anchor(H1_CLINICIAN, doc(PATIENT, 5)));
+		// A commitment anchored alone is not anchored again in a batch, nor the reverse.
+		assert_noop!(
+			anchor_rooted(H1_CLINICIAN, vec![doc(PATIENT, 5)]),
+			Error::<Test>::DuplicateAnchor
+		);
+		assert_ok!(anchor_rooted(H1_CLINICIAN, vec![doc(PATIENT, 6)]));
+		assert_noop!(anchor(H1_CLINICIAN, doc(PATIENT, 6)), Error::<Test>::DuplicateAnchor);
+		assert_eq!((BatchCount::<Test>::get(), DocumentCount::<Test>::get()), (1, 2));
+	});
+}
+
+/// A batched document has the same life as one anchored alone: amended by its hospital (not
+/// by another without a write consent), marked entered-in-error, the link to its successor
+/// kept.
+#[test]
+fn a_batched_document_is_amended_and_marked_entered_in_error() {
+	build_and_execute(|| {
+		assert_ok!(anchor_rooted(H1_CLINICIAN, vec![doc(PATIENT, 1), doc(PATIENT, 2)]));
+		let amend = |who, previous, document| {
+			Documents::amend(RuntimeOrigin::signed(who), previous, document)
+		};
+		assert_noop!(amend(H2_CLINICIAN, 1, doc(PATIENT, 3)), Error::<Test>::NoWriteAccess);
+		assert_noop!(
+			amend(H1_CLINICIAN, 1, doc(OTHER_PATIENT, 3)),
+			Error::<Test>::NotTheSamePatient
+		);
+		assert_ok!(amend(H1_ADMIN, 1, doc(PATIENT, 3)));
+		assert_eq!(Documents::facts(1).unwrap().status, DocumentStatus::Superseded { by: 3 });
+		assert_eq!(Documents::document(3).unwrap().previous, Some(1));
+		assert_noop!(amend(H1_ADMIN, 1, doc(PATIENT, 4)), Error::<Test>::NotCurrent);
+		let mark = |who, id| Documents::mark_entered_in_error(RuntimeOrigin::signed(who), id);
+		assert_noop!(mark(H2_CLINICIAN, 2), Error::<Test>::NotIssuingOrganisation);
+		assert_ok!(mark(H1_CLINICIAN, 1));
+		assert_eq!(
+			Documents::facts(1).unwrap().status,
+			DocumentStatus::SupersededEnteredInError { by: 3 }
+		);
+		assert_ok!(mark(H1_CLINICIAN, 2));
+		assert_noop!(mark(H1_CLINICIAN, 2), Error::<Test>::AlreadyEnteredInError);
+		assert_eq!(last_audit(PATIENT).subject, Subject::Document(2));
+	});
+}
+
+#[test]
+fn try_state_finds_a_batched_document_outside_its_batch() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(anchor_rooted(H1_CLINICIAN, vec![doc(PATIENT, 1), doc(PATIENT, 2)]));
+		assert_ok!(Documents::do_try_state());
+		Batches::<Test>::mutate(1, |batch| batch.as_mut().unwrap().count = 1);
+		let outside =
+			"documents: a batched document lies outside its batch or names another issuer";
+		assert_eq!(Documents::do_try_state(), Err(outside.into()));
+		Batches::<Test>::mutate(1, |batch| batch.as_mut().unwrap().count = 3);
+		let overstated = "documents: a batch's count is not the number of its documents";
+		assert_eq!(Documents::do_try_state(), Err(overstated.into()));
+		Batches::<Test>::mutate(1, |batch| batch.as_mut().unwrap().count = 2);
+		InBatch::<Test>::remove(2);
+		let gap = "documents: an id up to DocumentCount has no document";
+		assert_eq!(Documents::do_try_state(), Err(gap.into()));
+	});
+}
