@@ -1,7 +1,9 @@
 //! Anchoring load generator: starts the 4-validator `local` network on loopback, submits
 //! pre-signed extrinsics to it and prints, for one run, how many `system.remark` (the
 //! chain's cheapest extrinsic: the ceiling), `documents.anchor`, documents through
-//! `documents.anchor_batch` and audited reads through `audit.record_access` it finalises
+//! `documents.anchor_batch` (a record each) and `documents.anchor_rooted_batch` (a record per
+//! batch, under a Merkle root; the same batch size) and audited reads through
+//! `audit.record_access` it finalises
 //! per second; the state each phase added per unit; and each validator's peak RSS.
 //!
 //! ```text
@@ -101,6 +103,17 @@ fn main() {
 			}),
 		},
 		Phase {
+			name: "documents.anchor_rooted_batch",
+			unit: "documents",
+			extrinsics_per_sender: arg(2, 4),
+			units_per_extrinsic: arg(3, 1000),
+			call: Box::new(|sender, index, units| {
+				RuntimeCall::Documents(pallet_documents::Call::anchor_rooted_batch {
+					documents: (0..units).map(|n| document(3, sender, index, n)).collect(),
+				})
+			}),
+		},
+		Phase {
 			name: "audit.record_access",
 			unit: "reads",
 			extrinsics_per_sender: arg(4, 20),
@@ -150,7 +163,7 @@ fn main() {
 
 	println!();
 	println!(
-		"{:<24} {:>10} {:>12} {:>8} {:>9} {:>12} {:>14} {:>18}",
+		"{:<30} {:>10} {:>12} {:>8} {:>9} {:>12} {:>14} {:>18}",
 		"load",
 		"units",
 		"extrinsics",
@@ -162,7 +175,7 @@ fn main() {
 	);
 	for (phase, o) in &results {
 		println!(
-			"{:<24} {:>10} {:>12} {:>8} {:>9.1} {:>12.1} {:>10.0} {:<9} {:>10.1}",
+			"{:<30} {:>10} {:>12} {:>8} {:>9.1} {:>12.1} {:>10.0} {:<9} {:>10.1}",
 			phase.name,
 			o.units,
 			o.extrinsics,
@@ -252,7 +265,10 @@ fn ours(node: &Node, number: u64) -> (u64, (u64, u64)) {
 				extrinsics += 1;
 				units += 1;
 			}
-			RuntimeCall::Documents(pallet_documents::Call::anchor_batch { documents }) => {
+			RuntimeCall::Documents(
+				pallet_documents::Call::anchor_batch { documents }
+				| pallet_documents::Call::anchor_rooted_batch { documents },
+			) => {
 				extrinsics += 1;
 				units += documents.len() as u64;
 			}
