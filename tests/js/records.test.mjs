@@ -144,6 +144,10 @@ test('every call goes through and every event decodes', { timeout: 300_000 }, as
   assert.equal(batch.events.filter((e) => e.method === 'Anchored').length, 3);
   await send(api.tx.documents.amend(doc + 1, newDocument(5)), alice);
   await send(api.tx.documents.markEnteredInError(doc + 2), alice);
+  // Under one Merkle root: a batch record, an entry per document, an Anchored event each.
+  const rooted = await send(api.tx.documents.anchorRootedBatch([6, 7].map((n) => newDocument(n))), alice);
+  assert.equal(rooted.events.filter((e) => e.method === 'Anchored').length, 2);
+  assert.equal(eventData(rooted, 'documents', 'BatchAnchored').count.toNumber(), 2);
 
   const { id: consent } = await request('All');
   const granted = await send(
@@ -215,6 +219,7 @@ test('every call goes through and every event decodes', { timeout: 300_000 }, as
 
   for (const name of [
     'documents.Anchored', 'documents.Amended', 'documents.MarkedEnteredInError',
+    'documents.BatchAnchored',
     'consent.Requested', 'consent.Granted', 'consent.Denied', 'consent.Revoked',
     'consent.Expired', 'consent.BreakGlass', 'consent.KeysWrapped', 'consent.WrappedForPatient',
     'consent.BreakGlassHeld', 'consent.BreakGlassHoldLifted',
