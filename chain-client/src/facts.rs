@@ -76,6 +76,14 @@ pub mod keys {
 	pub fn document(id: DocId) -> Vec<u8> {
 		pallet_documents::Records::<Runtime>::hashed_key_for(id)
 	}
+	/// Document `id`'s entry in its rooted batch (what a format-2 bundle proves).
+	pub fn in_batch(id: DocId) -> Vec<u8> {
+		pallet_documents::InBatch::<Runtime>::hashed_key_for(id)
+	}
+	/// Rooted batch `id`'s record.
+	pub fn batch(id: pallet_documents::BatchId) -> Vec<u8> {
+		pallet_documents::Batches::<Runtime>::hashed_key_for(id)
+	}
 }
 
 /// A verified state, read as the runtime's types.

@@ -14,7 +14,7 @@ use medledger_primitives::{
 use medledger_runtime::{AccountId, BlockNumber, Runtime};
 use pallet_consent::{Access, Consent, KeyWrap, PatientWrap};
 use pallet_consortium::{Member, OrgId, OrganisationOf};
-use pallet_documents::Document;
+use pallet_documents::{Batch, BatchedDocument, Document};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_core::{Bytes, H256};
 
@@ -89,12 +89,21 @@ impl RuntimeApi<'_> {
 		self.call("DocumentsApi_document", id).await
 	}
 
-	/// Every hospital's document holding a commitment (at most one per hospital).
-	pub async fn documents_by_commitment(
+	/// A document of a rooted batch: what the state keeps of it, and its batch's record.
+	pub async fn batched(
+		&self,
+		id: DocId,
+	) -> Result<Option<(BatchedDocument<Runtime>, Batch<Runtime>)>, ChainError> {
+		self.call("DocumentsApi_batched", id).await
+	}
+
+	/// The document holding `commitment` that hospital `org` anchored, however anchored.
+	pub async fn document_id(
 		&self,
 		commitment: Hash,
-	) -> Result<Vec<(DocId, Document<Runtime>)>, ChainError> {
-		self.call("DocumentsApi_documents_by_commitment", commitment).await
+		org: OrgId,
+	) -> Result<Option<DocId>, ChainError> {
+		self.call("DocumentsApi_document_id", (commitment, org)).await
 	}
 
 	/// A patient's documents after `after`, at most `limit` (≤ 1,000).
@@ -107,14 +116,6 @@ impl RuntimeApi<'_> {
 		self.call("DocumentsApi_documents_by_patient", (patient, after, limit)).await
 	}
 
-	/// All of a patient's documents.
-	pub async fn all_documents_by_patient(
-		&self,
-		patient: &AccountId,
-	) -> Result<Vec<(DocId, Document<Runtime>)>, ChainError> {
-		self.all("DocumentsApi_documents_by_patient", patient).await
-	}
-
 	/// An organisation's documents after `after`, at most `limit` (≤ 1,000).
 	pub async fn documents_by_organisation(
 		&self,
@@ -123,14 +124,6 @@ impl RuntimeApi<'_> {
 		limit: u32,
 	) -> Result<Vec<(DocId, Document<Runtime>)>, ChainError> {
 		self.call("DocumentsApi_documents_by_organisation", (org, after, limit)).await
-	}
-
-	/// All of an organisation's documents.
-	pub async fn all_documents_by_organisation(
-		&self,
-		org: OrgId,
-	) -> Result<Vec<(DocId, Document<Runtime>)>, ChainError> {
-		self.all("DocumentsApi_documents_by_organisation", org).await
 	}
 
 	// ConsentApi

@@ -186,6 +186,15 @@ pub async fn event(
 			let s = names.add_account(s.text(" for "), patient).await?;
 			names.add_account(s.text(", signed by "), author).await?
 		}
+		RuntimeEvent::Documents(D::BatchAnchored { batch, first, count, root, org }) => {
+			let s = names.add_org(s, *org).text(format!(" anchored {count} documents, from "));
+			let s = document_link(s, *first);
+			s.text(format!(
+				", in rooted batch {batch} under Merkle root 0x{} (one record on chain; each \
+				 document's proof carries its path)",
+				hex::encode(root)
+			))
+		}
 		RuntimeEvent::Documents(D::Amended { previous, id }) => {
 			let s = document_link(s, *id).text(" amends ");
 			document_link(s, *previous).text(", which is now superseded")

@@ -26,20 +26,20 @@ pub(crate) async fn document(
 	index: &Index,
 	id: DocId,
 ) -> Result<DocumentHistory, GatewayError> {
-	let doc = document_record(chain, id).await?;
+	let doc = document_record(chain, index, id).await?;
 	let anchored = anchoring_block(chain, id).await?;
 
 	// Versions: back through `previous`, forward through `superseded by`.
 	let mut versions = vec![(id, doc.clone())];
 	let mut earlier = doc.previous;
 	while let Some(previous) = earlier {
-		let record = document_record(chain, previous).await?;
+		let record = document_record(chain, index, previous).await?;
 		earlier = record.previous;
 		versions.insert(0, (previous, record));
 	}
 	let mut later = doc.status;
 	while let Some(by) = later.superseded_by() {
-		let record = document_record(chain, by).await?;
+		let record = document_record(chain, index, by).await?;
 		later = record.status;
 		versions.push((by, record));
 	}
@@ -72,17 +72,26 @@ pub(crate) async fn document(
 	})
 }
 
-/// Document `id`'s record on chain.
-async fn document_record(chain: &Chain, id: DocId) -> Result<Document<Runtime>, GatewayError> {
-	let doc: Option<Document<Runtime>> = chain.api().document(id).await?;
+/// Document `id`'s record on chain (of a rooted batch: with its leaf from the index).
+async fn document_record(
+	chain: &Chain,
+	index: &Index,
+	id: DocId,
+) -> Result<Document<Runtime>, GatewayError> {
+	let doc = medledger_index::record_at(chain, index, None, id).await?;
 	doc.ok_or(GatewayError::UnknownDocument(id))
 }
 
-/// The first block whose state holds document `id`: a binary search over the archive
-/// node's states (records are never deleted, so presence is monotonic).
+/// The first block whose state holds document `id` — its record, or its entry in a rooted
+/// batch: a binary search over the archive node's states (neither is ever deleted, so
+/// presence is monotonic).
 async fn anchoring_block(chain: &Chain, id: DocId) -> Result<Option<(u64, H256)>, GatewayError> {
-	let key = medledger_chain_client::facts::keys::document(id);
-	let (_, best) = chain.best_head().await?;
+	use medledger_chain_client::facts::keys;
+	let (best_hash, best) = chain.best_head().await?;
+	let key = match chain.storage_at(&keys::document(id), best_hash).await? {
+		Some(_) => keys::document(id),
+		None => keys::in_batch(id),
+	};
 	let (mut low, mut high) = (0u64, best);
 	let present = |number: u64| {
 		let key = &key;

@@ -5,7 +5,6 @@ use medledger_gateway_api::{api::explorer::Hit, values::Account, GatewayError};
 use medledger_primitives::OrgId;
 use medledger_runtime::Runtime;
 use pallet_consent::Consent;
-use pallet_documents::Document;
 use sp_core::crypto::Ss58Codec;
 use sp_runtime::AccountId32;
 
@@ -27,8 +26,10 @@ pub(crate) async fn search(chain: &Chain, query: &str) -> Result<Vec<Hit>, Gatew
 		if chain.block_hash(number).await?.is_some() {
 			hit("block", format!("block {number}"), format!("#/block/{number}"));
 		}
-		let doc: Option<Document<Runtime>> = chain.api().document(number).await?;
-		if doc.is_some() {
+		// Anchored with a record of its own, or in a rooted batch.
+		if chain.api().document(number).await?.is_some()
+			|| chain.api().batched(number).await?.is_some()
+		{
 			hit("document", format!("document {number}"), format!("#/document/{number}"));
 		}
 		let consent: Option<Consent<Runtime>> = chain.api().consent(number).await?;
@@ -49,12 +50,14 @@ pub(crate) async fn search(chain: &Chain, query: &str) -> Result<Vec<Hit>, Gatew
 		if chain.block(hash).await?.is_some() {
 			hit("block", format!("block {hash:?}"), format!("#/block/{hash:?}"));
 		}
-		for (id, doc) in chain.api().documents_by_commitment(hash.0).await? {
-			hit(
-				"document",
-				format!("document {id} of organisation {} (by its commitment)", doc.org),
-				format!("#/document/{id}"),
-			);
+		for (org, _) in &orgs {
+			if let Some(id) = chain.api().document_id(hash.0, *org).await? {
+				hit(
+					"document",
+					format!("document {id} of organisation {org} (by its commitment)"),
+					format!("#/document/{id}"),
+				);
+			}
 		}
 	}
 	if let Ok(account) = AccountId32::from_ss58check(query) {

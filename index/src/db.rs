@@ -5,9 +5,10 @@ use codec::{Decode, Encode};
 use medledger_chain_client::ChainError;
 use medledger_primitives::{
 	audit::{AuditEntry, AuditRecord, TrailHead},
-	OrgId, MAX_PAGE,
+	merkle, DocId, Hash, OrgId, MAX_PAGE,
 };
 use medledger_runtime::AccountId;
+use pallet_documents::{BatchId, NewDocument};
 use redb::{Database, ReadableTable, TableDefinition};
 use sp_core::H256;
 use std::path::Path;
@@ -18,8 +19,21 @@ const TRAILS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("trails");
 const BY_ACTOR: TableDefinition<&[u8], ()> = TableDefinition::new("by_actor");
 /// `organisation ‖ at ‖ place`: each hospital's staff's entries in time order.
 const BY_ORGANISATION: TableDefinition<&[u8], ()> = TableDefinition::new("by_organisation");
+/// The documents of rooted batches, by id: SCALE of `(batch, position, leaf)` — the leaf as
+/// its batch's block carries it (`pallet_documents::leaf`), which the state does not keep.
+const LEAVES: TableDefinition<DocId, &[u8]> = TableDefinition::new("leaves");
+/// `patient ‖ id`: each patient's documents of rooted batches, in id order.
+const BATCHED_BY_PATIENT: TableDefinition<&[u8], ()> = TableDefinition::new("batched_by_patient");
+/// `organisation ‖ id`: each hospital's documents of rooted batches, in id order.
+const BATCHED_BY_ORGANISATION: TableDefinition<&[u8], ()> =
+	TableDefinition::new("batched_by_organisation");
 /// Where the index stands.
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// What the index files (u32 LE): an index filed by an older gateway lacks something, and is
+/// rebuilt from the chain.
+const FORMAT: &str = "format";
+/// 2: the leaves of rooted batches.
+const CURRENT_FORMAT: u32 = 2;
 /// The genesis hash of the chain indexed.
 const GENESIS: &str = "genesis";
 /// The last block filed: number (u64 LE) ‖ hash.
@@ -57,7 +71,7 @@ pub struct TrailPage {
 	pub entries: Vec<Entry>,
 }
 
-/// A finalised block's entries, as they are filed.
+/// A finalised block's entries and batches, as they are filed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexedBlock {
 	/// Its number.
@@ -66,6 +80,30 @@ pub struct IndexedBlock {
 	pub hash: H256,
 	/// The entries it recorded, in the order of its events.
 	pub entries: Vec<Entry>,
+	/// The rooted batches it anchored.
+	pub batches: Vec<FiledBatch>,
+}
+
+/// A rooted batch as its block carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiledBatch {
+	/// Its id.
+	pub batch: BatchId,
+	/// Its first document's id; the others follow it.
+	pub first: DocId,
+	/// Each document's leaf, in id order; their Merkle root is the batch's.
+	pub leaves: Vec<Vec<u8>>,
+}
+
+/// A document of a rooted batch as filed: its leaf, and where the leaf stands in its batch.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct BatchedLeaf {
+	/// The batch.
+	pub batch: BatchId,
+	/// The leaf's position in the batch (0 for its first document).
+	pub position: u32,
+	/// The leaf: SCALE of `(id, org, document)` (`pallet_documents::leaf`).
+	pub leaf: Vec<u8>,
 }
 
 /// Why the index could not file or answer.
@@ -94,6 +132,16 @@ pub enum IndexError {
 		seq: u64,
 		/// The last sequence number indexed for the patient.
 		indexed: u64,
+	},
+	/// A block's rooted batch is not the one its `BatchAnchored` event describes: the call
+	/// that anchored it is missing, not `anchor_rooted_batch`, or its documents' leaves do not
+	/// have the event's root and count. Nothing of its block was filed.
+	#[error("batch {batch} in block {block} does not match its BatchAnchored event")]
+	BrokenBatch {
+		/// The block that holds it.
+		block: u64,
+		/// The batch.
+		batch: BatchId,
 	},
 	/// A stored value does not decode (the file was changed by something else).
 	#[error("audit index holds a value that does not decode: {0}")]
@@ -138,6 +186,9 @@ impl Index {
 		txn.open_table(TRAILS)?;
 		txn.open_table(BY_ACTOR)?;
 		txn.open_table(BY_ORGANISATION)?;
+		txn.open_table(LEAVES)?;
+		txn.open_table(BATCHED_BY_PATIENT)?;
+		txn.open_table(BATCHED_BY_ORGANISATION)?;
 		let last = last_in(&txn.open_table(META)?)?;
 		txn.commit()?;
 		let filed = tokio::sync::watch::Sender::new(last.map_or(0, |(number, _)| number));
@@ -166,15 +217,19 @@ impl Index {
 	/// filed (`last_filed_is_on_chain`; true before any). An index of another chain — another
 	/// genesis, or the same one whose history differs, as a development chain wiped and
 	/// started again from its spec — is emptied (it is rebuilt from this chain's blocks);
-	/// whether it was. Writes nothing when the index is already bound to this chain.
+	/// whether it was. So is one in an older format, which lacks what this one files. Writes
+	/// nothing when the index is already bound to this chain, in this format.
 	pub fn bind(&self, genesis: H256, last_filed_is_on_chain: bool) -> Result<bool, IndexError> {
-		let bound = {
+		let (bound, format) = {
 			let txn = self.db.begin_read()?;
 			let meta = txn.open_table(META)?;
 			let bound = meta.get(GENESIS)?.map(|v| v.value().to_vec());
-			bound
+			let format = meta.get(FORMAT)?.map(|v| v.value().to_vec());
+			(bound, format)
 		};
-		if bound.as_deref() == Some(genesis.as_bytes()) && last_filed_is_on_chain {
+		let current = Some(CURRENT_FORMAT.to_le_bytes().to_vec());
+		let this_chain = bound.as_deref() == Some(genesis.as_bytes()) && last_filed_is_on_chain;
+		if this_chain && format == current {
 			return Ok(false);
 		}
 		let txn = self.db.begin_write()?;
@@ -183,15 +238,24 @@ impl Index {
 				txn.delete_table(TRAILS)?;
 				txn.delete_table(BY_ACTOR)?;
 				txn.delete_table(BY_ORGANISATION)?;
+				txn.delete_table(LEAVES)?;
+				txn.delete_table(BATCHED_BY_PATIENT)?;
+				txn.delete_table(BATCHED_BY_ORGANISATION)?;
 				txn.delete_table(META)?;
 				txn.open_table(TRAILS)?;
 				txn.open_table(BY_ACTOR)?;
 				txn.open_table(BY_ORGANISATION)?;
+				txn.open_table(LEAVES)?;
+				txn.open_table(BATCHED_BY_PATIENT)?;
+				txn.open_table(BATCHED_BY_ORGANISATION)?;
 				true
 			}
 			None => false,
 		};
-		txn.open_table(META)?.insert(GENESIS, genesis.as_bytes())?;
+		let mut meta = txn.open_table(META)?;
+		meta.insert(GENESIS, genesis.as_bytes())?;
+		meta.insert(FORMAT, &CURRENT_FORMAT.to_le_bytes()[..])?;
+		drop(meta);
 		txn.commit()?;
 		if emptied {
 			self.filed.send_replace(0);
@@ -229,6 +293,9 @@ impl Index {
 			let mut trails = txn.open_table(TRAILS)?;
 			let mut by_actor = txn.open_table(BY_ACTOR)?;
 			let mut by_organisation = txn.open_table(BY_ORGANISATION)?;
+			let mut leaves = txn.open_table(LEAVES)?;
+			let mut batched_by_patient = txn.open_table(BATCHED_BY_PATIENT)?;
+			let mut batched_by_organisation = txn.open_table(BATCHED_BY_ORGANISATION)?;
 			for block in blocks {
 				if block.number != expected {
 					return Err(IndexError::OutOfOrder { expected, got: block.number });
@@ -253,6 +320,19 @@ impl Index {
 					if let Some(org) = entry.org {
 						let owner = key::organisation(org);
 						by_organisation.insert(&key::listed(&owner, entry.at, &place)[..], ())?;
+					}
+				}
+				for filed in &block.batches {
+					for (position, leaf) in (0u32..).zip(&filed.leaves) {
+						let id = filed.first + DocId::from(position);
+						let (_, org, document) = batched_document(leaf)?;
+						let value =
+							BatchedLeaf { batch: filed.batch, position, leaf: leaf.clone() };
+						leaves.insert(id, &value.encode()[..])?;
+						let patient: &[u8] = document.patient.as_ref();
+						batched_by_patient.insert(&key::listed_id(patient, id)[..], ())?;
+						let owner = key::organisation(org);
+						batched_by_organisation.insert(&key::listed_id(&owner, id)[..], ())?;
 					}
 				}
 			}
@@ -325,6 +405,81 @@ impl Index {
 		Ok(entries)
 	}
 
+	/// Document `id`'s leaf, if it is of a rooted batch filed here.
+	pub fn leaf(&self, id: DocId) -> Result<Option<BatchedLeaf>, IndexError> {
+		let txn = self.db.begin_read()?;
+		let leaves = txn.open_table(LEAVES)?;
+		let leaf = leaves.get(id)?.map(|v| BatchedLeaf::decode(&mut v.value())).transpose()?;
+		Ok(leaf)
+	}
+
+	/// Document `id`'s leaf with its Merkle path to its batch's root, if it is of a rooted
+	/// batch filed here: the part of a proof the state does not hold.
+	pub fn leaf_with_path(
+		&self,
+		id: DocId,
+	) -> Result<Option<(BatchedLeaf, Vec<Hash>)>, IndexError> {
+		let txn = self.db.begin_read()?;
+		let leaves = txn.open_table(LEAVES)?;
+		let Some(found) = leaves.get(id)? else { return Ok(None) };
+		let found = BatchedLeaf::decode(&mut found.value())?;
+		// A batch's documents have consecutive ids, from its first.
+		let first = id - DocId::from(found.position);
+		let mut hashes = Vec::new();
+		for item in leaves.range(first..)? {
+			let (_, value) = item?;
+			let member = BatchedLeaf::decode(&mut value.value())?;
+			if member.batch != found.batch {
+				break;
+			}
+			hashes.push(merkle::leaf_hash(&member.leaf));
+		}
+		let path = merkle::path(&hashes, found.position as usize)
+			.ok_or(codec::Error::from("a filed leaf outside its batch"))?;
+		Ok(Some((found, path)))
+	}
+
+	/// `patient`'s documents of rooted batches after `after`, in id order, at most `limit`.
+	pub fn batched_of_patient(
+		&self,
+		patient: &AccountId,
+		after: Option<DocId>,
+		limit: usize,
+	) -> Result<Vec<DocId>, IndexError> {
+		self.batched_listed(BATCHED_BY_PATIENT, patient.as_ref(), after, limit)
+	}
+
+	/// Hospital `org`'s documents of rooted batches after `after`, in id order, at most
+	/// `limit`.
+	pub fn batched_of_organisation(
+		&self,
+		org: OrgId,
+		after: Option<DocId>,
+		limit: usize,
+	) -> Result<Vec<DocId>, IndexError> {
+		self.batched_listed(BATCHED_BY_ORGANISATION, &key::organisation(org), after, limit)
+	}
+
+	fn batched_listed(
+		&self,
+		list: TableDefinition<&[u8], ()>,
+		owner: &[u8],
+		after: Option<DocId>,
+		limit: usize,
+	) -> Result<Vec<DocId>, IndexError> {
+		let Some(from) = after.map_or(Some(0), |after| after.checked_add(1)) else {
+			return Ok(Vec::new());
+		};
+		let txn = self.db.begin_read()?;
+		let list = txn.open_table(list)?;
+		let (start, end) = (key::listed_id(owner, from), key::listed_id(owner, DocId::MAX));
+		let mut ids = Vec::new();
+		for item in list.range::<&[u8]>(&start[..]..=&end[..])?.take(limit) {
+			ids.push(key::id_of(item?.0.value()));
+		}
+		Ok(ids)
+	}
+
 	/// The entries `actor` made in `period`, in time order, at most `limit`.
 	pub fn by_actor(
 		&self,
@@ -392,6 +547,11 @@ fn head_in(
 	let (place, record) = last?;
 	let (seq, record) = entry(place.value(), record.value())?;
 	Ok(TrailHead { seq, head: record.head })
+}
+
+/// A leaf's id, issuer and document (`pallet_documents::leaf`).
+fn batched_document(leaf: &[u8]) -> Result<(DocId, OrgId, NewDocument<AccountId>), IndexError> {
+	Ok(Decode::decode(&mut &leaf[..])?)
 }
 
 /// An entry from its place and stored value.

@@ -1,8 +1,10 @@
 //! Keeping an index up to date with a node's finalised blocks.
 
-use crate::{Entry, Index, IndexError, IndexedBlock};
+use crate::{db::FiledBatch, Entry, Index, IndexError, IndexedBlock};
+use codec::Decode;
 use medledger_chain_client::{Chain, ChainError, AUDIT_IN_BLOCKS};
-use medledger_runtime::{Runtime, RuntimeEvent};
+use medledger_primitives::merkle;
+use medledger_runtime::{Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
 use sp_core::H256;
 use std::{sync::Arc, time::Duration};
 
@@ -52,7 +54,8 @@ pub async fn catch_up(index: &Index, chain: &Chain) -> Result<(), IndexError> {
 		let mut blocks = Vec::new();
 		for number in next..=end {
 			let hash = chain.block_hash(number).await?.ok_or_else(|| missing(number))?;
-			blocks.push(IndexedBlock { number, hash, entries: records_in(chain, hash).await? });
+			let (entries, batches) = filed_in(chain, number, hash).await?;
+			blocks.push(IndexedBlock { number, hash, entries, batches });
 		}
 		index.apply(&blocks)?;
 		next = end + 1;
@@ -74,23 +77,64 @@ fn same_history(last: (H256, Option<H256>), first: (Option<H256>, Option<H256>))
 	}
 }
 
-/// The entries block `hash` recorded, in order: its `Audit.Recorded` events — none before
-/// the audit pallet kept its history in blocks.
-pub async fn records_in(chain: &Chain, hash: H256) -> Result<Vec<Entry>, IndexError> {
-	let version = chain.storage_version_at::<pallet_audit::Pallet<Runtime>>(hash).await?;
-	if version < AUDIT_IN_BLOCKS {
-		return Ok(Vec::new());
-	}
+/// What block `number` (`hash`) holds for the index: the entries it recorded, in order —
+/// its `Audit.Recorded` events, none before the audit pallet kept its history in blocks —
+/// and the rooted batches it anchored, each document's leaf taken from the call and checked
+/// against the root its `BatchAnchored` event gives.
+pub async fn filed_in(
+	chain: &Chain,
+	number: u64,
+	hash: H256,
+) -> Result<(Vec<Entry>, Vec<FiledBatch>), IndexError> {
 	let events = chain.events_at(hash).await?;
-	Ok(events
-		.into_iter()
-		.filter_map(|record| match record.event {
-			RuntimeEvent::Audit(pallet_audit::Event::Recorded { seq, record }) => {
-				Some((seq, record))
+	let version = chain.storage_version_at::<pallet_audit::Pallet<Runtime>>(hash).await?;
+	let mut entries = Vec::new();
+	let mut anchored = Vec::new();
+	for record in events {
+		match (record.phase, record.event) {
+			(_, RuntimeEvent::Audit(pallet_audit::Event::Recorded { seq, record }))
+				if version >= AUDIT_IN_BLOCKS =>
+			{
+				entries.push((seq, record))
 			}
-			_ => None,
-		})
-		.collect())
+			(
+				frame_system::Phase::ApplyExtrinsic(index),
+				RuntimeEvent::Documents(pallet_documents::Event::BatchAnchored {
+					batch,
+					first,
+					count,
+					root,
+					org,
+				}),
+			) => anchored.push((index, batch, first, count, root, org)),
+			_ => {}
+		}
+	}
+	if anchored.is_empty() {
+		return Ok((entries, Vec::new()));
+	}
+	let block = chain.block(hash).await?.ok_or_else(|| missing(number))?;
+	let mut batches = Vec::new();
+	for (index, batch, first, count, root, org) in anchored {
+		let broken = || IndexError::BrokenBatch { block: number, batch };
+		let extrinsic = block.extrinsics.get(index as usize).ok_or_else(broken)?;
+		let extrinsic = UncheckedExtrinsic::decode(&mut &extrinsic[..]).map_err(|_| broken())?;
+		let RuntimeCall::Documents(pallet_documents::Call::anchor_rooted_batch { documents }) =
+			extrinsic.function
+		else {
+			return Err(broken());
+		};
+		let leaves: Vec<Vec<u8>> = (first..)
+			.zip(&documents)
+			.map(|(id, document)| pallet_documents::leaf(id, org, document))
+			.collect();
+		let hashes: Vec<_> = leaves.iter().map(|leaf| merkle::leaf_hash(leaf)).collect();
+		if leaves.len() != count as usize || merkle::root(&hashes) != root {
+			return Err(broken());
+		}
+		batches.push(FiledBatch { batch, first, leaves });
+	}
+	Ok((entries, batches))
 }
 
 /// A block the node should have (at most the finalised head) and does not.

@@ -1,7 +1,7 @@
 //! The database's keys: fixed-width big-endian fields, so that byte order is the order of
 //! patients' sequence numbers and of times.
 
-use medledger_primitives::OrgId;
+use medledger_primitives::{DocId, OrgId};
 use medledger_runtime::AccountId;
 
 /// Bytes of an entry's place: patient ‖ sequence number.
@@ -28,6 +28,18 @@ pub(crate) fn listed_from(owner: &[u8], at: u64) -> Vec<u8> {
 /// The place at the end of a listed key.
 pub(crate) fn place_of(listed: &[u8]) -> &[u8] {
 	&listed[listed.len() - PLACE..]
+}
+
+/// `owner ‖ id`: a document listed under its patient or issuer, in id order.
+pub(crate) fn listed_id(owner: &[u8], id: DocId) -> Vec<u8> {
+	[owner, &id.to_be_bytes()].concat()
+}
+
+/// The id at the end of a `listed_id` key.
+pub(crate) fn id_of(listed: &[u8]) -> DocId {
+	let mut id = [0; 8];
+	id.copy_from_slice(&listed[listed.len() - 8..]);
+	DocId::from_be_bytes(id)
 }
 
 /// The owner bytes of an organisation.

@@ -212,14 +212,10 @@ async fn ensure_owned(
 			}
 		}
 		Ownership::Document => match id() {
-			Some(id) => {
-				let doc: Option<pallet_documents::Document<Runtime>> =
-					gw.chain.api().document(id).await?;
-				match doc {
-					Some(doc) => Some(doc.patient),
-					None => return Ok(()),
-				}
-			}
+			Some(id) => match crate::records::owner(gw.chain.api(), id).await? {
+				Some((patient, _)) => Some(patient),
+				None => return Ok(()),
+			},
 			None => return Ok(()),
 		},
 		Ownership::Consent => match id() {

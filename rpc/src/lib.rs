@@ -23,6 +23,8 @@
 //! - [`ipfs`]: the embedded IPFS node on a private swarm, or a Kubo RPC endpoint.
 //! - [`upload`]: files put as a plain HTTP body (`PUT /documents`), beside
 //!   `document_upload`'s base64 in JSON.
+//! - [`records`]: documents however they were anchored — whose each is, and a patient's or
+//!   a hospital's list (a rooted batch's documents come from the index).
 //! - [`read_cache`]: the chain facts reads need, asked of the node once per best block;
 //!   [`audit_queue`]: reads' audit entries made durable many to one commit.
 //! - [`store`] and [`outbox`]: the durable outbox — uploads and audit entries are on disk
@@ -58,6 +60,7 @@ pub mod outbox;
 pub mod portal;
 pub mod proof;
 pub mod read_cache;
+pub mod records;
 pub mod report;
 pub mod server;
 pub mod standing;
@@ -69,7 +72,7 @@ mod views;
 pub mod wraps;
 
 use keystore::Keystore;
-use medledger_chain_client::{Chain, Watch};
+use medledger_chain_client::{Chain, ChainError, Watch};
 use medledger_gateway_api::{
 	api::events::{Finalised, Notification},
 	GatewayError,
@@ -143,19 +146,33 @@ impl Gateway {
 			.ok_or_else(|| GatewayError::internal(format!("no keystore account {name}")))
 	}
 
-	/// The id of the document that is this upload ([`store::Upload::anchored_as`]), at the
+	/// The id of the document that is this upload ([`store::Upload::is_anchored_as`]), at the
 	/// best block or (with `finalised`) at the finalised head.
 	pub async fn anchored_id(
 		&self,
 		upload: &store::Upload,
 		finalised: bool,
 	) -> Result<Option<u64>, GatewayError> {
-		let api = match finalised {
-			true => self.chain.api_at(self.chain.finalised_head().await?),
-			false => self.chain.api(),
+		let at = match finalised {
+			true => Some(self.chain.finalised_head().await?),
+			false => None,
 		};
-		let anchored = api.documents_by_commitment(upload.commitment.0).await?;
-		Ok(upload.anchored_as(self.organisation, &anchored))
+		let api = at.map_or(self.chain.api(), |at| self.chain.api_at(at));
+		let org = self.organisation;
+		let Some(id) = api.document_id(upload.commitment.0, org).await? else { return Ok(None) };
+		match medledger_index::record_at(&self.chain, &self.index, at, id).await {
+			Ok(record) => Ok(record.filter(|doc| upload.is_anchored_as(org, doc)).map(|_| id)),
+			// Of a rooted batch not final yet, so not indexed: its CID is not known here, its
+			// author is — and only this gateway signs with the upload's signer's key. Final,
+			// it is checked whole.
+			Err(ChainError::Unavailable(_)) if !finalised => {
+				let Some((entry, batch)) = api.batched(id).await? else { return Ok(None) };
+				let pair = self.signing_pair(&upload.signer).await?;
+				let signer = sp_runtime::AccountId32::from(sp_core::Pair::public(&pair));
+				Ok((entry.patient == upload.patient && batch.author == signer).then_some(id))
+			}
+			Err(error) => Err(error.into()),
+		}
 	}
 
 	/// Follows a submitted extrinsic to finality and tells subscribers: this hospital's

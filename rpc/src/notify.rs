@@ -74,8 +74,8 @@ async fn audience(gw: &Gateway, event: &DomainEvent, at: H256) -> Result<Audienc
 	let mut organisations: Vec<OrgId> = event.organisation().into_iter().collect();
 	if let DomainEvent::DocumentAccessed { document, actor, .. } = event {
 		let api = gw.chain.api_at(at);
-		if let Some(doc) = api.document(*document).await? {
-			organisations.push(doc.org);
+		if let Some((_, issuer)) = crate::records::owner(api, *document).await? {
+			organisations.push(issuer);
 		}
 		if let Some(member) = api.member(actor).await? {
 			if let Role::Clinician(org) | Role::OrgAdmin(org) = member.role {

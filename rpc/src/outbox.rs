@@ -3,14 +3,16 @@
 //!
 //! **Uploads** move `Accepted → Stored → Anchored → Finalised` (see
 //! [`UploadState`]); every step is saved before the next starts, so a restart resumes
-//! where it stopped. Anchoring is exactly-once because the worker asks the chain for the
-//! commitment (`DocumentsApi_documents_by_commitment`) before every submission — an anchor
+//! where it stopped. Anchoring is exactly-once because the worker asks the chain for this
+//! hospital's document of the commitment (`DocumentsApi_document_id`) before every
+//! submission — an anchor
 //! that landed while the gateway was down is found, not repeated — and the chain refuses this
 //! hospital's second anchor of a commitment anyway. What it looks for is this upload: this
-//! hospital's anchor for this patient with this CID (`Upload::anchored_as`), never another
+//! hospital's anchor for this patient with this CID (`Upload::is_anchored_as`), never another
 //! hospital's anchor of the same commitment. Stored uploads of one signer go in one
-//! `anchor_batch`; if the chain refuses the batch, each is tried alone so only the faulty one
-//! is marked rejected. An amendment (an upload that `supersedes` a document) goes alone in
+//! `anchor_rooted_batch` (one record for the batch, its Merkle root over the documents'
+//! leaves; each document's proof carries its path, from the index); if the chain refuses the
+//! batch, each is tried alone so only the faulty one is marked rejected. An amendment (an upload that `supersedes` a document) goes alone in
 //! an `amend`. An upload is final when the anchor is in the state of the finalised
 //! head; if it vanished from the best chain (a reorganisation), it is anchored again.
 //!
@@ -212,7 +214,7 @@ async fn anchor_together(
 		(1, None) => RuntimeCall::Documents(pallet_documents::Call::anchor {
 			document: documents.into_iter().next().expect("one"),
 		}),
-		_ => RuntimeCall::Documents(pallet_documents::Call::anchor_batch { documents }),
+		_ => RuntimeCall::Documents(pallet_documents::Call::anchor_rooted_batch { documents }),
 	};
 	let (included, watch) = gw.chain.submit(&pair, call).await?;
 	gw.watch_finality(watch, None);
@@ -340,8 +342,8 @@ fn report_call(entries: &[(u64, QueuedAccess)]) -> RuntimeCall {
 	})
 }
 
-/// As many documents as the chain takes in one `anchor_batch` (sized to fit a hospital's
-/// share of a block).
+/// As many documents as the chain takes in one batch (sized to fit a hospital's share of a
+/// block).
 fn pallet_documents_max_batch() -> usize {
 	use frame_support::traits::Get;
 	<<medledger_runtime::Runtime as pallet_documents::Config>::MaxBatchSize as Get<u32>>::get()

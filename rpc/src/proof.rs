@@ -16,12 +16,15 @@
 //! a block that enacts a new authority set is still justified by the old one.
 
 use crate::Gateway;
-use codec::Encode;
-use medledger_chain_client::{facts::Fact, H256};
+use codec::{Decode, Encode};
+use medledger_chain_client::{
+	facts::{keys, Fact},
+	H256,
+};
 use medledger_gateway_api::GatewayError;
 use medledger_primitives::DocId;
 use medledger_verifier::{
-	bundle::{BlockPart, DocumentPart, FinalityPart, ProofBundle},
+	bundle::{BatchPart, BlockPart, DocumentPart, FinalityPart, ProofBundle},
 	SetChange, StateProof,
 };
 use sp_runtime::AccountId32;
@@ -33,34 +36,74 @@ const JUSTIFIED_SEARCH: u32 = 64;
 const INDEX_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The bundle proving document `id`'s record at block `at` (default: the last justified
-/// block).
+/// block): its own record (format 1), or for a document of a rooted batch its entry and its
+/// batch's record, with its leaf and Merkle path from the index (format 2).
 pub async fn bundle(gw: &Gateway, id: DocId, at: Option<u32>) -> Result<ProofBundle, GatewayError> {
 	let chain = &gw.chain;
 	let anchor = Anchor::find(gw, at).await?;
-	let key = medledger_chain_client::facts::keys::document(id);
-	let record = match chain.storage_at(&key, anchor.block).await? {
-		Some(record) => record,
-		None if at.is_some() => {
-			return Err(GatewayError::invalid(
-				"atBlock",
-				format!("document {id} is not anchored at that block"),
-			))
-		}
-		// Anchored after the last justified block: the next justification will cover it.
-		None => return Err(GatewayError::ProofNotReady(anchor.number.into())),
+	let key = keys::document(id);
+	let (record, keys, batch) = match chain.storage_at(&key, anchor.block).await? {
+		Some(record) => (record, vec![key], None),
+		None => match chain.storage_at(&keys::in_batch(id), anchor.block).await? {
+			Some(entry) => {
+				let (keys, batch) = batch_part(gw, id, &entry, anchor.block, anchor.number).await?;
+				(entry, keys, Some(batch))
+			}
+			None if at.is_some() => {
+				return Err(GatewayError::invalid(
+					"atBlock",
+					format!("document {id} is not anchored at that block"),
+				))
+			}
+			// Anchored after the last justified block: the next justification will cover it.
+			None => return Err(GatewayError::ProofNotReady(anchor.number.into())),
+		},
 	};
-	let storage_proof = chain.read_proof(&[key], anchor.block).await?;
+	let storage_proof = chain.read_proof(&keys, anchor.block).await?;
 	let finality = anchor.finality(gw).await?;
+	let format = match batch {
+		None => medledger_verifier::BUNDLE_FORMAT,
+		Some(_) => medledger_verifier::BATCHED_BUNDLE_FORMAT,
+	};
 	Ok(ProofBundle {
-		format: medledger_verifier::BUNDLE_FORMAT.into(),
+		format: format.into(),
 		genesis_hash: finality.genesis,
 		document: DocumentPart { id, record, salt: None },
-		batch: None,
+		batch,
 		block: finality.block,
 		storage_proof,
 		headers: finality.headers,
 		finality: finality.finality,
 	})
+}
+
+/// The keys to prove for document `id` of a rooted batch (its `entry`, SCALE, at `block`,
+/// number `number`) and the bundle's batch part: the batch's record, and the leaf with its
+/// path from the index — which files the batch once its block is final, so by the time a
+/// justification covers it (or soon after: `ProofNotReady` until then).
+async fn batch_part(
+	gw: &Gateway,
+	id: DocId,
+	entry: &[u8],
+	block: H256,
+	number: u32,
+) -> Result<(Vec<Vec<u8>>, BatchPart), GatewayError> {
+	let entry =
+		pallet_documents::BatchedDocument::<medledger_runtime::Runtime>::decode(&mut &entry[..])
+			.map_err(GatewayError::internal)?;
+	let batch_key = keys::batch(entry.batch);
+	let record =
+		gw.chain.storage_at(&batch_key, block).await?.ok_or_else(|| {
+			GatewayError::internal(format!("batch {} has no record", entry.batch))
+		})?;
+	if !gw.index.filed(number.into(), INDEX_PATIENCE).await {
+		return Err(GatewayError::ProofNotReady(number.into()));
+	}
+	let (leaf, path) = gw.index.leaf_with_path(id)?.ok_or_else(|| {
+		GatewayError::internal(format!("document {id}'s batch is final and not indexed"))
+	})?;
+	let part = BatchPart { id: entry.batch, record, leaf: leaf.leaf, index: leaf.position, path };
+	Ok((vec![keys::in_batch(id), batch_key], part))
 }
 
 /// A state proof of `patient`'s trail head at the last justified block, once the audit index

@@ -11,8 +11,8 @@
 //! over the one connection to the node. Each question runs in a task of its own, within
 //! [`ASK_TIMEOUT`]: everyone waiting for it gets its answer or its failure, whichever of them
 //! goes away — readers of a hung node are refused within one timeout, not one after another,
-//! and a client that hangs up cannot make the others ask again. A failure is forgotten once
-//! told: the next caller asks again.
+//! and a client that hangs up cannot make the others ask again. A failure is kept only for
+//! those already waiting: the next caller asks again.
 
 use codec::Encode;
 use futures::{
@@ -20,6 +20,7 @@ use futures::{
 	FutureExt,
 };
 use medledger_chain_client::{Chain, ChainError, H256};
+use medledger_index::Index;
 use medledger_primitives::{audit::Refusal, Action, DocId, OrgId, Purpose};
 use medledger_runtime::Runtime;
 use pallet_consent::{Access, KeyWrap};
@@ -108,8 +109,10 @@ impl ReadCache {
 				}
 			}
 			match &best.asking {
-				Some(asking) => asking.clone(),
-				None => {
+				// A question already answered (its task gone without storing the answer, as
+				// when it panicked) is asked again rather than told forever.
+				Some(asking) if asking.peek().is_none() => asking.clone(),
+				_ => {
 					let (state, chain, timeout) =
 						(self.best.clone(), chain.clone(), self.ask_timeout);
 					let started = Instant::now();
@@ -148,15 +151,16 @@ impl ReadCache {
 		self.memo(at, |f| &mut f.time, (), async move { chain.time_at(Some(at.0)).await }).await
 	}
 
-	/// Document `id`'s record at `at`.
+	/// Document `id`'s record at `at` (of a rooted batch: with its leaf from `index`).
 	pub async fn document(
 		&self,
 		chain: &Arc<Chain>,
+		index: &Arc<Index>,
 		at: Block,
 		id: DocId,
 	) -> Result<Option<Document<Runtime>>, ChainError> {
-		let chain = chain.clone();
-		let ask = async move { chain.api_at(at.0).document(id).await };
+		let (chain, index) = (chain.clone(), index.clone());
+		let ask = async move { medledger_index::record_at(&chain, &index, Some(at.0), id).await };
 		self.memo(at, |f| &mut f.documents, id, ask).await
 	}
 
@@ -200,7 +204,7 @@ impl ReadCache {
 		ask: F,
 	) -> Result<V, ChainError>
 	where
-		K: Hash + Eq + Clone + Send + 'static,
+		K: Hash + Eq,
 		V: Clone + Send + Sync + 'static,
 		F: Future<Output = Result<V, ChainError>> + Send + 'static,
 	{
@@ -217,35 +221,35 @@ impl ReadCache {
 				.map(answers)
 				.filter(|kept| kept.contains_key(&key) || kept.len() < MAX_PER_BLOCK);
 			match kept {
-				Some(kept) => kept
-					.entry(key.clone())
-					.or_insert_with(|| self.ask(at, answers, key, ask))
-					.clone(),
-				None => self.ask(at, answers, key, ask),
+				// A failure was told to those who waited for it; this caller asks again.
+				Some(kept) => match kept.get(&key) {
+					Some(asked) if !failed(asked) => asked.clone(),
+					_ => {
+						let asked = self.ask(ask);
+						kept.insert(key, asked.clone());
+						asked
+					}
+				},
+				None => self.ask(ask),
 			}
 		};
 		asked.await
 	}
 
-	/// `ask`ed in a task of its own, within the timeout; a failure is forgotten once told (it
-	/// runs only after the caller, who holds the facts' lock, has kept the question).
-	fn ask<K, V, F>(&self, at: Block, answers: Answers<K, V>, key: K, ask: F) -> Asked<V>
+	/// `ask`ed in a task of its own, within the timeout, so that a caller who goes away does
+	/// not take the question with it.
+	fn ask<V, F>(&self, ask: F) -> Asked<V>
 	where
-		K: Hash + Eq + Send + 'static,
 		V: Clone + Send + Sync + 'static,
 		F: Future<Output = Result<V, ChainError>> + Send + 'static,
 	{
-		let (facts, timeout) = (self.facts.clone(), self.ask_timeout);
-		joined(tokio::spawn(async move {
-			let answer = within(timeout, ask).await;
-			if answer.is_err() {
-				if let Some(kept) = facts.lock().as_mut().filter(|kept| kept.block == at) {
-					answers(kept).remove(&key);
-				}
-			}
-			answer
-		}))
+		joined(tokio::spawn(within(self.ask_timeout, ask)))
 	}
+}
+
+/// Whether a kept question has been answered with a failure.
+fn failed<V: Clone>(asked: &Asked<V>) -> bool {
+	matches!(asked.peek(), Some(Err(_)))
 }
 
 /// `asking`, failed as unavailable if the node does not answer within `timeout`.
@@ -274,40 +278,56 @@ mod tests {
 	use super::*;
 	use jsonrpsee::{server::Server, RpcModule};
 
-	/// A node that accepts connections and never answers a question.
-	async fn hung_node() -> (Chain, jsonrpsee::server::ServerHandle) {
+	/// How many questions of each method a node has been asked.
+	type Questions = Arc<Mutex<HashMap<&'static str, usize>>>;
+
+	/// A node that accepts connections, counts the questions asked and never answers one.
+	async fn hung_node() -> (Chain, Questions, jsonrpsee::server::ServerHandle) {
 		let server = Server::builder().build("127.0.0.1:0").await.unwrap();
 		let url = format!("ws://{}", server.local_addr().unwrap());
-		let mut module = RpcModule::new(());
+		let asked = Questions::default();
+		let mut module = RpcModule::new(asked.clone());
 		for method in ["chain_getHeader", "state_call", "state_getStorage"] {
 			module
-				.register_async_method(method, |_, _, _| std::future::pending::<String>())
+				.register_async_method(method, move |_, asked, _| {
+					*asked.lock().entry(method).or_default() += 1;
+					std::future::pending::<String>()
+				})
 				.unwrap();
 		}
-		(Chain::new(&url), server.start(module))
+		(Chain::new(&url), asked, server.start(module))
 	}
 
-	/// Twenty readers of a node that never answers: each is refused as "unavailable" within
-	/// about one ask's timeout — the readers queued behind an ask share its failure instead
-	/// of each waiting out their own (which took k × 60 s for the k-th).
+	/// Twenty readers of a node that never answers: the node is asked each question once, and
+	/// every reader is refused as "unavailable" within about that one question's timeout —
+	/// not one timeout after another. The failure is not kept: later readers ask again.
 	#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-	async fn readers_of_a_hung_node_are_refused_within_one_timeout() {
-		let (chain, _node) = hung_node().await;
+	async fn readers_of_a_hung_node_share_one_question_and_its_timeout() {
+		let (chain, asked, _node) = hung_node().await;
 		let chain = Arc::new(chain);
 		let timeout = Duration::from_millis(200);
 		let reads = ReadCache::with_timeout(timeout);
 		let block = (H256::repeat_byte(1), 7);
-		let started = Instant::now();
-		let (bests, documents) = futures::join!(
-			futures::future::join_all((0..20).map(|_| reads.best(&chain))),
-			futures::future::join_all((0..20).map(|_| reads.document(&chain, block, 3))),
-		);
-		let elapsed = started.elapsed();
-		assert!(bests.iter().all(|b| matches!(b, Err(ChainError::Unavailable(_)))), "{bests:?}");
-		assert!(documents.iter().all(|d| matches!(d, Err(ChainError::Unavailable(_)))));
-		// One timeout each way plus the connection; serial asks would take 20 × 200 ms.
-		assert!(elapsed < timeout * 10, "twenty readers took {elapsed:?}");
-		// A failure is not kept for later readers: the next one asks again.
-		assert!(reads.facts.lock().as_ref().is_some_and(|facts| facts.documents.is_empty()));
+		let dir = tempfile::tempdir().unwrap();
+		let index = Arc::new(Index::open(&dir.path().join("index.redb")).unwrap());
+		for round in 1..=2 {
+			let started = Instant::now();
+			let (bests, documents) = futures::join!(
+				futures::future::join_all((0..20).map(|_| reads.best(&chain))),
+				futures::future::join_all(
+					(0..20).map(|_| reads.document(&chain, &index, block, 3))
+				),
+			);
+			let elapsed = started.elapsed();
+			assert!(bests.iter().all(|b| matches!(b, Err(ChainError::Unavailable(_)))));
+			assert!(documents.iter().all(|d| matches!(d, Err(ChainError::Unavailable(_)))));
+			// One timeout plus the connection; questions asked in turn would take 20 × 200 ms.
+			assert!(elapsed < timeout * 10, "round {round}: twenty readers took {elapsed:?}");
+			let asked = asked.lock().clone();
+			assert_eq!(asked.get("chain_getHeader"), Some(&round), "{asked:?}");
+			assert_eq!(asked.get("state_call"), Some(&round), "{asked:?}");
+			// A failed best block is told for BEST_MAX_AGE, like an answer.
+			tokio::time::sleep(BEST_MAX_AGE).await;
+		}
 	}
 }

@@ -99,19 +99,17 @@ pub struct Upload {
 }
 
 impl Upload {
-	/// Which of the documents `anchored` under this upload's commitment is this upload: the
-	/// one hospital `org` anchored for this patient with this CID. Another hospital's anchor
-	/// of the same commitment (copied from the transaction pool, say) is not it.
-	pub fn anchored_as(
+	/// Whether `anchored`, a record holding this upload's commitment, is this upload: hospital
+	/// `org`'s anchor for this patient with this CID. Another hospital's anchor of the same
+	/// commitment (copied from the transaction pool, say) is not it.
+	pub fn is_anchored_as(
 		&self,
 		org: pallet_consortium::OrgId,
-		anchored: &[(u64, pallet_documents::Document<medledger_runtime::Runtime>)],
-	) -> Option<u64> {
-		let cid = self.cid.to_bytes();
-		anchored.iter().find_map(|(id, doc)| {
-			let ours = doc.org == org && doc.patient == self.patient && doc.cid[..] == cid[..];
-			ours.then_some(*id)
-		})
+		anchored: &pallet_documents::Document<medledger_runtime::Runtime>,
+	) -> bool {
+		anchored.org == org
+			&& anchored.patient == self.patient
+			&& anchored.cid[..] == self.cid.to_bytes()[..]
 	}
 }
 
@@ -526,7 +524,7 @@ pub(crate) mod tests {
 	}
 
 	/// H2 anchored H1's commitment first (for the same patient, with its own CID): H1's
-	/// gateway does not take that document for its upload, and finds its own beside it.
+	/// gateway does not take that document for its upload, only its own.
 	#[test]
 	fn another_hospitals_anchor_of_the_same_commitment_is_not_this_upload() {
 		let upload = upload();
@@ -544,12 +542,12 @@ pub(crate) mod tests {
 			previous: None,
 		};
 		let squat_cid = Dag::of(b"the squatter's envelope").root();
-		let squatted = vec![(7, anchor(2, &squat_cid))];
-		assert_eq!(upload.anchored_as(1, &squatted), None);
+		assert!(!upload.is_anchored_as(1, &anchor(2, &squat_cid)));
 		// Even a squatter copying the CID too is another hospital's record.
-		assert_eq!(upload.anchored_as(1, &[(7, anchor(2, &upload.cid))]), None);
-		let both = vec![(7, anchor(2, &squat_cid)), (8, anchor(1, &upload.cid))];
-		assert_eq!(upload.anchored_as(1, &both), Some(8));
+		assert!(!upload.is_anchored_as(1, &anchor(2, &upload.cid)));
+		// A colleague's anchor of the commitment, with another file, is not this upload.
+		assert!(!upload.is_anchored_as(1, &anchor(1, &squat_cid)));
+		assert!(upload.is_anchored_as(1, &anchor(1, &upload.cid)));
 	}
 
 	#[test]

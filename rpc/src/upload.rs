@@ -82,8 +82,10 @@ async fn accept(
 		}
 	}
 	// Sending may have taken long: a credential revoked, or a member removed, meanwhile
-	// uploads nothing.
-	let caller = authorise(gw, token, method.callers, method.name)?;
+	// uploads nothing. (Not authorised again: that would spend a second call of the limit.)
+	if !gw.credentials.is_valid(&caller.credential) {
+		return Err(GatewayError::Unauthenticated);
+	}
 	gw.standings.ensure(&gw.chain, &gw.reads, &gw.store, &caller.credential).await?;
 	let upload = portal::documents::NewUpload {
 		patient: query.patient.0,

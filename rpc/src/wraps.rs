@@ -200,8 +200,8 @@ async fn issued_here(
 	own: OrgId,
 	patient: &AccountId32,
 ) -> Result<Vec<(DocId, Document<Runtime>)>, GatewayError> {
-	let documents: Vec<(DocId, Document<Runtime>)> =
-		gw.chain.api().all_documents_by_patient(patient).await?;
+	let whose = crate::portal::Whose::Patient(patient.clone());
+	let documents = crate::records::all(gw, &whose).await?;
 	Ok(documents.into_iter().filter(|(_, doc)| doc.org == own).collect())
 }
 

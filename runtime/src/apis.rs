@@ -13,7 +13,7 @@ use medledger_primitives::{
 };
 use pallet_consent::{Access, Consent, KeyWrap, PatientWrap};
 use pallet_consortium::{Member, NodeKey, OrgId, OrganisationOf, Standing};
-use pallet_documents::Document;
+use pallet_documents::{Batch, BatchedDocument, Document};
 use sp_api::impl_runtime_apis;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
@@ -169,10 +169,24 @@ impl_runtime_apis! {
 		}
 	}
 
-	#[api_version(2)]
-	impl pallet_documents::DocumentsApi<Block, AccountId, Document<Runtime>> for Runtime {
+	#[api_version(3)]
+	impl pallet_documents::DocumentsApi<
+		Block,
+		AccountId,
+		Document<Runtime>,
+		BatchedDocument<Runtime>,
+		Batch<Runtime>,
+	> for Runtime {
 		fn document(id: DocId) -> Option<Document<Runtime>> {
 			Documents::document(id)
+		}
+
+		fn batched(id: DocId) -> Option<(BatchedDocument<Runtime>, Batch<Runtime>)> {
+			Documents::batched(id)
+		}
+
+		fn document_id(commitment: medledger_primitives::Hash, org: OrgId) -> Option<DocId> {
+			Documents::document_id(&commitment, org)
 		}
 
 		fn documents_by_commitment(

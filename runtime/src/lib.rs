@@ -111,7 +111,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	// `audit.record_access` checks granted reads against the consent when they happened.
 	// 109: `documents.anchor_rooted_batch` (a new call: one record per batch, under a
 	// Merkle root).
-	spec_version: 109,
+	spec_version: 110,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// 2: `consent.grant` and `consortium.register_member` take new arguments; 3:

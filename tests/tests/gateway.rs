@@ -13,13 +13,15 @@ use medledger_gateway_api::{
 		documents::{DocumentStatus, DocumentsApiClient, Upload, UploadState},
 		explorer::ExplorerApiClient,
 		members::MembersApiClient,
+		proofs::ProofsApiClient,
 	},
 	values::{Account, Base64, Purpose, StaffRole},
 };
 use medledger_tests::{
-	account, gateway_admin, tempdir, token, wait_for, Client, Gateway, Hospital, Node, Steps, EVE,
-	FERDIE,
+	account, gateway_admin, raw_chain_spec, tempdir, token, wait_for, Client, Gateway, Hospital,
+	Node, Steps, EVE, FERDIE,
 };
+use medledger_verifier::{Failure, TrustedSet, BATCHED_BUNDLE_FORMAT};
 use serde_json::json;
 use std::{fmt::Debug, path::PathBuf, time::Duration};
 
@@ -344,7 +346,11 @@ impl Story {
 	}
 
 	/// Outbox: uploads accepted, then the node and the gateway go down before they are
-	/// anchored; the gateway restarts first, the node later; each is anchored exactly once.
+	/// anchored; the gateway restarts first, the node later; each is anchored exactly once —
+	/// the three together, in one rooted batch, whose documents are listed, read and proved
+	/// like any other: a proof is a format-2 bundle (the leaf and its Merkle path from the
+	/// gateway's index) that verifies offline against the chain spec, and fails once its path
+	/// is altered.
 	fn outbox_survives_restarts(&mut self) {
 		let files: Vec<Vec<u8>> = (10..13).map(|seed| file(50_000, seed)).collect();
 		let mut ids = Vec::new();
@@ -375,6 +381,19 @@ impl Story {
 		for (document, bytes) in documents.iter().zip(&files) {
 			assert!(&read(&doc, *document) == bytes);
 		}
+		let spec = raw_chain_spec(self.h1.parent().unwrap(), "dev");
+		let trusted = TrustedSet::from_json(&std::fs::read_to_string(spec).unwrap()).unwrap();
+		let mut bundle = wait_for(PATIENCE, "a justified proof", || {
+			let proof = doc.client.document_proof(documents[1], None, Some(Purpose::Treatment));
+			doc.run(proof).ok()
+		});
+		assert_eq!(bundle.format, BATCHED_BUNDLE_FORMAT);
+		let verified = medledger_verifier::verify(&bundle, &trusted, Some(&files[1]))
+			.expect("a batched document's proof verifies offline");
+		assert!(verified.batch.is_some());
+		bundle.batch.as_mut().unwrap().path[0][0] ^= 1;
+		let altered = medledger_verifier::verify(&bundle, &trusted, Some(&files[1]));
+		assert!(matches!(altered, Err(Failure::BatchPathInvalid { .. })), "{altered:?}");
 	}
 
 	/// A correction: a new version supersedes the first document, which stays readable; the

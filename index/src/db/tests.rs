@@ -47,7 +47,17 @@ impl Chain {
 			entries.push((head.seq, AuditRecord { entry, head: head.head }));
 		}
 		let hash = H256::from_low_u64_be(number);
-		self.blocks.push(IndexedBlock { number, hash, entries });
+		self.blocks.push(IndexedBlock { number, hash, entries, batches: Vec::new() });
+		self
+	}
+
+	/// Appends a block anchoring rooted batch `batch` of `count` documents from `first`.
+	fn batch(&mut self, batch: BatchId, first: DocId, count: u32) -> &mut Self {
+		let number = self.blocks.len() as u64 + 1;
+		let leaves = (first..first + DocId::from(count)).map(|id| leaf(batch, id)).collect();
+		let batches = vec![FiledBatch { batch, first, leaves }];
+		let hash = H256::from_low_u64_be(number);
+		self.blocks.push(IndexedBlock { number, hash, entries: Vec::new(), batches });
 		self
 	}
 
@@ -61,8 +71,25 @@ impl Chain {
 			}
 			chain.block(&[]);
 		}
+		// Batches of one, of a power of two and of an odd size, after documents anchored alone.
+		chain.batch(1, 5, 1).batch(2, 6, 4).batch(3, 10, 7);
 		chain
 	}
+}
+
+/// The leaf of document `id` in `batch`: batch 2 is H2's, the others H1's; odd ids are
+/// patient 1's, even ones patient 2's.
+fn leaf(batch: BatchId, id: DocId) -> Vec<u8> {
+	let org = if batch == 2 { H2 } else { H1 };
+	let document = NewDocument {
+		patient: account(2 - (id % 2) as u8),
+		commitment: [id as u8; 32],
+		cid: b"a cid".to_vec(),
+		size: id,
+		media_type: b"application/pdf".to_vec(),
+		document_type: b"34133-9".to_vec(),
+	};
+	pallet_documents::leaf(id, org, &document)
 }
 
 fn fresh_index() -> (tempfile::TempDir, Index) {
@@ -86,6 +113,12 @@ fn answers(index: &Index) -> Vec<Vec<Entry>> {
 	all
 }
 
+/// Every batched document's leaf and path, as an index answers them (none for ids 1–4,
+/// anchored alone, and none past the last batch).
+fn leaves(index: &Index) -> Vec<Option<(BatchedLeaf, Vec<Hash>)>> {
+	(1..=18).map(|id| index.leaf_with_path(id).unwrap()).collect()
+}
+
 #[test]
 fn a_rebuild_from_scratch_equals_the_index_built_block_by_block() {
 	let chain = Chain::sample();
@@ -96,6 +129,8 @@ fn a_rebuild_from_scratch_equals_the_index_built_block_by_block() {
 	let (_dir2, rebuilt) = fresh_index();
 	rebuilt.apply(&chain.blocks).unwrap();
 	assert_eq!(answers(&rebuilt), answers(&incremental));
+	assert_eq!(leaves(&rebuilt), leaves(&incremental));
+	assert_eq!(leaves(&rebuilt).iter().flatten().count(), 12);
 	assert_eq!(rebuilt.last_indexed().unwrap(), incremental.last_indexed().unwrap());
 	assert_eq!(answers(&rebuilt)[0].len(), 24);
 }
@@ -127,6 +162,64 @@ fn a_failed_batch_and_a_restart_leave_no_gap_and_no_duplicate() {
 	let (_dir2, one_pass) = fresh_index();
 	one_pass.apply(&chain.blocks).unwrap();
 	assert_eq!(answers(&index), answers(&one_pass));
+	assert_eq!(leaves(&index), leaves(&one_pass));
+}
+
+/// Each batched document's leaf, with the path the index computes from its batch's leaves,
+/// verifies against the batch's root — the root the chain keeps — at its own position.
+#[test]
+fn a_batched_documents_leaf_and_path_verify_against_its_batchs_root() {
+	let chain = Chain::sample();
+	let (_dir, index) = fresh_index();
+	index.apply(&chain.blocks).unwrap();
+	for filed in chain.blocks.iter().flat_map(|block| &block.batches) {
+		let hashes: Vec<_> = filed.leaves.iter().map(|leaf| merkle::leaf_hash(leaf)).collect();
+		let root = merkle::root(&hashes);
+		let size = filed.leaves.len() as u64;
+		for (position, id) in (0u32..).zip(filed.first..filed.first + size) {
+			let (found, path) = index.leaf_with_path(id).unwrap().expect("filed");
+			assert_eq!((found.batch, found.position), (filed.batch, position));
+			assert_eq!(index.leaf(id).unwrap(), Some(found.clone()));
+			let hash = merkle::leaf_hash(&found.leaf);
+			assert_eq!(merkle::verify(&root, hash, position.into(), size, &path), Ok(()));
+		}
+	}
+	assert_eq!(index.leaf(4).unwrap(), None);
+	assert_eq!(index.leaf_with_path(17).unwrap(), None);
+}
+
+/// A patient's and a hospital's batched documents are listed in id order, from after a
+/// given id, up to a limit.
+#[test]
+fn batched_documents_are_listed_by_patient_and_by_issuer_in_id_order() {
+	let chain = Chain::sample();
+	let (_dir, index) = fresh_index();
+	index.apply(&chain.blocks).unwrap();
+	assert_eq!(index.batched_of_patient(&account(1), None, 100).unwrap(), [5, 7, 9, 11, 13, 15]);
+	assert_eq!(index.batched_of_patient(&account(2), Some(8), 2).unwrap(), [10, 12]);
+	assert_eq!(index.batched_of_organisation(H2, None, 100).unwrap(), [6, 7, 8, 9]);
+	let h1 = index.batched_of_organisation(H1, Some(5), 100).unwrap();
+	assert_eq!(h1, (10..=16).collect::<Vec<_>>());
+	assert!(index.batched_of_patient(&account(3), None, 100).unwrap().is_empty());
+	assert!(index.batched_of_organisation(H1, Some(DocId::MAX), 100).unwrap().is_empty());
+}
+
+/// An index a gateway of an older version filed (no format recorded: it holds no batches'
+/// leaves) is emptied, to be rebuilt with them.
+#[test]
+fn an_index_of_an_older_format_is_emptied_and_rebuilt() {
+	let chain = Chain::sample();
+	let (_dir, index) = fresh_index();
+	let genesis = H256::repeat_byte(1);
+	index.bind(genesis, true).unwrap();
+	index.apply(&chain.blocks).unwrap();
+	let txn = index.db.begin_write().unwrap();
+	txn.open_table(META).unwrap().remove(FORMAT).unwrap();
+	txn.commit().unwrap();
+	assert!(index.bind(genesis, true).unwrap());
+	assert_eq!(index.next_block().unwrap(), 1);
+	assert!(leaves(&index).iter().all(Option::is_none));
+	assert!(!index.bind(genesis, true).unwrap());
 }
 
 /// What a node (or anything between it and the index) could do to the entries: each is

@@ -241,6 +241,37 @@ pub struct BatchedDocument<T: Config> {
 	pub status: DocumentStatus,
 }
 
+impl<T: Config> Document<T> {
+	/// The record of a document of a rooted batch, as if anchored alone: what the state keeps
+	/// of it (`entry`), its batch's record and its leaf's document — which the state does not
+	/// keep: a gateway's index has it from the call. `None` if they are not of one document
+	/// (another patient or issuer, or a field longer than a record holds).
+	pub fn of_batched(
+		entry: BatchedDocument<T>,
+		batch: Batch<T>,
+		document: NewDocument<T::AccountId>,
+	) -> Option<Self> {
+		let same_type = entry.document_type[..] == document.document_type[..];
+		if entry.patient != document.patient || entry.org != batch.org || !same_type {
+			return None;
+		}
+		Some(Document {
+			patient: entry.patient,
+			org: entry.org,
+			author: batch.author,
+			commitment: document.commitment,
+			cid: document.cid.try_into().ok()?,
+			size: document.size,
+			media_type: document.media_type.try_into().ok()?,
+			document_type: entry.document_type,
+			created_at: batch.created_at,
+			status: entry.status,
+			// A rooted batch holds first versions only.
+			previous: None,
+		})
+	}
+}
+
 /// What consent checks, amendments and the audit trail read of a document, whether it was
 /// anchored with a record of its own or in a rooted batch.
 #[derive(CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
@@ -592,6 +623,18 @@ impl<T: Config> Pallet<T> {
 		Batches::<T>::get(id)
 	}
 
+	/// A document of a rooted batch, with its batch's record.
+	pub fn batched(id: DocId) -> Option<(BatchedDocument<T>, Batch<T>)> {
+		let document = InBatch::<T>::get(id)?;
+		let batch = Batches::<T>::get(document.batch)?;
+		Some((document, batch))
+	}
+
+	/// The document holding `commitment` that `org` anchored.
+	pub fn document_id(commitment: &Hash, org: OrgId) -> Option<DocId> {
+		ByCommitment::<T>::get(commitment, org)
+	}
+
 	/// Sets an existing document's status, where its kind keeps it.
 	fn set_status(id: DocId, status: DocumentStatus) {
 		if Records::<T>::contains_key(id) {
@@ -895,13 +938,24 @@ impl<T: Config> Pallet<T> {
 sp_api::decl_runtime_apis! {
 	/// Queries of document anchors for the gateway, the explorer and the verifier.
 	#[api_version(2)]
-	pub trait DocumentsApi<AccountId, DocumentRecord>
+	pub trait DocumentsApi<AccountId, DocumentRecord, BatchedRecord, BatchRecord>
 	where
 		AccountId: codec::Codec,
 		DocumentRecord: codec::Codec,
+		BatchedRecord: codec::Codec,
+		BatchRecord: codec::Codec,
 	{
-		/// A document version by id.
+		/// A document version by id, anchored with a record of its own (one of a rooted batch
+		/// has none: see `batched`).
 		fn document(id: DocId) -> Option<DocumentRecord>;
+		/// A document of a rooted batch: what the state keeps of it, and its batch's record.
+		/// Version 3 added rooted batches.
+		#[api_version(3)]
+		fn batched(id: DocId) -> Option<(BatchedRecord, BatchRecord)>;
+		/// The document holding `commitment` that hospital `org` anchored, however it was
+		/// anchored.
+		#[api_version(3)]
+		fn document_id(commitment: Hash, org: OrgId) -> Option<DocId>;
 		/// Every hospital's document holding a commitment (at most one per hospital). Version 2
 		/// replaced `document_by_commitment`, from when a commitment was unique on the chain.
 		#[api_version(2)]

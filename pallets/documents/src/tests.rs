@@ -396,6 +396,37 @@ fn a_rooted_batch_keeps_one_record_whose_root_proves_each_document() {
 	});
 }
 
+/// What a gateway gets for a batched document — the state's entry and batch, and the leaf
+/// from the call — reads back as the record it would have had alone; an entry paired with
+/// another document's leaf (another patient, issuer or type) does not.
+#[test]
+fn a_batched_document_reads_back_as_its_record_from_its_leaf() {
+	build_and_execute(|| {
+		let documents = vec![doc(PATIENT, 1), doc(OTHER_PATIENT, 2)];
+		assert_ok!(anchor_rooted(H1_CLINICIAN, documents.clone()));
+		assert_eq!(Documents::document_id(&[2; 32], 1), Some(2));
+		assert_eq!(Documents::document_id(&[2; 32], 2), None);
+		let (entry, batch) = Documents::batched(2).unwrap();
+		let record =
+			Document::<Test>::of_batched(entry.clone(), batch.clone(), documents[1].clone())
+				.unwrap();
+		assert_eq!((record.patient, record.org, record.author), (OTHER_PATIENT, 1, H1_CLINICIAN));
+		assert_eq!((record.commitment, record.cid.to_vec()), ([2; 32], documents[1].cid.clone()));
+		assert_eq!(
+			(record.created_at, record.status, record.previous),
+			(NOW, DocumentStatus::Current, None)
+		);
+		assert_eq!(
+			Document::<Test>::of_batched(entry.clone(), batch.clone(), documents[0].clone()),
+			None
+		);
+		let mut other_type = documents[1].clone();
+		other_type.document_type = b"11506-3".to_vec();
+		assert_eq!(Document::<Test>::of_batched(entry, batch, other_type), None);
+		assert_eq!(Documents::batched(3), None);
+	});
+}
+
 #[test]
 fn rooted_batches_hold_one_to_max_new_documents_all_or_none() {
 	build_and_execute(|| {

@@ -1,7 +1,7 @@
 //! `audit_*`: a patient's trail with its hash-chain check, entries by actor or hospital,
 //! compliance reports.
 
-use super::{page_limit, Portal};
+use super::{page_limit, Portal, Whose};
 use crate::Gateway;
 use codec::Encode;
 use jsonrpsee::{core::RpcResult, Extensions};
@@ -17,11 +17,10 @@ use medledger_gateway_api::{
 use medledger_index::Period;
 use medledger_primitives::{
 	audit::{AuditRecord, TrailHead},
-	DocId, OrgId,
+	OrgId,
 };
 use medledger_runtime::Runtime;
 use pallet_consent::Consent;
-use pallet_documents::Document;
 use sp_runtime::AccountId32;
 
 /// Most audit entries in one compliance report.
@@ -195,8 +194,7 @@ async fn report(
 		));
 	}
 	let in_period = |at: u64| (from..to).contains(&at);
-	let documents: Vec<(DocId, Document<Runtime>)> =
-		gw.chain.api().all_documents_by_organisation(organisation).await?;
+	let documents = crate::records::all(gw, &Whose::Organisation(organisation)).await?;
 	let consents: Vec<(u64, Consent<Runtime>)> =
 		gw.chain.api().all_consents_by_organisation(organisation).await?;
 	let documents = documents.into_iter().filter(|(_, d)| in_period(d.created_at)).collect();

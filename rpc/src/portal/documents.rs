@@ -1,7 +1,7 @@
 //! `document_*` and `upload_status`: uploads through the outbox, the audited read pipeline,
 //! patients' envelopes, listings and checks.
 
-use super::{caller, check_text, document_record, page_limit, whose, write, Portal, Whose};
+use super::{caller, check_text, document_record, page_limit, whose, write, Portal};
 use crate::{
 	access::Authorised,
 	auth::Credential,
@@ -77,13 +77,8 @@ impl DocumentsApiServer for Portal {
 		after: Option<u64>,
 		limit: Option<u32>,
 	) -> RpcResult<Vec<Document>> {
-		let limit = page_limit(limit);
-		let api = self.chain.api();
-		let docs = match whose(patient, organisation)? {
-			Whose::Patient(patient) => api.documents_by_patient(&patient, after, limit).await,
-			Whose::Organisation(org) => api.documents_by_organisation(org, after, limit).await,
-		}
-		.map_err(GatewayError::from)?;
+		let whose = whose(patient, organisation)?;
+		let docs = crate::records::page(self, &whose, after, page_limit(limit)).await?;
 		Ok(convert::documents(&docs)?)
 	}
 
@@ -336,8 +331,9 @@ async fn queue_refused_attempt(
 	purpose: Purpose,
 	refusal: Refusal,
 ) -> Result<(), GatewayError> {
-	let Some(doc) = gw.chain.api().document(id).await? else { return Ok(()) };
-	let doc: pallet_documents::Document<Runtime> = doc;
+	let Some((patient, _)) = crate::records::owner(gw.chain.api(), id).await? else {
+		return Ok(());
+	};
 	let admin = Role::OrgAdmin(gw.organisation);
 	let signer = gw
 		.keystore
@@ -349,7 +345,7 @@ async fn queue_refused_attempt(
 		.map(|account| account.name.clone())
 		.ok_or_else(|| GatewayError::internal("no administrator key in the keystore"))?;
 	let record = AccessRecord {
-		patient: doc.patient,
+		patient,
 		subject: Subject::Document(id),
 		consent: None,
 		purpose: Some(purpose.into()),
@@ -379,7 +375,7 @@ pub(crate) async fn read_document(
 	let (chain, reads) = (&gw.chain, &gw.reads);
 	let best = reads.best(chain).await?;
 	let (doc, access, at) = tokio::try_join!(
-		reads.document(chain, best, id),
+		reads.document(chain, &gw.index, best, id),
 		reads.can_read(chain, best, &reader, id, purpose.into()),
 		reads.time(chain, best),
 	)?;

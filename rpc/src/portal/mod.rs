@@ -104,7 +104,7 @@ pub(crate) async fn document_record(
 	gw: &Gateway,
 	id: DocId,
 ) -> Result<Document<Runtime>, GatewayError> {
-	let doc: Option<Document<Runtime>> = gw.chain.api().document(id).await?;
+	let doc = medledger_index::record_at(&gw.chain, &gw.index, None, id).await?;
 	doc.ok_or(GatewayError::UnknownDocument(id))
 }
 

@@ -26,6 +26,7 @@
 //! timestamp + one slot).
 
 use codec::{Decode, Encode};
+use frame_support::traits::Get;
 use medledger_chain_client::{sign_extrinsic, Versions};
 use medledger_primitives::{audit::Subject, Purpose};
 use medledger_runtime::{RuntimeCall, UncheckedExtrinsic, SLOT_DURATION, VERSION};
@@ -70,6 +71,8 @@ struct Outcome {
 fn main() {
 	let args: Vec<u32> = std::env::args().skip(1).map(|a| a.parse().expect("a number")).collect();
 	let arg = |i: usize, default: u32| args.get(i).copied().unwrap_or(default);
+	// The default batch size: the runtime's most documents per batch.
+	let max_batch = <medledger_runtime::Runtime as pallet_documents::Config>::MaxBatchSize::get();
 	let phases = [
 		Phase {
 			name: "system.remark",
@@ -95,7 +98,7 @@ fn main() {
 			name: "documents.anchor_batch",
 			unit: "documents",
 			extrinsics_per_sender: arg(2, 4),
-			units_per_extrinsic: arg(3, 1000),
+			units_per_extrinsic: arg(3, max_batch),
 			call: Box::new(|sender, index, units| {
 				RuntimeCall::Documents(pallet_documents::Call::anchor_batch {
 					documents: (0..units).map(|n| document(2, sender, index, n)).collect(),
@@ -106,7 +109,7 @@ fn main() {
 			name: "documents.anchor_rooted_batch",
 			unit: "documents",
 			extrinsics_per_sender: arg(2, 4),
-			units_per_extrinsic: arg(3, 1000),
+			units_per_extrinsic: arg(3, max_batch),
 			call: Box::new(|sender, index, units| {
 				RuntimeCall::Documents(pallet_documents::Call::anchor_rooted_batch {
 					documents: (0..units).map(|n| document(3, sender, index, n)).collect(),
@@ -249,13 +252,18 @@ fn run(nodes: &[Node], phase: &Phase, batches: Vec<Vec<String>>) -> Outcome {
 	Outcome { units, extrinsics, blocks, seconds, submit_seconds, state_bytes }
 }
 
-/// Block `number`'s timestamp, and how many load extrinsics (and units) it holds.
+/// Block `number`'s timestamp, how many load extrinsics it holds, and how many units those
+/// that succeeded carry: a failed one (a batch over the limit, a refused read) anchored or
+/// recorded nothing.
 fn ours(node: &Node, number: u64) -> (u64, (u64, u64)) {
 	let hash = node.rpc("chain_getBlockHash", json!([number])).expect("block hash");
 	let block = node.rpc("chain_getBlock", json!([hash])).expect("block");
+	let failed = failed_extrinsics(node, &hash);
 	let mut timestamp = 0;
 	let (mut extrinsics, mut units) = (0, 0);
-	for xt in block["block"]["extrinsics"].as_array().expect("extrinsics") {
+	let extrinsics_of_block = block["block"]["extrinsics"].as_array().expect("extrinsics");
+	for (index, xt) in extrinsics_of_block.iter().enumerate() {
+		let succeeded = !failed.contains(&(index as u32));
 		let bytes = hex::decode(xt.as_str().unwrap().trim_start_matches("0x")).unwrap();
 		let xt = UncheckedExtrinsic::decode(&mut &bytes[..]).expect("an extrinsic of this runtime");
 		match xt.function {
@@ -263,23 +271,45 @@ fn ours(node: &Node, number: u64) -> (u64, (u64, u64)) {
 			RuntimeCall::System(frame_system::Call::remark { .. })
 			| RuntimeCall::Documents(pallet_documents::Call::anchor { .. }) => {
 				extrinsics += 1;
-				units += 1;
+				units += u64::from(succeeded);
 			}
 			RuntimeCall::Documents(
 				pallet_documents::Call::anchor_batch { documents }
 				| pallet_documents::Call::anchor_rooted_batch { documents },
 			) => {
 				extrinsics += 1;
-				units += documents.len() as u64;
+				units += if succeeded { documents.len() as u64 } else { 0 };
 			}
 			RuntimeCall::Audit(pallet_audit::Call::record_access { reads }) => {
 				extrinsics += 1;
-				units += reads.len() as u64;
+				units += if succeeded { reads.len() as u64 } else { 0 };
 			}
 			_ => {}
 		}
 	}
 	(timestamp, (extrinsics, units))
+}
+
+/// The indices of block `hash`'s extrinsics that failed, from its events.
+fn failed_extrinsics(node: &Node, hash: &serde_json::Value) -> Vec<u32> {
+	let key = [twox_128(b"System"), twox_128(b"Events")].concat();
+	let events = node.rpc("state_getStorage", json!([hex_of(&key), hash])).expect("events");
+	let bytes = events.as_str().map(|e| hex::decode(e.trim_start_matches("0x")).expect("hex"));
+	let records: Vec<frame_system::EventRecord<medledger_runtime::RuntimeEvent, H256>> = bytes
+		.map(|b| Decode::decode(&mut &b[..]).expect("this runtime's events"))
+		.unwrap_or_default();
+	records
+		.into_iter()
+		.filter_map(|record| match (record.phase, record.event) {
+			(
+				frame_system::Phase::ApplyExtrinsic(index),
+				medledger_runtime::RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+					..
+				}),
+			) => Some(index),
+			_ => None,
+		})
+		.collect()
 }
 
 /// A document of Eve (the `local` chain's patient), unique per phase, sender, extrinsic and
