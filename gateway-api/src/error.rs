@@ -9,7 +9,7 @@
 
 use jsonrpsee::types::ErrorObjectOwned;
 use medledger_chain_client::ChainError;
-use medledger_index::IndexError;
+use medledger_index::{IndexError, RecordError};
 use medledger_primitives::audit::Refusal;
 use serde_json::json;
 use std::{fmt, sync::Arc};
@@ -263,6 +263,20 @@ impl From<IndexError> for GatewayError {
 		match error {
 			IndexError::Chain(error) => error.into(),
 			other => GatewayError::internal(other),
+		}
+	}
+}
+
+impl From<RecordError> for GatewayError {
+	fn from(error: RecordError) -> Self {
+		match error {
+			RecordError::Chain(error) => error.into(),
+			RecordError::Index(error) => error.into(),
+			// Asked again once the index files the batch's block: unavailable, not unknown.
+			not_indexed @ RecordError::NotIndexed(_) => {
+				GatewayError::ChainUnavailable(not_indexed.to_string())
+			}
+			mismatch @ RecordError::Mismatch(_) => GatewayError::internal(mismatch),
 		}
 	}
 }

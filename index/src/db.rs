@@ -8,7 +8,7 @@ use medledger_primitives::{
 	merkle, DocId, Hash, OrgId, MAX_PAGE,
 };
 use medledger_runtime::AccountId;
-use pallet_documents::{BatchId, NewDocument};
+use pallet_documents::BatchId;
 use redb::{Database, ReadableTable, TableDefinition};
 use sp_core::H256;
 use std::path::Path;
@@ -22,17 +22,18 @@ const BY_ORGANISATION: TableDefinition<&[u8], ()> = TableDefinition::new("by_org
 /// The documents of rooted batches, by id: SCALE of `(batch, position, leaf)` — the leaf as
 /// its batch's block carries it (`pallet_documents::leaf`), which the state does not keep.
 const LEAVES: TableDefinition<DocId, &[u8]> = TableDefinition::new("leaves");
-/// `patient ‖ id`: each patient's documents of rooted batches, in id order.
-const BATCHED_BY_PATIENT: TableDefinition<&[u8], ()> = TableDefinition::new("batched_by_patient");
-/// `organisation ‖ id`: each hospital's documents of rooted batches, in id order.
-const BATCHED_BY_ORGANISATION: TableDefinition<&[u8], ()> =
-	TableDefinition::new("batched_by_organisation");
+/// `patient ‖ id`: each patient's documents, however anchored, in id order.
+const DOCUMENTS_BY_PATIENT: TableDefinition<&[u8], ()> =
+	TableDefinition::new("documents_by_patient");
+/// `organisation ‖ id`: each hospital's documents, however anchored, in id order.
+const DOCUMENTS_BY_ORGANISATION: TableDefinition<&[u8], ()> =
+	TableDefinition::new("documents_by_organisation");
 /// Where the index stands.
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 /// What the index files (u32 LE): an index filed by an older gateway lacks something, and is
 /// rebuilt from the chain.
 const FORMAT: &str = "format";
-/// 2: the leaves of rooted batches.
+/// 2: the leaves of rooted batches, and every document listed by patient and by issuer.
 const CURRENT_FORMAT: u32 = 2;
 /// The genesis hash of the chain indexed.
 const GENESIS: &str = "genesis";
@@ -80,6 +81,9 @@ pub struct IndexedBlock {
 	pub hash: H256,
 	/// The entries it recorded, in the order of its events.
 	pub entries: Vec<Entry>,
+	/// The documents it anchored, however (its `Documents.Anchored` events): id, patient,
+	/// issuer.
+	pub documents: Vec<(DocId, AccountId, OrgId)>,
 	/// The rooted batches it anchored.
 	pub batches: Vec<FiledBatch>,
 }
@@ -187,8 +191,8 @@ impl Index {
 		txn.open_table(BY_ACTOR)?;
 		txn.open_table(BY_ORGANISATION)?;
 		txn.open_table(LEAVES)?;
-		txn.open_table(BATCHED_BY_PATIENT)?;
-		txn.open_table(BATCHED_BY_ORGANISATION)?;
+		txn.open_table(DOCUMENTS_BY_PATIENT)?;
+		txn.open_table(DOCUMENTS_BY_ORGANISATION)?;
 		let last = last_in(&txn.open_table(META)?)?;
 		txn.commit()?;
 		let filed = tokio::sync::watch::Sender::new(last.map_or(0, |(number, _)| number));
@@ -239,15 +243,15 @@ impl Index {
 				txn.delete_table(BY_ACTOR)?;
 				txn.delete_table(BY_ORGANISATION)?;
 				txn.delete_table(LEAVES)?;
-				txn.delete_table(BATCHED_BY_PATIENT)?;
-				txn.delete_table(BATCHED_BY_ORGANISATION)?;
+				txn.delete_table(DOCUMENTS_BY_PATIENT)?;
+				txn.delete_table(DOCUMENTS_BY_ORGANISATION)?;
 				txn.delete_table(META)?;
 				txn.open_table(TRAILS)?;
 				txn.open_table(BY_ACTOR)?;
 				txn.open_table(BY_ORGANISATION)?;
 				txn.open_table(LEAVES)?;
-				txn.open_table(BATCHED_BY_PATIENT)?;
-				txn.open_table(BATCHED_BY_ORGANISATION)?;
+				txn.open_table(DOCUMENTS_BY_PATIENT)?;
+				txn.open_table(DOCUMENTS_BY_ORGANISATION)?;
 				true
 			}
 			None => false,
@@ -294,8 +298,8 @@ impl Index {
 			let mut by_actor = txn.open_table(BY_ACTOR)?;
 			let mut by_organisation = txn.open_table(BY_ORGANISATION)?;
 			let mut leaves = txn.open_table(LEAVES)?;
-			let mut batched_by_patient = txn.open_table(BATCHED_BY_PATIENT)?;
-			let mut batched_by_organisation = txn.open_table(BATCHED_BY_ORGANISATION)?;
+			let mut documents_by_patient = txn.open_table(DOCUMENTS_BY_PATIENT)?;
+			let mut documents_by_organisation = txn.open_table(DOCUMENTS_BY_ORGANISATION)?;
 			for block in blocks {
 				if block.number != expected {
 					return Err(IndexError::OutOfOrder { expected, got: block.number });
@@ -325,15 +329,16 @@ impl Index {
 				for filed in &block.batches {
 					for (position, leaf) in (0u32..).zip(&filed.leaves) {
 						let id = filed.first + DocId::from(position);
-						let (_, org, document) = batched_document(leaf)?;
 						let value =
 							BatchedLeaf { batch: filed.batch, position, leaf: leaf.clone() };
 						leaves.insert(id, &value.encode()[..])?;
-						let patient: &[u8] = document.patient.as_ref();
-						batched_by_patient.insert(&key::listed_id(patient, id)[..], ())?;
-						let owner = key::organisation(org);
-						batched_by_organisation.insert(&key::listed_id(&owner, id)[..], ())?;
 					}
+				}
+				for (id, patient, org) in &block.documents {
+					let patient: &[u8] = patient.as_ref();
+					documents_by_patient.insert(&key::listed_id(patient, *id)[..], ())?;
+					let owner = key::organisation(*org);
+					documents_by_organisation.insert(&key::listed_id(&owner, *id)[..], ())?;
 				}
 			}
 			let mut meta = txn.open_table(META)?;
@@ -439,28 +444,27 @@ impl Index {
 		Ok(Some((found, path)))
 	}
 
-	/// `patient`'s documents of rooted batches after `after`, in id order, at most `limit`.
-	pub fn batched_of_patient(
+	/// `patient`'s documents after `after`, in id order, at most `limit`.
+	pub fn documents_of_patient(
 		&self,
 		patient: &AccountId,
 		after: Option<DocId>,
 		limit: usize,
 	) -> Result<Vec<DocId>, IndexError> {
-		self.batched_listed(BATCHED_BY_PATIENT, patient.as_ref(), after, limit)
+		self.documents_listed(DOCUMENTS_BY_PATIENT, patient.as_ref(), after, limit)
 	}
 
-	/// Hospital `org`'s documents of rooted batches after `after`, in id order, at most
-	/// `limit`.
-	pub fn batched_of_organisation(
+	/// Hospital `org`'s documents after `after`, in id order, at most `limit`.
+	pub fn documents_of_organisation(
 		&self,
 		org: OrgId,
 		after: Option<DocId>,
 		limit: usize,
 	) -> Result<Vec<DocId>, IndexError> {
-		self.batched_listed(BATCHED_BY_ORGANISATION, &key::organisation(org), after, limit)
+		self.documents_listed(DOCUMENTS_BY_ORGANISATION, &key::organisation(org), after, limit)
 	}
 
-	fn batched_listed(
+	fn documents_listed(
 		&self,
 		list: TableDefinition<&[u8], ()>,
 		owner: &[u8],
@@ -547,11 +551,6 @@ fn head_in(
 	let (place, record) = last?;
 	let (seq, record) = entry(place.value(), record.value())?;
 	Ok(TrailHead { seq, head: record.head })
-}
-
-/// A leaf's id, issuer and document (`pallet_documents::leaf`).
-fn batched_document(leaf: &[u8]) -> Result<(DocId, OrgId, NewDocument<AccountId>), IndexError> {
-	Ok(Decode::decode(&mut &leaf[..])?)
 }
 
 /// An entry from its place and stored value.

@@ -1,10 +1,11 @@
 //! Keeping an index up to date with a node's finalised blocks.
 
-use crate::{db::FiledBatch, Entry, Index, IndexError, IndexedBlock};
+use crate::{db::FiledBatch, Index, IndexError, IndexedBlock};
 use codec::Decode;
 use medledger_chain_client::{Chain, ChainError, AUDIT_IN_BLOCKS};
 use medledger_primitives::merkle;
-use medledger_runtime::{Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
+use medledger_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
+use pallet_documents::NewDocument;
 use sp_core::H256;
 use std::{sync::Arc, time::Duration};
 
@@ -54,8 +55,7 @@ pub async fn catch_up(index: &Index, chain: &Chain) -> Result<(), IndexError> {
 		let mut blocks = Vec::new();
 		for number in next..=end {
 			let hash = chain.block_hash(number).await?.ok_or_else(|| missing(number))?;
-			let (entries, batches) = filed_in(chain, number, hash).await?;
-			blocks.push(IndexedBlock { number, hash, entries, batches });
+			blocks.push(filed_in(chain, number, hash).await?);
 		}
 		index.apply(&blocks)?;
 		next = end + 1;
@@ -78,17 +78,14 @@ fn same_history(last: (H256, Option<H256>), first: (Option<H256>, Option<H256>))
 }
 
 /// What block `number` (`hash`) holds for the index: the entries it recorded, in order —
-/// its `Audit.Recorded` events, none before the audit pallet kept its history in blocks —
-/// and the rooted batches it anchored, each document's leaf taken from the call and checked
-/// against the root its `BatchAnchored` event gives.
-pub async fn filed_in(
-	chain: &Chain,
-	number: u64,
-	hash: H256,
-) -> Result<(Vec<Entry>, Vec<FiledBatch>), IndexError> {
+/// its `Audit.Recorded` events, none before the audit pallet kept its history in blocks —,
+/// the documents it anchored (`Documents.Anchored`) and the rooted batches, each document's
+/// leaf taken from the call and checked against the root its `BatchAnchored` event gives.
+pub async fn filed_in(chain: &Chain, number: u64, hash: H256) -> Result<IndexedBlock, IndexError> {
 	let events = chain.events_at(hash).await?;
 	let version = chain.storage_version_at::<pallet_audit::Pallet<Runtime>>(hash).await?;
 	let mut entries = Vec::new();
+	let mut documents = Vec::new();
 	let mut anchored = Vec::new();
 	for record in events {
 		match (record.phase, record.event) {
@@ -97,6 +94,12 @@ pub async fn filed_in(
 			{
 				entries.push((seq, record))
 			}
+			(
+				_,
+				RuntimeEvent::Documents(pallet_documents::Event::Anchored {
+					id, patient, org, ..
+				}),
+			) => documents.push((id, patient, org)),
 			(
 				frame_system::Phase::ApplyExtrinsic(index),
 				RuntimeEvent::Documents(pallet_documents::Event::BatchAnchored {
@@ -110,20 +113,16 @@ pub async fn filed_in(
 			_ => {}
 		}
 	}
+	let mut block = IndexedBlock { number, hash, entries, documents, batches: Vec::new() };
 	if anchored.is_empty() {
-		return Ok((entries, Vec::new()));
+		return Ok(block);
 	}
-	let block = chain.block(hash).await?.ok_or_else(|| missing(number))?;
-	let mut batches = Vec::new();
+	let body = chain.block(hash).await?.ok_or_else(|| missing(number))?;
 	for (index, batch, first, count, root, org) in anchored {
 		let broken = || IndexError::BrokenBatch { block: number, batch };
-		let extrinsic = block.extrinsics.get(index as usize).ok_or_else(broken)?;
+		let extrinsic = body.extrinsics.get(index as usize).ok_or_else(broken)?;
 		let extrinsic = UncheckedExtrinsic::decode(&mut &extrinsic[..]).map_err(|_| broken())?;
-		let RuntimeCall::Documents(pallet_documents::Call::anchor_rooted_batch { documents }) =
-			extrinsic.function
-		else {
-			return Err(broken());
-		};
+		let documents = rooted_batch(extrinsic.function).ok_or_else(broken)?;
 		let leaves: Vec<Vec<u8>> = (first..)
 			.zip(&documents)
 			.map(|(id, document)| pallet_documents::leaf(id, org, document))
@@ -132,9 +131,25 @@ pub async fn filed_in(
 		if leaves.len() != count as usize || merkle::root(&hashes) != root {
 			return Err(broken());
 		}
-		batches.push(FiledBatch { batch, first, leaves });
+		block.batches.push(FiledBatch { batch, first, leaves });
 	}
-	Ok((entries, batches))
+	Ok(block)
+}
+
+/// The documents of the `anchor_rooted_batch` that `call` is or dispatches (through sudo, on
+/// a development chain: the only call that dispatches another).
+fn rooted_batch(call: RuntimeCall) -> Option<Vec<NewDocument<AccountId>>> {
+	match call {
+		RuntimeCall::Documents(pallet_documents::Call::anchor_rooted_batch { documents }) => {
+			Some(documents)
+		}
+		RuntimeCall::Sudo(
+			pallet_sudo::Call::sudo { call }
+			| pallet_sudo::Call::sudo_as { call, .. }
+			| pallet_sudo::Call::sudo_unchecked_weight { call, .. },
+		) => rooted_batch(*call),
+		_ => None,
+	}
 }
 
 /// A block the node should have (at most the finalised head) and does not.
@@ -144,8 +159,37 @@ fn missing(number: u64) -> ChainError {
 
 #[cfg(test)]
 mod tests {
-	use super::same_history;
+	use super::{rooted_batch, same_history};
+	use medledger_runtime::AccountId as AccountId32;
+	use medledger_runtime::RuntimeCall;
+	use pallet_documents::NewDocument;
 	use sp_core::H256;
+
+	/// A batch anchored through sudo (as `sudo_as` a hospital's staff, on a development
+	/// chain) is filed like one anchored directly; a call that anchors no rooted batch, at a
+	/// `BatchAnchored` event's place, is not taken for one.
+	#[test]
+	fn a_rooted_batch_is_found_in_its_call_or_under_sudo() {
+		let documents = vec![NewDocument {
+			patient: AccountId32::new([1; 32]),
+			commitment: [2; 32],
+			cid: b"a cid".to_vec(),
+			size: 3,
+			media_type: b"application/pdf".to_vec(),
+			document_type: b"34133-9".to_vec(),
+		}];
+		let direct = RuntimeCall::Documents(pallet_documents::Call::anchor_rooted_batch {
+			documents: documents.clone(),
+		});
+		let under_sudo = RuntimeCall::Sudo(pallet_sudo::Call::sudo_as {
+			who: AccountId32::new([5; 32]).into(),
+			call: Box::new(direct.clone()),
+		});
+		assert_eq!(rooted_batch(direct), Some(documents.clone()));
+		assert_eq!(rooted_batch(under_sudo), Some(documents));
+		let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+		assert_eq!(rooted_batch(remark), None);
+	}
 
 	const A: H256 = H256::repeat_byte(0xa);
 	const B: H256 = H256::repeat_byte(0xb);

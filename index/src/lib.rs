@@ -32,4 +32,4 @@ mod records;
 
 pub use db::{BatchedLeaf, Entry, FiledBatch, Index, IndexError, IndexedBlock, Period, TrailPage};
 pub use follow::{catch_up, filed_in, follow};
-pub use records::record_at;
+pub use records::{record_at, RecordError};

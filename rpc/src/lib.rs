@@ -72,11 +72,12 @@ mod views;
 pub mod wraps;
 
 use keystore::Keystore;
-use medledger_chain_client::{Chain, ChainError, Watch};
+use medledger_chain_client::{Chain, Watch};
 use medledger_gateway_api::{
 	api::events::{Finalised, Notification},
 	GatewayError,
 };
+use medledger_index::RecordError;
 use std::sync::Arc;
 use tokio::sync::{broadcast, Notify, RwLock};
 
@@ -147,28 +148,34 @@ impl Gateway {
 	}
 
 	/// The id of the document that is this upload ([`store::Upload::is_anchored_as`]), at the
-	/// best block or (with `finalised`) at the finalised head.
+	/// best block or (with `finalised`) at the finalised head — every question in the state of
+	/// that one block, so a reorganisation between them cannot mix two forks' answers.
 	pub async fn anchored_id(
 		&self,
 		upload: &store::Upload,
 		finalised: bool,
 	) -> Result<Option<u64>, GatewayError> {
 		let at = match finalised {
-			true => Some(self.chain.finalised_head().await?),
-			false => None,
+			true => self.chain.finalised_head().await?,
+			false => self.chain.best_head().await?.0,
 		};
-		let api = at.map_or(self.chain.api(), |at| self.chain.api_at(at));
+		let api = self.chain.api_at(at);
 		let org = self.organisation;
 		let Some(id) = api.document_id(upload.commitment.0, org).await? else { return Ok(None) };
-		match medledger_index::record_at(&self.chain, &self.index, at, id).await {
-			Ok(record) => Ok(record.filter(|doc| upload.is_anchored_as(org, doc)).map(|_| id)),
-			// Of a rooted batch not final yet, so not indexed: its CID is not known here, its
-			// author is — and only this gateway signs with the upload's signer's key. Final,
-			// it is checked whole.
-			Err(ChainError::Unavailable(_)) if !finalised => {
+		let pair = self.signing_pair(&upload.signer).await?;
+		let signer = sp_runtime::AccountId32::from(sp_core::Pair::public(&pair));
+		match medledger_index::record_at(&self.chain, &self.index, Some(at), id).await {
+			Ok(record) => {
+				let ours = record.filter(|doc| upload.is_anchored_as(org, &signer, doc));
+				Ok(ours.map(|_| id))
+			}
+			// Final but not indexed yet: not final as far as this upload goes (its CID is
+			// checked once it is).
+			Err(RecordError::NotIndexed(_)) if finalised => Ok(None),
+			// Of a rooted batch not final yet: its CID is not known here, its patient and
+			// author are — and only this gateway signs with the upload's signer's key.
+			Err(RecordError::NotIndexed(_)) => {
 				let Some((entry, batch)) = api.batched(id).await? else { return Ok(None) };
-				let pair = self.signing_pair(&upload.signer).await?;
-				let signer = sp_runtime::AccountId32::from(sp_core::Pair::public(&pair));
 				Ok((entry.patient == upload.patient && batch.author == signer).then_some(id))
 			}
 			Err(error) => Err(error.into()),

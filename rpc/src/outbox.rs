@@ -185,6 +185,7 @@ async fn anchor(gw: &Gateway, signer: &str, mut batch: Vec<Upload>) -> Duration 
 			for upload in batch {
 				let mut single = vec![upload];
 				let result = anchor_together(gw, signer, &mut single).await;
+				let result = landed_already(gw, &mut single[0], result).await;
 				wait = wait.min(settle(gw, &mut single[0], result));
 			}
 			wait
@@ -192,11 +193,29 @@ async fn anchor(gw: &Gateway, signer: &str, mut batch: Vec<Upload>) -> Duration 
 		result => {
 			let mut wait = IDLE;
 			for upload in &mut batch {
-				wait = wait.min(settle(gw, upload, result.clone()));
+				let result = landed_already(gw, upload, result.clone()).await;
+				wait = wait.min(settle(gw, upload, result));
 			}
 			wait
 		}
 	}
+}
+
+/// `result` of anchoring `upload`, unless the chain refused it because it is anchored
+/// already — by an earlier submission of this gateway still in the pool when it asked (after
+/// a restart, or a submission that timed out): found, it is anchored, not rejected.
+async fn landed_already(
+	gw: &Gateway,
+	upload: &mut Upload,
+	result: Result<(), GatewayError>,
+) -> Result<(), GatewayError> {
+	if let Err(GatewayError::ChainRejected(_)) = &result {
+		if let Ok(Some(document)) = gw.anchored_id(upload, false).await {
+			upload.state = UploadState::Anchored { document, block: None };
+			return Ok(());
+		}
+	}
+	result
 }
 
 async fn anchor_together(

@@ -160,7 +160,9 @@ impl ReadCache {
 		id: DocId,
 	) -> Result<Option<Document<Runtime>>, ChainError> {
 		let (chain, index) = (chain.clone(), index.clone());
-		let ask = async move { medledger_index::record_at(&chain, &index, Some(at.0), id).await };
+		let ask = async move {
+			medledger_index::record_at(&chain, &index, Some(at.0), id).await.map_err(Into::into)
+		};
 		self.memo(at, |f| &mut f.documents, id, ask).await
 	}
 

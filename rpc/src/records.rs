@@ -1,8 +1,10 @@
 //! Documents, however they were anchored: whose each is, and the lists of a patient's or a
-//! hospital's — the state's records merged with the rooted batches' documents the index
-//! filed (`medledger_index::record_at` tells why those are there).
+//! hospital's — from the index, which lists every document of finalised blocks in id order
+//! (the state's own lists are in hash order and leave out rooted batches' documents;
+//! `medledger_index::record_at` tells why those are kept apart).
 
 use crate::{portal::Whose, Gateway};
+use futures::StreamExt;
 use medledger_chain_client::{ChainError, RuntimeApi};
 use medledger_gateway_api::GatewayError;
 use medledger_index::record_at;
@@ -22,33 +24,36 @@ pub async fn owner(
 	Ok(api.batched(id).await?.map(|(entry, _)| (entry.patient, entry.org)))
 }
 
-/// A page of `whose` documents after `after`, at most `limit` (≤ `MAX_PAGE`), in id order:
-/// those with records of their own (the state's lists) and those of rooted batches this
-/// gateway's index has filed (a batch not final yet is listed once it is).
+/// Records asked of the node at once while listing.
+const CONCURRENT_RECORDS: usize = 16;
+
+/// A page of `whose` documents after `after`, at most `limit` (≤ `MAX_PAGE`), in id order,
+/// however anchored: the ids from the index (so of finalised blocks: a document is listed
+/// once its anchor is final), each record as the best block holds it (its status now).
 pub(crate) async fn page(
 	gw: &Gateway,
 	whose: &Whose,
 	after: Option<DocId>,
 	limit: u32,
 ) -> Result<Vec<(DocId, Document<Runtime>)>, GatewayError> {
-	let api = gw.chain.api();
-	let (mut documents, batched) = match whose {
-		Whose::Patient(patient) => (
-			api.documents_by_patient(patient, after, limit).await?,
-			gw.index.batched_of_patient(patient, after, limit as usize)?,
-		),
-		Whose::Organisation(org) => (
-			api.documents_by_organisation(*org, after, limit).await?,
-			gw.index.batched_of_organisation(*org, after, limit as usize)?,
-		),
+	let limit = limit.min(MAX_PAGE) as usize;
+	let ids = match whose {
+		Whose::Patient(patient) => gw.index.documents_of_patient(patient, after, limit)?,
+		Whose::Organisation(org) => gw.index.documents_of_organisation(*org, after, limit)?,
 	};
-	for id in batched {
-		if let Some(record) = record_at(&gw.chain, &gw.index, None, id).await? {
-			documents.push((id, record));
-		}
+	let best = gw.chain.best_head().await?.0;
+	let records = futures::stream::iter(ids)
+		.map(|id| async move { (id, record_at(&gw.chain, &gw.index, Some(best), id).await) })
+		.buffered(CONCURRENT_RECORDS)
+		.collect::<Vec<_>>()
+		.await;
+	let mut documents = Vec::with_capacity(records.len());
+	for (id, record) in records {
+		let record = record?.ok_or_else(|| {
+			GatewayError::internal(format!("document {id} is indexed and not on chain"))
+		})?;
+		documents.push((id, record));
 	}
-	documents.sort_by_key(|(id, _)| *id);
-	documents.truncate(limit as usize);
 	Ok(documents)
 }
 

@@ -100,14 +100,17 @@ pub struct Upload {
 
 impl Upload {
 	/// Whether `anchored`, a record holding this upload's commitment, is this upload: hospital
-	/// `org`'s anchor for this patient with this CID. Another hospital's anchor of the same
-	/// commitment (copied from the transaction pool, say) is not it.
+	/// `org`'s anchor for this patient with this CID, signed by `signer` (the key this
+	/// gateway holds for the upload's signer). Another hospital's anchor of the same
+	/// commitment, or a colleague's (copied from the transaction pool, say), is not it.
 	pub fn is_anchored_as(
 		&self,
 		org: pallet_consortium::OrgId,
+		signer: &sp_runtime::AccountId32,
 		anchored: &pallet_documents::Document<medledger_runtime::Runtime>,
 	) -> bool {
 		anchored.org == org
+			&& &anchored.author == signer
 			&& anchored.patient == self.patient
 			&& anchored.cid[..] == self.cid.to_bytes()[..]
 	}
@@ -528,10 +531,11 @@ pub(crate) mod tests {
 	#[test]
 	fn another_hospitals_anchor_of_the_same_commitment_is_not_this_upload() {
 		let upload = upload();
+		let signer = sp_runtime::AccountId32::new([9; 32]);
 		let anchor = |org, cid: &cid::Cid| pallet_documents::Document {
 			patient: upload.patient.clone(),
 			org,
-			author: upload.patient.clone(),
+			author: signer.clone(),
 			commitment: upload.commitment.0,
 			cid: cid.to_bytes().try_into().unwrap(),
 			size: 3,
@@ -542,12 +546,15 @@ pub(crate) mod tests {
 			previous: None,
 		};
 		let squat_cid = Dag::of(b"the squatter's envelope").root();
-		assert!(!upload.is_anchored_as(1, &anchor(2, &squat_cid)));
+		assert!(!upload.is_anchored_as(1, &signer, &anchor(2, &squat_cid)));
 		// Even a squatter copying the CID too is another hospital's record.
-		assert!(!upload.is_anchored_as(1, &anchor(2, &upload.cid)));
-		// A colleague's anchor of the commitment, with another file, is not this upload.
-		assert!(!upload.is_anchored_as(1, &anchor(1, &squat_cid)));
-		assert!(upload.is_anchored_as(1, &anchor(1, &upload.cid)));
+		assert!(!upload.is_anchored_as(1, &signer, &anchor(2, &upload.cid)));
+		// A colleague's anchor of the commitment, with another file, is not this upload; nor
+		// is one with this very CID, signed with a colleague's key.
+		assert!(!upload.is_anchored_as(1, &signer, &anchor(1, &squat_cid)));
+		let colleague = sp_runtime::AccountId32::new([8; 32]);
+		assert!(!upload.is_anchored_as(1, &colleague, &anchor(1, &upload.cid)));
+		assert!(upload.is_anchored_as(1, &signer, &anchor(1, &upload.cid)));
 	}
 
 	#[test]

@@ -62,6 +62,11 @@ async fn pass(gw: &Gateway) -> Result<(), GatewayError> {
 	let mut next = gw.store.wrap_cursor()?.unwrap_or(head);
 	let own = gw.keystore.read().await.organisation();
 	while next <= head {
+		// The documents of a rooted batch are known (listed, read) once the index filed
+		// their block: a block passed before then would leave them unwrapped for good.
+		if !gw.index.filed(next, POLL).await {
+			break;
+		}
 		let Some(hash) = gw.chain.block_hash(next).await? else { break };
 		let mut patients = BTreeSet::new();
 		let mut rekeyed = BTreeSet::new();

@@ -3,6 +3,7 @@
 
 use super::*;
 use medledger_primitives::audit::{verify_trail, AuditAction, Outcome, Refusal, Subject};
+use pallet_documents::NewDocument;
 use sp_core::crypto::AccountId32;
 
 const H1: OrgId = 1;
@@ -47,17 +48,28 @@ impl Chain {
 			entries.push((head.seq, AuditRecord { entry, head: head.head }));
 		}
 		let hash = H256::from_low_u64_be(number);
-		self.blocks.push(IndexedBlock { number, hash, entries, batches: Vec::new() });
+		let (documents, batches) = (Vec::new(), Vec::new());
+		self.blocks.push(IndexedBlock { number, hash, entries, documents, batches });
 		self
 	}
 
 	/// Appends a block anchoring rooted batch `batch` of `count` documents from `first`.
 	fn batch(&mut self, batch: BatchId, first: DocId, count: u32) -> &mut Self {
 		let number = self.blocks.len() as u64 + 1;
-		let leaves = (first..first + DocId::from(count)).map(|id| leaf(batch, id)).collect();
+		let leaves: Vec<_> =
+			(first..first + DocId::from(count)).map(|id| leaf(batch, id)).collect();
+		// Each document's `Anchored` event: its id, patient and issuer, as in its leaf.
+		let documents = leaves
+			.iter()
+			.map(|leaf| {
+				let (id, org, document) =
+					<(DocId, OrgId, NewDocument<AccountId>)>::decode(&mut &leaf[..]).unwrap();
+				(id, document.patient, org)
+			})
+			.collect();
 		let batches = vec![FiledBatch { batch, first, leaves }];
 		let hash = H256::from_low_u64_be(number);
-		self.blocks.push(IndexedBlock { number, hash, entries: Vec::new(), batches });
+		self.blocks.push(IndexedBlock { number, hash, entries: Vec::new(), documents, batches });
 		self
 	}
 
@@ -188,20 +200,20 @@ fn a_batched_documents_leaf_and_path_verify_against_its_batchs_root() {
 	assert_eq!(index.leaf_with_path(17).unwrap(), None);
 }
 
-/// A patient's and a hospital's batched documents are listed in id order, from after a
-/// given id, up to a limit.
+/// A patient's and a hospital's documents are listed in id order, from after a given id, up
+/// to a limit.
 #[test]
-fn batched_documents_are_listed_by_patient_and_by_issuer_in_id_order() {
+fn documents_are_listed_by_patient_and_by_issuer_in_id_order() {
 	let chain = Chain::sample();
 	let (_dir, index) = fresh_index();
 	index.apply(&chain.blocks).unwrap();
-	assert_eq!(index.batched_of_patient(&account(1), None, 100).unwrap(), [5, 7, 9, 11, 13, 15]);
-	assert_eq!(index.batched_of_patient(&account(2), Some(8), 2).unwrap(), [10, 12]);
-	assert_eq!(index.batched_of_organisation(H2, None, 100).unwrap(), [6, 7, 8, 9]);
-	let h1 = index.batched_of_organisation(H1, Some(5), 100).unwrap();
+	assert_eq!(index.documents_of_patient(&account(1), None, 100).unwrap(), [5, 7, 9, 11, 13, 15]);
+	assert_eq!(index.documents_of_patient(&account(2), Some(8), 2).unwrap(), [10, 12]);
+	assert_eq!(index.documents_of_organisation(H2, None, 100).unwrap(), [6, 7, 8, 9]);
+	let h1 = index.documents_of_organisation(H1, Some(5), 100).unwrap();
 	assert_eq!(h1, (10..=16).collect::<Vec<_>>());
-	assert!(index.batched_of_patient(&account(3), None, 100).unwrap().is_empty());
-	assert!(index.batched_of_organisation(H1, Some(DocId::MAX), 100).unwrap().is_empty());
+	assert!(index.documents_of_patient(&account(3), None, 100).unwrap().is_empty());
+	assert!(index.documents_of_organisation(H1, Some(DocId::MAX), 100).unwrap().is_empty());
 }
 
 /// An index a gateway of an older version filed (no format recorded: it holds no batches'
