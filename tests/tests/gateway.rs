@@ -5,7 +5,8 @@
 //! version supersedes a document and a version is marked entered in error; a ciphertext
 //! altered in IPFS is reported as tampered; audit entries the chain refuses are kept as dead
 //! letters, listed and counted, never lost; a file put as a plain HTTP body
-//! (`PUT /documents`) is the same upload under the same rules.
+//! (`PUT /documents`) is the same upload under the same rules, and uploads nothing if its
+//! credential is revoked while the body is sent.
 
 use medledger_gateway_api::{
 	api::{
@@ -23,7 +24,13 @@ use medledger_tests::{
 };
 use medledger_verifier::{Failure, TrustedSet, BATCHED_BUNDLE_FORMAT};
 use serde_json::json;
-use std::{fmt::Debug, path::PathBuf, time::Duration};
+use std::{
+	fmt::Debug,
+	io::{Read, Write},
+	net::TcpStream,
+	path::PathBuf,
+	time::Duration,
+};
 
 const PATIENCE: Duration = Duration::from_secs(120);
 
@@ -65,6 +72,32 @@ fn upload(c: &Client, patient: &str, bytes: &[u8]) -> Result<Upload, (i64, Strin
 /// The file of document `id`, read for treatment.
 fn read(c: &Client, id: u64) -> Vec<u8> {
 	c.run(c.client.document_get(id, Purpose::Treatment)).expect("read").content.0
+}
+
+/// `PUT /documents?{query}` over a raw connection, declaring `declared` bytes: the headers and
+/// the first half of `body`, then `meanwhile`, then the rest; the whole answer as text.
+fn raw_put(
+	port: u16,
+	token: &str,
+	query: &str,
+	declared: usize,
+	body: &[u8],
+	meanwhile: impl FnOnce(),
+) -> String {
+	let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connected");
+	let head = format!(
+		"PUT /documents?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+		 Content-Length: {declared}\r\nConnection: close\r\n\r\n"
+	);
+	stream.write_all(head.as_bytes()).expect("headers sent");
+	let (first, rest) = body.split_at(body.len() / 2);
+	stream.write_all(first).expect("the first half sent");
+	std::thread::sleep(Duration::from_millis(300));
+	meanwhile();
+	stream.write_all(rest).expect("the rest sent");
+	let mut answer = String::new();
+	stream.read_to_string(&mut answer).expect("an answer");
+	answer
 }
 
 fn code<T: Debug>(result: Result<T, (i64, String)>) -> i64 {
@@ -179,7 +212,6 @@ impl Story {
 		let refused = [
 			(None, query.clone(), 1_000, 401, -32001),
 			(Some(&self.auditor), query.clone(), 1_000, 403, -32002),
-			(Some(&self.doc), query.clone(), 1_048_577, 413, -32004),
 			(
 				Some(&self.doc),
 				"patient=nobody&mediaType=a&documentType=b".to_string(),
@@ -195,8 +227,33 @@ impl Story {
 				self.gw.put_document(token.map(String::as_str), &query, &vec![1; size]);
 			assert_eq!((got, answer["code"].as_i64()), (status, Some(code)), "{query}: {answer}");
 		}
+		// A declared length over the limit is answered before a byte of the body is sent (a
+		// client sending it would find the connection closed under it).
+		let answer = raw_put(self.gw.port, &self.doc, &query, 1_048_577, &[], || {});
+		assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+		assert!(answer.contains("-32004"), "{answer}");
 		let next = upload(&c, EVE, b"after the refusals").expect("upload accepted");
 		assert_eq!(next.id, id + 1, "a refused PUT accepted an upload");
+	}
+
+	/// A credential revoked while its holder is still sending a file: the PUT, whose headers
+	/// were accepted, is refused (401) once the body has arrived, and nothing is uploaded —
+	/// the next upload takes the next id.
+	fn a_credential_revoked_mid_body_uploads_nothing(&self) {
+		let node_url = self.gw.node_url();
+		let issue = ["credentials", "issue", "--key", "doc", "--node-url", &node_url];
+		let issued = gateway_admin(&self.h1, &issue);
+		let (token, id) = (token(&issued), issued["id"].as_str().expect("an id").to_string());
+		let c = self.gw.client(&self.doc);
+		let before = upload(&c, EVE, b"before the slow PUT").expect("accepted").id;
+		let body = file(200_000, 30);
+		let query = format!("patient={EVE}&mediaType=application%2Fpdf&documentType=34133-9");
+		let answer = raw_put(self.gw.port, &token, &query, body.len(), &body, || {
+			gateway_admin(&self.h1, &["credentials", "revoke", &id]);
+		});
+		assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+		let after = upload(&c, EVE, b"after the slow PUT").expect("accepted").id;
+		assert_eq!(after, before + 1, "the PUT of a revoked credential was accepted");
 	}
 
 	/// The read is in Eve's audit trail, recorded on chain through the audit queue, and the
@@ -533,6 +590,9 @@ fn upload_read_errors_and_outbox_recovery() {
 	});
 	steps.check("a file put as a plain HTTP body is the same upload, under the same rules", || {
 		story.put_a_file_as_a_plain_body()
+	});
+	steps.check("a credential revoked while its PUT's body is sent uploads nothing", || {
+		story.a_credential_revoked_mid_body_uploads_nothing()
 	});
 	steps.finish();
 }
