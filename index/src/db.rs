@@ -410,14 +410,6 @@ impl Index {
 		Ok(entries)
 	}
 
-	/// Document `id`'s leaf, if it is of a rooted batch filed here.
-	pub fn leaf(&self, id: DocId) -> Result<Option<BatchedLeaf>, IndexError> {
-		let txn = self.db.begin_read()?;
-		let leaves = txn.open_table(LEAVES)?;
-		let leaf = leaves.get(id)?.map(|v| BatchedLeaf::decode(&mut v.value())).transpose()?;
-		Ok(leaf)
-	}
-
 	/// Document `id`'s leaf with its Merkle path to its batch's root, if it is of a rooted
 	/// batch filed here: the part of a proof the state does not hold.
 	pub fn leaf_with_path(
