@@ -1,7 +1,7 @@
 //! The connection to one node and what it serves besides runtime APIs and extrinsics:
 //! blocks, headers, events, storage and read proofs.
 
-use crate::{error::from_rpc, ChainError};
+use crate::{error::unanswered, ChainError};
 use codec::{Decode, DecodeAll};
 use frame_support::traits::{PalletInfoAccess, StorageVersion};
 use jsonrpsee::{
@@ -71,7 +71,7 @@ impl Chain {
 		method: &str,
 		params: jsonrpsee::core::params::ArrayParams,
 	) -> Result<R, ChainError> {
-		self.client().await?.request(method, params).await.map_err(from_rpc)
+		self.client().await?.request(method, params).await.map_err(|e| unanswered(method, e))
 	}
 
 	/// The chain's time at the best block (ms): the last block's timestamp.
@@ -155,16 +155,6 @@ impl Chain {
 	) -> Result<Option<medledger_runtime::opaque::SessionKeys>, ChainError> {
 		let key = pallet_session::NextKeys::<Runtime>::hashed_key_for(validator);
 		self.storage_value_at(&key, at, "Session.NextKeys").await
-	}
-
-	/// A document's anchor record at `at` as stored (SCALE), or `None` if not anchored then.
-	/// The key is the one the offline verifier's storage proof is checked against.
-	pub async fn document_record_at(
-		&self,
-		id: medledger_primitives::DocId,
-		at: H256,
-	) -> Result<Option<Vec<u8>>, ChainError> {
-		self.storage_at(&crate::facts::keys::document(id), at).await
 	}
 
 	/// The hash of block `number` on the best chain.
@@ -252,7 +242,7 @@ impl Chain {
 				"chain_unsubscribeFinalizedHeads",
 			)
 			.await
-			.map_err(from_rpc)
+			.map_err(|e| unanswered("chain_subscribeFinalizedHeads", e))
 	}
 }
 

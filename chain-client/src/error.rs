@@ -19,9 +19,9 @@ pub enum ChainError {
 	},
 }
 
-/// Node errors from jsonrpsee: transport failures mean "unavailable"; a call error means
-/// the node refused (an invalid transaction: the pool's reason is named).
-pub(crate) fn from_rpc(error: jsonrpsee::core::client::Error) -> ChainError {
+/// Node errors from jsonrpsee for a submitted transaction: transport failures mean
+/// "unavailable"; a call error means the node refused it (the pool's reason is named).
+pub(crate) fn refused(error: jsonrpsee::core::client::Error) -> ChainError {
 	use jsonrpsee::core::client::Error;
 	match error {
 		Error::Call(object) => {
@@ -33,4 +33,11 @@ pub(crate) fn from_rpc(error: jsonrpsee::core::client::Error) -> ChainError {
 		}
 		other => ChainError::Unavailable(other.to_string()),
 	}
+}
+
+/// Node errors from jsonrpsee for a question (a header, a storage item, a runtime API):
+/// whatever the node answers — an unknown or pruned block, a runtime API that failed — it
+/// did not answer it, which is no refusal of anything the caller wrote.
+pub(crate) fn unanswered(method: &str, error: jsonrpsee::core::client::Error) -> ChainError {
+	ChainError::Unavailable(format!("{method}: {error}"))
 }

@@ -1,7 +1,7 @@
 //! Signed extrinsics: signing with the runtime's own payload, submission, inclusion with
 //! the extrinsic's events, finality.
 
-use crate::{error::from_rpc, Chain, ChainError};
+use crate::{error::refused, Chain, ChainError};
 use codec::Encode;
 use jsonrpsee::{
 	core::client::{Subscription, SubscriptionClientT},
@@ -84,7 +84,7 @@ impl Chain {
 				"author_unwatchExtrinsic",
 			)
 			.await
-			.map_err(from_rpc)?;
+			.map_err(refused)?;
 		Ok(Watch { hash, subscription })
 	}
 

@@ -70,6 +70,12 @@ enum Command {
 		/// The consent id.
 		id: u64,
 	},
+	/// Wrap again, for a consent I granted, the keys of the documents it covers up to its
+	/// grant (`grant` does this once the grant is final; for when that step failed).
+	Wrap {
+		/// The consent id.
+		id: u64,
+	},
 	/// Deny a consent request.
 	Deny {
 		/// The consent id.
@@ -370,6 +376,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 				json!({
 					"ok": true, "consent": id, "decision": format!("{decision:?}"),
 					"relayed": decided.written, "granted": decided.granted,
+					"wrappedAfterGrant": decided.late_wraps.as_ref().ok(),
+					"wrapError": decided.late_wraps.as_ref().err(),
 				}),
 				&|_| {
 					println!("{decision:?} of consent {id} signed and included in a block.");
@@ -377,8 +385,25 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 						println!("Granted, and accepted by the chain for exactly these terms:");
 						print_terms(c);
 					}
+					match &decided.late_wraps {
+						Ok(late) if late.is_empty() => {}
+						Ok(late) => println!(
+							"Documents anchored just before the grant, wrapped once it was final: \
+							 {late:?}"
+						),
+						Err(error) => println!(
+							"Granted, but the documents anchored just before the grant are not \
+							 wrapped yet ({error}): run `medledger wrap {id}`."
+						),
+					}
 				},
 			);
+		}
+		Command::Wrap { id } => {
+			let wrapped = patient::wrap_granted(&gateway()?, &open_keys()?, *id)?;
+			show(json!({ "ok": true, "consent": id, "wrapped": wrapped }), &|_| {
+				println!("Keys of documents {wrapped:?} wrapped for consent {id}'s hospital.")
+			});
 		}
 		Command::LiftHold { hospital } => {
 			let written = patient::lift_break_glass_hold(&gateway()?, &open_keys()?, *hospital)?;

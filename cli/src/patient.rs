@@ -30,18 +30,37 @@ use medledger_runtime::{Runtime, RuntimeCall};
 use medledger_verifier::ProofBundle;
 use pallet_consent::{ConsentStatus, Scope};
 use pallet_consortium::{MemberStatus, OrgStatus};
-use sp_runtime::AccountId32;
+use sp_runtime::{traits::Get, AccountId32};
+use std::{
+	collections::BTreeSet,
+	time::{Duration, Instant},
+};
 
 /// Largest page the gateway returns.
 const PAGE: u32 = 1000;
+/// How long a grant may take to be final and proved: finality lags a few blocks of 2 s, and
+/// a justification is stored every 4 blocks; with margin.
+const GRANT_FINAL_WAIT: Duration = Duration::from_secs(60);
 
 /// Every document of `patient`, oldest id first.
 pub fn documents(gw: &Gateway, patient: &AccountId32) -> anyhow::Result<Vec<Document>> {
+	listed(gw, patient, None)
+}
+
+/// Every document of `patient`, oldest id first; with `finalised_at`, every one up to that
+/// finalised block at least (the gateway answers once its index has filed it).
+fn listed(
+	gw: &Gateway,
+	patient: &AccountId32,
+	finalised_at: Option<u64>,
+) -> anyhow::Result<Vec<Document>> {
 	let mut out: Vec<Document> = Vec::new();
 	let mut after: Option<u64> = None;
 	loop {
-		let patient = Some(Account::from(patient));
-		let page = gw.run(gw.client.document_list(patient, None, after, Some(PAGE)))?;
+		let page = proven::waiting(gw, |client| {
+			let patient = Some(Account::from(patient));
+			client.document_list(patient, None, after, Some(PAGE), finalised_at)
+		})?;
 		let full = page.len() as u32 == PAGE;
 		after = page.iter().map(|d| d.id).max().or(after);
 		out.extend(page);
@@ -164,7 +183,7 @@ pub fn requests(gw: &Gateway, patient: &AccountId32) -> anyhow::Result<Vec<Conse
 	let mut waiting = Vec::new();
 	let listed = listed.into_iter().filter(|c| c.status == Listed::Requested);
 	for id in listed.map(|c| c.id) {
-		let consent = proven_consent(gw, patient, id)?;
+		let (consent, _) = proven_consent(gw, patient, id)?;
 		if consent.status == ConsentStatus::Requested {
 			waiting.push(convert::consent(id, &consent));
 		}
@@ -172,13 +191,15 @@ pub fn requests(gw: &Gateway, patient: &AccountId32) -> anyhow::Result<Vec<Conse
 	Ok(waiting)
 }
 
-/// Consent `id` as proved on chain; it must be `patient`'s.
+/// Consent `id` as proved on chain, and the finalised block it was proved at; it must be
+/// `patient`'s.
 fn proven_consent(
 	gw: &Gateway,
 	patient: &AccountId32,
 	id: u64,
-) -> anyhow::Result<pallet_consent::Consent<Runtime>> {
+) -> anyhow::Result<(pallet_consent::Consent<Runtime>, u64)> {
 	let proven = proven::state(gw, |c| c.consent_proof(id))?;
+	let at = u64::from(proven.0.block.1);
 	let consent = proven
 		.consent(id)
 		.map_err(NotTheChain::from)?
@@ -186,7 +207,7 @@ fn proven_consent(
 	if &consent.patient != patient {
 		return Err(NotTheChain(format!("consent {id} is another patient's on chain")).into());
 	}
-	Ok(consent)
+	Ok((consent, at))
 }
 
 /// A patient's decision on a consent.
@@ -207,6 +228,10 @@ pub struct Decided {
 	pub written: Written,
 	/// For a grant: the consent whose terms were signed.
 	pub granted: Option<Consent>,
+	/// For a grant: the documents wrapped once it was final, which the list did not hold
+	/// when it was signed ([`wrap_the_rest`]); or why that failed ([`wrap_granted`] tries
+	/// again).
+	pub late_wraps: Result<Vec<u64>, String>,
 }
 
 /// Signs `decision` on consent `id` locally and relays it through the gateway. A grant
@@ -222,9 +247,9 @@ pub fn decide(
 	decision: Decision,
 	confirm: impl Fn(&Consent) -> anyhow::Result<bool>,
 ) -> anyhow::Result<Decided> {
-	let (call, granted) = match decision {
+	let (call, granted, wrapped) = match decision {
 		Decision::Grant => {
-			let consent = proven_consent(gw, &keys.account(), id)?;
+			let (consent, _) = proven_consent(gw, &keys.account(), id)?;
 			if consent.status != ConsentStatus::Requested {
 				bail!("consent {id} is not waiting for a decision: it is {:?}", consent.status);
 			}
@@ -233,22 +258,79 @@ pub fn decide(
 				bail!("not granted: nothing was signed");
 			}
 			let terms = consent.terms().hash();
-			let wraps = grant_wraps(gw, keys, &consent)?;
-			(pallet_consent::Call::grant { id, terms, wraps }, Some(shown))
+			let wraps = grant_wraps(gw, keys, &consent, None, |_| true)?;
+			let wrapped = wraps.iter().map(|(document, _)| *document).collect();
+			(pallet_consent::Call::grant { id, terms, wraps }, Some(shown), wrapped)
 		}
-		Decision::Deny => (pallet_consent::Call::deny { id }, None),
-		Decision::Revoke => (pallet_consent::Call::revoke { id }, None),
+		Decision::Deny => (pallet_consent::Call::deny { id }, None, BTreeSet::new()),
+		Decision::Revoke => (pallet_consent::Call::revoke { id }, None, BTreeSet::new()),
 	};
 	let written = relay(gw, keys, RuntimeCall::Consent(call))?;
-	Ok(Decided { written, granted })
+	// The grant stands whatever happens next: a failure to wrap the rest is reported beside
+	// it, for `wrap_granted` to finish.
+	let late_wraps = match granted {
+		Some(_) => wrap_the_rest(gw, keys, id, &wrapped).map_err(|e| format!("{e:#}")),
+		None => Ok(Vec::new()),
+	};
+	Ok(Decided { written, granted, late_wraps })
 }
 
-/// The data keys of the documents `consent` covers, wrapped for its hospital's encryption
-/// key as proved on chain (the hospital and its delegate active).
+/// Wraps again, for consent `id` the patient granted, the keys of every document it covers
+/// up to its grant (what [`decide`] does once a grant is final; for when that step failed).
+/// Wrapping a document again replaces its wrap. The documents wrapped.
+pub fn wrap_granted(gw: &Gateway, keys: &PatientKeys, id: u64) -> anyhow::Result<Vec<u64>> {
+	wrap_the_rest(gw, keys, id, &BTreeSet::new())
+}
+
+/// Wraps, once consent `id`'s grant is final, the covered documents the grant left out
+/// because the gateway's list did not hold them when it was signed: those anchored in the
+/// seconds before it, not final yet. The chain leaves every document up to the grant's
+/// `last_document_at_grant` to the patient (later ones to the issuing hospital), and the
+/// gateway lists every document of its finalised blocks, so once the grant is proved final
+/// the list holds them all. The documents wrapped now.
+fn wrap_the_rest(
+	gw: &Gateway,
+	keys: &PatientKeys,
+	id: u64,
+	wrapped: &BTreeSet<u64>,
+) -> anyhow::Result<Vec<u64>> {
+	let deadline = Instant::now() + GRANT_FINAL_WAIT;
+	let (consent, at) = loop {
+		let (consent, at) = proven_consent(gw, &keys.account(), id)?;
+		match consent.status {
+			ConsentStatus::Requested if Instant::now() < deadline => {
+				std::thread::sleep(Duration::from_secs(2))
+			}
+			ConsentStatus::Requested => bail!(
+				"consent {id} is not proved granted after {} s: documents anchored just before \
+				 the grant are not wrapped for the hospital yet",
+				GRANT_FINAL_WAIT.as_secs()
+			),
+			ConsentStatus::Granted => break (consent, at),
+			// Revoked or expired meanwhile: nothing more to share.
+			_ => return Ok(Vec::new()),
+		}
+	};
+	let last = consent.last_document_at_grant;
+	let wanted = |d: u64| d <= last && !wrapped.contains(&d);
+	let rest = grant_wraps(gw, keys, &consent, Some(at), wanted)?;
+	let max = <<Runtime as pallet_consent::Config>::MaxWraps as Get<u32>>::get() as usize;
+	for wraps in rest.chunks(max) {
+		let call = pallet_consent::Call::add_wraps { id, wraps: wraps.to_vec() };
+		relay(gw, keys, RuntimeCall::Consent(call))?;
+	}
+	Ok(rest.into_iter().map(|(document, _)| document).collect())
+}
+
+/// The data keys of the documents `consent` covers that `wanted` takes (listed up to
+/// finalised block `finalised_at` at least, if given), wrapped for its hospital's
+/// encryption key as proved on chain (the hospital and its delegate active).
 fn grant_wraps(
 	gw: &Gateway,
 	keys: &PatientKeys,
 	consent: &pallet_consent::Consent<Runtime>,
+	finalised_at: Option<u64>,
+	wanted: impl Fn(u64) -> bool,
 ) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
 	let org = consent.org;
 	let proven = proven::state(gw, |c| c.organisation_proof(org))?;
@@ -263,9 +345,9 @@ fn grant_wraps(
 		.filter(|m| m.status == MemberStatus::Active)
 		.ok_or_else(|| anyhow!("hospital {org}'s delegate is not an active member"))?;
 	let to = medledger_envelope::PublicKey::from(delegate.encryption_key);
-	let covered: Vec<u64> = documents(gw, &keys.account())?
+	let covered: Vec<u64> = listed(gw, &keys.account(), finalised_at)?
 		.iter()
-		.filter(|d| covers(&consent.scope, d))
+		.filter(|d| wanted(d.id) && covers(&consent.scope, d))
 		.map(|d| d.id)
 		.collect();
 	let bar =

@@ -103,7 +103,7 @@ pub fn document(gw: &Gateway, id: u64) -> anyhow::Result<(ProofBundle, Verified)
 
 /// Runs `call`, again while the gateway answers that the proof is not ready (the fact was
 /// written after the last justified block).
-fn waiting<T>(
+pub(crate) fn waiting<T>(
 	gw: &Gateway,
 	call: impl for<'a> Fn(&'a HttpClient) -> Call<'a, T>,
 ) -> Result<T, CallError> {

@@ -8,11 +8,11 @@
 //! root). Until then the document is known but not readable from here: asked for, it is
 //! "not indexed yet" (unavailable, to retry), not unknown.
 
-use crate::{Index, IndexError};
+use crate::{BatchedLeaf, Index, IndexError};
 use medledger_chain_client::{Chain, ChainError, H256};
-use medledger_primitives::{merkle, DocId, OrgId};
+use medledger_primitives::{merkle, DocId, Hash, OrgId};
 use medledger_runtime::{AccountId, Runtime};
-use pallet_documents::{Document, NewDocument};
+use pallet_documents::{Batch, BatchedDocument, Document, NewDocument};
 
 /// Why a document's record could not be had.
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +63,19 @@ pub async fn record_at(
 	}
 	let Some((entry, batch)) = api.batched(id).await? else { return Ok(None) };
 	let (filed, path) = index.leaf_with_path(id)?.ok_or(RecordError::NotIndexed(id))?;
+	checked(id, entry, batch, &filed, &path).map(Some)
+}
+
+/// Document `id`'s record from what the chain keeps of it (`entry`, `batch`) and the leaf
+/// and path the index gives: [`RecordError::Mismatch`] unless the leaf is this document's
+/// and, at its place, leads with its path to the batch's root.
+pub(crate) fn checked(
+	id: DocId,
+	entry: BatchedDocument<Runtime>,
+	batch: Batch<Runtime>,
+	filed: &BatchedLeaf,
+	path: &[Hash],
+) -> Result<Document<Runtime>, RecordError> {
 	let mismatch = RecordError::Mismatch(id);
 	let (leaf_id, org, document): (DocId, OrgId, NewDocument<AccountId>) =
 		codec::Decode::decode(&mut &filed.leaf[..]).map_err(|_| RecordError::Mismatch(id))?;
@@ -72,7 +85,7 @@ pub async fn record_at(
 		merkle::leaf_hash(&filed.leaf),
 		filed.position.into(),
 		batch.count.into(),
-		&path,
+		path,
 	);
 	if (leaf_id, org, filed.batch) != (id, entry.org, entry.batch)
 		|| !at_its_place
@@ -80,5 +93,5 @@ pub async fn record_at(
 	{
 		return Err(mismatch);
 	}
-	Document::of_batched(entry, batch, document).map(Some).ok_or(mismatch)
+	Document::of_batched(entry, batch, document).ok_or(mismatch)
 }

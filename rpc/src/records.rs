@@ -11,6 +11,7 @@ use medledger_index::record_at;
 use medledger_primitives::{DocId, OrgId, MAX_PAGE};
 use medledger_runtime::{AccountId, Runtime};
 use pallet_documents::Document;
+use std::time::Duration;
 
 /// Whose document `id` is and which hospital issued it, however it was anchored: what the
 /// state keeps of every document, so known at once, index or not.
@@ -26,6 +27,19 @@ pub async fn owner(
 
 /// Records asked of the node at once while listing.
 const CONCURRENT_RECORDS: usize = 16;
+
+/// How long a list asked to be complete through a block waits for the index to file it.
+const INDEX_PATIENCE: Duration = Duration::from_secs(5);
+
+/// Waits until the index has filed finalised block `number` — then it lists every document
+/// up to it (a patient who saw her grant final lists every document the grant left her to
+/// wrap) — at most [`INDEX_PATIENCE`]; else `ProofNotReady`, to ask again.
+pub(crate) async fn filed(gw: &Gateway, number: u64) -> Result<(), GatewayError> {
+	match gw.index.filed(number, INDEX_PATIENCE).await {
+		true => Ok(()),
+		false => Err(GatewayError::ProofNotReady(number)),
+	}
+}
 
 /// A page of `whose` documents after `after`, at most `limit` (≤ `MAX_PAGE`), in id order,
 /// however anchored: the ids from the index (so of finalised blocks: a document is listed

@@ -247,7 +247,16 @@ pub(crate) fn http_status(error: &GatewayError) -> http::StatusCode {
 /// A refused HTTP request: the error as its JSON-RPC error object (code, message, data),
 /// with the status it maps to.
 pub(crate) fn refusal(error: GatewayError) -> HttpResponse {
-	json(http_status(&error), &ErrorObjectOwned::from(error))
+	let status = http_status(&error);
+	let mut response = json(status, &ErrorObjectOwned::from(error));
+	if status == http::StatusCode::UNAUTHORIZED {
+		// RFC 6750: a 401 names the scheme a credential is taken in.
+		response.headers_mut().insert(
+			http::header::WWW_AUTHENTICATE,
+			http::HeaderValue::from_static("Bearer realm=\"medledger\""),
+		);
+	}
+	response
 }
 
 /// `value` as a JSON response with `status`.

@@ -490,7 +490,7 @@ impl Story {
 	fn removed_clinician_refused_at_once(&self) {
 		let carol = self.h2().client(&self.carol);
 		assert!(carol
-			.run(carol.client.document_list(Some(account(EVE)), None, None, None))
+			.run(carol.client.document_list(Some(account(EVE)), None, None, None, None))
 			.is_ok());
 		let remove = pallet_consortium::Call::remove_member { who: self.carol_account.0.clone() };
 		let xt = self.hospitals.node.signed("//Bob", RuntimeCall::Consortium(remove));
@@ -499,7 +499,7 @@ impl Story {
 			.rpc("author_submitExtrinsic", json!([format!("0x{}", hex::encode(xt))]))
 			.expect("removal submitted");
 		let refused = wait_for(PATIENCE, "Carol's removal to take effect", || {
-			carol.run(carol.client.document_list(Some(account(EVE)), None, None, None)).err()
+			carol.run(carol.client.document_list(Some(account(EVE)), None, None, None, None)).err()
 		});
 		assert_eq!(refused.0, -32026, "not an active member: {refused:?}");
 		assert_eq!(read(&carol, self.a).unwrap_err().0, -32026);

@@ -252,6 +252,7 @@ impl Story {
 			gateway_admin(&self.h1, &["credentials", "revoke", &id]);
 		});
 		assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+		assert!(answer.to_ascii_lowercase().contains("www-authenticate: bearer"), "{answer}");
 		let after = upload(&c, EVE, b"after the slow PUT").expect("accepted").id;
 		assert_eq!(after, before + 1, "the PUT of a revoked credential was accepted");
 	}
@@ -353,7 +354,13 @@ impl Story {
 		assert_eq!(code(gw.call(None, "document_list", json!({ "patient": EVE }))), -32001);
 		let forged = gw.client("mlg_forged");
 		assert_eq!(
-			code(forged.run(forged.client.document_list(Some(account(EVE)), None, None, None))),
+			code(forged.run(forged.client.document_list(
+				Some(account(EVE)),
+				None,
+				None,
+				None,
+				None
+			))),
 			-32001
 		);
 		assert_eq!(code(upload(&auditor, EVE, b"x")), -32002, "auditors do not upload");
@@ -398,7 +405,7 @@ impl Story {
 		// Nothing was accepted or anchored by any of them.
 		assert_eq!(code(doc.run(doc.client.upload_status(2))), -32012);
 		let listed =
-			auditor.run(auditor.client.document_list(Some(account(EVE)), None, None, None));
+			auditor.run(auditor.client.document_list(Some(account(EVE)), None, None, None, None));
 		assert_eq!(listed.unwrap().len(), 1);
 	}
 
@@ -432,7 +439,7 @@ impl Story {
 		let documents: Vec<u64> = ids.iter().map(|id| self.gw.finalised(&self.doc, *id)).collect();
 		let auditor = self.gw.client(&self.auditor);
 		let listed = auditor
-			.run(auditor.client.document_list(Some(account(EVE)), None, None, None))
+			.run(auditor.client.document_list(Some(account(EVE)), None, None, None, None))
 			.unwrap();
 		assert_eq!(listed.len(), 4, "the first document and three from the outbox, none twice");
 		for (document, bytes) in documents.iter().zip(&files) {

@@ -17,13 +17,14 @@ use medledger_gateway_api::{
 	values::{Base64, Purpose},
 };
 use medledger_tests::{
-	account, gateway_admin, node_binary, now_ms, token, wait_for, Gateway, Node, Notifications,
-	PatientCli, Steps, TwoHospitals, BOB, EVE, FERDIE,
+	account, gateway_admin, node_binary, now_ms, proxy::LyingProxy, token, wait_for, Gateway, Node,
+	Notifications, PatientCli, Steps, TwoHospitals, BOB, EVE, FERDIE,
 };
 use serde_json::Value;
 use std::{
 	path::{Path, PathBuf},
 	process::Command,
+	sync::atomic::{AtomicBool, Ordering},
 	time::Duration,
 };
 
@@ -375,6 +376,47 @@ impl Story {
 		assert!(rewrapped(1, summary.doc) && rewrapped(2, h2_doc), "{trail}");
 	}
 
+	/// H2 asks again, and she grants while H1's newest document of hers is not in the
+	/// gateway's list yet — as one anchored in the seconds before is not, its block not final
+	/// (played here by a proxy leaving it out of the first list, so the case is certain). The
+	/// grant cannot wrap it, and the chain leaves it to her, not to H1 (it is older than the
+	/// grant): the CLI wraps it once the grant is final, and H2 reads it.
+	fn anchored_just_before_the_grant(&self) {
+		let h2 = self.h2.client(&self.h2_admin);
+		h2.run(h2.client.consent_request(
+			account(&self.cli.account),
+			ScopeRequest::All(true),
+			Purpose::Treatment,
+			true,
+			false,
+			now_ms() - 1000,
+			now_ms() + 3_600_000,
+		))
+		.expect("consent requested");
+		let pending = self.cli.ok(&["requests"]);
+		let request = pending.as_array().unwrap()[0]["id"].as_u64().unwrap();
+		let file = b"Her echocardiogram report".to_vec();
+		let doc = self.anchor(&self.cli.account, &file, "text/plain", "34133-9");
+
+		let proxy = LyingProxy::start(&self.h1.url());
+		let first = AtomicBool::new(true);
+		proxy.lie("document_list", move |documents| {
+			if first.swap(false, Ordering::SeqCst) {
+				documents.as_array_mut().unwrap().retain(|d| d["id"] != doc);
+			}
+		});
+		let cli = PatientCli { gateway: proxy.url(), ..self.cli.clone() };
+		let granted = cli.ok(&["grant", &request.to_string()]);
+		assert_eq!(granted["wrappedAfterGrant"], serde_json::json!([doc]), "{granted}");
+		let her = self.h1.client(&self.cli.token);
+		let consent = her.run(her.client.consent_get(request)).unwrap();
+		assert_eq!(consent.status, ConsentStatus::Granted);
+		let read = h2
+			.run(h2.client.document_get(doc, Purpose::Treatment))
+			.expect("H2 reads the document wrapped after the grant");
+		assert_eq!(read.content.0, file);
+	}
+
 	/// A wrong passphrase opens nothing and signs nothing.
 	fn wrong_passphrase(&self, treatment: &str) {
 		let output = Command::new(node_binary().with_file_name("medledger"))
@@ -416,6 +458,10 @@ fn patient_story_with_the_cli() {
 	steps.check("each subscriber saw only its own", || {
 		subscribers.each_saw_only_its_own(&story.cli.account)
 	});
+	steps.check(
+		"a document anchored just before her grant is wrapped once the grant is final",
+		|| story.anchored_just_before_the_grant(),
+	);
 	steps.check("she changes her key; her old documents open with the new key alone", || {
 		story.key_changed(&summary)
 	});

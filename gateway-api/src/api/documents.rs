@@ -187,13 +187,17 @@ namespace! {
 	#[method("upload_status", callers = STAFF, owns = Ownership::None)]
 	fn upload_status("id" id: u64) -> Upload;
 
-	/// A patient's or an organisation's documents, by id (patients: their own).
+	/// A patient's or an organisation's documents, by id (patients: their own), of the
+	/// finalised blocks the gateway's index has filed. With `finalisedAt` (a block number),
+	/// answered once the index holds every document up to that finalised block — within a
+	/// few seconds, else `ProofNotReady`, to ask again.
 	#[method("document_list", callers = ANY, owns = Ownership::Patient)]
 	fn document_list(
 		"patient" patient: Option<Account>,
 		"organisation" organisation: Option<u32>,
 		"after" after: Option<u64>,
 		"limit" limit: Option<u32>,
+		"finalisedAt" finalised_at: Option<u64>,
 	) -> Vec<Document>;
 
 	/// A document's anchor record and status.

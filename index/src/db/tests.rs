@@ -334,3 +334,70 @@ fn an_index_of_the_same_genesis_but_another_history_is_emptied() {
 	assert!(answers(&index).iter().all(Vec::is_empty));
 	assert_eq!(index.first_indexed().unwrap(), None);
 }
+
+/// Something that writes to the index file — swaps two leaves of a batch, rewrites a leaf's
+/// CID — makes the index give leaves, and paths computed from them, that do not lead to the
+/// batch's root as the chain keeps it: no record of the altered batch is served, each is
+/// refused as a mismatch.
+#[test]
+fn an_index_file_altered_on_disk_serves_no_record_of_the_batch() {
+	use crate::records::{checked, RecordError};
+	use medledger_runtime::Runtime;
+	use pallet_documents::{Batch, BatchedDocument, DocumentStatus};
+
+	let chain = Chain::sample();
+	let (_dir, index) = fresh_index();
+	index.apply(&chain.blocks).unwrap();
+	// Batch 3 (H1's documents 10 to 16) as the chain keeps it.
+	let filed = chain.blocks.iter().flat_map(|b| &b.batches).find(|b| b.batch == 3).unwrap();
+	let hashes: Vec<_> = filed.leaves.iter().map(|leaf| merkle::leaf_hash(leaf)).collect();
+	let batch = Batch::<Runtime> {
+		root: merkle::root(&hashes),
+		first: 10,
+		count: 7,
+		org: H1,
+		author: account(10),
+		created_at: 0,
+	};
+	let entry = |id: DocId| BatchedDocument::<Runtime> {
+		batch: 3,
+		patient: account(2 - (id % 2) as u8),
+		org: H1,
+		document_type: b"34133-9".to_vec().try_into().unwrap(),
+		status: DocumentStatus::Current,
+	};
+	let record = |index: &Index, id: DocId| {
+		let (leaf, path) = index.leaf_with_path(id).unwrap().expect("filed");
+		checked(id, entry(id), batch.clone(), &leaf, &path)
+	};
+	let refuses_the_batch = |index: &Index| {
+		(10..17).all(|id| matches!(record(index, id), Err(RecordError::Mismatch(m)) if m == id))
+	};
+	let alter = |index: &Index, id: DocId, leaf: &BatchedLeaf| {
+		let txn = index.db.begin_write().unwrap();
+		txn.open_table(LEAVES).unwrap().insert(id, leaf.encode().as_slice()).unwrap();
+		txn.commit().unwrap();
+	};
+	let filed_leaf = |index: &Index, id: DocId| index.leaf_with_path(id).unwrap().expect("filed").0;
+	for id in 10..17 {
+		let served = record(&index, id).unwrap_or_else(|e| panic!("document {id}: {e}"));
+		assert_eq!((served.size, served.commitment), (id, [id as u8; 32]));
+	}
+
+	// Documents 11 and 13, both patient 1's, swapped in the file.
+	let (eleven, thirteen) = (filed_leaf(&index, 11), filed_leaf(&index, 13));
+	alter(&index, 11, &BatchedLeaf { position: 1, ..thirteen });
+	alter(&index, 13, &BatchedLeaf { position: 3, ..eleven });
+	assert!(refuses_the_batch(&index));
+
+	// In another index, document 15's CID rewritten, its id, issuer and patient kept.
+	let (_dir, index) = fresh_index();
+	index.apply(&chain.blocks).unwrap();
+	let mut fifteen = filed_leaf(&index, 15);
+	let (id, org, mut document) =
+		<(DocId, OrgId, NewDocument<AccountId>)>::decode(&mut &fifteen.leaf[..]).unwrap();
+	document.cid = b"another cid".to_vec();
+	fifteen.leaf = pallet_documents::leaf(id, org, &document);
+	alter(&index, 15, &fifteen);
+	assert!(refuses_the_batch(&index));
+}

@@ -286,6 +286,18 @@ pub struct Facts<T: Config> {
 	pub status: DocumentStatus,
 }
 
+impl<T: Config> From<Document<T>> for Facts<T> {
+	fn from(d: Document<T>) -> Self {
+		Facts { patient: d.patient, org: d.org, document_type: d.document_type, status: d.status }
+	}
+}
+
+impl<T: Config> From<BatchedDocument<T>> for Facts<T> {
+	fn from(d: BatchedDocument<T>) -> Self {
+		Facts { patient: d.patient, org: d.org, document_type: d.document_type, status: d.status }
+	}
+}
+
 /// The content of document `id`'s leaf in a rooted batch of `org`: SCALE of `(id, org,
 /// document)` — the id binds the leaf to its place, the issuer to its hospital. Its hash in
 /// the tree is [`medledger_primitives::merkle::leaf_hash`] of these bytes.
@@ -602,20 +614,7 @@ impl<T: Config> Pallet<T> {
 
 	/// A document's patient, issuer, type code and status, however it was anchored.
 	pub fn facts(id: DocId) -> Option<Facts<T>> {
-		match Records::<T>::get(id) {
-			Some(d) => Some(Facts {
-				patient: d.patient,
-				org: d.org,
-				document_type: d.document_type,
-				status: d.status,
-			}),
-			None => InBatch::<T>::get(id).map(|d| Facts {
-				patient: d.patient,
-				org: d.org,
-				document_type: d.document_type,
-				status: d.status,
-			}),
-		}
+		Records::<T>::get(id).map(Facts::from).or_else(|| InBatch::<T>::get(id).map(Facts::from))
 	}
 
 	/// A rooted batch's record.

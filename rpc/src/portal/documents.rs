@@ -76,8 +76,12 @@ impl DocumentsApiServer for Portal {
 		organisation: Option<u32>,
 		after: Option<u64>,
 		limit: Option<u32>,
+		finalised_at: Option<u64>,
 	) -> RpcResult<Vec<Document>> {
 		let whose = whose(patient, organisation)?;
+		if let Some(number) = finalised_at {
+			crate::records::filed(self, number).await?;
+		}
 		let docs = crate::records::page(self, &whose, after, page_limit(limit)).await?;
 		Ok(convert::documents(&docs)?)
 	}
@@ -374,14 +378,28 @@ pub(crate) async fn read_document(
 	// report against the very state that allowed the read.
 	let (chain, reads) = (&gw.chain, &gw.reads);
 	let best = reads.best(chain).await?;
-	let (doc, access, at) = tokio::try_join!(
+	let (doc, access, at) = tokio::join!(
 		reads.document(chain, &gw.index, best, id),
 		reads.can_read(chain, best, &reader, id, purpose.into()),
 		reads.time(chain, best),
-	)?;
-	let doc = doc.ok_or(GatewayError::UnknownDocument(id))?;
+	);
+	let (access, at) = (access?, at?);
+	let patient = match (&doc, &access) {
+		(Ok(Some(doc)), _) => doc.patient.clone(),
+		(Ok(None), _) => return Err(GatewayError::UnknownDocument(id)),
+		// A refusal needs no record: audited even when the record cannot be had (a rooted
+		// batch's document the index has not filed yet), the patient from the chain's facts.
+		(Err(_), Err(_)) => {
+			crate::records::owner(chain.api_at(best.0), id)
+				.await?
+				.ok_or(GatewayError::UnknownDocument(id))?
+				.0
+		}
+		// Granted, but nothing is released without the record: no read to audit.
+		(Err(error), Ok(_)) => return Err(error.clone().into()),
+	};
 	let record = AccessRecord {
-		patient: doc.patient.clone(),
+		patient,
 		subject: Subject::Document(id),
 		consent: match access {
 			Ok(Access::Consent(consent)) => Some(consent),
@@ -396,6 +414,7 @@ pub(crate) async fn read_document(
 	};
 	gw.audit.push(QueuedAccess { signer: reporter, reader: None, record }).await?;
 	let access = access.map_err(GatewayError::AccessRefused)?;
+	let doc = doc?.ok_or(GatewayError::UnknownDocument(id))?;
 
 	let envelope = gw.envelope(id, &doc).await?;
 	// Asked before the keystore is locked: a node call must not hold it.
