@@ -66,6 +66,8 @@ enum Command {
 	/// List consent requests waiting for my decision.
 	Requests,
 	/// Grant a consent request (wrapping the covered documents' keys for the hospital).
+	/// Exit code 10: granted, but the documents anchored just before the grant are not
+	/// wrapped yet (`wrap` finishes it).
 	Grant {
 		/// The consent id.
 		id: u64,
@@ -398,6 +400,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 					}
 				},
 			);
+			if decided.late_wraps.is_err() {
+				return Ok(ExitCode::from(10));
+			}
 		}
 		Command::Wrap { id } => {
 			let wrapped = patient::wrap_granted(&gateway()?, &open_keys()?, *id)?;

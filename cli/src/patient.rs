@@ -279,6 +279,10 @@ pub fn decide(
 /// up to its grant (what [`decide`] does once a grant is final; for when that step failed).
 /// Wrapping a document again replaces its wrap. The documents wrapped.
 pub fn wrap_granted(gw: &Gateway, keys: &PatientKeys, id: u64) -> anyhow::Result<Vec<u64>> {
+	let (consent, _) = proven_consent(gw, &keys.account(), id)?;
+	if consent.status != ConsentStatus::Granted {
+		bail!("consent {id} is not granted (it is {:?}): no key is shared", consent.status);
+	}
 	wrap_the_rest(gw, keys, id, &BTreeSet::new())
 }
 

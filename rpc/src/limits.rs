@@ -65,6 +65,11 @@ pub const CONNECTIONS_PER_CREDENTIAL: usize = 16;
 /// Longest request body without a valid credential, in bytes: `rpc.discover` is ~60 bytes.
 pub const UNAUTHENTICATED_BODY: u64 = 4 * 1024;
 
+/// Most calls in one JSON-RPC batch: each call is checked and rate-limited alone, and all of
+/// them are answered on one request's slot, so an unbounded batch would hold that slot as
+/// long as its sender liked. No client of the gateway sends batches this large.
+pub const MAX_BATCH: u32 = 64;
+
 /// Longest parameters of a method that carries no file, in bytes. The largest such call is
 /// a patient's grant relayed with a wrap for each of up to 500 documents (`MaxWraps`):
 /// about 130 KiB in hex.

@@ -33,8 +33,13 @@ const INDEX_PATIENCE: Duration = Duration::from_secs(5);
 
 /// Waits until the index has filed finalised block `number` — then it lists every document
 /// up to it (a patient who saw her grant final lists every document the grant left her to
-/// wrap) — at most [`INDEX_PATIENCE`]; else `ProofNotReady`, to ask again.
+/// wrap) — at most [`INDEX_PATIENCE`]; else `ProofNotReady`, to ask again. A block the node
+/// has not finalised is answered so at once: only the index's lag behind the node is waited
+/// for, never a number a caller made up.
 pub(crate) async fn filed(gw: &Gateway, number: u64) -> Result<(), GatewayError> {
+	if number > gw.reads.finalised(&gw.chain).await? {
+		return Err(GatewayError::ProofNotReady(number));
+	}
 	match gw.index.filed(number, INDEX_PATIENCE).await {
 		true => Ok(()),
 		false => Err(GatewayError::ProofNotReady(number)),

@@ -12,7 +12,7 @@
 use crate::{
 	access::{authorise, Access, Bearer, ANY_CALLER},
 	limits::{
-		Slots, CONNECTIONS_PER_CREDENTIAL, FIRST_REQUEST_TIMEOUT, MAX_CONNECTIONS,
+		Slots, CONNECTIONS_PER_CREDENTIAL, FIRST_REQUEST_TIMEOUT, MAX_BATCH, MAX_CONNECTIONS,
 		UNAUTHENTICATED_BODY, WS_INACTIVE_LIMIT, WS_PING_INTERVAL,
 	},
 	metrics, portal, upload, Gateway,
@@ -20,8 +20,8 @@ use crate::{
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use jsonrpsee::{
 	server::{
-		middleware::rpc::RpcServiceBuilder, HttpBody, HttpRequest, HttpResponse, PingConfig,
-		Server, ServerHandle,
+		middleware::rpc::RpcServiceBuilder, BatchRequestConfig, HttpBody, HttpRequest,
+		HttpResponse, PingConfig, Server, ServerHandle,
 	},
 	types::ErrorObjectOwned,
 };
@@ -63,6 +63,7 @@ pub async fn serve(
 		.max_request_body_size(max_request)
 		.max_response_body_size(max_request)
 		.max_connections(MAX_CONNECTIONS as u32)
+		.set_batch_request_config(BatchRequestConfig::Limit(MAX_BATCH))
 		.enable_ws_ping(ping)
 		.set_http_middleware(http)
 		.set_rpc_middleware(rpc);

@@ -3,17 +3,16 @@
 
 mod common;
 
-use common::{account, chain};
+use common::{account, chain, register_h2_clinician};
 use medledger_primitives::{
 	audit::{verify_trail, AuditAction, Outcome, Refusal, Subject, TrailError, TrailHead},
 	Action, ConsentId, DocId, Purpose,
 };
-use medledger_runtime::{AccountId, Audit, Consent, Consortium, Documents, Runtime, RuntimeOrigin};
+use medledger_runtime::{AccountId, Audit, Consent, Documents, Runtime, RuntimeOrigin};
 use pallet_audit::{runtime_decl_for_audit_api::AuditApi, AccessRecord};
 use pallet_consent::{
 	runtime_decl_for_consent_api::ConsentApi, Access, Actions, ScopeRequest, Window,
 };
-use pallet_consortium::Role;
 use pallet_documents::NewDocument;
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Eve, Two};
 
@@ -97,16 +96,7 @@ fn consent_story_with_a_complete_audit_trail() {
 	chain("local_testnet").execute_with(|| {
 		set_time(START);
 		// Bob, H2's administrator, registers a clinician.
-		// The clinician proves the key is registered for them (their key statement).
-		let statement = pallet_consortium::KeyStatement {
-			account: &account(Two),
-			encryption_key: &[2; 32],
-			registrar: Some(2),
-			genesis: Consortium::genesis_hash(),
-		};
-		let proof = Two.sign(&statement.message()).into();
-		Consortium::register_member(signed(Bob), account(Two), Role::Clinician(2), [2; 32], proof)
-			.unwrap();
+		register_h2_clinician();
 
 		// H1 (Alice is its administrator) anchors a document for Eve.
 		Documents::anchor(

@@ -7,14 +7,13 @@
 
 mod common;
 
-use common::{account, chain};
+use common::{account, chain, register_h2_clinician};
 use medledger_primitives::{audit::Outcome, audit::Subject, Purpose};
-use medledger_runtime::{Audit, Consent, Consortium, Documents, Runtime, RuntimeOrigin};
+use medledger_runtime::{Audit, Consent, Documents, Runtime, RuntimeOrigin};
 use pallet_audit::AccessRecord;
 use pallet_consent::{Actions, ScopeRequest, Window};
-use pallet_consortium::Role;
 use pallet_documents::NewDocument;
-use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Eve, Two};
+use sp_keyring::Sr25519Keyring::{self, Alice, Eve, Two};
 
 const START: u64 = 1_700_000_000_000;
 
@@ -61,16 +60,7 @@ fn per_unit(units: usize, add: impl FnOnce()) -> f64 {
 fn each_item_leaves_bounded_state_and_an_audited_read_none() {
 	chain("local_testnet").execute_with(|| {
 		pallet_timestamp::Now::<Runtime>::put(START);
-		// H2's clinician, with the key statement that registers them.
-		let statement = pallet_consortium::KeyStatement {
-			account: &account(Two),
-			encryption_key: &[2; 32],
-			registrar: Some(2),
-			genesis: Consortium::genesis_hash(),
-		};
-		let proof = Two.sign(&statement.message()).into();
-		Consortium::register_member(signed(Bob), account(Two), Role::Clinician(2), [2; 32], proof)
-			.unwrap();
+		register_h2_clinician();
 
 		let single = per_unit(1, || {
 			Documents::anchor(signed(Alice), document(0)).unwrap();

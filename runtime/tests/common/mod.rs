@@ -37,6 +37,23 @@ pub fn account(who: Sr25519Keyring) -> AccountId {
 	who.to_account_id()
 }
 
+/// `Two` registered by Bob, H2's administrator, as a clinician of H2, with the key
+/// statement that proves the key is registered for them.
+pub fn register_h2_clinician() {
+	use medledger_runtime::{Consortium, RuntimeOrigin};
+	use sp_keyring::Sr25519Keyring::{Bob, Two};
+	let statement = pallet_consortium::KeyStatement {
+		account: &account(Two),
+		encryption_key: &[2; 32],
+		registrar: Some(2),
+		genesis: Consortium::genesis_hash(),
+	};
+	let proof = Two.sign(&statement.message()).into();
+	let bob = RuntimeOrigin::signed(account(Bob));
+	let clinician = pallet_consortium::Role::Clinician(2);
+	Consortium::register_member(bob, account(Two), clinician, [2; 32], proof).unwrap();
+}
+
 /// A signed, immortal extrinsic with the runtime's full transaction extension pipeline.
 /// Must run inside the chain's externalities (the genesis hash is read from state).
 pub fn signed(who: Sr25519Keyring, nonce: u32, call: RuntimeCall) -> UncheckedExtrinsic {
