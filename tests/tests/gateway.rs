@@ -407,6 +407,27 @@ impl Story {
 		let listed =
 			auditor.run(auditor.client.document_list(Some(account(EVE)), None, None, None, None));
 		assert_eq!(listed.unwrap().len(), 1);
+		// A list asked complete through a block the node has not finalised is answered "not
+		// ready" at once, not held for the index: naming a far block holds no slot.
+		let far = Some(u64::MAX / 2);
+		let far =
+			auditor.run(auditor.client.document_list(Some(account(EVE)), None, None, None, far));
+		assert_eq!(code(far), -32043);
+		// A batch of more calls than the gateway takes is refused whole: one request cannot
+		// hold its slot through thousands of calls.
+		let batch: Vec<_> = (0..65)
+			.map(
+				|id| json!({ "jsonrpc": "2.0", "id": id, "method": "upload_status", "params": { "id": 1 } }),
+			)
+			.collect();
+		let reply: serde_json::Value = ureq::post(&format!("http://127.0.0.1:{}", gw.port))
+			.header("Authorization", &format!("Bearer {}", self.auditor))
+			.send_json(&batch)
+			.expect("an answer")
+			.body_mut()
+			.read_json()
+			.expect("JSON");
+		assert!(reply.is_object() && reply["error"].is_object(), "{reply}");
 	}
 
 	/// Outbox: uploads accepted, then the node and the gateway go down before they are
