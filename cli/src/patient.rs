@@ -31,10 +31,7 @@ use medledger_verifier::ProofBundle;
 use pallet_consent::{ConsentStatus, Scope};
 use pallet_consortium::{MemberStatus, OrgStatus};
 use sp_runtime::{traits::Get, AccountId32};
-use std::{
-	collections::BTreeSet,
-	time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 /// Largest page the gateway returns.
 const PAGE: u32 = 1000;
@@ -44,18 +41,19 @@ const GRANT_FINAL_WAIT: Duration = Duration::from_secs(60);
 
 /// Every document of `patient`, oldest id first.
 pub fn documents(gw: &Gateway, patient: &AccountId32) -> anyhow::Result<Vec<Document>> {
-	listed(gw, patient, None)
+	listed(gw, patient, None, None)
 }
 
-/// Every document of `patient`, oldest id first; with `finalised_at`, every one up to that
-/// finalised block at least (the gateway answers once its index has filed it).
+/// Every document of `patient` with an id above `after` (all, without it), oldest id first;
+/// with `finalised_at`, every one up to that finalised block at least (the gateway answers
+/// once its index has filed it).
 fn listed(
 	gw: &Gateway,
 	patient: &AccountId32,
+	mut after: Option<u64>,
 	finalised_at: Option<u64>,
 ) -> anyhow::Result<Vec<Document>> {
 	let mut out: Vec<Document> = Vec::new();
-	let mut after: Option<u64> = None;
 	loop {
 		let page = proven::waiting(gw, |client| {
 			let patient = Some(Account::from(patient));
@@ -229,7 +227,7 @@ pub struct Decided {
 	/// For a grant: the consent whose terms were signed.
 	pub granted: Option<Consent>,
 	/// For a grant: the documents wrapped once it was final, which the list did not hold
-	/// when it was signed ([`wrap_the_rest`]); or why that failed ([`wrap_granted`] tries
+	/// when it was signed ([`wrap_late`]); or why that failed ([`wrap_granted`] tries
 	/// again).
 	pub late_wraps: Result<Vec<u64>, String>,
 }
@@ -247,7 +245,7 @@ pub fn decide(
 	decision: Decision,
 	confirm: impl Fn(&Consent) -> anyhow::Result<bool>,
 ) -> anyhow::Result<Decided> {
-	let (call, granted, wrapped) = match decision {
+	let (call, granted, listed_at_grant) = match decision {
 		Decision::Grant => {
 			let (consent, _) = proven_consent(gw, &keys.account(), id)?;
 			if consent.status != ConsentStatus::Requested {
@@ -258,48 +256,59 @@ pub fn decide(
 				bail!("not granted: nothing was signed");
 			}
 			let terms = consent.terms().hash();
-			let wraps = grant_wraps(gw, keys, &consent, None, |_| true)?;
-			let wrapped = wraps.iter().map(|(document, _)| *document).collect();
-			(pallet_consent::Call::grant { id, terms, wraps }, Some(shown), wrapped)
+			let grantee = grantee_key(gw, &consent)?;
+			let list = listed(gw, &keys.account(), None, None)?;
+			let wraps = wrap_covered(gw, keys, &consent, &grantee, &list, |_| true)?;
+			let seen = SignedWith { grantee, highest: list.last().map(|d| d.id) };
+			(pallet_consent::Call::grant { id, terms, wraps }, Some(shown), Some(seen))
 		}
-		Decision::Deny => (pallet_consent::Call::deny { id }, None, BTreeSet::new()),
-		Decision::Revoke => (pallet_consent::Call::revoke { id }, None, BTreeSet::new()),
+		Decision::Deny => (pallet_consent::Call::deny { id }, None, None),
+		Decision::Revoke => (pallet_consent::Call::revoke { id }, None, None),
 	};
 	let written = relay(gw, keys, RuntimeCall::Consent(call))?;
 	// The grant stands whatever happens next: a failure to wrap the rest is reported beside
 	// it, for `wrap_granted` to finish.
-	let late_wraps = match granted {
-		Some(_) => wrap_the_rest(gw, keys, id, &wrapped).map_err(|e| format!("{e:#}")),
+	let late_wraps = match listed_at_grant {
+		Some(seen) => granted_final(gw, keys, id)
+			.and_then(|proved| match proved {
+				Some((consent, at)) => wrap_late(gw, keys, id, &consent, at, Some(seen)),
+				None => Ok(Vec::new()),
+			})
+			.map_err(|e| format!("{e:#}")),
 		None => Ok(Vec::new()),
 	};
 	Ok(Decided { written, granted, late_wraps })
+}
+
+/// What a grant was signed with: the grantee's key as proved then, and the highest document
+/// id of the list it wrapped from. A document the list did not hold because its block was
+/// not final yet has a higher id (ids are given in block order, and the gateway lists
+/// finalised blocks in order), so the late wraps list only above it.
+struct SignedWith {
+	grantee: medledger_envelope::PublicKey,
+	highest: Option<u64>,
 }
 
 /// Wraps again, for consent `id` the patient granted, the keys of every document it covers
 /// up to its grant (what [`decide`] does once a grant is final; for when that step failed).
 /// Wrapping a document again replaces its wrap. The documents wrapped.
 pub fn wrap_granted(gw: &Gateway, keys: &PatientKeys, id: u64) -> anyhow::Result<Vec<u64>> {
-	let (consent, _) = proven_consent(gw, &keys.account(), id)?;
+	let (consent, at) = proven_consent(gw, &keys.account(), id)?;
 	if consent.status != ConsentStatus::Granted {
 		bail!("consent {id} is not granted (it is {:?}): no key is shared", consent.status);
 	}
-	wrap_the_rest(gw, keys, id, &BTreeSet::new())
+	wrap_late(gw, keys, id, &consent, at, None)
 }
 
-/// Wraps, once consent `id`'s grant is final, the covered documents the grant left out
-/// because the gateway's list did not hold them when it was signed: those anchored in the
-/// seconds before it, not final yet. The chain leaves every document up to the grant's
-/// `last_document_at_grant` to the patient (later ones to the issuing hospital), and the
-/// gateway lists every document of its finalised blocks, so once the grant is proved final
-/// the list holds them all. The documents wrapped now.
-fn wrap_the_rest(
+/// Consent `id` once its grant is proved final, and the block that proved it; `None` if it
+/// was revoked or expired meanwhile (nothing more to share).
+fn granted_final(
 	gw: &Gateway,
 	keys: &PatientKeys,
 	id: u64,
-	wrapped: &BTreeSet<u64>,
-) -> anyhow::Result<Vec<u64>> {
+) -> anyhow::Result<Option<(pallet_consent::Consent<Runtime>, u64)>> {
 	let deadline = Instant::now() + GRANT_FINAL_WAIT;
-	let (consent, at) = loop {
+	loop {
 		let (consent, at) = proven_consent(gw, &keys.account(), id)?;
 		match consent.status {
 			ConsentStatus::Requested if Instant::now() < deadline => {
@@ -310,14 +319,40 @@ fn wrap_the_rest(
 				 the grant are not wrapped for the hospital yet",
 				GRANT_FINAL_WAIT.as_secs()
 			),
-			ConsentStatus::Granted => break (consent, at),
-			// Revoked or expired meanwhile: nothing more to share.
-			_ => return Ok(Vec::new()),
+			ConsentStatus::Granted => return Ok(Some((consent, at))),
+			_ => return Ok(None),
 		}
-	};
+	}
+}
+
+/// Wraps, for granted consent `id` (proved at finalised block `at`), the covered documents
+/// the grant left out because the gateway's list did not hold them when it was signed: those
+/// anchored in the seconds before it, not final yet. The chain leaves every document up to
+/// the grant's `last_document_at_grant` to the patient (later ones to the issuing hospital),
+/// and the gateway lists every document of its finalised blocks, so the list through `at`
+/// holds them all. Without `seen` (a retry), every covered document up to the grant is
+/// wrapped again. The documents wrapped now.
+fn wrap_late(
+	gw: &Gateway,
+	keys: &PatientKeys,
+	id: u64,
+	consent: &pallet_consent::Consent<Runtime>,
+	at: u64,
+	seen: Option<SignedWith>,
+) -> anyhow::Result<Vec<u64>> {
 	let last = consent.last_document_at_grant;
-	let wanted = |d: u64| d <= last && !wrapped.contains(&d);
-	let rest = grant_wraps(gw, keys, &consent, Some(at), wanted)?;
+	let after = seen.as_ref().and_then(|s| s.highest);
+	if after.is_some_and(|highest| highest >= last) {
+		return Ok(Vec::new());
+	}
+	let list = listed(gw, &keys.account(), after, Some(at))?;
+	// The key the grant's own wraps went to, proved a minute or so before: the late wraps
+	// join them, to the same key (proving it again could not help the grant's own).
+	let grantee = match seen {
+		Some(seen) => seen.grantee,
+		None => grantee_key(gw, consent)?,
+	};
+	let rest = wrap_covered(gw, keys, consent, &grantee, &list, |d| d <= last)?;
 	let max = <<Runtime as pallet_consent::Config>::MaxWraps as Get<u32>>::get() as usize;
 	for wraps in rest.chunks(max) {
 		let call = pallet_consent::Call::add_wraps { id, wraps: wraps.to_vec() };
@@ -326,16 +361,12 @@ fn wrap_the_rest(
 	Ok(rest.into_iter().map(|(document, _)| document).collect())
 }
 
-/// The data keys of the documents `consent` covers that `wanted` takes (listed up to
-/// finalised block `finalised_at` at least, if given), wrapped for its hospital's
-/// encryption key as proved on chain (the hospital and its delegate active).
-fn grant_wraps(
+/// The encryption key of `consent`'s hospital as proved on chain (the hospital and its
+/// delegate active): what the patient wraps document keys to.
+fn grantee_key(
 	gw: &Gateway,
-	keys: &PatientKeys,
 	consent: &pallet_consent::Consent<Runtime>,
-	finalised_at: Option<u64>,
-	wanted: impl Fn(u64) -> bool,
-) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
+) -> anyhow::Result<medledger_envelope::PublicKey> {
 	let org = consent.org;
 	let proven = proven::state(gw, |c| c.organisation_proof(org))?;
 	let hospital = proven
@@ -348,18 +379,27 @@ fn grant_wraps(
 		.map_err(NotTheChain::from)?
 		.filter(|m| m.status == MemberStatus::Active)
 		.ok_or_else(|| anyhow!("hospital {org}'s delegate is not an active member"))?;
-	let to = medledger_envelope::PublicKey::from(delegate.encryption_key);
-	let covered: Vec<u64> = listed(gw, &keys.account(), finalised_at)?
-		.iter()
-		.filter(|d| wanted(d.id) && covers(&consent.scope, d))
-		.map(|d| d.id)
-		.collect();
+	Ok(medledger_envelope::PublicKey::from(delegate.encryption_key))
+}
+
+/// The data keys of the documents of `list` that `consent` covers and `wanted` takes,
+/// wrapped to `to`.
+fn wrap_covered(
+	gw: &Gateway,
+	keys: &PatientKeys,
+	consent: &pallet_consent::Consent<Runtime>,
+	to: &medledger_envelope::PublicKey,
+	list: &[Document],
+	wanted: impl Fn(u64) -> bool,
+) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
+	let covered: Vec<u64> =
+		list.iter().filter(|d| wanted(d.id) && covers(&consent.scope, d)).map(|d| d.id).collect();
 	let bar =
 		if gw.progress { ProgressBar::new(covered.len() as u64) } else { ProgressBar::hidden() };
 	let mut wraps = Vec::with_capacity(covered.len());
 	for document in covered {
 		let (key, _) = own_key(gw, keys, document)?;
-		let wrapped = medledger_envelope::wrap(&key, &to)
+		let wrapped = medledger_envelope::wrap(&key, to)
 			.map_err(|_| anyhow!("wrapping document {document}'s key failed"))?;
 		wraps.push((document, wrapped.to_vec()));
 		bar.inc(1);

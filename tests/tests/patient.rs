@@ -24,7 +24,7 @@ use serde_json::Value;
 use std::{
 	path::{Path, PathBuf},
 	process::Command,
-	sync::atomic::{AtomicBool, Ordering},
+	sync::atomic::{AtomicBool, AtomicUsize, Ordering},
 	time::Duration,
 };
 
@@ -381,7 +381,7 @@ impl Story {
 	/// (played here by a proxy leaving it out of the first list, so the case is certain). The
 	/// grant cannot wrap it, and the chain leaves it to her, not to H1 (it is older than the
 	/// grant): the CLI wraps it once the grant is final, and H2 reads it.
-	fn anchored_just_before_the_grant(&self) {
+	fn anchored_just_before_the_grant(&self) -> u64 {
 		let h2 = self.h2.client(&self.h2_admin);
 		h2.run(h2.client.consent_request(
 			account(&self.cli.account),
@@ -414,6 +414,56 @@ impl Story {
 		let read = h2
 			.run(h2.client.document_get(doc, Purpose::Treatment))
 			.expect("H2 reads the document wrapped after the grant");
+		assert_eq!(read.content.0, file);
+		request
+	}
+
+	/// She revokes that grant and H2 asks again; her grant's last step fails — the gateway
+	/// leaves the newest document out of the first list, then answers the lists after the
+	/// grant with garbage. The grant stands and the CLI says what is left (exit 10,
+	/// `wrapError`); H2 cannot read that document until `medledger wrap` finishes the step.
+	fn failure_after_the_grant(&self, earlier: u64) {
+		self.cli.ok(&["revoke", &earlier.to_string()]);
+		let h2 = self.h2.client(&self.h2_admin);
+		h2.run(h2.client.consent_request(
+			account(&self.cli.account),
+			ScopeRequest::All(true),
+			Purpose::Treatment,
+			true,
+			false,
+			now_ms() - 1000,
+			now_ms() + 3_600_000,
+		))
+		.expect("consent requested");
+		let pending = self.cli.ok(&["requests"]);
+		let request = pending.as_array().unwrap()[0]["id"].as_u64().unwrap();
+		let file = b"Her stress test report".to_vec();
+		let doc = self.anchor(&self.cli.account, &file, "text/plain", "18752-6");
+
+		let proxy = LyingProxy::start(&self.h1.url());
+		let lists = AtomicUsize::new(0);
+		proxy.lie("document_list", move |documents| {
+			if lists.fetch_add(1, Ordering::SeqCst) == 0 {
+				documents.as_array_mut().unwrap().retain(|d| d["id"] != doc);
+			} else {
+				*documents = serde_json::json!("garbled");
+			}
+		});
+		let cli = PatientCli { gateway: proxy.url(), ..self.cli.clone() };
+		let (code, granted) = cli.run(&["grant", &request.to_string()]);
+		assert_eq!(code, 10, "{granted}");
+		assert!(granted["wrapError"].is_string(), "{granted}");
+		let her = self.h1.client(&self.cli.token);
+		let consent = her.run(her.client.consent_get(request)).unwrap();
+		assert_eq!(consent.status, ConsentStatus::Granted);
+		let unwrapped = h2.run(h2.client.document_get(doc, Purpose::Treatment)).unwrap_err();
+		assert_eq!(unwrapped.0, -32032, "no key of the document is wrapped for H2: {unwrapped:?}");
+
+		let wrapped = self.cli.ok(&["wrap", &request.to_string()]);
+		assert!(wrapped["wrapped"].as_array().unwrap().contains(&doc.into()), "{wrapped}");
+		let read = h2
+			.run(h2.client.document_get(doc, Purpose::Treatment))
+			.expect("H2 reads the document once `wrap` finished");
 		assert_eq!(read.content.0, file);
 	}
 
@@ -458,10 +508,13 @@ fn patient_story_with_the_cli() {
 	steps.check("each subscriber saw only its own", || {
 		subscribers.each_saw_only_its_own(&story.cli.account)
 	});
-	steps.check(
+	let granted = steps.need(
 		"a document anchored just before her grant is wrapped once the grant is final",
 		|| story.anchored_just_before_the_grant(),
 	);
+	steps.check("a failure after her grant keeps it; `wrap` finishes the step", || {
+		story.failure_after_the_grant(granted)
+	});
 	steps.check("she changes her key; her old documents open with the new key alone", || {
 		story.key_changed(&summary)
 	});
