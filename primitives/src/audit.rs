@@ -58,6 +58,8 @@ pub enum AuditAction {
 	MaxEncodedLen,
 	TypeInfo,
 	Debug,
+	PartialOrd,
+	Ord,
 )]
 pub enum Subject {
 	/// One document version.

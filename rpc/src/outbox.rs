@@ -361,12 +361,12 @@ fn report_call(entries: &[(u64, QueuedAccess)]) -> RuntimeCall {
 	})
 }
 
-/// As many documents as the chain takes in one batch (sized to fit a hospital's share of a
-/// block).
+/// As many documents as the chain takes in one rooted batch (sized to fit a hospital's share
+/// of a block).
 fn pallet_documents_max_batch() -> usize {
 	use frame_support::traits::Get;
-	<<medledger_runtime::Runtime as pallet_documents::Config>::MaxBatchSize as Get<u32>>::get()
-		as usize
+	<<medledger_runtime::Runtime as pallet_documents::Config>::MaxRootedBatchSize as Get<u32>>::get(
+	) as usize
 }
 
 fn pallet_audit_max_batch() -> usize {

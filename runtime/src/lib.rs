@@ -110,8 +110,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	// (`ConsentApi::can_access` takes it, still version 2: 103 never ran outside tests), and
 	// `audit.record_access` checks granted reads against the consent when they happened.
 	// 109: `documents.anchor_rooted_batch` (a new call: one record per batch, under a
-	// Merkle root).
-	spec_version: 110,
+	// Merkle root). 111: `audit.record_access` is charged its distinct reads and refunded its
+	// repeats, and the block shares give back what a call did not use; `anchor_rooted_batch`
+	// is charged its own measured weight.
+	spec_version: 111,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// 2: `consent.grant` and `consortium.register_member` take new arguments; 3:

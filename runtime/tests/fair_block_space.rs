@@ -157,6 +157,66 @@ fn three_busy_hospitals_do_not_keep_a_fourth_out() {
 	});
 }
 
+/// A hospital's reports that repeat one read (a clinician going back to the same document)
+/// are charged what they used — their repeats found the patient's keys in the block's
+/// overlay — and the rest goes back to the hospital's share: more of them fit a block than
+/// their declared weight alone would let in.
+#[test]
+fn reports_of_repeated_reads_give_back_what_they_did_not_use() {
+	use frame_support::dispatch::GetDispatchInfo;
+	use medledger_primitives::{audit::Outcome, audit::Subject, Purpose};
+	chain("local_testnet").execute_with(|| {
+		let mut pool = Vec::new();
+		submit(&mut pool, "Eve's document", signed(Alice, 0, anchor(0)));
+		assert_eq!(author_block(&mut pool), ["Eve's document"]);
+		let read = pallet_audit::AccessRecord {
+			patient: account(Eve),
+			subject: Subject::Document(1),
+			consent: None,
+			purpose: Some(Purpose::Treatment),
+			outcome: Outcome::Success,
+			at: pallet_audit::Pallet::<Runtime>::now(),
+		};
+		let size: u32 = <Runtime as pallet_audit::Config>::MaxAccessBatch::get();
+		let report = RuntimeCall::Audit(pallet_audit::Call::record_access {
+			reads: vec![read; size as usize],
+		});
+		// As `CheckMembership` counts it: the call, the extensions and the extrinsic's base.
+		let declared = {
+			let info = signed(Alice, 1, report.clone()).get_dispatch_info();
+			let weights = <Runtime as frame_system::Config>::BlockWeights::get();
+			info.total_weight().ref_time() + weights.get(info.class).base_extrinsic.ref_time()
+		};
+		// What each uses: declared, less the refund of its repeats.
+		use pallet_audit::WeightInfo;
+		let all_distinct = <Runtime as pallet_audit::Config>::WeightInfo::record_access(size);
+		let unspent = all_distinct - pallet_audit::Pallet::<Runtime>::report_weight(size, 1);
+		let used = declared - unspent.ref_time();
+		let (share, _) = pallet_consortium::Pallet::<Runtime>::share_limit(
+			pallet_consortium::Share::Hospital(1),
+		);
+		let by_declared_weight = share.ref_time() / declared;
+		// Each is admitted while the share holds what the ones before used and its own
+		// declared weight.
+		let fit = (share.ref_time() - declared) / used + 1;
+		assert!(fit > by_declared_weight, "{fit} against {by_declared_weight}");
+		let trail_before = pallet_audit::Trails::<Runtime>::get(account(Eve)).seq;
+		for nonce in 1..=(fit as u32 + 3) {
+			submit(&mut pool, "report", signed(Alice, nonce, report.clone()));
+		}
+		let included = author_block(&mut pool).len() as u64;
+		assert_eq!(included, fit, "their declared weight alone lets {by_declared_weight} in");
+		// Every report included was recorded whole…
+		let trail = pallet_audit::Trails::<Runtime>::get(account(Eve)).seq;
+		assert_eq!(trail, trail_before + included * u64::from(size));
+		// …and its hospital's shares were charged what they used.
+		for share in [pallet_consortium::Share::Hospital(1), pallet_consortium::Share::Hospitals] {
+			let charged = pallet_consortium::BlockShares::<Runtime>::get(share).expect("charged");
+			assert_eq!(charged.weight.ref_time(), included * used, "{share:?}");
+		}
+	});
+}
+
 /// An extrinsic no share could ever hold is refused in the pool rather than left there:
 /// a hospital cannot park block-sized extrinsics in the pool.
 #[test]

@@ -8,6 +8,7 @@
 mod common;
 
 use common::{account, chain, register_h2_clinician};
+use frame_support::traits::Get;
 use medledger_primitives::{audit::Outcome, audit::Subject, Purpose};
 use medledger_runtime::{Audit, Consent, Documents, Runtime, RuntimeOrigin};
 use pallet_audit::AccessRecord;
@@ -95,8 +96,8 @@ fn each_item_leaves_bounded_state_and_an_audited_read_none() {
 			}
 		});
 
-		// H1's administrator reads Eve's document, 1,000 reads in one report, twice (the
-		// first report may start her trail).
+		// H1's administrator reads Eve's document, a full report of reads, twice (the first
+		// report may start her trail).
 		let read = AccessRecord {
 			patient: account(Eve),
 			subject: Subject::Document(first),
@@ -105,9 +106,10 @@ fn each_item_leaves_bounded_state_and_an_audited_read_none() {
 			outcome: Outcome::Success,
 			at: START,
 		};
-		Audit::record_access(signed(Alice), vec![read.clone(); 1000]).unwrap();
-		let audited = per_unit(1000, || {
-			Audit::record_access(signed(Alice), vec![read; 1000]).unwrap();
+		let size: u32 = <Runtime as pallet_audit::Config>::MaxAccessBatch::get();
+		Audit::record_access(signed(Alice), vec![read.clone(); size as usize]).unwrap();
+		let audited = per_unit(size as usize, || {
+			Audit::record_access(signed(Alice), vec![read; size as usize]).unwrap();
 		});
 
 		println!("state bytes per item: document anchored alone {single:.1}, document of a rooted batch of 400 {rooted:.1}, consent granted with one key wrap {consent:.1}, audited read {audited:.1}");

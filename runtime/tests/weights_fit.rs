@@ -50,7 +50,7 @@ fn calls_at_their_bounds() -> Vec<(&'static str, RuntimeCall)> {
 			RuntimeCall::Documents(pallet_documents::Call::anchor_rooted_batch {
 				documents: vec![
 					document;
-					max::<<Runtime as pallet_documents::Config>::MaxBatchSize>()
+					max::<<Runtime as pallet_documents::Config>::MaxRootedBatchSize>()
 				],
 			}),
 		),

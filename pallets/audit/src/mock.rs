@@ -117,7 +117,23 @@ impl pallet_audit::Config for Test {
 	type Reads = Reads;
 	type MaxReportDelay = ConstU64<REPORT_DELAY>;
 	type MaxAccessBatch = ConstU32<4>;
-	type WeightInfo = ();
+	type WeightInfo = ReportWeights;
+}
+
+/// Weights that tell a report's distinct reads (a thousand each) from its repeats (one each,
+/// on top of a base of seven), for the tests of what a report is charged.
+pub struct ReportWeights;
+
+impl crate::WeightInfo for ReportWeights {
+	fn record_access(n: u32) -> frame_support::weights::Weight {
+		frame_support::weights::Weight::from_parts(1_000 * u64::from(n), 0)
+	}
+	fn record_access_repeats(n: u32) -> frame_support::weights::Weight {
+		frame_support::weights::Weight::from_parts(7 + u64::from(n), 0)
+	}
+	fn record_refusals(_n: u32) -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 }
 
 pub(crate) const H1_ADMIN: u64 = 10;

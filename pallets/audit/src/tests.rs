@@ -16,7 +16,7 @@ fn read(patient: u64, subject: Subject) -> AccessRecord<u64> {
 }
 
 fn report(who: u64, reads: Vec<AccessRecord<u64>>) -> DispatchResult {
-	Audit::record_access(RuntimeOrigin::signed(who), reads)
+	Audit::record_access(RuntimeOrigin::signed(who), reads).map(|_| ()).map_err(|e| e.error)
 }
 
 /// `patient`'s entries recorded in this block, from its events (each test is one block).
@@ -35,6 +35,44 @@ fn audit_state() -> (usize, usize) {
 		key = next;
 	}
 	(keys, bytes)
+}
+
+/// A report is charged as all distinct reads before dispatch; afterwards it pays for the
+/// distinct ones and the repeats (whose keys were read once) — by the largest count of
+/// distinct patients, subjects and consents, so no key read from the database goes unpaid.
+#[test]
+fn a_report_pays_for_its_distinct_reads_and_is_refunded_its_repeats() {
+	use frame_support::dispatch::GetDispatchInfo;
+	build_and_execute(|| {
+		let reads = vec![read(PATIENT, Subject::Document(1)); 4];
+		let call = Call::<Test>::record_access { reads: reads.clone() };
+		assert_eq!(call.get_dispatch_info().call_weight, ReportWeights::record_access(4));
+		let post = Audit::record_access(RuntimeOrigin::signed(H1_CLINICIAN), reads).unwrap();
+		// One distinct read, and three repeats at one each.
+		assert_eq!(post.actual_weight, Some(Weight::from_parts(1_000 + 3, 0)));
+	});
+	let other_consent = AccessRecord { consent: Some(2), ..read(PATIENT, Subject::Document(1)) };
+	let documents = |patient| (1..=3).map(move |d| read(patient, Subject::Document(d)));
+	let whole_records = |patient| read(patient, Subject::Patient);
+	for (reads, distinct) in [
+		(vec![read(PATIENT, Subject::Document(1)); 4], 1),
+		// Other documents of the same patient: their records are read.
+		(documents(PATIENT).collect(), 3),
+		// The same document under another consent: that consent is read.
+		(vec![read(PATIENT, Subject::Document(1)), other_consent], 2),
+		// Another patient: their trail head is read and written.
+		(vec![whole_records(PATIENT), whole_records(OTHER_PATIENT)], 2),
+		// Two patients and four subjects: four.
+		(
+			[whole_records(PATIENT), whole_records(OTHER_PATIENT)]
+				.into_iter()
+				.chain(documents(PATIENT))
+				.collect(),
+			4,
+		),
+	] {
+		assert_eq!(distinct_reads(&reads), distinct, "{reads:?}");
+	}
 }
 
 #[test]

@@ -81,6 +81,7 @@ impl pallet_documents::Config for Test {
 	type MaxMediaTypeLength = ConstU32<32>;
 	type MaxDocumentTypeLength = ConstU32<16>;
 	type MaxBatchSize = ConstU32<3>;
+	type MaxRootedBatchSize = ConstU32<3>;
 	type WeightInfo = ();
 }
 

@@ -570,6 +570,8 @@ fn report_granted(
 			at,
 		}],
 	)
+	.map(|_| ())
+	.map_err(|e| e.error)
 }
 
 /// A gateway's report of a granted read is checked against the consent as it stood when

@@ -45,6 +45,7 @@ fn org_with_admin<T: Config>() -> (OrgId, T::AccountId) {
 		<T as frame_system::Config>::RuntimeCall: Dispatchable<
 			RuntimeOrigin = <T as frame_system::Config>::RuntimeOrigin,
 			Info = frame_support::dispatch::DispatchInfo,
+			PostInfo = frame_support::dispatch::PostDispatchInfo,
 		>,
 )]
 mod benchmarks {

@@ -7,7 +7,7 @@ use crate::{
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::marker::PhantomData;
 use frame_support::{
-	dispatch::{DispatchClass, DispatchInfo},
+	dispatch::{DispatchClass, DispatchInfo, PostDispatchInfo},
 	pallet_prelude::{TransactionSource, Weight},
 	traits::{Get, OriginTrait},
 	DefaultNoBound,
@@ -15,7 +15,9 @@ use frame_support::{
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
 use sp_runtime::{
-	traits::{DispatchInfoOf, Dispatchable, TransactionExtension, ValidateResult},
+	traits::{
+		DispatchInfoOf, Dispatchable, PostDispatchInfoOf, TransactionExtension, ValidateResult,
+	},
 	transaction_validity::{InvalidTransaction, TransactionValidityError, ValidTransaction},
 	Perbill, Saturating,
 };
@@ -108,7 +110,8 @@ pub enum Share {
 pub struct BlockUse<BlockNumber> {
 	/// The block.
 	pub block: BlockNumber,
-	/// Weight of the extrinsics admitted (as declared before dispatch).
+	/// Weight of the extrinsics admitted: as declared before dispatch, less what their calls
+	/// gave back after.
 	pub weight: Weight,
 	/// Their encoded length, in bytes.
 	pub length: u32,
@@ -156,8 +159,10 @@ impl<T: Config> Pallet<T> {
 /// Who may sign: a hospital (its staff and validator), or a person of their own (a patient
 /// or an auditor).
 #[derive(Clone, Copy)]
-enum Party {
+pub enum Party {
+	/// A hospital's staff or validator.
 	Hospital(OrgId),
+	/// A patient or an auditor.
 	Person,
 }
 
@@ -226,12 +231,16 @@ impl<T: Config + Send + Sync> CheckMembership<T> {
 
 impl<T: Config + Send + Sync> TransactionExtension<T::RuntimeCall> for CheckMembership<T>
 where
-	T::RuntimeCall: Dispatchable<RuntimeOrigin = T::RuntimeOrigin, Info = DispatchInfo>,
+	T::RuntimeCall: Dispatchable<
+		RuntimeOrigin = T::RuntimeOrigin,
+		Info = DispatchInfo,
+		PostInfo = PostDispatchInfo,
+	>,
 {
 	const IDENTIFIER: &'static str = "CheckMembership";
 	type Implicit = ();
 	type Val = Option<Signer<T::AccountId>>;
-	type Pre = ();
+	type Pre = Option<Party>;
 
 	fn weight(&self, _call: &T::RuntimeCall) -> Weight {
 		T::WeightInfo::check_membership()
@@ -274,7 +283,7 @@ where
 		info: &DispatchInfoOf<T::RuntimeCall>,
 		len: usize,
 	) -> Result<Self::Pre, TransactionValidityError> {
-		let Some(Signer { who, party }) = val else { return Ok(()) };
+		let Some(Signer { who, party }) = val else { return Ok(None) };
 		let now = frame_system::Pallet::<T>::block_number();
 		// `ExhaustsResources` makes the block author skip the extrinsic and leave it in the
 		// pool for a later block, rather than drop it.
@@ -308,6 +317,34 @@ where
 		for (share, after) in drawn.into_iter().flatten() {
 			BlockShares::<T>::insert(share, after);
 		}
-		Ok(())
+		Ok(Some(party))
+	}
+
+	/// Gives back to the signer's shares the weight its call declared and did not use, as
+	/// `CheckWeight` gives it back to the block: else a call charged for its worst case (a
+	/// report whose reads repeat one patient's) would keep its hospital out of the rest of a
+	/// block it left empty.
+	fn post_dispatch_details(
+		pre: Self::Pre,
+		info: &DispatchInfoOf<T::RuntimeCall>,
+		post_info: &PostDispatchInfoOf<T::RuntimeCall>,
+		_len: usize,
+		_result: &sp_runtime::DispatchResult,
+	) -> Result<Weight, TransactionValidityError> {
+		// The extensions' own weight is settled before this runs, so what is unspent is the
+		// call's alone. The keys written are the ones `prepare` wrote in this
+		// extrinsic, in the overlay: no database access beyond `check_membership`'s weight.
+		let unspent = post_info.calc_unspent(info);
+		if let Some(party) = pre.filter(|_| unspent != Weight::zero()) {
+			let now = frame_system::Pallet::<T>::block_number();
+			for share in party.shares() {
+				BlockShares::<T>::mutate(share, |used| {
+					if let Some(used) = used.as_mut().filter(|used| used.block == now) {
+						used.weight = used.weight.saturating_sub(unspent);
+					}
+				});
+			}
+		}
+		Ok(Weight::zero())
 	}
 }

@@ -52,7 +52,7 @@ mod benchmarks {
 
 	/// `n` documents under one root, each of a different patient.
 	#[benchmark]
-	fn anchor_rooted_batch(n: Linear<1, { T::MaxBatchSize::get() }>) {
+	fn anchor_rooted_batch(n: Linear<1, { T::MaxRootedBatchSize::get() }>) {
 		let (_, _, clinician) = benchmark_setup::hospital::<T>(0);
 		let documents = (0..n)
 			.map(|i| new_document::<T>(benchmark_setup::patient::<T>(i), i))

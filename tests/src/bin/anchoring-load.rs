@@ -2,14 +2,16 @@
 //! pre-signed extrinsics to it and prints, for one run, how many `system.remark` (the
 //! chain's cheapest extrinsic: the ceiling), `documents.anchor`, documents through
 //! `documents.anchor_batch` (a record each) and `documents.anchor_rooted_batch` (a record per
-//! batch, under a Merkle root; the same batch size) and audited reads through
-//! `audit.record_access` it finalises
+//! batch, under a Merkle root) and audited reads through `audit.record_access` it finalises
 //! per second; the state each phase added per unit; and each validator's peak RSS.
 //!
 //! ```text
 //! anchoring-load [REMARKS_PER_SENDER] [ANCHORS_PER_SENDER] [BATCHES_PER_SENDER] [BATCH_SIZE]
-//!                [REPORTS_PER_SENDER] [READS_PER_REPORT]
+//!                [REPORTS_PER_SENDER] [READS_PER_REPORT] [ROOTED_BATCH_SIZE]
 //! ```
+//!
+//! Batch and report sizes default to the runtime's bounds (`MaxBatchSize`,
+//! `MaxRootedBatchSize`, `MaxAccessBatch`).
 //!
 //! The reads are granted reads of Eve's documents, each hospital's administrator reading one
 //! its hospital issued (no consent needed: the check still reads the document and the
@@ -71,8 +73,11 @@ struct Outcome {
 fn main() {
 	let args: Vec<u32> = std::env::args().skip(1).map(|a| a.parse().expect("a number")).collect();
 	let arg = |i: usize, default: u32| args.get(i).copied().unwrap_or(default);
-	// The default batch size: the runtime's most documents per batch.
-	let max_batch = <medledger_runtime::Runtime as pallet_documents::Config>::MaxBatchSize::get();
+	// The default batch sizes: the runtime's most documents per batch.
+	use medledger_runtime::Runtime;
+	let max_batch: u32 = <Runtime as pallet_documents::Config>::MaxBatchSize::get();
+	let max_rooted: u32 = <Runtime as pallet_documents::Config>::MaxRootedBatchSize::get();
+	let max_reads: u32 = <Runtime as pallet_audit::Config>::MaxAccessBatch::get();
 	let phases = [
 		Phase {
 			name: "system.remark",
@@ -109,7 +114,7 @@ fn main() {
 			name: "documents.anchor_rooted_batch",
 			unit: "documents",
 			extrinsics_per_sender: arg(2, 4),
-			units_per_extrinsic: arg(3, max_batch),
+			units_per_extrinsic: arg(6, max_rooted),
 			call: Box::new(|sender, index, units| {
 				RuntimeCall::Documents(pallet_documents::Call::anchor_rooted_batch {
 					documents: (0..units).map(|n| document(3, sender, index, n)).collect(),
@@ -120,7 +125,7 @@ fn main() {
 			name: "audit.record_access",
 			unit: "reads",
 			extrinsics_per_sender: arg(4, 20),
-			units_per_extrinsic: arg(5, 1000),
+			units_per_extrinsic: arg(5, max_reads),
 			// Each hospital's reads, of a document it issued: known once the anchors are final.
 			call: Box::new(|_, _, _| unreachable!("built after the anchoring phases")),
 		},
