@@ -140,7 +140,11 @@ impl Story {
 	fn summary_listed_and_fetched(&self) -> Summary {
 		let file = br#"{"resourceType":"Composition","title":"Discharge summary"}"#.repeat(3000);
 		let doc = self.anchor(&self.cli.account, &file, "application/fhir+json", "18842-5");
-		let listed = self.cli.ok(&["documents"]);
+		// Final, it is listed once H1's index has filed its block (a second or so behind).
+		let listed = wait_for(PATIENCE, "her summary in her list", || {
+			let listed = self.cli.ok(&["documents"]);
+			(!listed.as_array().unwrap().is_empty()).then_some(listed)
+		});
 		assert_eq!(listed.as_array().unwrap().len(), 1);
 		assert_eq!(listed[0]["id"], doc);
 		let fetched = self.dir.join("patient/summary.json");
@@ -376,12 +380,9 @@ impl Story {
 		assert!(rewrapped(1, summary.doc) && rewrapped(2, h2_doc), "{trail}");
 	}
 
-	/// H2 asks again, and she grants while H1's newest document of hers is not in the
-	/// gateway's list yet — as one anchored in the seconds before is not, its block not final
-	/// (played here by a proxy leaving it out of the first list, so the case is certain). The
-	/// grant cannot wrap it, and the chain leaves it to her, not to H1 (it is older than the
-	/// grant): the CLI wraps it once the grant is final, and H2 reads it.
-	fn anchored_just_before_the_grant(&self) -> u64 {
+	/// H2 asks her to read all her documents for treatment for an hour; the request's id, as
+	/// her CLI lists it (her only pending one).
+	fn h2_asks_to_read_all(&self) -> u64 {
 		let h2 = self.h2.client(&self.h2_admin);
 		h2.run(h2.client.consent_request(
 			account(&self.cli.account),
@@ -394,7 +395,17 @@ impl Story {
 		))
 		.expect("consent requested");
 		let pending = self.cli.ok(&["requests"]);
-		let request = pending.as_array().unwrap()[0]["id"].as_u64().unwrap();
+		pending.as_array().unwrap()[0]["id"].as_u64().unwrap()
+	}
+
+	/// H2 asks again, and she grants while H1's newest document of hers is not in the
+	/// gateway's list yet — as one anchored in the seconds before is not, its block not final
+	/// (played here by a proxy leaving it out of the first list, so the case is certain). The
+	/// grant cannot wrap it, and the chain leaves it to her, not to H1 (it is older than the
+	/// grant): the CLI wraps it once the grant is final, and H2 reads it.
+	fn anchored_just_before_the_grant(&self) -> u64 {
+		let h2 = self.h2.client(&self.h2_admin);
+		let request = self.h2_asks_to_read_all();
 		let file = b"Her echocardiogram report".to_vec();
 		let doc = self.anchor(&self.cli.account, &file, "text/plain", "34133-9");
 
@@ -425,18 +436,7 @@ impl Story {
 	fn failure_after_the_grant(&self, earlier: u64) {
 		self.cli.ok(&["revoke", &earlier.to_string()]);
 		let h2 = self.h2.client(&self.h2_admin);
-		h2.run(h2.client.consent_request(
-			account(&self.cli.account),
-			ScopeRequest::All(true),
-			Purpose::Treatment,
-			true,
-			false,
-			now_ms() - 1000,
-			now_ms() + 3_600_000,
-		))
-		.expect("consent requested");
-		let pending = self.cli.ok(&["requests"]);
-		let request = pending.as_array().unwrap()[0]["id"].as_u64().unwrap();
+		let request = self.h2_asks_to_read_all();
 		let file = b"Her stress test report".to_vec();
 		let doc = self.anchor(&self.cli.account, &file, "text/plain", "18752-6");
 
