@@ -3,9 +3,9 @@
 use crate::{db::FiledBatch, Index, IndexError, IndexedBlock};
 use codec::Decode;
 use medledger_chain_client::{Chain, ChainError, AUDIT_IN_BLOCKS};
-use medledger_primitives::merkle;
+use medledger_primitives::{merkle, DocId, Hash, OrgId};
 use medledger_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
-use pallet_documents::NewDocument;
+use pallet_documents::{BatchId, NewDocument};
 use sp_core::H256;
 use std::{sync::Arc, time::Duration};
 
@@ -86,7 +86,7 @@ pub async fn filed_in(chain: &Chain, number: u64, hash: H256) -> Result<IndexedB
 	let version = chain.storage_version_at::<pallet_audit::Pallet<Runtime>>(hash).await?;
 	let mut entries = Vec::new();
 	let mut documents = Vec::new();
-	let mut anchored = Vec::new();
+	let mut anchored: Vec<Anchored> = Vec::new();
 	for record in events {
 		match (record.phase, record.event) {
 			(_, RuntimeEvent::Audit(pallet_audit::Event::Recorded { seq, record }))
@@ -113,27 +113,47 @@ pub async fn filed_in(chain: &Chain, number: u64, hash: H256) -> Result<IndexedB
 			_ => {}
 		}
 	}
-	let mut block = IndexedBlock { number, hash, entries, documents, batches: Vec::new() };
-	if anchored.is_empty() {
-		return Ok(block);
-	}
-	let body = chain.block(hash).await?.ok_or_else(|| missing(number))?;
-	for (index, batch, first, count, root, org) in anchored {
-		let broken = || IndexError::BrokenBatch { block: number, batch };
-		let extrinsic = body.extrinsics.get(index as usize).ok_or_else(broken)?;
-		let extrinsic = UncheckedExtrinsic::decode(&mut &extrinsic[..]).map_err(|_| broken())?;
-		let documents = rooted_batch(extrinsic.function).ok_or_else(broken)?;
-		let leaves: Vec<Vec<u8>> = (first..)
-			.zip(&documents)
-			.map(|(id, document)| pallet_documents::leaf(id, org, document))
-			.collect();
-		let hashes: Vec<_> = leaves.iter().map(|leaf| merkle::leaf_hash(leaf)).collect();
-		if leaves.len() != count as usize || merkle::root(&hashes) != root {
-			return Err(broken());
-		}
-		block.batches.push(FiledBatch { batch, first, leaves });
-	}
-	Ok(block)
+	let batches = if anchored.is_empty() {
+		Vec::new()
+	} else {
+		let body = chain.block(hash).await?.ok_or_else(|| missing(number))?;
+		batches_of(number, &anchored, &body.extrinsics)?
+	};
+	Ok(IndexedBlock { number, hash, entries, documents, batches })
+}
+
+/// A `BatchAnchored` event as the index reads it: the extrinsic that emitted it, the batch,
+/// its first document, its count, its root and its issuer.
+type Anchored = (u32, BatchId, DocId, u32, Hash, OrgId);
+
+/// The rooted batches block `number` anchored, as `anchored` (its events) describes them,
+/// with each document's leaf taken from the block's `extrinsics`. A block whose calls do not
+/// hold exactly what its events say — another call at the event's place, other documents,
+/// more or fewer — is refused whole: the node serving it is not to be believed.
+fn batches_of(
+	number: u64,
+	anchored: &[Anchored],
+	extrinsics: &[Vec<u8>],
+) -> Result<Vec<FiledBatch>, IndexError> {
+	anchored
+		.iter()
+		.map(|&(index, batch, first, count, root, org)| {
+			let broken = || IndexError::BrokenBatch { block: number, batch };
+			let extrinsic = extrinsics.get(index as usize).ok_or_else(broken)?;
+			let extrinsic =
+				UncheckedExtrinsic::decode(&mut &extrinsic[..]).map_err(|_| broken())?;
+			let documents = rooted_batch(extrinsic.function).ok_or_else(broken)?;
+			let leaves: Vec<Vec<u8>> = (first..)
+				.zip(&documents)
+				.map(|(id, document)| pallet_documents::leaf(id, org, document))
+				.collect();
+			let hashes: Vec<_> = leaves.iter().map(|leaf| merkle::leaf_hash(leaf)).collect();
+			if leaves.len() != count as usize || merkle::root(&hashes) != root {
+				return Err(broken());
+			}
+			Ok(FiledBatch { batch, first, leaves })
+		})
+		.collect()
 }
 
 /// The documents of the `anchor_rooted_batch` that `call` is or dispatches (through sudo, on
@@ -159,28 +179,91 @@ fn missing(number: u64) -> ChainError {
 
 #[cfg(test)]
 mod tests {
-	use super::{rooted_batch, same_history};
+	use super::{batches_of, rooted_batch, same_history};
+	use crate::IndexError;
+	use codec::Encode;
+	use medledger_primitives::merkle;
 	use medledger_runtime::AccountId as AccountId32;
-	use medledger_runtime::RuntimeCall;
+	use medledger_runtime::{RuntimeCall, UncheckedExtrinsic};
 	use pallet_documents::NewDocument;
 	use sp_core::H256;
+
+	fn documents(n: u8) -> Vec<NewDocument<AccountId32>> {
+		(0..n)
+			.map(|i| NewDocument {
+				patient: AccountId32::new([1; 32]),
+				commitment: [i; 32],
+				cid: b"a cid".to_vec(),
+				size: 3,
+				media_type: b"application/pdf".to_vec(),
+				document_type: b"34133-9".to_vec(),
+			})
+			.collect()
+	}
+
+	/// A block's body as a node sends it: `calls`, encoded as extrinsics.
+	fn body(calls: &[RuntimeCall]) -> Vec<Vec<u8>> {
+		calls.iter().map(|call| UncheckedExtrinsic::new_bare(call.clone()).encode()).collect()
+	}
+
+	fn rooted(documents: Vec<NewDocument<AccountId32>>) -> RuntimeCall {
+		RuntimeCall::Documents(pallet_documents::Call::anchor_rooted_batch { documents })
+	}
+
+	/// The root hospital `org`'s batch of `documents`, numbered from `first`, has on chain.
+	fn root_of(first: u64, org: u32, documents: &[NewDocument<AccountId32>]) -> [u8; 32] {
+		let leaves: Vec<_> = (first..)
+			.zip(documents)
+			.map(|(id, d)| merkle::leaf_hash(&pallet_documents::leaf(id, org, d)))
+			.collect();
+		merkle::root(&leaves)
+	}
+
+	/// A lying node: the block's `BatchAnchored` event is the chain's, its body is not — a
+	/// document altered, one left out or added, another call at the event's place, no
+	/// extrinsic there, bytes that are no extrinsic. Each is refused whole, nothing filed;
+	/// the honest body is filed with one leaf per document, in id order.
+	#[test]
+	fn a_block_whose_batch_call_differs_from_its_event_is_refused() {
+		let (first, org, honest) = (40, 2, documents(3));
+		let event = [(1, 7, first, 3, root_of(first, org, &honest), org)];
+		let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+		let filed = batches_of(9, &event, &body(&[remark.clone(), rooted(honest.clone())]))
+			.expect("the honest body is filed");
+		assert_eq!(filed.len(), 1);
+		assert_eq!((filed[0].batch, filed[0].first, filed[0].leaves.len()), (7, first, 3));
+		assert_eq!(filed[0].leaves[2], pallet_documents::leaf(first + 2, org, &honest[2]));
+
+		let mut altered = honest.clone();
+		altered[1].commitment = [9; 32];
+		let mut added = honest.clone();
+		added.extend(documents(1));
+		let lies = [
+			body(&[remark.clone(), rooted(altered)]),
+			body(&[remark.clone(), rooted(honest[..2].to_vec())]),
+			body(&[remark.clone(), rooted(added)]),
+			body(&[rooted(honest.clone()), remark.clone()]),
+			body(&[rooted(honest)]),
+			vec![body(&[remark])[0].clone(), vec![0xff; 8]],
+		];
+		for (n, lie) in lies.iter().enumerate() {
+			assert!(
+				matches!(
+					batches_of(9, &event, lie),
+					Err(IndexError::BrokenBatch { block: 9, batch: 7 })
+				),
+				"lie {n} was filed"
+			);
+		}
+	}
 
 	/// A batch anchored through sudo (as `sudo_as` a hospital's staff, on a development
 	/// chain) is filed like one anchored directly; a call that anchors no rooted batch, at a
 	/// `BatchAnchored` event's place, is not taken for one.
 	#[test]
 	fn a_rooted_batch_is_found_in_its_call_or_under_sudo() {
-		let documents = vec![NewDocument {
-			patient: AccountId32::new([1; 32]),
-			commitment: [2; 32],
-			cid: b"a cid".to_vec(),
-			size: 3,
-			media_type: b"application/pdf".to_vec(),
-			document_type: b"34133-9".to_vec(),
-		}];
-		let direct = RuntimeCall::Documents(pallet_documents::Call::anchor_rooted_batch {
-			documents: documents.clone(),
-		});
+		let documents = documents(1);
+		let direct = rooted(documents.clone());
 		let under_sudo = RuntimeCall::Sudo(pallet_sudo::Call::sudo_as {
 			who: AccountId32::new([5; 32]).into(),
 			call: Box::new(direct.clone()),

@@ -119,7 +119,7 @@ pub async fn uploads_pass(gw: &Gateway) -> Duration {
 		wait = wait.min(settle(gw, &mut upload, result));
 	}
 	for (signer, batch) in to_anchor {
-		for chunk in batch.chunks(pallet_documents_max_batch()) {
+		for chunk in batch.chunks(max_rooted_batch()) {
 			wait = wait.min(anchor(gw, &signer, chunk.to_vec()).await);
 		}
 	}
@@ -261,7 +261,7 @@ async fn finalise(gw: &Gateway, upload: &mut Upload) -> Result<(), GatewayError>
 
 /// One pass of the audit worker; `true` if it recorded something (look again at once).
 async fn audit_pass(gw: &Gateway) -> Result<bool, GatewayError> {
-	let queued = gw.store.queued_access(pallet_audit_max_batch())?;
+	let queued = gw.store.queued_access(max_access_batch())?;
 	if queued.is_empty() {
 		return Ok(false);
 	}
@@ -363,13 +363,14 @@ fn report_call(entries: &[(u64, QueuedAccess)]) -> RuntimeCall {
 
 /// As many documents as the chain takes in one rooted batch (sized to fit a hospital's share
 /// of a block).
-fn pallet_documents_max_batch() -> usize {
+fn max_rooted_batch() -> usize {
 	use frame_support::traits::Get;
 	<<medledger_runtime::Runtime as pallet_documents::Config>::MaxRootedBatchSize as Get<u32>>::get(
 	) as usize
 }
 
-fn pallet_audit_max_batch() -> usize {
+/// As many reads as the chain takes in one report (`record_access`, `record_refusals`).
+fn max_access_batch() -> usize {
 	use frame_support::traits::Get;
 	<<medledger_runtime::Runtime as pallet_audit::Config>::MaxAccessBatch as Get<u32>>::get()
 		as usize

@@ -112,11 +112,12 @@ where
 			if let Err(error) =
 				authorise(&self.gw, token.as_deref(), ANY_CALLER, "a WebSocket connection")
 			{
-				return refuse(refusal(error));
+				return refuse(refusal(error, token.is_some()));
 			}
 		}
 		if request.method() == http::Method::GET && request.uri().path() == metrics::PATH {
 			let gw = self.gw.clone();
+			let presented = token.is_some();
 			return Box::pin(async move {
 				let answer = async {
 					let caller = authorise(&gw, token.as_deref(), OVERSIGHT, "metrics")?;
@@ -127,14 +128,17 @@ where
 					let finalised = gw.reads.finalised(&gw.chain).await.ok();
 					metrics::render(&gw.store, &gw.index, finalised)
 				};
-				Ok(answer.await.map_or_else(refusal, |text| {
-					let mut ok = HttpResponse::new(HttpBody::from(text));
-					ok.headers_mut().insert(
-						http::header::CONTENT_TYPE,
-						http::HeaderValue::from_static(prometheus::TEXT_FORMAT),
-					);
-					ok
-				}))
+				Ok(answer.await.map_or_else(
+					|error| refusal(error, presented),
+					|text| {
+						let mut ok = HttpResponse::new(HttpBody::from(text));
+						ok.headers_mut().insert(
+							http::header::CONTENT_TYPE,
+							http::HeaderValue::from_static(prometheus::TEXT_FORMAT),
+						);
+						ok
+					},
+				))
 			});
 		}
 		if request.method() == http::Method::PUT && request.uri().path() == upload::PATH {
@@ -142,7 +146,7 @@ where
 			let slot =
 				self.gw.credentials.identify(token.as_deref()).map(|c| self.slots.take(&c.id));
 			if let Some(None) = slot {
-				return refuse(refusal(GatewayError::RateLimited));
+				return refuse(refusal(GatewayError::RateLimited, true));
 			}
 			let gw = self.gw.clone();
 			return Box::pin(async move {
@@ -164,7 +168,7 @@ where
 		let stranger = credential.is_none();
 		if let Some(credential) = credential {
 			let Some(slot) = self.slots.take(&credential.id) else {
-				return refuse(refusal(GatewayError::RateLimited));
+				return refuse(refusal(GatewayError::RateLimited, true));
 			};
 			request.extensions_mut().insert(slot);
 		}
@@ -246,16 +250,22 @@ pub(crate) fn http_status(error: &GatewayError) -> http::StatusCode {
 }
 
 /// A refused HTTP request: the error as its JSON-RPC error object (code, message, data),
-/// with the status it maps to.
-pub(crate) fn refusal(error: GatewayError) -> HttpResponse {
+/// with the status it maps to. `presented`: whether the request carried a bearer token.
+pub(crate) fn refusal(error: GatewayError, presented: bool) -> HttpResponse {
 	let status = http_status(&error);
 	let mut response = json(status, &ErrorObjectOwned::from(error));
 	if status == http::StatusCode::UNAUTHORIZED {
-		// RFC 6750: a 401 names the scheme a credential is taken in.
-		response.headers_mut().insert(
-			http::header::WWW_AUTHENTICATE,
-			http::HeaderValue::from_static("Bearer realm=\"medledger\""),
-		);
+		// RFC 6750 (3, 3.1): a 401 names the scheme a credential is taken in; a token that
+		// was sent and does not stand (unknown, revoked, its member removed) is also named
+		// invalid, so a client knows to get a new one rather than to add one.
+		let challenge = if presented {
+			"Bearer realm=\"medledger\", error=\"invalid_token\""
+		} else {
+			"Bearer realm=\"medledger\""
+		};
+		response
+			.headers_mut()
+			.insert(http::header::WWW_AUTHENTICATE, http::HeaderValue::from_static(challenge));
 	}
 	response
 }

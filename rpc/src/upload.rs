@@ -47,7 +47,7 @@ struct Query {
 pub async fn put(gw: &Gateway, token: Option<&str>, request: HttpRequest) -> HttpResponse {
 	match accept(gw, token, request).await {
 		Ok(upload) => json(http::StatusCode::OK, &upload),
-		Err(error) => refusal(error),
+		Err(error) => refusal(error, token.is_some()),
 	}
 }
 

@@ -492,11 +492,13 @@ impl Gateway {
 	}
 
 	/// `GET /metrics` with a bearer token: the text, or the HTTP status it was refused with.
+	/// A scrape held a minute panics: a monitor would have given up on it long before.
 	pub fn metrics(&self, token: Option<&str>) -> Result<String, u16> {
 		let mut request = ureq::get(&format!("http://127.0.0.1:{}/metrics", self.port));
 		if let Some(token) = token {
 			request = request.header("Authorization", &format!("Bearer {token}"));
 		}
+		let request = request.config().timeout_global(Some(Duration::from_secs(60))).build();
 		match request.call() {
 			Ok(mut response) => Ok(response.body_mut().read_to_string().expect("metrics text")),
 			Err(ureq::Error::StatusCode(status)) => Err(status),
@@ -669,9 +671,19 @@ impl Gateway {
 	/// The HTTP status with which the gateway refuses to open a WebSocket for `token`, or
 	/// `None` if it opens one.
 	pub fn websocket_refusal(&self, token: Option<&str>) -> Option<u16> {
+		self.websocket_refused(token).map(|(status, _)| status)
+	}
+
+	/// A WebSocket handshake's refusal with `token`: its HTTP status and its
+	/// `WWW-Authenticate` challenge, if any; `None` if it was accepted.
+	pub fn websocket_refused(&self, token: Option<&str>) -> Option<(u16, Option<String>)> {
 		match tungstenite::connect(self.websocket_request(token)) {
 			Ok(_) => None,
-			Err(tungstenite::Error::Http(response)) => Some(response.status().as_u16()),
+			Err(tungstenite::Error::Http(response)) => {
+				let challenge = response.headers().get("www-authenticate");
+				let challenge = challenge.map(|c| c.to_str().expect("ASCII").to_string());
+				Some((response.status().as_u16(), challenge))
+			}
 			Err(other) => panic!("WebSocket handshake failed otherwise: {other}"),
 		}
 	}

@@ -184,8 +184,13 @@ fn every_method_answers_each_caller_or_refuses_as_documented() {
 	}
 
 	// The subscription: no WebSocket without a valid credential; every member may open one.
-	assert_eq!(gw.websocket_refusal(None), Some(401));
-	assert_eq!(gw.websocket_refusal(Some("mlg_not-a-credential")), Some(401));
+	// The challenge (RFC 6750) tells a missing token from one that does not stand.
+	let realm = "Bearer realm=\"medledger\"";
+	assert_eq!(gw.websocket_refused(None), Some((401, Some(realm.to_string()))));
+	assert_eq!(
+		gw.websocket_refused(Some("mlg_not-a-credential")),
+		Some((401, Some(format!("{realm}, error=\"invalid_token\""))))
+	);
 	for (_, credential, _) in &callers[2..] {
 		assert_eq!(gw.websocket_refusal(*credential), None);
 	}

@@ -6,7 +6,8 @@
 //! altered in IPFS is reported as tampered; audit entries the chain refuses are kept as dead
 //! letters, listed and counted, never lost; a file put as a plain HTTP body
 //! (`PUT /documents`) is the same upload under the same rules, and uploads nothing if its
-//! credential is revoked while the body is sent.
+//! credential is revoked while the body is sent; a node that hangs holds no scrape of
+//! `/metrics`.
 
 use medledger_gateway_api::{
 	api::{
@@ -253,6 +254,10 @@ impl Story {
 		});
 		assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
 		assert!(answer.to_ascii_lowercase().contains("www-authenticate: bearer"), "{answer}");
+		assert!(
+			answer.contains("error=\"invalid_token\""),
+			"a revoked token is named invalid: {answer}"
+		);
 		let after = upload(&c, EVE, b"after the slow PUT").expect("accepted").id;
 		assert_eq!(after, before + 1, "the PUT of a revoked credential was accepted");
 	}
@@ -588,6 +593,47 @@ impl Story {
 			"a 256 KiB block of the first document was altered"
 		);
 	}
+
+	/// The node hangs (SIGSTOP: its socket stays open, nothing answers). A scrape of
+	/// `/metrics` is still answered, not held: the caller's standing as the chain gave it
+	/// last, the queue and dead-letter counts from the store, and no index lag (that needs
+	/// the node). Once the node runs again, so do reads and the lag.
+	fn a_hung_node_holds_no_scrape(&self, document: u64) {
+		let paused = Paused::node(&self.node);
+		let metrics = self.gw.metrics(Some(&self.admin)).expect("metrics while the node hangs");
+		assert!(metrics.contains("medledger_audit_queued "), "{metrics}");
+		assert!(!metrics.contains("medledger_audit_index_lag_blocks"), "{metrics}");
+		drop(paused);
+		let c = self.gw.client(&self.doc);
+		wait_for(PATIENCE, "reads once the node runs again", || {
+			c.run(c.client.document_get(document, Purpose::Treatment)).ok()
+		});
+		let metrics = self.gw.metrics(Some(&self.admin)).expect("metrics");
+		assert!(metrics.contains("medledger_audit_index_lag_blocks "), "{metrics}");
+	}
+}
+
+/// A process stopped (SIGSTOP) until dropped (SIGCONT), whatever the step does meanwhile.
+struct Paused(u32);
+
+impl Paused {
+	fn node(node: &Node) -> Paused {
+		let pid = node.pid().expect("the node runs");
+		assert!(signal(pid, "-STOP"), "kill -STOP {pid}");
+		Paused(pid)
+	}
+}
+
+impl Drop for Paused {
+	fn drop(&mut self) {
+		// No assertion here: a panic while a failed step unwinds would abort the whole story.
+		let _ = signal(self.0, "-CONT");
+	}
+}
+
+fn signal(pid: u32, signal: &str) -> bool {
+	let sent = std::process::Command::new("kill").args([signal, &pid.to_string()]).status();
+	sent.is_ok_and(|status| status.success())
 }
 
 #[test]
@@ -621,6 +667,9 @@ fn upload_read_errors_and_outbox_recovery() {
 	});
 	steps.check("a credential revoked while its PUT's body is sent uploads nothing", || {
 		story.a_credential_revoked_mid_body_uploads_nothing()
+	});
+	steps.check("a hung node holds no scrape of /metrics", || {
+		story.a_hung_node_holds_no_scrape(first.document)
 	});
 	steps.finish();
 }

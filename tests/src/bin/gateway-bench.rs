@@ -3,6 +3,10 @@
 //! Starts a dev node (archive) and H1's gateway with embedded IPFS on loopback, then
 //! measures, in one run:
 //! - raw AES-256-GCM throughput over a 10 MB buffer (the AEAD the envelope uses), in-process;
+//! - the upload's own work on the same file, in-process, step by step: sealing (the AEAD,
+//!   the BLAKE2b commitment, two key wraps), the CID's DAG (SHA-256 over its blocks), and
+//!   writing the envelope and syncing it to disk — their sum is the fastest an acknowledged
+//!   upload can be, before HTTP and the gateway's store;
 //! - the upload pipeline for a 10 MB file: `document_upload` over HTTP JSON-RPC (base64,
 //!   sealing, spooling, fsync) until acknowledged, and on until the anchor is finalised;
 //!   the same file put as a plain body (`PUT /documents`) until acknowledged;
@@ -35,6 +39,49 @@ fn raw_aead(buffer: &mut Vec<u8>) -> Duration {
 	let started = Instant::now();
 	cipher.encrypt_in_place(Nonce::from_slice(&[1u8; 12]), b"", buffer).expect("encrypts");
 	started.elapsed()
+}
+
+/// How long each step of an upload's own work takes on `file`, in-process: sealing, of which
+/// the commitment alone, the CID's DAG, and writing the envelope to `dir` and syncing it.
+struct UploadSteps {
+	seal: Duration,
+	commitment: Duration,
+	dag: Duration,
+	write_and_sync: Duration,
+}
+
+impl UploadSteps {
+	fn measure(file: &[u8], dir: &std::path::Path) -> UploadSteps {
+		use std::io::Write;
+		let recipients = [
+			medledger_envelope::PublicKey::from([9u8; 32]),
+			medledger_envelope::PublicKey::from([10u8; 32]),
+		];
+		let time = |step: &mut dyn FnMut()| {
+			let started = Instant::now();
+			step();
+			started.elapsed()
+		};
+		let mut sealed = None;
+		let seal = time(&mut || sealed = Some(medledger_envelope::seal(1, file, &recipients)));
+		let envelope = sealed.expect("sealed").expect("seals").envelope;
+		let commitment = time(&mut || {
+			std::hint::black_box(medledger_primitives::commitment(1, &[7; 32], file));
+		});
+		let dag = time(&mut || {
+			std::hint::black_box(medledger_gateway::ipfs::Dag::of(&envelope).root());
+		});
+		let write_and_sync = time(&mut || {
+			let mut out = std::fs::File::create(dir.join("envelope")).expect("a file");
+			out.write_all(&envelope).expect("written");
+			out.sync_all().expect("synced");
+		});
+		UploadSteps { seal, commitment, dag, write_and_sync }
+	}
+
+	fn total(&self) -> Duration {
+		self.seal + self.dag + self.write_and_sync
+	}
 }
 
 fn upload(gw: &Gateway, token: &str, bytes: &[u8]) -> (u64, Duration) {
@@ -76,6 +123,7 @@ fn main() {
 	let file: Vec<u8> = (0..TEN_MB).map(|i| (i * 7919 % 251) as u8).collect();
 	let mut buffer = file.clone();
 	let aead = raw_aead(&mut buffer);
+	let steps = UploadSteps::measure(&file, &dir);
 
 	// Warm-up (connections, first IPFS write), then the measured upload.
 	let (warm, _) = upload(&gw, &token, &file[..1024]);
@@ -158,6 +206,17 @@ fn main() {
 		mb_per_s(TEN_MB, put),
 		put.as_secs_f64(),
 		aead.as_secs_f64() / put.as_secs_f64(),
+	);
+	let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+	println!(
+		"the upload's own work on 10 MiB, in-process: seal {:.1} ms (commitment alone {:.1} ms), CID's DAG {:.1} ms, write and sync {:.1} ms: {:.1} ms in all, {:.1} MiB/s at most ({:.2} × raw AEAD)",
+		ms(steps.seal),
+		ms(steps.commitment),
+		ms(steps.dag),
+		ms(steps.write_and_sync),
+		ms(steps.total()),
+		mb_per_s(TEN_MB, steps.total()),
+		aead.as_secs_f64() / steps.total().as_secs_f64(),
 	);
 	println!(
 		"upload 10 MiB, anchor finalised:           {:8.1} MiB/s ({:.2} s, document {document})",
