@@ -153,13 +153,15 @@ fn rewritten_terms_grant_nothing(world: &World, proxy: &LyingProxy, id: u64) {
 /// reach the head proved on chain — "TRAIL BROKEN", not "complete"; one that also forges
 /// the head's proof is refused outright. Through the honest gateway the trail is complete.
 fn a_hidden_trail_entry_is_found(world: &World, proxy: &LyingProxy) {
-	// Her trail as the chain has it now, once a justified block proves all of it.
+	// Her trail as the chain has it, once a justified block proves all of it. The earlier
+	// steps' reads may still be on their way to the chain (a gateway reports its reads in
+	// batches), so the head is asked again each time until the proof reaches it.
 	let her = world.hospitals.h1.gateway.client(&world.cli.token);
-	let current = her.run(her.client.audit_trail(account(&world.cli.account), None, None));
-	let seq = current.expect("her trail").head.seq;
-	let honest = wait_for(Duration::from_secs(60), "her whole trail proved", || {
+	let (seq, honest) = wait_for(Duration::from_secs(90), "her whole trail proved", || {
+		let current = her.run(her.client.audit_trail(account(&world.cli.account), None, None));
+		let seq = current.expect("her trail").head.seq;
 		let trail = world.cli.ok(&["trail"]);
-		(trail["head"]["seq"] == seq).then_some(trail)
+		(trail["head"]["seq"] == seq).then_some((seq, trail))
 	});
 	assert_eq!(honest["complete"], true, "{honest}");
 	// The newest entry is dropped and the head moved back before it.

@@ -5,7 +5,9 @@
 //! batch, under a Merkle root), patients registered, and audited reads through
 //! `audit.record_access` it finalises per second; the state each phase added per unit; the
 //! validators' CPU time per unit; and each validator's resident memory when the run starts
-//! and its peak during each phase (the largest of the four in the table).
+//! and its peak during each phase (the largest of the four in the table); and why the
+//! authors stopped filling the phase's blocks (the pool ran dry, the block's weight, the
+//! proposer's deadline), from the validators' logs.
 //!
 //! ```text
 //! anchoring-load [REMARKS_PER_SENDER] [ANCHORS_PER_SENDER] [BATCHES_PER_SENDER] [BATCH_SIZE]
@@ -16,7 +18,9 @@
 //! Batch and report sizes default to the runtime's bounds (`MaxBatchSize`,
 //! `MaxRootedBatchSize`, `MaxAccessBatch`), the patients to what a hospital may register in a
 //! day (`MaxRegistrationsPerPeriod`). `NODE_ARGS` (whitespace-separated) adds flags to every
-//! validator, to see what they change (`NODE_ARGS="--max-runtime-instances 2"`).
+//! validator, to see what they change (`NODE_ARGS="--max-runtime-instances 2"`); the pools
+//! are raised to 100,000 transactions unless `NODE_ARGS` sizes them (`--pool-limit`,
+//! `--pool-kbytes`).
 //!
 //! Two kinds of audited reads. **Repeated**: each hospital's administrator reads one
 //! document of Eve's its hospital issued, every read of a report the same (no consent needed:
@@ -53,6 +57,8 @@ use sp_core::H256;
 use sp_crypto_hashing::twox_128;
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave};
 use sp_runtime::AccountId32;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -97,6 +103,10 @@ struct Outcome {
 	cpu_ms: f64,
 	/// Each validator's peak resident set during the phase.
 	peak_rss_mib: Vec<u64>,
+	/// How many of the phase's blocks ended for each reason (see [`proposals`]).
+	ends: BTreeMap<String, u32>,
+	/// The longest time an author took to build one of them.
+	longest_build_ms: u64,
 }
 
 fn main() {
@@ -118,9 +128,17 @@ fn main() {
 	let dir = tempdir();
 	eprintln!("starting the local network under {}", dir.display());
 	let node_args = std::env::var("NODE_ARGS").unwrap_or_default();
-	let mut flags = vec!["--pool-limit", "100000", "--pool-kbytes", "1000000"];
+	// Pools raised so that a phase's pre-signed extrinsics all wait in them, unless
+	// `NODE_ARGS` sizes the pools itself (the defaults: `--pool-limit 8192 --pool-kbytes
+	// 20480`, enough for the default run).
+	let mut flags = if node_args.contains("--pool-") {
+		vec![]
+	} else {
+		vec!["--pool-limit", "100000", "--pool-kbytes", "1000000"]
+	};
 	flags.extend(node_args.split_whitespace());
-	let (nodes, _) = start_local_net(&dir, &flags);
+	let (nodes, bases) = start_local_net(&dir, &flags);
+	let logs: Vec<PathBuf> = bases.iter().map(|base| base.with_extension("log")).collect();
 	wait_for(PATIENCE, "finality to move", || nodes[0].finalized_number().filter(|n| *n >= 2));
 	let genesis = hash_at(&nodes[0], 0);
 	for node in &nodes {
@@ -265,7 +283,7 @@ fn main() {
 		for nonce in &mut nonces {
 			*nonce += phase.extrinsics_per_sender;
 		}
-		let outcome = run(&nodes, &phase, batches);
+		let outcome = run(&nodes, &logs, &phase, batches);
 		results.push((phase, outcome));
 	}
 
@@ -297,6 +315,16 @@ fn main() {
 			o.state_bytes as f64 / o.units.max(1) as f64,
 			o.cpu_ms / o.units.max(1) as f64,
 			o.peak_rss_mib.iter().max().copied().unwrap_or(0),
+		);
+	}
+	println!();
+	for (phase, o) in &results {
+		let ends: Vec<String> = o.ends.iter().map(|(end, n)| format!("{end} ×{n}")).collect();
+		println!(
+			"{}: its blocks ended by {}; the longest took {} ms to build",
+			phase.name,
+			ends.join(", "),
+			o.longest_build_ms
 		);
 	}
 	let remark_rate = results[0].1.units as f64 / results[0].1.seconds;
@@ -394,7 +422,7 @@ impl Patients {
 
 /// Submits each sender's extrinsics to its own node from its own thread, then follows the
 /// finalised chain until every extrinsic of the phase is in it.
-fn run(nodes: &[Node], phase: &Phase, batches: Vec<Vec<String>>) -> Outcome {
+fn run(nodes: &[Node], logs: &[PathBuf], phase: &Phase, batches: Vec<Vec<String>>) -> Outcome {
 	let start_block = nodes[0].finalized_number().expect("a finalised head");
 	let state_before = state_bytes(&nodes[0], start_block);
 	let expected = batches.iter().map(|b| b.len() as u64).sum::<u64>();
@@ -425,13 +453,15 @@ fn run(nodes: &[Node], phase: &Phase, batches: Vec<Vec<String>>) -> Outcome {
 	);
 
 	let (mut extrinsics, mut units, mut first, mut last, mut blocks) = (0, 0, None, 0, 0);
+	let mut ours_blocks = Vec::new();
 	let mut next = start_block + 1;
 	let deadline = Instant::now() + PATIENCE;
 	while extrinsics < expected && Instant::now() < deadline {
 		let head = nodes[0].finalized_number().unwrap_or(0);
 		while next <= head {
-			let (timestamp, found) = ours(&nodes[0], next);
+			let (length, timestamp, found) = ours(&nodes[0], next);
 			if found.0 > 0 {
+				ours_blocks.push((next, length));
 				first.get_or_insert(timestamp);
 				last = timestamp;
 				blocks += 1;
@@ -450,6 +480,14 @@ fn run(nodes: &[Node], phase: &Phase, batches: Vec<Vec<String>>) -> Outcome {
 	let peak_rss_mib = nodes.iter().map(|n| proc_status_kib(n, "VmHWM:") / 1024).collect();
 	let seconds = (last - first.unwrap_or(last) + SLOT_DURATION) as f64 / 1000.0;
 	let state_bytes = state_bytes(&nodes[0], next - 1) as i64 - state_before as i64;
+	let proposals = proposals(logs);
+	let mut ends = BTreeMap::new();
+	let mut longest_build_ms = 0;
+	for block in &ours_blocks {
+		let (end, build_ms) = proposals.get(block).cloned().unwrap_or(("not in a log".into(), 0));
+		*ends.entry(end).or_insert(0) += 1;
+		longest_build_ms = longest_build_ms.max(build_ms);
+	}
 	Outcome {
 		units,
 		extrinsics,
@@ -459,13 +497,42 @@ fn run(nodes: &[Node], phase: &Phase, batches: Vec<Vec<String>>) -> Outcome {
 		state_bytes,
 		cpu_ms,
 		peak_rss_mib,
+		ends,
+		longest_build_ms,
 	}
 }
 
-/// Block `number`'s timestamp, how many load extrinsics it holds, and how many units those
-/// that succeeded carry: a failed one (a batch over the limit, a refused read) anchored or
+/// Each block the validators authored, by number and count of extrinsics (its hash in the
+/// log is the unsealed header's, not the block's): why its author stopped adding
+/// transactions (`NoMoreTransactions`, `HitBlockWeightLimit`, `HitDeadline`,
+/// `HitBlockSizeLimit`) and how many milliseconds it took to build, from the
+/// `Prepared block for proposing` lines of their logs. What stops a phase's blocks is the
+/// bound that stops the phase: the pool running dry, the weight, or the proposer's time.
+fn proposals(logs: &[PathBuf]) -> BTreeMap<(u64, usize), (String, u64)> {
+	let mut proposals = BTreeMap::new();
+	for log in logs {
+		let text = std::fs::read_to_string(log).expect("a validator's log");
+		for line in text.lines().filter(|l| l.contains("Prepared block for proposing")) {
+			let field = |after: &str, until: char| {
+				line.split_once(after).and_then(|(_, rest)| rest.split(until).next())
+			};
+			let number = field("proposing at ", ' ').and_then(|n| n.parse().ok());
+			let count = field("extrinsics_count: ", ' ').and_then(|n| n.trim().parse().ok());
+			let (Some(number), Some(count), Some(end), Some(ms)) =
+				(number, count, field("end: ", ';'), field(" (", ' '))
+			else {
+				continue;
+			};
+			proposals.insert((number, count), (end.to_string(), ms.parse().unwrap_or(0)));
+		}
+	}
+	proposals
+}
+
+/// Block `number`'s count of extrinsics and timestamp, how many of them are the load's, and
+/// how many units those that succeeded carry: a failed one (a batch over the limit, a refused read) anchored or
 /// recorded nothing.
-fn ours(node: &Node, number: u64) -> (u64, (u64, u64)) {
+fn ours(node: &Node, number: u64) -> (usize, u64, (u64, u64)) {
 	let hash = node.rpc("chain_getBlockHash", json!([number])).expect("block hash");
 	let block = node.rpc("chain_getBlock", json!([hash])).expect("block");
 	let failed = failed_extrinsics(node, &hash);
@@ -498,7 +565,7 @@ fn ours(node: &Node, number: u64) -> (u64, (u64, u64)) {
 			_ => {}
 		}
 	}
-	(timestamp, (extrinsics, units))
+	(extrinsics_of_block.len(), timestamp, (extrinsics, units))
 }
 
 /// The indices of block `hash`'s extrinsics that failed, from its events.
