@@ -18,9 +18,7 @@
 //! Batch and report sizes default to the runtime's bounds (`MaxBatchSize`,
 //! `MaxRootedBatchSize`, `MaxAccessBatch`), the patients to what a hospital may register in a
 //! day (`MaxRegistrationsPerPeriod`). `NODE_ARGS` (whitespace-separated) adds flags to every
-//! validator, to see what they change (`NODE_ARGS="--max-runtime-instances 2"`); the pools
-//! are raised to 100,000 transactions unless `NODE_ARGS` sizes them (`--pool-limit`,
-//! `--pool-kbytes`).
+//! validator, to see what they change (`NODE_ARGS="--max-runtime-instances 2"`).
 //!
 //! Two kinds of audited reads. **Repeated**: each hospital's administrator reads one
 //! document of Eve's its hospital issued, every read of a report the same (no consent needed:
@@ -128,14 +126,11 @@ fn main() {
 	let dir = tempdir();
 	eprintln!("starting the local network under {}", dir.display());
 	let node_args = std::env::var("NODE_ARGS").unwrap_or_default();
-	// Pools raised so that a phase's pre-signed extrinsics all wait in them, unless
-	// `NODE_ARGS` sizes the pools itself (the defaults: `--pool-limit 8192 --pool-kbytes
-	// 20480`, enough for the default run).
-	let mut flags = if node_args.contains("--pool-") {
-		vec![]
-	} else {
-		vec!["--pool-limit", "100000", "--pool-kbytes", "1000000"]
-	};
+	// Pools raised so that a phase's pre-signed extrinsics all wait in them: the lanes
+	// submit each sender's nonces out of order, and a default pool keeps only a tenth of its
+	// 8,192 transactions in its future queue — it drops the rest and the sender's later
+	// nonces wait for ever.
+	let mut flags = vec!["--pool-limit", "100000", "--pool-kbytes", "1000000"];
 	flags.extend(node_args.split_whitespace());
 	let (nodes, bases) = start_local_net(&dir, &flags);
 	let logs: Vec<PathBuf> = bases.iter().map(|base| base.with_extension("log")).collect();
