@@ -525,8 +525,8 @@ fn proposals(logs: &[PathBuf]) -> BTreeMap<(u64, usize), (String, u64)> {
 }
 
 /// Block `number`'s count of extrinsics and timestamp, how many of them are the load's, and
-/// how many units those that succeeded carry: a failed one (a batch over the limit, a refused read) anchored or
-/// recorded nothing.
+/// how many units those that succeeded carry: a failed one (a batch over the limit, a
+/// refused read) anchored or recorded nothing.
 fn ours(node: &Node, number: u64) -> (usize, u64, (u64, u64)) {
 	let hash = node.rpc("chain_getBlockHash", json!([number])).expect("block hash");
 	let block = node.rpc("chain_getBlock", json!([hash])).expect("block");
