@@ -94,17 +94,14 @@ fn ready(
 struct Outcome {
 	units: u64,
 	extrinsics: u64,
-	blocks: u64,
+	/// The finalised blocks holding the phase's extrinsics: (number, count of extrinsics).
+	blocks: Vec<(u64, usize)>,
 	seconds: f64,
 	submit_seconds: f64,
 	state_bytes: i64,
 	cpu_ms: f64,
 	/// Each validator's peak resident set during the phase.
 	peak_rss_mib: Vec<u64>,
-	/// How many of the phase's blocks ended for each reason (see [`proposals`]).
-	ends: BTreeMap<String, u32>,
-	/// The longest time an author took to build one of them.
-	longest_build_ms: u64,
 }
 
 fn main() {
@@ -278,7 +275,7 @@ fn main() {
 		for nonce in &mut nonces {
 			*nonce += phase.extrinsics_per_sender;
 		}
-		let outcome = run(&nodes, &logs, &phase, batches);
+		let outcome = run(&nodes, &phase, batches);
 		results.push((phase, outcome));
 	}
 
@@ -302,7 +299,7 @@ fn main() {
 			phase.name,
 			o.units,
 			o.extrinsics,
-			o.blocks,
+			o.blocks.len(),
 			o.seconds,
 			o.submit_seconds,
 			o.units as f64 / o.seconds,
@@ -313,13 +310,21 @@ fn main() {
 		);
 	}
 	println!();
+	let proposals = proposals(&logs);
 	for (phase, o) in &results {
-		let ends: Vec<String> = o.ends.iter().map(|(end, n)| format!("{end} ×{n}")).collect();
+		let mut ends = BTreeMap::new();
+		let mut longest_build_ms = 0;
+		for block in &o.blocks {
+			let (end, build_ms) =
+				proposals.get(block).map_or(("not in a log", 0), |(e, ms)| (e, *ms));
+			*ends.entry(end).or_insert(0) += 1;
+			longest_build_ms = longest_build_ms.max(build_ms);
+		}
+		let ends: Vec<String> = ends.iter().map(|(end, n)| format!("{end} ×{n}")).collect();
 		println!(
-			"{}: its blocks ended by {}; the longest took {} ms to build",
+			"{}: its blocks ended by {}; the longest took {longest_build_ms} ms to build",
 			phase.name,
 			ends.join(", "),
-			o.longest_build_ms
 		);
 	}
 	let remark_rate = results[0].1.units as f64 / results[0].1.seconds;
@@ -417,7 +422,7 @@ impl Patients {
 
 /// Submits each sender's extrinsics to its own node from its own thread, then follows the
 /// finalised chain until every extrinsic of the phase is in it.
-fn run(nodes: &[Node], logs: &[PathBuf], phase: &Phase, batches: Vec<Vec<String>>) -> Outcome {
+fn run(nodes: &[Node], phase: &Phase, batches: Vec<Vec<String>>) -> Outcome {
 	let start_block = nodes[0].finalized_number().expect("a finalised head");
 	let state_before = state_bytes(&nodes[0], start_block);
 	let expected = batches.iter().map(|b| b.len() as u64).sum::<u64>();
@@ -447,21 +452,20 @@ fn run(nodes: &[Node], logs: &[PathBuf], phase: &Phase, batches: Vec<Vec<String>
 		phase.name
 	);
 
-	let (mut extrinsics, mut units, mut first, mut last, mut blocks) = (0, 0, None, 0, 0);
-	let mut ours_blocks = Vec::new();
+	let (mut extrinsics, mut units, mut first, mut last) = (0, 0, None, 0);
+	let mut blocks = Vec::new();
 	let mut next = start_block + 1;
 	let deadline = Instant::now() + PATIENCE;
 	while extrinsics < expected && Instant::now() < deadline {
 		let head = nodes[0].finalized_number().unwrap_or(0);
 		while next <= head {
-			let (length, timestamp, found) = ours(&nodes[0], next);
-			if found.0 > 0 {
-				ours_blocks.push((next, length));
-				first.get_or_insert(timestamp);
-				last = timestamp;
-				blocks += 1;
-				extrinsics += found.0;
-				units += found.1;
+			let found = ours(&nodes[0], next);
+			if found.extrinsics > 0 {
+				blocks.push((next, found.in_block));
+				first.get_or_insert(found.timestamp);
+				last = found.timestamp;
+				extrinsics += found.extrinsics;
+				units += found.units;
 			}
 			next += 1;
 		}
@@ -475,14 +479,6 @@ fn run(nodes: &[Node], logs: &[PathBuf], phase: &Phase, batches: Vec<Vec<String>
 	let peak_rss_mib = nodes.iter().map(|n| proc_status_kib(n, "VmHWM:") / 1024).collect();
 	let seconds = (last - first.unwrap_or(last) + SLOT_DURATION) as f64 / 1000.0;
 	let state_bytes = state_bytes(&nodes[0], next - 1) as i64 - state_before as i64;
-	let proposals = proposals(logs);
-	let mut ends = BTreeMap::new();
-	let mut longest_build_ms = 0;
-	for block in &ours_blocks {
-		let (end, build_ms) = proposals.get(block).cloned().unwrap_or(("not in a log".into(), 0));
-		*ends.entry(end).or_insert(0) += 1;
-		longest_build_ms = longest_build_ms.max(build_ms);
-	}
 	Outcome {
 		units,
 		extrinsics,
@@ -492,8 +488,6 @@ fn run(nodes: &[Node], logs: &[PathBuf], phase: &Phase, batches: Vec<Vec<String>
 		state_bytes,
 		cpu_ms,
 		peak_rss_mib,
-		ends,
-		longest_build_ms,
 	}
 }
 
@@ -524,10 +518,20 @@ fn proposals(logs: &[PathBuf]) -> BTreeMap<(u64, usize), (String, u64)> {
 	proposals
 }
 
-/// Block `number`'s count of extrinsics and timestamp, how many of them are the load's, and
-/// how many units those that succeeded carry: a failed one (a batch over the limit, a
-/// refused read) anchored or recorded nothing.
-fn ours(node: &Node, number: u64) -> (usize, u64, (u64, u64)) {
+/// What a finalised block holds of the load.
+struct Found {
+	/// All its extrinsics, inherents included (what its author's log counts).
+	in_block: usize,
+	timestamp: u64,
+	/// The load's extrinsics in it.
+	extrinsics: u64,
+	/// The units those that succeeded carry: a failed one (a batch over the limit, a refused
+	/// read) anchored or recorded nothing.
+	units: u64,
+}
+
+/// What block `number` holds of the load.
+fn ours(node: &Node, number: u64) -> Found {
 	let hash = node.rpc("chain_getBlockHash", json!([number])).expect("block hash");
 	let block = node.rpc("chain_getBlock", json!([hash])).expect("block");
 	let failed = failed_extrinsics(node, &hash);
@@ -560,7 +564,7 @@ fn ours(node: &Node, number: u64) -> (usize, u64, (u64, u64)) {
 			_ => {}
 		}
 	}
-	(extrinsics_of_block.len(), timestamp, (extrinsics, units))
+	Found { in_block: extrinsics_of_block.len(), timestamp, extrinsics, units }
 }
 
 /// The indices of block `hash`'s extrinsics that failed, from its events.
