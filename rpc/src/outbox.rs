@@ -16,8 +16,9 @@
 //! an `amend`. An upload is final when the anchor is in the state of the finalised
 //! head; if it vanished from the best chain (a reorganisation), it is anchored again.
 //!
-//! **Reads' audit entries** are sent in batches (≤ 1,000) per reporting account and leave
-//! the queue once included: `record_access` for a reader's own reads, `record_refusals` for
+//! **Reads' audit entries** are sent in reports of at most `MaxAccessBatch` per reporting
+//! account, several in flight at once (as many as a hospital's share of a block holds, and
+//! one more waiting for the next block), and leave the queue once included: `record_access` for a reader's own reads, `record_refusals` for
 //! refused attempts the hospital's administrator reports for a member who no longer stands.
 //! If the chain refuses a batch, each half is sent alone, down to single entries, so one
 //! bad entry holds back no other for long. A read reported as granted that the
@@ -261,20 +262,32 @@ async fn finalise(gw: &Gateway, upload: &mut Upload) -> Result<(), GatewayError>
 
 /// One pass of the audit worker; `true` if it recorded something (look again at once).
 async fn audit_pass(gw: &Gateway) -> Result<bool, GatewayError> {
-	let queued = gw.store.queued_access(max_access_batch())?;
+	let per_report = max_access_batch();
+	let queued = gw.store.queued_access(per_report * reports_in_flight())?;
 	if queued.is_empty() {
 		return Ok(false);
 	}
-	// One call per signer and kind (own reads, or refusals reported for others).
+	// Reports per signer and kind (own reads, or refusals reported for others).
 	let mut by_signer: BTreeMap<(String, bool), Vec<(u64, QueuedAccess)>> = BTreeMap::new();
 	for (id, entry) in queued {
 		let key = (entry.signer.clone(), entry.reader.is_some());
 		by_signer.entry(key).or_default().push((id, entry));
 	}
-	for ((signer, _), entries) in by_signer {
-		let pair = gw.signing_pair(&signer).await?;
-		record(gw, &pair, entries).await?;
+	let mut pairs = BTreeMap::new();
+	for (signer, _) in by_signer.keys() {
+		if !pairs.contains_key(signer) {
+			pairs.insert(signer.clone(), gw.signing_pair(signer).await?);
+		}
 	}
+	// All reports at once: `Chain::submit` gives one signer's reports their nonces in
+	// turn. Each report is awaited to its end, never dropped half-way — a report included
+	// but not yet dequeued would be sent again.
+	let reports = by_signer.iter().flat_map(|((signer, _), entries)| {
+		let pair = &pairs[signer];
+		entries.chunks(per_report).map(move |report| record(gw, pair, report.to_vec()))
+	});
+	let results = futures::future::join_all(reports).await;
+	results.into_iter().collect::<Result<(), _>>()?;
 	Ok(true)
 }
 
@@ -374,4 +387,18 @@ fn max_access_batch() -> usize {
 	use frame_support::traits::Get;
 	<<medledger_runtime::Runtime as pallet_audit::Config>::MaxAccessBatch as Get<u32>>::get()
 		as usize
+}
+
+/// How many reports of one signer are in flight at once: as many full reports as a
+/// hospital's share of a block admits, and one more waiting in the pool for the next block,
+/// so that the share is used in every block rather than one report per round trip.
+fn reports_in_flight() -> usize {
+	use medledger_runtime::Runtime;
+	let (share, _) = pallet_consortium::Pallet::<Runtime>::share_limit(
+		pallet_consortium::Share::Hospital(Default::default()),
+	);
+	let full = max_access_batch() as u32;
+	let report = pallet_audit::Pallet::<Runtime>::report_weight(full, full);
+	let fit = share.ref_time() / report.ref_time().max(1);
+	fit.min(share.proof_size() / report.proof_size().max(1)) as usize + 1
 }
