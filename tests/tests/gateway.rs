@@ -4,7 +4,8 @@
 //! survive the node and the gateway going down, and are anchored exactly once; a new
 //! version supersedes a document and a version is marked entered in error; a ciphertext
 //! altered in IPFS is reported as tampered; audit entries the chain refuses are kept as dead
-//! letters, listed and counted, never lost; a file put as a plain HTTP body
+//! letters, listed and counted, never lost, and more entries than one report holds go out as
+//! several reports at once, each entry landing exactly once; a file put as a plain HTTP body
 //! (`PUT /documents`) is the same upload under the same rules, and uploads nothing if its
 //! credential is revoked while the body is sent; a node that hangs holds no scrape of
 //! `/metrics`.
@@ -351,6 +352,74 @@ impl Story {
 		assert_eq!(self.gw.metrics(Some(&self.doc)), Err(403));
 	}
 
+	/// More entries queued than one report holds (`MaxAccessBatch`, 500) go out as several
+	/// reports at once, one of them holding a made-up grant: that report is refused and
+	/// halved while the others land. Every entry lands exactly once — none lost, none sent
+	/// twice by a report retried while another was in flight — and the made-up grant lands
+	/// as a refused read.
+	fn reports_in_flight_land_each_entry_once(&mut self, document: u64) {
+		use medledger_gateway::store::{QueuedAccess, Store};
+		use medledger_primitives::audit::{Outcome as Read, Subject as About};
+		const QUEUED: usize = 1_501;
+		let at = medledger_tests::now_ms() - 3_000;
+		let entries: Vec<QueuedAccess> = (0..QUEUED)
+			.map(|i| {
+				// The tenth is claimed as granted under a consent that does not exist.
+				let consent = (i == 10).then_some(999_999);
+				QueuedAccess {
+					signer: "doc".into(),
+					reader: None,
+					record: pallet_audit::AccessRecord {
+						patient: account(EVE).0,
+						subject: About::Document(document),
+						consent,
+						purpose: Some(medledger_primitives::Purpose::Treatment),
+						outcome: Read::Success,
+						at,
+					},
+				}
+			})
+			.collect();
+		self.gw.kill();
+		Store::open(&self.h1).expect("the gateway's store").queue_access(&entries).unwrap();
+		self.gw.restart();
+
+		let auditor = self.gw.client(&self.auditor);
+		let admin = self.gw.client(&self.admin);
+		let ours = |trail: &[medledger_gateway_api::api::audit::TrailEntry]| {
+			trail
+				.iter()
+				.filter(|e| e.entry.occurred_at == Some(at) && e.entry.actor == self.clinician)
+				.map(|e| e.entry.outcome)
+				.collect::<Vec<Outcome>>()
+		};
+		let landed = wait_for(PATIENCE * 2, "every queued entry to be recorded", || {
+			let metrics = self.gw.metrics(Some(&self.admin)).ok()?;
+			if !metrics.contains("medledger_audit_queued 0") {
+				return None;
+			}
+			let mut landed = Vec::new();
+			let mut from = 1;
+			loop {
+				let page =
+					auditor.run(auditor.client.audit_trail(account(EVE), Some(from), Some(1_000)));
+				let page = page.ok()?;
+				let Some(last) = page.entries.last() else { break };
+				from = last.entry.seq + 1;
+				landed.extend(ours(&page.entries));
+			}
+			(landed.len() >= QUEUED).then_some(landed)
+		});
+		let refused = landed.iter().filter(|o| **o != Outcome::Success).count();
+		assert_eq!(
+			(landed.len(), refused),
+			(QUEUED, 1),
+			"each entry once; the made-up grant refused"
+		);
+		let letters = admin.run(admin.client.audit_dead_letters(None, None)).expect("dead letters");
+		assert_eq!(letters.len(), 1, "no new dead letter: {letters:?}");
+	}
+
 	/// Bad input: each its own documented error; nothing is accepted or anchored.
 	fn bad_input_is_refused(&self, document: u64) {
 		let gw = &self.gw;
@@ -669,5 +738,9 @@ fn upload_read_errors_and_outbox_recovery() {
 		story.a_credential_revoked_mid_body_uploads_nothing()
 	});
 	steps.check("a hung node holds no scrape of /metrics", || story.a_hung_node_holds_no_scrape());
+	// Last: it makes Eve's trail longer than the first page the steps above read.
+	steps.check("several reports in flight land each entry exactly once", || {
+		story.reports_in_flight_land_each_entry_once(first.document)
+	});
 	steps.finish();
 }
