@@ -18,8 +18,9 @@
 //!
 //! **Reads' audit entries** are sent in reports of at most `MaxAccessBatch` per reporting
 //! account, several in flight at once (as many as a hospital's share of a block holds, and
-//! one more waiting for the next block), and leave the queue once included: `record_access` for a reader's own reads, `record_refusals` for
-//! refused attempts the hospital's administrator reports for a member who no longer stands.
+//! one more waiting for the next block), and leave the queue once included:
+//! `record_access` for a reader's own reads, `record_refusals` for refused attempts the
+//! hospital's administrator reports for a member who no longer stands.
 //! If the chain refuses a batch, each half is sent alone, down to single entries, so one
 //! bad entry holds back no other for long. A read reported as granted that the
 //! chain says was not allowed when it happened (`ReadNotAllowed`: say the grant ended

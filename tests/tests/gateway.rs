@@ -287,22 +287,11 @@ impl Story {
 	/// letter with the chain's reason, listed for the administrator and counted in /metrics.
 	/// Entries read = entries on chain + dead letters.
 	fn no_audit_entry_is_lost(&mut self, document: u64) {
-		use medledger_gateway::store::{QueuedAccess, Store};
-		use medledger_primitives::audit::{Outcome as Read, Refusal, Subject as About};
+		use medledger_gateway::store::Store;
+		use medledger_primitives::audit::{Outcome as Read, Refusal};
 		let at = medledger_tests::now_ms() - 5_000;
 		let late = at - 2 * 3_600_000;
-		let read = |outcome, consent, at| QueuedAccess {
-			signer: "doc".into(),
-			reader: None,
-			record: pallet_audit::AccessRecord {
-				patient: account(EVE).0,
-				subject: About::Document(document),
-				consent,
-				purpose: Some(medledger_primitives::Purpose::Treatment),
-				outcome,
-				at,
-			},
-		};
+		let read = |outcome, consent, at| clinicians_read(document, outcome, consent, at);
 		self.gw.kill();
 		Store::open(&self.h1)
 			.expect("the gateway's store")
@@ -359,25 +348,14 @@ impl Story {
 	/// as a refused read.
 	fn reports_in_flight_land_each_entry_once(&mut self, document: u64) {
 		use medledger_gateway::store::{QueuedAccess, Store};
-		use medledger_primitives::audit::{Outcome as Read, Subject as About};
+		use medledger_primitives::audit::Outcome as Read;
 		const QUEUED: usize = 1_501;
 		let at = medledger_tests::now_ms() - 3_000;
 		let entries: Vec<QueuedAccess> = (0..QUEUED)
 			.map(|i| {
 				// The tenth is claimed as granted under a consent that does not exist.
 				let consent = (i == 10).then_some(999_999);
-				QueuedAccess {
-					signer: "doc".into(),
-					reader: None,
-					record: pallet_audit::AccessRecord {
-						patient: account(EVE).0,
-						subject: About::Document(document),
-						consent,
-						purpose: Some(medledger_primitives::Purpose::Treatment),
-						outcome: Read::Success,
-						at,
-					},
-				}
+				clinicians_read(document, Read::Success, consent, at)
 			})
 			.collect();
 		self.gw.kill();
@@ -697,6 +675,27 @@ impl Drop for Paused {
 	fn drop(&mut self) {
 		// No assertion here: a panic while a failed step unwinds would abort the whole story.
 		let _ = signal(self.0, "-CONT");
+	}
+}
+
+/// The clinician's (`doc`'s) read of Eve's `document` at `at`, as the gateway queues it.
+fn clinicians_read(
+	document: u64,
+	outcome: medledger_primitives::audit::Outcome,
+	consent: Option<u64>,
+	at: u64,
+) -> medledger_gateway::store::QueuedAccess {
+	medledger_gateway::store::QueuedAccess {
+		signer: "doc".into(),
+		reader: None,
+		record: pallet_audit::AccessRecord {
+			patient: account(EVE).0,
+			subject: medledger_primitives::audit::Subject::Document(document),
+			consent,
+			purpose: Some(medledger_primitives::Purpose::Treatment),
+			outcome,
+			at,
+		},
 	}
 }
 
