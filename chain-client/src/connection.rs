@@ -190,7 +190,7 @@ impl Chain {
 		Ok(version.unwrap_or_default())
 	}
 
-	async fn storage_value_at<T: Decode>(
+	pub(crate) async fn storage_value_at<T: Decode>(
 		&self,
 		key: &[u8],
 		at: H256,

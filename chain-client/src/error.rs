@@ -35,6 +35,17 @@ pub(crate) fn refused(error: jsonrpsee::core::client::Error) -> ChainError {
 	}
 }
 
+/// Whether the node refused an extrinsic for what its bytes are — undecodable, a bad
+/// signature, invalid for the runtime (`sc-rpc-api`'s author error codes) — so that sending
+/// the same bytes again cannot succeed. Its other refusals — already in the pool, banned
+/// for a while, outranked by another with the same nonce, the pool full — may pass later.
+pub(crate) fn refuses_for_good(refusal: &jsonrpsee::types::ErrorObjectOwned) -> bool {
+	const BAD_FORMAT: i32 = 1001;
+	const VERIFICATION_ERROR: i32 = 1002;
+	const POOL_INVALID_TX: i32 = 1010;
+	matches!(refusal.code(), BAD_FORMAT | VERIFICATION_ERROR | POOL_INVALID_TX)
+}
+
 /// Node errors from jsonrpsee for a question (a header, a storage item, a runtime API):
 /// whatever the node answers — an unknown or pruned block, a runtime API that failed — it
 /// did not answer it, which is no refusal of anything the caller wrote.

@@ -1,20 +1,26 @@
 //! Signed extrinsics: signing with the runtime's own payload, submission, inclusion with
 //! the extrinsic's events, finality.
 
-use crate::{error::refused, Chain, ChainError};
-use codec::Encode;
+use crate::{
+	error::{refused, refuses_for_good},
+	Chain, ChainError,
+};
+use codec::{Decode, Encode};
 use jsonrpsee::{
-	core::client::{Subscription, SubscriptionClientT},
+	core::client::{Error, Subscription, SubscriptionClientT},
 	rpc_params,
+	types::ErrorObjectOwned,
 };
 use medledger_runtime::{
-	immortal_extension, RuntimeCall, RuntimeError, RuntimeEvent, SignedPayload, UncheckedExtrinsic,
+	immortal_extension, Runtime, RuntimeCall, RuntimeError, RuntimeEvent, SignedPayload,
+	UncheckedExtrinsic,
 };
 use serde_json::Value;
 use sp_core::{crypto::Ss58Codec, sr25519, Bytes, Pair, H256};
 use sp_crypto_hashing::blake2_256;
 use sp_runtime::{traits::IdentifyAccount, AccountId32, MultiAddress, MultiSignature, MultiSigner};
 use std::time::Duration;
+use tokio::sync::OwnedMutexGuard;
 
 /// How long a write may wait to be included in a block.
 const INCLUSION_TIMEOUT: Duration = Duration::from_secs(60);
@@ -48,6 +54,49 @@ pub struct Versions {
 	pub genesis: H256,
 }
 
+/// A signed extrinsic as its sender keeps it, durably, before sending it: sent again as
+/// the same bytes it can land at most once (its nonce is its own), so whatever the sender
+/// missed — the wait for its block ended, the connection dropped, the sender restarted — it
+/// is settled by asking the chain ([`Chain::settle`]), never signed a second time.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Signed {
+	/// Its signer.
+	pub account: AccountId32,
+	/// Its signer's nonce.
+	pub nonce: u32,
+	/// The best block's number just before it was signed: it is in a later block if in any.
+	pub signed_at: u64,
+	/// The encoded extrinsic.
+	pub extrinsic: Vec<u8>,
+}
+
+/// A signed extrinsic not yet sent, holding its signer's turn: no other extrinsic of the
+/// signer is given its nonce until it is sent (or dropped unsent).
+pub struct Signing {
+	signed: Signed,
+	_turn: OwnedMutexGuard<()>,
+}
+
+impl Signing {
+	/// What to keep before sending it.
+	pub fn signed(&self) -> &Signed {
+		&self.signed
+	}
+}
+
+/// What became of a kept extrinsic ([`Signed`]).
+#[derive(Debug, Clone)]
+pub enum Settled {
+	/// In a finalised block, with its events.
+	Included(Included),
+	/// Not settled yet: in the pool (sent again if it was not), or in a block not yet
+	/// final.
+	Pending,
+	/// It will never be in a block: its nonce went to another extrinsic, or the chain
+	/// refuses it now although its nonce is unused.
+	Lost,
+}
+
 impl Chain {
 	/// Signs `call` as `signer` and submits it; returns once it is in a block, with its
 	/// events, or with the chain's reason if it was refused or failed.
@@ -56,15 +105,120 @@ impl Chain {
 		signer: &sr25519::Pair,
 		call: RuntimeCall,
 	) -> Result<(Included, Watch), ChainError> {
+		let signing = self.sign(signer, call).await?;
+		self.send(signing).await
+	}
+
+	/// Signs `call` as `signer` with the signer's next nonce, to be kept and then sent
+	/// ([`Chain::send`]).
+	pub async fn sign(
+		&self,
+		signer: &sr25519::Pair,
+		call: RuntimeCall,
+	) -> Result<Signing, ChainError> {
 		let account: AccountId32 = signer.public().into();
-		let lock = self.signers.lock().await.entry(account.clone()).or_default().clone();
-		let watch = {
-			// Held until the pool has it, so the next nonce read counts it.
-			let _in_order = lock.lock().await;
-			let (nonce, versions) = self.signing_context(&account).await?;
-			self.watch(sign_extrinsic(signer, call, nonce, versions)).await?
-		};
+		// Held until the pool has it, so the next nonce read counts it.
+		let turn = self.turn(&account).await;
+		// Read before the nonce: the block that uses the nonce comes after this one.
+		let (_, signed_at) = self.best_head().await?;
+		let (nonce, versions) = self.signing_context(&account).await?;
+		let extrinsic = sign_extrinsic(signer, call, nonce, versions);
+		Ok(Signing { signed: Signed { account, nonce, signed_at, extrinsic }, _turn: turn })
+	}
+
+	/// Sends a signed extrinsic; returns once it is in a block, with its events, or with the
+	/// chain's reason if it was refused or failed.
+	pub async fn send(&self, signing: Signing) -> Result<(Included, Watch), ChainError> {
+		let watch = self.watch(signing.signed.extrinsic.clone()).await?;
+		drop(signing);
 		self.included(watch).await
+	}
+
+	/// What became of `kept`, sent before (or perhaps not): found in the finalised block
+	/// that used its nonce, still pending (then sent again as the same bytes, which the
+	/// pool takes only if it lost them), or lost for good.
+	pub async fn settle(&self, kept: &Signed) -> Result<Settled, ChainError> {
+		let finalised = self.finalised_head().await?;
+		if self.nonce_at(&kept.account, finalised).await? > kept.nonce {
+			return self.find(kept, finalised).await;
+		}
+		// Held until the pool has it again: no extrinsic signed meanwhile is given its nonce.
+		let turn = self.turn(&kept.account).await;
+		let (best, _) = self.best_head().await?;
+		if self.nonce_at(&kept.account, best).await? > kept.nonce {
+			// In a block not yet final (ours or another): settled once final.
+			return Ok(Settled::Pending);
+		}
+		let watch = match self.watch_or_refusal(kept.extrinsic.clone()).await? {
+			Ok(watch) => watch,
+			Err(refusal) if refuses_for_good(&refusal) => {
+				// Refused for what the bytes are, not for now; unless a block has just taken
+				// the nonce (the pool judged a newer block than we asked), nothing ever will.
+				let (best, _) = self.best_head().await?;
+				let used = self.nonce_at(&kept.account, best).await? > kept.nonce;
+				return Ok(if used { Settled::Pending } else { Settled::Lost });
+			}
+			// Already in the pool, banned for a while, outranked, or the pool is full.
+			Err(_) => return Ok(Settled::Pending),
+		};
+		drop(turn);
+		// Taken again: wait for its block as on first sending, and settle once final.
+		self.included(watch).await?;
+		Ok(Settled::Pending)
+	}
+
+	/// `account`'s turn to have a nonce read and its extrinsic put in the pool.
+	async fn turn(&self, account: &AccountId32) -> OwnedMutexGuard<()> {
+		let lock = self.signers.lock().await.entry(account.clone()).or_default().clone();
+		lock.lock_owned().await
+	}
+
+	/// The finalised block whose state first counts `kept`'s nonce as used holds whatever
+	/// used it: `kept` (included) or another extrinsic of its signer (`kept` is lost).
+	async fn find(&self, kept: &Signed, finalised: H256) -> Result<Settled, ChainError> {
+		// Binary search over finalised block numbers: `lo` has the nonce unused, `hi` used.
+		let mut hi = self.block_number(finalised).await?;
+		let mut lo = kept.signed_at.min(hi);
+		if self.nonce_used_at_number(kept, lo).await? {
+			// A fork made after signing, with fewer blocks, became the chain: look from the start.
+			lo = 0;
+		}
+		while hi - lo > 1 {
+			let mid = lo + (hi - lo) / 2;
+			if self.nonce_used_at_number(kept, mid).await? {
+				hi = mid;
+			} else {
+				lo = mid;
+			}
+		}
+		let block = self.finalised_hash(hi).await?;
+		match self.extrinsic_events(block, H256(blake2_256(&kept.extrinsic))).await? {
+			Some(events) => Ok(Settled::Included(Included { block, events })),
+			None => Ok(Settled::Lost),
+		}
+	}
+
+	async fn nonce_used_at_number(&self, kept: &Signed, number: u64) -> Result<bool, ChainError> {
+		let block = self.finalised_hash(number).await?;
+		Ok(self.nonce_at(&kept.account, block).await? > kept.nonce)
+	}
+
+	async fn finalised_hash(&self, number: u64) -> Result<H256, ChainError> {
+		self.block_hash(number)
+			.await?
+			.ok_or_else(|| ChainError::Unavailable(format!("no block {number}")))
+	}
+
+	/// `account`'s nonce in the state of block `at`: how many of its extrinsics are in blocks.
+	async fn nonce_at(&self, account: &AccountId32, at: H256) -> Result<u32, ChainError> {
+		let key = frame_system::Account::<Runtime>::hashed_key_for(account);
+		let info: Option<
+			frame_system::AccountInfo<
+				<Runtime as frame_system::Config>::Nonce,
+				<Runtime as frame_system::Config>::AccountData,
+			>,
+		> = self.storage_value_at(&key, at, "System.Account").await?;
+		Ok(info.map_or(0, |info| info.nonce))
 	}
 
 	/// Submits an extrinsic someone else signed (a patient's consent decision).
@@ -74,8 +228,16 @@ impl Chain {
 	}
 
 	async fn watch(&self, extrinsic: Vec<u8>) -> Result<Watch, ChainError> {
+		self.watch_or_refusal(extrinsic).await?.map_err(|refusal| refused(Error::Call(refusal)))
+	}
+
+	/// The watch of a submitted extrinsic, or the node's refusal to take it.
+	async fn watch_or_refusal(
+		&self,
+		extrinsic: Vec<u8>,
+	) -> Result<Result<Watch, ErrorObjectOwned>, ChainError> {
 		let hash = H256(blake2_256(&extrinsic));
-		let subscription = self
+		let subscribed = self
 			.client()
 			.await?
 			.subscribe(
@@ -83,14 +245,20 @@ impl Chain {
 				rpc_params![Bytes(extrinsic)],
 				"author_unwatchExtrinsic",
 			)
-			.await
-			.map_err(refused)?;
-		Ok(Watch { hash, subscription })
+			.await;
+		match subscribed {
+			Ok(subscription) => Ok(Ok(Watch { hash, subscription })),
+			Err(Error::Call(refusal)) => Ok(Err(refusal)),
+			Err(other) => Err(refused(other)),
+		}
 	}
 
 	async fn included(&self, mut watch: Watch) -> Result<(Included, Watch), ChainError> {
 		let block = watch.until(INCLUSION_TIMEOUT, "inBlock").await?;
-		let events = self.extrinsic_events(block, &watch).await?;
+		let events = self
+			.extrinsic_events(block, watch.hash)
+			.await?
+			.ok_or_else(|| ChainError::Unavailable("extrinsic not in its block".into()))?;
 		Ok((Included { block, events }, watch))
 	}
 
@@ -121,24 +289,22 @@ impl Chain {
 		Ok((nonce, versions))
 	}
 
-	/// The events of the watched extrinsic in `block`; an `ExtrinsicFailed` becomes
-	/// [`ChainError::Rejected`] naming the pallet error.
+	/// The events in `block` of the extrinsic whose hash is `hash`, `None` if it is not
+	/// there; an `ExtrinsicFailed` becomes [`ChainError::Rejected`] naming the pallet error.
 	async fn extrinsic_events(
 		&self,
 		block: H256,
-		watch: &Watch,
-	) -> Result<Vec<RuntimeEvent>, ChainError> {
+		hash: H256,
+	) -> Result<Option<Vec<RuntimeEvent>>, ChainError> {
 		let body = self
 			.block(block)
 			.await?
 			.ok_or_else(|| ChainError::Unavailable("the extrinsic's block is gone".into()))?;
 		// Several of ours may share a block: ours is found by its own hash.
-		let ours = body
-			.extrinsics
-			.iter()
-			.position(|xt| blake2_256(xt) == watch.hash.0)
-			.ok_or_else(|| ChainError::Unavailable("extrinsic not in its block".into()))?
-			as u32;
+		let Some(ours) = body.extrinsics.iter().position(|xt| blake2_256(xt) == hash.0) else {
+			return Ok(None);
+		};
+		let ours = ours as u32;
 		let mut events = Vec::new();
 		for record in self.events_at(block).await? {
 			if record.phase != frame_system::Phase::ApplyExtrinsic(ours) {
@@ -153,7 +319,7 @@ impl Chain {
 			}
 			events.push(record.event);
 		}
-		Ok(events)
+		Ok(Some(events))
 	}
 }
 

@@ -8,7 +8,9 @@
 //! - [`Chain::api`] / [`Chain::api_at`]: the runtime APIs, one typed function each
 //!   ([`RuntimeApi`]).
 //! - [`sign_extrinsic`], [`Chain::submit`]: signed extrinsics, followed to inclusion (with
-//!   their events, or the dispatch error) and to finality ([`Watch`]).
+//!   their events, or the dispatch error) and to finality ([`Watch`]); [`Chain::sign`],
+//!   [`Chain::send`] and [`Chain::settle`] for a sender that keeps what it signed
+//!   ([`Signed`]) and must never sign the same call twice.
 //! - [`DomainEvent`]: the runtime events that mean something to hospitals, patients and
 //!   auditors, decoded once (`TryFrom<&RuntimeEvent>`) for notifications, the explorer
 //!   and the gateway's workers.
@@ -41,7 +43,9 @@ mod runtime_api;
 pub use connection::{Block, Chain, EventRecords};
 pub use error::ChainError;
 pub use event::{DomainEvent, NotDomain};
-pub use extrinsic::{dispatch_error_name, sign_extrinsic, Included, Versions, Watch};
+pub use extrinsic::{
+	dispatch_error_name, sign_extrinsic, Included, Settled, Signed, Signing, Versions, Watch,
+};
 pub use legacy::AUDIT_IN_BLOCKS;
 pub use runtime_api::RuntimeApi;
 

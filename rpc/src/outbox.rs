@@ -18,7 +18,11 @@
 //!
 //! **Reads' audit entries** are sent in reports of at most `MaxAccessBatch` per reporting
 //! account, several in flight at once (as many as a hospital's share of a block holds, and
-//! one more waiting for the next block), and leave the queue once included:
+//! one more waiting for the next block), and leave the queue once included. Each report is
+//! signed and kept in the store before it is sent; one whose fate the gateway missed (the
+//! wait for its block ended, the node connection dropped, the gateway stopped) is settled
+//! by asking the chain — found in the finalised block that used its nonce, or sent again as
+//! the same bytes — never signed a second time, so no read is recorded twice. Reports are
 //! `record_access` for a reader's own reads, `record_refusals` for refused attempts the
 //! hospital's administrator reports for a member who no longer stands.
 //! If the chain refuses a batch, each half is sent alone, down to single entries, so one
@@ -34,7 +38,7 @@ use crate::{
 	store::{QueuedAccess, Upload, UploadState},
 	Gateway,
 };
-use medledger_chain_client::ChainError;
+use medledger_chain_client::{ChainError, Settled};
 use medledger_gateway_api::GatewayError;
 use medledger_primitives::{
 	audit::{Outcome, Refusal, Subject},
@@ -66,8 +70,7 @@ pub async fn run_uploads(gw: Arc<Gateway>) {
 pub async fn run_audit(gw: Arc<Gateway>) {
 	loop {
 		let wait = match audit_pass(&gw).await {
-			Ok(true) => Duration::ZERO,
-			Ok(false) => IDLE,
+			Ok(wait) => wait,
 			Err(error) => {
 				tracing::warn!(%error, "audit entries not recorded yet; retrying");
 				Duration::from_secs(3)
@@ -261,12 +264,14 @@ async fn finalise(gw: &Gateway, upload: &mut Upload) -> Result<(), GatewayError>
 	Ok(())
 }
 
-/// One pass of the audit worker; `true` if it recorded something (look again at once).
-async fn audit_pass(gw: &Gateway) -> Result<bool, GatewayError> {
+/// One pass of the audit worker; returns how long to wait before the next (none if it
+/// recorded something).
+async fn audit_pass(gw: &Gateway) -> Result<Duration, GatewayError> {
+	let unsettled = settle_kept_reports(gw).await?;
 	let per_report = max_access_batch();
 	let queued = gw.store.queued_access(per_report * reports_in_flight())?;
 	if queued.is_empty() {
-		return Ok(false);
+		return Ok(if unsettled { FINALITY_POLL } else { IDLE });
 	}
 	// Reports per signer and kind (own reads, or refusals reported for others).
 	let mut by_signer: BTreeMap<(String, bool), Vec<(u64, QueuedAccess)>> = BTreeMap::new();
@@ -289,7 +294,37 @@ async fn audit_pass(gw: &Gateway) -> Result<bool, GatewayError> {
 	});
 	let results = futures::future::join_all(reports).await;
 	results.into_iter().collect::<Result<(), _>>()?;
-	Ok(true)
+	Ok(Duration::ZERO)
+}
+
+/// Settles the reports sent before whose fate is not known — the wait for their block
+/// ended, the connection dropped, or the gateway stopped — by asking the chain: landed,
+/// their entries leave the queue; lost or refused, they are free for another report (a
+/// refused one is then halved as usual); pending, they wait. Returns whether any is still
+/// pending. Signing their entries again instead could record each read twice.
+async fn settle_kept_reports(gw: &Gateway) -> Result<bool, GatewayError> {
+	let kept = gw.store.kept_reports()?;
+	let fates = futures::future::join_all(kept.iter().map(|(_, r)| gw.chain.settle(&r.signed)));
+	let mut unsettled = false;
+	for ((id, report), fate) in kept.iter().zip(fates.await) {
+		match fate {
+			Ok(Settled::Included(included)) => {
+				tracing::info!(report = id, block = %included.block, "a report sent before was found on chain");
+				gw.store.land_report(*id)?;
+			}
+			Ok(Settled::Lost) | Err(ChainError::Rejected(_)) => {
+				tracing::warn!(
+					report = id,
+					count = report.entries.len(),
+					"a report sent before is not on chain; its entries are sent again"
+				);
+				gw.store.release_report(*id)?;
+			}
+			Ok(Settled::Pending) => unsettled = true,
+			Err(unavailable) => return Err(unavailable.into()),
+		}
+	}
+	Ok(unsettled)
 }
 
 /// Records `entries` in one call. If the chain refuses it, each half is sent on its own,
@@ -302,30 +337,38 @@ fn record<'a>(
 	mut entries: Vec<(u64, QueuedAccess)>,
 ) -> futures::future::BoxFuture<'a, Result<(), GatewayError>> {
 	Box::pin(async move {
-		match gw.chain.submit(pair, report_call(&entries)).await {
+		let signing = gw.chain.sign(pair, report_call(&entries)).await?;
+		let ids: Vec<u64> = entries.iter().map(|(id, _)| *id).collect();
+		// Kept before it is sent: whatever happens next, it is settled, not signed again.
+		let report = gw.store.keep_report(&ids, signing.signed())?;
+		let error = match gw.chain.send(signing).await {
 			Ok((_, watch)) => {
 				gw.watch_finality(watch, None);
-				let ids: Vec<u64> = entries.iter().map(|(id, _)| *id).collect();
-				gw.store.dequeue_access(&ids)?;
-			}
-			Err(ChainError::Rejected(error)) if entries.len() > 1 => {
-				tracing::warn!(%error, count = entries.len(), "the chain refused a batch of audit entries; sending each half alone");
-				let second = entries.split_off(entries.len() / 2);
-				record(gw, pair, entries).await?;
-				record(gw, pair, second).await?;
+				gw.store.land_report(report)?;
+				return Ok(());
 			}
 			Err(ChainError::Rejected(error)) => {
-				let Some((id, entry)) = entries.pop() else { return Ok(()) };
-				if is_read_not_allowed(&error, &entry) {
-					let refused = as_refused(gw, entry).await?;
-					tracing::warn!(%error, ?refused, "a read reported as granted was not allowed; reporting it as refused");
-					gw.store.replace_access(id, &refused)?;
-				} else {
-					tracing::error!(%error, ?entry, "the chain refused an audit entry; kept as a dead letter");
-					gw.store.bury_access(id, &error)?;
-				}
+				// Refused by the pool, or failed in its block: done with either way.
+				gw.store.release_report(report)?;
+				error
 			}
-			Err(other) => return Err(other.into()),
+			// Perhaps in the pool all the same: the next pass settles it.
+			Err(unavailable) => return Err(unavailable.into()),
+		};
+		if entries.len() > 1 {
+			tracing::warn!(%error, count = entries.len(), "the chain refused a batch of audit entries; sending each half alone");
+			let second = entries.split_off(entries.len() / 2);
+			record(gw, pair, entries).await?;
+			record(gw, pair, second).await?;
+		} else if let Some((id, entry)) = entries.pop() {
+			if is_read_not_allowed(&error, &entry) {
+				let refused = as_refused(gw, entry).await?;
+				tracing::warn!(%error, ?refused, "a read reported as granted was not allowed; reporting it as refused");
+				gw.store.replace_access(id, &refused)?;
+			} else {
+				tracing::error!(%error, ?entry, "the chain refused an audit entry; kept as a dead letter");
+				gw.store.bury_access(id, &error)?;
+			}
 		}
 		Ok(())
 	})

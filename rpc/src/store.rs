@@ -8,6 +8,8 @@
 //! acknowledgement loses nothing.
 
 use crate::ipfs::Dag;
+use codec::{Decode, Encode};
+use medledger_chain_client::Signed;
 use medledger_gateway_api::GatewayError;
 use medledger_primitives::audit::Refusal;
 use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
@@ -25,6 +27,11 @@ const ACCESS_QUEUE: TableDefinition<u64, &[u8]> = TableDefinition::new("access_q
 /// What the chain last said about each credential's account (by credential id): JSON of
 /// `Option<Refusal>`, so a gateway restarted while its node is down still knows.
 const STANDINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("standings");
+/// Audit reports signed and kept before they were sent, until the chain tells what became
+/// of them (SCALE of [`KeptReport`], by report id); their entries stay in the queue meanwhile.
+const KEPT_REPORTS: TableDefinition<u64, &[u8]> = TableDefinition::new("audit_kept_reports");
+/// The queued entries a kept report holds (entry id → report id): not put in another report.
+const IN_KEPT_REPORT: TableDefinition<u64, u64> = TableDefinition::new("audit_in_kept_report");
 /// Audit entries the chain refused for good, with the reason: kept, never dropped.
 const DEAD_LETTERS: TableDefinition<u64, &[u8]> = TableDefinition::new("audit_dead_letters");
 const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
@@ -178,6 +185,16 @@ pub struct DeadLetter {
 	pub reason: String,
 }
 
+/// An audit report signed and kept before it was sent: the queued entries it holds and the
+/// extrinsic, to be settled by the chain, never signed again while it may still land.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct KeptReport {
+	/// The queue ids of its entries.
+	pub entries: Vec<u64>,
+	/// The signed extrinsic.
+	pub signed: Signed,
+}
+
 /// A SCALE-encoded value as hex text.
 mod scale_hex {
 	use codec::{Decode, Encode};
@@ -211,6 +228,8 @@ impl Store {
 			txn.open_table(OUTBOX)?;
 			txn.open_table(ACCESS_QUEUE)?;
 			txn.open_table(DEAD_LETTERS)?;
+			txn.open_table(KEPT_REPORTS)?;
+			txn.open_table(IN_KEPT_REPORT)?;
 			txn.open_table(STANDINGS)?;
 			txn.open_table(COUNTERS)?;
 		}
@@ -324,16 +343,91 @@ impl Store {
 		Ok(())
 	}
 
-	/// Up to `limit` queued audit entries, oldest first, with their queue ids.
+	/// Up to `limit` queued audit entries in no kept report, oldest first, with their queue
+	/// ids.
 	pub fn queued_access(&self, limit: usize) -> Result<Vec<(u64, QueuedAccess)>, StoreError> {
 		let txn = self.db.begin_read()?;
 		let queue = txn.open_table(ACCESS_QUEUE)?;
+		let in_report = txn.open_table(IN_KEPT_REPORT)?;
 		let mut out = Vec::new();
-		for entry in queue.iter()?.take(limit) {
+		for entry in queue.iter()? {
+			if out.len() == limit {
+				break;
+			}
 			let (id, value) = entry?;
-			out.push((id.value(), decode(value.value())?));
+			if in_report.get(id.value())?.is_none() {
+				out.push((id.value(), decode(value.value())?));
+			}
 		}
 		Ok(out)
+	}
+
+	/// Keeps a report of queued entries `entries`, signed as `signed`, before it is sent;
+	/// returns its id. Its entries are in no other report until it is landed or released.
+	pub fn keep_report(&self, entries: &[u64], signed: &Signed) -> Result<u64, StoreError> {
+		let txn = self.db.begin_write()?;
+		let id = {
+			let mut counters = txn.open_table(COUNTERS)?;
+			let id = counters.get("report")?.map(|v| v.value()).unwrap_or(0) + 1;
+			counters.insert("report", id)?;
+			let report = KeptReport { entries: entries.to_vec(), signed: signed.clone() };
+			txn.open_table(KEPT_REPORTS)?.insert(id, report.encode().as_slice())?;
+			let mut in_report = txn.open_table(IN_KEPT_REPORT)?;
+			for entry in entries {
+				in_report.insert(entry, id)?;
+			}
+			id
+		};
+		txn.commit()?;
+		Ok(id)
+	}
+
+	/// The kept reports whose fate is not known yet, oldest first.
+	pub fn kept_reports(&self) -> Result<Vec<(u64, KeptReport)>, StoreError> {
+		let txn = self.db.begin_read()?;
+		let table = txn.open_table(KEPT_REPORTS)?;
+		let mut out = Vec::new();
+		for entry in table.iter()? {
+			let (id, value) = entry?;
+			let report = KeptReport::decode(&mut value.value())
+				.map_err(|e| StoreError::Corrupt(e.to_string()))?;
+			out.push((id.value(), report));
+		}
+		Ok(out)
+	}
+
+	/// Kept report `id` is on chain: it and its entries leave the store, in one transaction.
+	pub fn land_report(&self, id: u64) -> Result<(), StoreError> {
+		self.end_report(id, true)
+	}
+
+	/// Kept report `id` will never be on chain (or the chain refused it): its entries are
+	/// free to go in another report.
+	pub fn release_report(&self, id: u64) -> Result<(), StoreError> {
+		self.end_report(id, false)
+	}
+
+	fn end_report(&self, id: u64, landed: bool) -> Result<(), StoreError> {
+		let txn = self.db.begin_write()?;
+		{
+			let Some(report) =
+				txn.open_table(KEPT_REPORTS)?.remove(id)?.map(|v| v.value().to_vec())
+			else {
+				return Ok(());
+			};
+			let report = KeptReport::decode(&mut &report[..])
+				.map_err(|e| StoreError::Corrupt(e.to_string()))?;
+			let mut in_report = txn.open_table(IN_KEPT_REPORT)?;
+			let mut queue = txn.open_table(ACCESS_QUEUE)?;
+			for entry in report.entries {
+				in_report.remove(entry)?;
+				if landed {
+					queue.remove(entry)?;
+				}
+			}
+		}
+		txn.commit()?;
+		Ok(())
 	}
 
 	/// The next finalised block the key-wrap worker has to look at, once it has started.
@@ -418,19 +512,6 @@ impl Store {
 	pub fn replace_access(&self, id: u64, entry: &QueuedAccess) -> Result<(), StoreError> {
 		let txn = self.db.begin_write()?;
 		txn.open_table(ACCESS_QUEUE)?.insert(id, encode(entry).as_slice())?;
-		txn.commit()?;
-		Ok(())
-	}
-
-	/// Removes recorded audit entries from the queue.
-	pub fn dequeue_access(&self, ids: &[u64]) -> Result<(), StoreError> {
-		let txn = self.db.begin_write()?;
-		{
-			let mut queue = txn.open_table(ACCESS_QUEUE)?;
-			for id in ids {
-				queue.remove(id)?;
-			}
-		}
 		txn.commit()?;
 		Ok(())
 	}
@@ -640,8 +721,48 @@ pub(crate) mod tests {
 		store.queue_access(&[entry(3)]).unwrap();
 		let queued = store.queued_access(2).unwrap();
 		assert_eq!(queued.iter().map(|(_, q)| q.record.at).collect::<Vec<_>>(), [1, 2]);
-		store.dequeue_access(&queued.iter().map(|(id, _)| *id).collect::<Vec<_>>()).unwrap();
+		let report = store.keep_report(&ids(&queued), &signed()).unwrap();
+		store.land_report(report).unwrap();
 		assert_eq!(store.queued_access(10).unwrap().len(), 1);
+	}
+
+	fn ids(queued: &[(u64, QueuedAccess)]) -> Vec<u64> {
+		queued.iter().map(|(id, _)| *id).collect()
+	}
+
+	fn signed() -> Signed {
+		Signed { account: [2; 32].into(), nonce: 5, signed_at: 9, extrinsic: vec![1, 2, 3] }
+	}
+
+	/// A report kept before sending survives a restart with its extrinsic, and its entries go
+	/// in no other report until the chain settles it: landed, they are gone; released (lost or
+	/// refused), they are queued again, in their place.
+	#[test]
+	fn entries_of_a_kept_report_are_sent_in_no_other_until_it_is_settled() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path()).unwrap();
+		store.queue_access(&[entry(1), entry(2), entry(3), entry(4)]).unwrap();
+		let queued = store.queued_access(4).unwrap();
+		let first = store.keep_report(&ids(&queued[..2]), &signed()).unwrap();
+		let second = store.keep_report(&ids(&queued[2..3]), &signed()).unwrap();
+		drop(store);
+
+		let store = Store::open(dir.path()).unwrap();
+		let kept = store.kept_reports().unwrap();
+		assert_eq!(kept.iter().map(|(id, _)| *id).collect::<Vec<_>>(), [first, second]);
+		assert_eq!(kept[0].1, KeptReport { entries: ids(&queued[..2]), signed: signed() });
+		let free = |store: &Store| {
+			store.queued_access(10).unwrap().iter().map(|(_, q)| q.record.at).collect::<Vec<_>>()
+		};
+		assert_eq!(free(&store), [4]);
+		assert_eq!(store.counts().unwrap().audit_queued, 4, "kept entries are still queued");
+
+		store.release_report(second).unwrap();
+		assert_eq!(free(&store), [3, 4]);
+		store.land_report(first).unwrap();
+		assert_eq!(free(&store), [3, 4]);
+		assert_eq!(store.counts().unwrap().audit_queued, 2);
+		assert!(store.kept_reports().unwrap().is_empty());
 	}
 
 	#[test]

@@ -362,40 +362,97 @@ impl Story {
 		Store::open(&self.h1).expect("the gateway's store").queue_access(&entries).unwrap();
 		self.gw.restart();
 
-		let auditor = self.gw.client(&self.auditor);
-		let admin = self.gw.client(&self.admin);
-		let ours = |trail: &[medledger_gateway_api::api::audit::TrailEntry]| {
-			trail
-				.iter()
-				.filter(|e| e.entry.occurred_at == Some(at) && e.entry.actor == self.clinician)
-				.map(|e| e.entry.outcome)
-				.collect::<Vec<Outcome>>()
-		};
-		let landed = wait_for(PATIENCE * 2, "every queued entry to be recorded", || {
-			let metrics = self.gw.metrics(Some(&self.admin)).ok()?;
-			if !metrics.contains("medledger_audit_queued 0") {
-				return None;
-			}
-			let mut landed = Vec::new();
-			let mut from = 1;
-			loop {
-				let page =
-					auditor.run(auditor.client.audit_trail(account(EVE), Some(from), Some(1_000)));
-				let page = page.ok()?;
-				let Some(last) = page.entries.last() else { break };
-				from = last.entry.seq + 1;
-				landed.extend(ours(&page.entries));
-			}
-			(landed.len() >= QUEUED).then_some(landed)
-		});
+		let landed = self.recorded_at(at);
 		let refused = landed.iter().filter(|o| **o != Outcome::Success).count();
 		assert_eq!(
 			(landed.len(), refused),
 			(QUEUED, 1),
 			"each entry once; the made-up grant refused"
 		);
+		let admin = self.gw.client(&self.admin);
 		let letters = admin.run(admin.client.audit_dead_letters(None, None)).expect("dead letters");
 		assert_eq!(letters.len(), 1, "no new dead letter: {letters:?}");
+	}
+
+	/// The gateway dies (SIGKILL) with a report in the node's pool, before it hears that the
+	/// report is in a block: the report lands while its entry is still queued. Restarted, the
+	/// gateway must find it on chain, not sign that entry again: the read is recorded once.
+	fn a_report_the_gateway_died_over_lands_once(&mut self) {
+		use medledger_gateway::store::Store;
+		const ATTEMPTS: usize = 3;
+		let pending = || {
+			let pool = self.node.rpc("author_pendingExtrinsics", json!([])).expect("the pool");
+			pool.as_array().map_or(0, Vec::len)
+		};
+		let c = self.gw.client(&self.doc);
+		// A document of its own: the first one's stored ciphertext was altered above.
+		let accepted = upload(&c, EVE, b"read while the gateway dies").expect("upload accepted");
+		let document = self.gw.finalised(&self.doc, accepted.id);
+		let before = self.recorded(|_| true).len();
+		for attempt in 1..=ATTEMPTS {
+			read(&c, document);
+			// Polled tightly: a block takes the report within a slot (2 s).
+			let deadline = std::time::Instant::now() + PATIENCE;
+			while pending() == 0 {
+				assert!(
+					std::time::Instant::now() < deadline,
+					"the read's report never reached the pool"
+				);
+				std::thread::sleep(Duration::from_millis(5));
+			}
+			self.gw.kill();
+			wait_for(PATIENCE, "the report to leave the pool for a block", || {
+				(pending() == 0).then_some(())
+			});
+			let queued = Store::open(&self.h1).expect("the store").counts().unwrap().audit_queued;
+			self.gw.restart();
+			if queued == 0 {
+				// The gateway heard back before it died: nothing shown yet, try again.
+				assert!(attempt < ATTEMPTS, "the gateway always heard back before it died");
+				continue;
+			}
+			assert_eq!(queued, 1, "the landed report's entry was still queued");
+			let reads = self.recorded(|_| true).len() - before;
+			assert_eq!(reads, attempt, "each read recorded once");
+			return;
+		}
+	}
+
+	/// The outcomes of Eve's trail entries by the clinician dated `at`.
+	fn recorded_at(&self, at: u64) -> Vec<Outcome> {
+		self.recorded(|occurred| occurred == Some(at))
+	}
+
+	/// The outcomes of Eve's trail entries by the clinician whose time passes `when`, once the
+	/// gateway's queue is empty and its index has filed every block that was final by then
+	/// (an entry sent twice would show in them).
+	fn recorded(&self, when: impl Fn(Option<u64>) -> bool) -> Vec<Outcome> {
+		let metrics = || self.gw.metrics(Some(&self.admin)).ok();
+		wait_for(PATIENCE * 2, "every queued entry to be recorded", || {
+			metrics()?.contains("medledger_audit_queued 0").then_some(())
+		});
+		let best = self.node.best_number().expect("a best block");
+		wait_for(PATIENCE, "the blocks holding them final and filed", || {
+			let filed = metrics()?.contains("medledger_audit_index_lag_blocks 0");
+			(self.node.finalized_number()? >= best && filed).then_some(())
+		});
+		let auditor = self.gw.client(&self.auditor);
+		let mut landed = Vec::new();
+		let mut from = 1;
+		loop {
+			let page =
+				auditor.run(auditor.client.audit_trail(account(EVE), Some(from), Some(1_000)));
+			let page = page.expect("Eve's trail");
+			let Some(last) = page.entries.last() else { break };
+			from = last.entry.seq + 1;
+			landed.extend(
+				page.entries
+					.iter()
+					.filter(|e| when(e.entry.occurred_at) && e.entry.actor == self.clinician)
+					.map(|e| e.entry.outcome),
+			);
+		}
+		landed
 	}
 
 	/// Bad input: each its own documented error; nothing is accepted or anchored.
@@ -737,9 +794,12 @@ fn upload_read_errors_and_outbox_recovery() {
 		story.a_credential_revoked_mid_body_uploads_nothing()
 	});
 	steps.check("a hung node holds no scrape of /metrics", || story.a_hung_node_holds_no_scrape());
-	// Last: it makes Eve's trail longer than the first page the steps above read.
+	// Last: they make Eve's trail longer than the first page the steps above read.
 	steps.check("several reports in flight land each entry exactly once", || {
 		story.reports_in_flight_land_each_entry_once(first.document)
+	});
+	steps.check("a report the gateway died over lands once", || {
+		story.a_report_the_gateway_died_over_lands_once()
 	});
 	steps.finish();
 }

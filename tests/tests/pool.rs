@@ -6,8 +6,13 @@
 //! can register one with a key it holds, and patients' own extrinsics rank first). The
 //! anchor is kept, and in one of the next two blocks, because an account's later
 //! extrinsics rank below every other account's next one (`pallet_consortium::priority`).
+//!
+//! And a sender that lost track of what it sent (its wait ended, its connection dropped, it
+//! restarted): what it kept is settled by asking the chain, never signed again, so it lands
+//! at most once.
 
 use codec::{Decode, Encode};
+use medledger_chain_client::{Chain, Settled, Signed};
 use medledger_runtime::RuntimeCall;
 use medledger_tests::{eves_document, tempdir, wait_for, Node};
 use serde_json::json;
@@ -81,4 +86,39 @@ fn a_hospital_that_floods_the_pool_cannot_push_anothers_anchor_out() {
 	let remark = |n: u32| RuntimeCall::System(frame_system::Call::remark { remark: n.encode() });
 	let flood: Vec<String> = (0..pools).map(|n| signed(&node, Eve, n, remark(n))).collect();
 	anchor_survives(&node, 1, &signed(&node, Bob, 1, anchor(Bob, 1)), &flood);
+}
+
+/// What a sender kept is settled by the chain: kept but never sent (the sender stopped right
+/// after keeping it), settling sends the same bytes and finds them in a final block — and
+/// settling again finds the same block, nothing sent twice; its nonce taken by another
+/// extrinsic of the signer (it was lost before the pool had it), it is lost, so its call may
+/// be signed anew without landing twice.
+#[test]
+fn a_kept_extrinsic_is_settled_by_the_chain_not_signed_again() {
+	let dir = tempdir();
+	let node = Node::start("dev", &dir.join("node"), &["--dev"]);
+	node.wait_ready(Duration::from_secs(120));
+	let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+	let chain = Chain::new(&format!("ws://127.0.0.1:{}", node.rpc_port));
+	let remark = |n: u32| RuntimeCall::System(frame_system::Call::remark { remark: n.encode() });
+	let keep =
+		|call| runtime.block_on(chain.sign(&Alice.pair(), call)).expect("signed").signed().clone();
+	let settle = |kept: &Signed| {
+		wait_for(Duration::from_secs(60), "the chain to settle it", || {
+			match runtime.block_on(chain.settle(kept)).expect("an answer") {
+				Settled::Pending => None,
+				settled => Some(settled),
+			}
+		})
+	};
+
+	let never_sent = keep(remark(1));
+	let Settled::Included(included) = settle(&never_sent) else { panic!("not sent by settling") };
+	let Settled::Included(again) = settle(&never_sent) else { panic!("settled differently") };
+	assert_eq!(again.block, included.block, "found again, not sent again");
+	assert_eq!(chain_nonce(&node, Alice), never_sent.nonce + 1, "one extrinsic, not two");
+
+	let lost = keep(remark(2));
+	runtime.block_on(chain.submit(&Alice.pair(), remark(3))).expect("another takes its nonce");
+	assert!(matches!(settle(&lost), Settled::Lost), "its nonce went to another");
 }
