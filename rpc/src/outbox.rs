@@ -300,8 +300,9 @@ async fn audit_pass(gw: &Gateway) -> Result<Duration, GatewayError> {
 /// Settles the reports sent before whose fate is not known — the wait for their block
 /// ended, the connection dropped, or the gateway stopped — by asking the chain: landed,
 /// their entries leave the queue; lost or refused, they are free for another report (a
-/// refused one is then halved as usual); pending, they wait. Returns whether any is still
-/// pending. Signing their entries again instead could record each read twice.
+/// refused one is then halved as usual); pending, or not answered, they wait. Returns
+/// whether any is still pending. Signing their entries again instead could record each
+/// read twice.
 async fn settle_kept_reports(gw: &Gateway) -> Result<bool, GatewayError> {
 	let kept = gw.store.kept_reports()?;
 	let fates = futures::future::join_all(kept.iter().map(|(_, r)| gw.chain.settle(&r.signed)));
@@ -321,7 +322,11 @@ async fn settle_kept_reports(gw: &Gateway) -> Result<bool, GatewayError> {
 				gw.store.release_report(*id)?;
 			}
 			Ok(Settled::Pending) => unsettled = true,
-			Err(unavailable) => return Err(unavailable.into()),
+			// Asked again next pass; the other entries need not wait for this answer.
+			Err(error) => {
+				tracing::warn!(report = id, %error, "cannot settle a report sent before yet");
+				unsettled = true;
+			}
 		}
 	}
 	Ok(unsettled)
