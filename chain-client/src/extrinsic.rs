@@ -64,7 +64,8 @@ pub struct Signed {
 	pub account: AccountId32,
 	/// Its signer's nonce.
 	pub nonce: u32,
-	/// The best block's number just before it was signed: it is in a later block if in any.
+	/// The best block's number just before it was signed: on the chain as it then was, it
+	/// can only be in a later block (`Chain::settle` also copes with a shorter fork winning).
 	pub signed_at: u64,
 	/// The encoded extrinsic.
 	pub extrinsic: Vec<u8>,
@@ -89,8 +90,8 @@ impl Signing {
 pub enum Settled {
 	/// In a finalised block, with its events.
 	Included(Included),
-	/// Not settled yet: in the pool (sent again if it was not), or in a block not yet
-	/// final.
+	/// Not settled yet: in the pool (sent again if nothing held its nonce), or in a block
+	/// not yet final.
 	Pending,
 	/// It will never be in a block: its nonce went to another extrinsic, or the chain
 	/// refuses it now although its nonce is unused.
@@ -135,36 +136,33 @@ impl Chain {
 	}
 
 	/// What became of `kept`, sent before (or perhaps not): found in the finalised block
-	/// that used its nonce, still pending (then sent again as the same bytes, which the
-	/// pool takes only if it lost them), or lost for good.
+	/// that used its nonce (included, or lost to another extrinsic of its signer), pending
+	/// while anything in a block or in the pool holds that nonce, else sent again as the same
+	/// bytes — which land at most once — and pending.
 	pub async fn settle(&self, kept: &Signed) -> Result<Settled, ChainError> {
 		let finalised = self.finalised_head().await?;
 		if self.nonce_at(&kept.account, finalised).await? > kept.nonce {
 			return self.find(kept, finalised).await;
 		}
 		// Held until the pool has it again: no extrinsic signed meanwhile is given its nonce.
-		let turn = self.turn(&kept.account).await;
-		let (best, _) = self.best_head().await?;
-		if self.nonce_at(&kept.account, best).await? > kept.nonce {
-			// In a block not yet final (ours or another): settled once final.
+		let _turn = self.turn(&kept.account).await;
+		// Counting the pool: whatever holds the nonce there (these bytes or another
+		// extrinsic of the signer) is never pushed out by sending these again.
+		if self.next_index(&kept.account).await? > kept.nonce {
 			return Ok(Settled::Pending);
 		}
-		let watch = match self.watch_or_refusal(kept.extrinsic.clone()).await? {
-			Ok(watch) => watch,
+		match self.watch_or_refusal(kept.extrinsic.clone()).await? {
+			// Taken again: settled once its block is final.
+			Ok(_) => Ok(Settled::Pending),
+			// Refused for what the bytes are, not for now: unless a block has just taken the
+			// nonce (the pool judged a newer block than we asked), nothing ever will take them.
 			Err(refusal) if refuses_for_good(&refusal) => {
-				// Refused for what the bytes are, not for now; unless a block has just taken
-				// the nonce (the pool judged a newer block than we asked), nothing ever will.
-				let (best, _) = self.best_head().await?;
-				let used = self.nonce_at(&kept.account, best).await? > kept.nonce;
-				return Ok(if used { Settled::Pending } else { Settled::Lost });
+				let used = self.next_index(&kept.account).await? > kept.nonce;
+				Ok(if used { Settled::Pending } else { Settled::Lost })
 			}
-			// Already in the pool, banned for a while, outranked, or the pool is full.
-			Err(_) => return Ok(Settled::Pending),
-		};
-		drop(turn);
-		// Taken again: wait for its block as on first sending, and settle once final.
-		self.included(watch).await?;
-		Ok(Settled::Pending)
+			// Banned for a while, or the pool is full.
+			Err(_) => Ok(Settled::Pending),
+		}
 	}
 
 	/// `account`'s turn to have a nonce read and its extrinsic put in the pool.
@@ -203,6 +201,8 @@ impl Chain {
 		Ok(self.nonce_at(&kept.account, block).await? > kept.nonce)
 	}
 
+	/// The hash of block `number` on the best chain: final for the numbers `find` asks
+	/// about, all at or below the finalised head.
 	async fn finalised_hash(&self, number: u64) -> Result<H256, ChainError> {
 		self.block_hash(number)
 			.await?
@@ -279,14 +279,18 @@ impl Chain {
 			.await?
 			.ok_or_else(|| ChainError::Unavailable("no genesis block".into()))?;
 		let version: RuntimeVersion = self.rpc("state_getRuntimeVersion", rpc_params![]).await?;
-		let nonce: u32 =
-			self.rpc("system_accountNextIndex", rpc_params![account.to_ss58check()]).await?;
+		let nonce = self.next_index(account).await?;
 		let versions = Versions {
 			spec_version: version.spec_version,
 			tx_version: version.transaction_version,
 			genesis,
 		};
 		Ok((nonce, versions))
+	}
+
+	/// `account`'s next nonce, counting its extrinsics in the pool.
+	async fn next_index(&self, account: &AccountId32) -> Result<u32, ChainError> {
+		self.rpc("system_accountNextIndex", rpc_params![account.to_ss58check()]).await
 	}
 
 	/// The events in `block` of the extrinsic whose hash is `hash`, `None` if it is not

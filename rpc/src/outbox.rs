@@ -285,9 +285,9 @@ async fn audit_pass(gw: &Gateway) -> Result<Duration, GatewayError> {
 			pairs.insert(signer.clone(), gw.signing_pair(signer).await?);
 		}
 	}
-	// All reports at once: `Chain::submit` gives one signer's reports their nonces in
-	// turn. Each report is awaited to its end, never dropped half-way — a report included
-	// but not yet dequeued would be sent again.
+	// All reports at once: `Chain::sign` gives one signer's reports their nonces in turn.
+	// Each report is awaited to its end, so the pass knows which are settled; one whose end
+	// it misses stays kept, for the next pass to settle.
 	let reports = by_signer.iter().flat_map(|((signer, _), entries)| {
 		let pair = &pairs[signer];
 		entries.chunks(per_report).map(move |report| record(gw, pair, report.to_vec()))
@@ -313,11 +313,20 @@ async fn settle_kept_reports(gw: &Gateway) -> Result<bool, GatewayError> {
 				tracing::info!(report = id, block = %included.block, "a report sent before was found on chain");
 				gw.store.land_report(*id)?;
 			}
-			Ok(Settled::Lost) | Err(ChainError::Rejected(_)) => {
+			Ok(Settled::Lost) => {
 				tracing::warn!(
 					report = id,
 					count = report.entries.len(),
-					"a report sent before is not on chain; its entries are sent again"
+					"a report sent before will never be on chain; its entries are sent again"
+				);
+				gw.store.release_report(*id)?;
+			}
+			Err(ChainError::Rejected(error)) => {
+				tracing::warn!(
+					report = id,
+					count = report.entries.len(),
+					%error,
+					"a report sent before failed in a final block; its entries are sent again"
 				);
 				gw.store.release_report(*id)?;
 			}

@@ -378,11 +378,13 @@ impl Story {
 	/// report is in a block: the report lands while its entry is still queued. Restarted, the
 	/// gateway must find it on chain, not sign that entry again: the read is recorded once.
 	fn a_report_the_gateway_died_over_lands_once(&mut self) {
-		use medledger_gateway::store::Store;
+		use medledger_gateway::store::{KeptReport, Store};
 		const ATTEMPTS: usize = 3;
+		// The pool's extrinsics, as hex.
 		let pending = || {
 			let pool = self.node.rpc("author_pendingExtrinsics", json!([])).expect("the pool");
-			pool.as_array().map_or(0, Vec::len)
+			let pool = pool.as_array().cloned().unwrap_or_default();
+			pool.iter().filter_map(|xt| xt.as_str().map(String::from)).collect::<Vec<_>>()
 		};
 		let c = self.gw.client(&self.doc);
 		// A document of its own: the first one's stored ciphertext was altered above.
@@ -391,24 +393,43 @@ impl Story {
 		let before = self.recorded(|_| true).len();
 		for attempt in 1..=ATTEMPTS {
 			read(&c, document);
-			// Polled tightly: a block takes the report within a slot (2 s).
+			// Polled tightly: a block takes the report within a slot (2 s). The queue is asked
+			// now and then too: a report in and out of the pool between two polls is heard of.
 			let deadline = std::time::Instant::now() + PATIENCE;
-			while pending() == 0 {
-				assert!(
-					std::time::Instant::now() < deadline,
-					"the read's report never reached the pool"
-				);
+			let in_pool = (1u32..).find_map(|poll| {
+				let pool = pending();
+				if !pool.is_empty() {
+					return Some(pool);
+				}
+				if poll % 40 == 0 && self.audit_queue_empty() {
+					return Some(pool);
+				}
+				assert!(std::time::Instant::now() < deadline, "the read's report was never sent");
 				std::thread::sleep(Duration::from_millis(5));
+				None
+			});
+			let in_pool = in_pool.unwrap_or_default();
+			if in_pool.is_empty() {
+				// Its report came and went between two looks: nothing shown yet, try again.
+				assert!(attempt < ATTEMPTS, "the report was never seen in the pool");
+				continue;
 			}
 			self.gw.kill();
 			wait_for(PATIENCE, "the report to leave the pool for a block", || {
-				(pending() == 0).then_some(())
+				pending().is_empty().then_some(())
 			});
-			let queued = Store::open(&self.h1).expect("the store").counts().unwrap().audit_queued;
+			let store = Store::open(&self.h1).expect("the store");
+			let kept = store.kept_reports().unwrap();
+			let queued = store.counts().unwrap().audit_queued;
+			drop(store);
 			self.gw.restart();
-			if queued == 0 {
-				// The gateway heard back before it died: nothing shown yet, try again.
-				assert!(attempt < ATTEMPTS, "the gateway always heard back before it died");
+			// The attack holds only if the gateway died holding the report the pool had.
+			let seen = |report: &KeptReport| {
+				in_pool.contains(&format!("0x{}", hex::encode(&report.signed.extrinsic)))
+			};
+			if !kept.iter().any(|(_, report)| seen(report)) {
+				// It heard back before it died, or the pool held something else: try again.
+				assert!(attempt < ATTEMPTS, "the gateway never died holding its report");
 				continue;
 			}
 			assert_eq!(queued, 1, "the landed report's entry was still queued");
@@ -416,6 +437,12 @@ impl Story {
 			assert_eq!(reads, attempt, "each read recorded once");
 			return;
 		}
+	}
+
+	/// Whether the gateway's audit queue is empty, as its metrics say.
+	fn audit_queue_empty(&self) -> bool {
+		let metrics = self.gw.metrics(Some(&self.admin));
+		metrics.is_ok_and(|m| m.contains("medledger_audit_queued 0"))
 	}
 
 	/// The outcomes of Eve's trail entries by the clinician dated `at`.
@@ -429,7 +456,7 @@ impl Story {
 	fn recorded(&self, when: impl Fn(Option<u64>) -> bool) -> Vec<Outcome> {
 		let metrics = || self.gw.metrics(Some(&self.admin)).ok();
 		wait_for(PATIENCE * 2, "every queued entry to be recorded", || {
-			metrics()?.contains("medledger_audit_queued 0").then_some(())
+			self.audit_queue_empty().then_some(())
 		});
 		let best = self.node.best_number().expect("a best block");
 		wait_for(PATIENCE, "the blocks holding them final and filed", || {
