@@ -28,10 +28,9 @@ const ACCESS_QUEUE: TableDefinition<u64, &[u8]> = TableDefinition::new("access_q
 /// `Option<Refusal>`, so a gateway restarted while its node is down still knows.
 const STANDINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("standings");
 /// Audit reports signed and kept before they were sent, until the chain tells what became
-/// of them (SCALE of [`KeptReport`], by report id); their entries stay in the queue meanwhile.
+/// of them (SCALE of [`KeptReport`], by report id); their entries stay in the queue meanwhile
+/// and go in no other report.
 const KEPT_REPORTS: TableDefinition<u64, &[u8]> = TableDefinition::new("audit_kept_reports");
-/// The queued entries a kept report holds (entry id → report id): not put in another report.
-const IN_KEPT_REPORT: TableDefinition<u64, u64> = TableDefinition::new("audit_in_kept_report");
 /// Audit entries the chain refused for good, with the reason: kept, never dropped.
 const DEAD_LETTERS: TableDefinition<u64, &[u8]> = TableDefinition::new("audit_dead_letters");
 const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
@@ -229,7 +228,6 @@ impl Store {
 			txn.open_table(ACCESS_QUEUE)?;
 			txn.open_table(DEAD_LETTERS)?;
 			txn.open_table(KEPT_REPORTS)?;
-			txn.open_table(IN_KEPT_REPORT)?;
 			txn.open_table(STANDINGS)?;
 			txn.open_table(COUNTERS)?;
 		}
@@ -348,14 +346,18 @@ impl Store {
 	pub fn queued_access(&self, limit: usize) -> Result<Vec<(u64, QueuedAccess)>, StoreError> {
 		let txn = self.db.begin_read()?;
 		let queue = txn.open_table(ACCESS_QUEUE)?;
-		let in_report = txn.open_table(IN_KEPT_REPORT)?;
+		// A few reports of at most `MaxAccessBatch` entries: read whole, not indexed.
+		let mut in_report = std::collections::BTreeSet::new();
+		for report in txn.open_table(KEPT_REPORTS)?.iter()? {
+			in_report.extend(decode_report(report?.1.value())?.entries);
+		}
 		let mut out = Vec::new();
 		for entry in queue.iter()? {
 			if out.len() == limit {
 				break;
 			}
 			let (id, value) = entry?;
-			if in_report.get(id.value())?.is_none() {
+			if !in_report.contains(&id.value()) {
 				out.push((id.value(), decode(value.value())?));
 			}
 		}
@@ -372,10 +374,6 @@ impl Store {
 			counters.insert("report", id)?;
 			let report = KeptReport { entries: entries.to_vec(), signed: signed.clone() };
 			txn.open_table(KEPT_REPORTS)?.insert(id, report.encode().as_slice())?;
-			let mut in_report = txn.open_table(IN_KEPT_REPORT)?;
-			for entry in entries {
-				in_report.insert(entry, id)?;
-			}
 			id
 		};
 		txn.commit()?;
@@ -389,43 +387,31 @@ impl Store {
 		let mut out = Vec::new();
 		for entry in table.iter()? {
 			let (id, value) = entry?;
-			let report = KeptReport::decode(&mut value.value())
-				.map_err(|e| StoreError::Corrupt(e.to_string()))?;
-			out.push((id.value(), report));
+			out.push((id.value(), decode_report(value.value())?));
 		}
 		Ok(out)
 	}
 
 	/// Kept report `id` is on chain: it and its entries leave the store, in one transaction.
 	pub fn land_report(&self, id: u64) -> Result<(), StoreError> {
-		self.end_report(id, true)
+		let txn = self.db.begin_write()?;
+		{
+			let removed = txn.open_table(KEPT_REPORTS)?.remove(id)?.map(|v| v.value().to_vec());
+			let Some(report) = removed else { return Ok(()) };
+			let mut queue = txn.open_table(ACCESS_QUEUE)?;
+			for entry in decode_report(&report)?.entries {
+				queue.remove(entry)?;
+			}
+		}
+		txn.commit()?;
+		Ok(())
 	}
 
 	/// Kept report `id` will never be on chain (or the chain refused it): its entries are
 	/// free to go in another report.
 	pub fn release_report(&self, id: u64) -> Result<(), StoreError> {
-		self.end_report(id, false)
-	}
-
-	fn end_report(&self, id: u64, landed: bool) -> Result<(), StoreError> {
 		let txn = self.db.begin_write()?;
-		{
-			let Some(report) =
-				txn.open_table(KEPT_REPORTS)?.remove(id)?.map(|v| v.value().to_vec())
-			else {
-				return Ok(());
-			};
-			let report = KeptReport::decode(&mut &report[..])
-				.map_err(|e| StoreError::Corrupt(e.to_string()))?;
-			let mut in_report = txn.open_table(IN_KEPT_REPORT)?;
-			let mut queue = txn.open_table(ACCESS_QUEUE)?;
-			for entry in report.entries {
-				in_report.remove(entry)?;
-				if landed {
-					queue.remove(entry)?;
-				}
-			}
-		}
+		txn.open_table(KEPT_REPORTS)?.remove(id)?;
 		txn.commit()?;
 		Ok(())
 	}
@@ -539,6 +525,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 	serde_json::to_vec(value).expect("store records serialise")
+}
+
+fn decode_report(bytes: &[u8]) -> Result<KeptReport, StoreError> {
+	KeptReport::decode(&mut &bytes[..]).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, StoreError> {
