@@ -100,7 +100,8 @@ pub enum Settled {
 
 impl Chain {
 	/// Signs `call` as `signer` and submits it; returns once it is in a block, with its
-	/// events, or with the chain's reason if it was refused or failed.
+	/// events, or with the chain's reason if it was refused ([`ChainError::Rejected`]) or
+	/// failed in its block ([`ChainError::Failed`]).
 	pub async fn submit(
 		&self,
 		signer: &sr25519::Pair,
@@ -128,7 +129,7 @@ impl Chain {
 	}
 
 	/// Sends a signed extrinsic; returns once it is in a block, with its events, or with the
-	/// chain's reason if it was refused or failed.
+	/// chain's reason if it was refused or failed in its block.
 	pub async fn send(&self, signing: Signing) -> Result<(Included, Watch), ChainError> {
 		let watch = self.watch(signing.signed.extrinsic.clone()).await?;
 		drop(signing);
@@ -136,7 +137,8 @@ impl Chain {
 	}
 
 	/// What became of `kept`, sent before (or perhaps not): found in the finalised block
-	/// that used its nonce (included, or lost to another extrinsic of its signer), pending
+	/// that used its nonce (included, failed there — [`ChainError::Failed`] — or lost to
+	/// another extrinsic of its signer), pending
 	/// while anything in a block or in the pool holds that nonce, else sent again as the same
 	/// bytes — which land at most once — and pending.
 	pub async fn settle(&self, kept: &Signed) -> Result<Settled, ChainError> {
@@ -294,7 +296,7 @@ impl Chain {
 	}
 
 	/// The events in `block` of the extrinsic whose hash is `hash`, `None` if it is not
-	/// there; an `ExtrinsicFailed` becomes [`ChainError::Rejected`] naming the pallet error.
+	/// there; an `ExtrinsicFailed` becomes [`ChainError::Failed`] naming the pallet error.
 	async fn extrinsic_events(
 		&self,
 		block: H256,
@@ -319,7 +321,8 @@ impl Chain {
 				..
 			}) = &record.event
 			{
-				return Err(ChainError::Rejected(dispatch_error_name(*dispatch_error)));
+				let error = dispatch_error_name(*dispatch_error);
+				return Err(ChainError::Failed { block, error });
 			}
 			events.push(record.event);
 		}
@@ -374,14 +377,17 @@ impl Watch {
 					.map_err(|_| ChainError::Decode { what: "a transaction status" });
 			}
 			match status.as_str() {
-				Some("invalid") => return Err(ChainError::Rejected("Invalid".into())),
+				// Taken, then dropped: other nodes may still hold it, so this is no refusal.
+				Some("invalid") => {
+					return Err(ChainError::Unavailable("found invalid in the pool".into()))
+				}
 				Some("dropped") => {
 					return Err(ChainError::Unavailable("dropped from the pool".into()))
 				}
 				_ => {}
 			}
 			if status.get("usurped").is_some() {
-				return Err(ChainError::Rejected("Usurped".into()));
+				return Err(ChainError::Unavailable("usurped in the pool".into()));
 			}
 			if status.get("finalityTimeout").is_some() {
 				return Err(ChainError::Unavailable("finality timeout".into()));

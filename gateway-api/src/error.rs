@@ -78,7 +78,8 @@ pub enum GatewayError {
 	/// The chain refused the transaction (the pallet's error is named).
 	#[error("the chain refused the transaction: {0}")]
 	ChainRejected(String),
-	/// The node cannot be reached or did not answer.
+	/// The node cannot be reached, did not answer, or cannot take the transaction now (its
+	/// pool is full, say); retry later.
 	#[error("the chain node is unavailable: {0}")]
 	ChainUnavailable(String),
 	/// IPFS cannot be reached or does not have the content.
@@ -159,7 +160,7 @@ impl ErrorKind {
 			CommitmentMismatch => "the decrypted file does not match its anchor",
 			NoKeyWrap => "no key wrap lets this hospital decrypt the document",
 			ChainRejected => "the chain refused the transaction; data.error names it",
-			ChainUnavailable => "the node cannot be reached",
+			ChainUnavailable => "the node cannot be reached or cannot take the transaction now",
 			StorageUnavailable => "IPFS cannot be reached or lacks the content",
 			ProofNotReady => {
 				"the block is not finalised or not yet covered by a justification; retry"
@@ -252,7 +253,9 @@ impl From<ChainError> for GatewayError {
 	fn from(error: ChainError) -> Self {
 		match error {
 			ChainError::Unavailable(reason) => GatewayError::ChainUnavailable(reason),
-			ChainError::Rejected(reason) => GatewayError::ChainRejected(reason),
+			ChainError::Rejected(reason) | ChainError::Failed { error: reason, .. } => {
+				GatewayError::ChainRejected(reason)
+			}
 			decode @ ChainError::Decode { .. } => GatewayError::internal(decode),
 		}
 	}

@@ -45,13 +45,19 @@ pub fn render(
 	for (name, help, value) in index_gauges.into_iter().flatten().chain([
 		(
 			"medledger_audit_queued",
-			"Audit entries of reads at this gateway waiting to be recorded on chain.",
+			"Audit entries of reads at this gateway not yet recorded in a final block.",
 			counts.audit_queued,
 		),
 		(
 			"medledger_audit_dead_letters",
 			"Audit entries the chain refused for good, kept with its reason (audit_deadLetters).",
 			counts.dead_letters,
+		),
+		(
+			"medledger_audit_reports_unsettled",
+			"Audit reports sent whose block is not final yet; one that stays is stuck in a pool \
+			 or banned there for a while.",
+			counts.reports_unsettled,
 		),
 		(
 			"medledger_uploads_pending",

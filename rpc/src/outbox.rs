@@ -18,15 +18,16 @@
 //!
 //! **Reads' audit entries** are sent in reports of at most `MaxAccessBatch` per reporting
 //! account, several in flight at once (as many as a hospital's share of a block holds, and
-//! one more waiting for the next block), and leave the queue once included. Each report is
-//! signed and kept in the store before it is sent; one whose fate the gateway missed (the
-//! wait for its block ended, the node connection dropped, the gateway stopped) is settled
-//! by asking the chain — found in the finalised block that used its nonce, or sent again as
-//! the same bytes — never signed a second time, so no read is recorded twice. Reports are
-//! `record_access` for a reader's own reads, `record_refusals` for refused attempts the
-//! hospital's administrator reports for a member who no longer stands.
-//! If the chain refuses a batch, each half is sent alone, down to single entries, so one
-//! bad entry holds back no other for long. A read reported as granted that the
+//! one more waiting for the next block). Each report is signed and kept in the store before
+//! it is sent, and its entries leave the queue only when the chain settles it — found in the
+//! finalised block that used its nonce, or sent again as the same bytes — never signed a
+//! second time: whatever the gateway missed (the wait for its block ended, the node
+//! connection dropped, the gateway stopped) and whatever a reorganisation did to its block,
+//! no read is recorded twice or lost. Reports are `record_access` for a reader's own reads,
+//! `record_refusals` for refused attempts the hospital's administrator reports for a member
+//! who no longer stands.
+//! If the chain refuses a batch (its pool, or its final block), each half is sent alone, down
+//! to single entries, so one bad entry holds back no other for long. A read reported as granted that the
 //! chain says was not allowed when it happened (`ReadNotAllowed`: say the grant ended
 //! between the gateway's check and the read) is reported again as a refused read, with the
 //! reason the chain gives now — the patient's trail shows the attempt either way. Any other
@@ -267,10 +268,12 @@ async fn finalise(gw: &Gateway, upload: &mut Upload) -> Result<(), GatewayError>
 /// One pass of the audit worker; returns how long to wait before the next (none if it
 /// recorded something).
 async fn audit_pass(gw: &Gateway) -> Result<Duration, GatewayError> {
-	let unsettled = settle_kept_reports(gw).await?;
+	settle_kept_reports(gw).await?;
 	let per_report = max_access_batch();
 	let queued = gw.store.queued_access(per_report * reports_in_flight())?;
 	if queued.is_empty() {
+		// Reports in blocks not final yet (or sent again just now) are looked at again soon.
+		let unsettled = gw.store.counts()?.reports_unsettled > 0;
 		return Ok(if unsettled { FINALITY_POLL } else { IDLE });
 	}
 	// Reports per signer and kind (own reads, or refusals reported for others).
@@ -286,8 +289,8 @@ async fn audit_pass(gw: &Gateway) -> Result<Duration, GatewayError> {
 		}
 	}
 	// All reports at once: `Chain::sign` gives one signer's reports their nonces in turn.
-	// Each report is awaited to its end, so the pass knows which are settled; one whose end
-	// it misses stays kept, for the next pass to settle.
+	// Each is awaited until it is in a block (or refused); the passes after settle it once
+	// that block is final, or find what the chain did instead.
 	let reports = by_signer.iter().flat_map(|((signer, _), entries)| {
 		let pair = &pairs[signer];
 		entries.chunks(per_report).map(move |report| record(gw, pair, report.to_vec()))
@@ -297,22 +300,18 @@ async fn audit_pass(gw: &Gateway) -> Result<Duration, GatewayError> {
 	Ok(Duration::ZERO)
 }
 
-/// Settles the reports sent before whose fate is not known — the wait for their block
-/// ended, the connection dropped, or the gateway stopped — by asking the chain: landed,
-/// their entries leave the queue; lost or refused, they are free for another report (a
-/// refused one is then halved as usual); pending, or not answered, they wait. Returns
-/// whether any is still pending. Signing their entries again instead could record each
-/// read twice.
-async fn settle_kept_reports(gw: &Gateway) -> Result<bool, GatewayError> {
+/// Settles the reports sent before whose block is not known to be final — every report
+/// once its pool took it, and any whose fate the gateway missed (the wait for its block
+/// ended, the connection dropped, the gateway stopped) — by asking the chain: landed in a
+/// final block, their entries leave the queue; failed in a final block, they are halved as
+/// [`refused`] says; lost, they are free for another report; pending, or not answered, they
+/// wait. Signing their entries again instead could record each read twice.
+async fn settle_kept_reports(gw: &Gateway) -> Result<(), GatewayError> {
 	let kept = gw.store.kept_reports()?;
 	let fates = futures::future::join_all(kept.iter().map(|(_, r)| gw.chain.settle(&r.signed)));
-	let mut unsettled = false;
 	for ((id, report), fate) in kept.iter().zip(fates.await) {
 		match fate {
-			Ok(Settled::Included(included)) => {
-				tracing::info!(report = id, block = %included.block, "a report sent before was found on chain");
-				gw.store.land_report(*id)?;
-			}
+			Ok(Settled::Included(_)) => gw.store.land_report(*id)?,
 			Ok(Settled::Lost) => {
 				tracing::warn!(
 					report = id,
@@ -321,71 +320,82 @@ async fn settle_kept_reports(gw: &Gateway) -> Result<bool, GatewayError> {
 				);
 				gw.store.release_report(*id)?;
 			}
-			Err(ChainError::Rejected(error)) => {
-				tracing::warn!(
-					report = id,
-					count = report.entries.len(),
-					%error,
-					"a report sent before failed in a final block; its entries are sent again"
-				);
-				gw.store.release_report(*id)?;
+			Err(ChainError::Failed { error, block }) => {
+				let entries = gw.store.release_report(*id)?;
+				tracing::warn!(report = id, ?block, count = entries.len(), %error, "a report failed in a final block");
+				refused(gw, entries, error).await?;
 			}
-			Ok(Settled::Pending) => unsettled = true,
+			Ok(Settled::Pending) => {}
 			// Asked again next pass; the other entries need not wait for this answer.
 			Err(error) => {
-				tracing::warn!(report = id, %error, "cannot settle a report sent before yet");
-				unsettled = true;
+				tracing::warn!(report = id, %error, "cannot settle a report sent before yet")
 			}
 		}
 	}
-	Ok(unsettled)
+	Ok(())
 }
 
-/// Records `entries` in one call. If the chain refuses it, each half is sent on its own,
-/// down to single entries: one bad entry among a thousand costs some twenty calls (each
-/// waits for its block), not a thousand. A single entry refused is reported again as a
-/// refused read if it was a granted read not allowed, else kept as a dead letter.
+/// Records `entries` in one report, signed and kept before it is sent. Its entries leave the
+/// queue only once its block is final ([`settle_kept_reports`]): a report in a block that a
+/// reorganisation abandons is carried into another, perhaps with another outcome, and what it
+/// records is decided by the final one. Refused by the pool (in no block), it is released and
+/// halved at once ([`refused`]).
 fn record<'a>(
 	gw: &'a Gateway,
 	pair: &'a sp_core::sr25519::Pair,
-	mut entries: Vec<(u64, QueuedAccess)>,
+	entries: Vec<(u64, QueuedAccess)>,
 ) -> futures::future::BoxFuture<'a, Result<(), GatewayError>> {
 	Box::pin(async move {
 		let signing = gw.chain.sign(pair, report_call(&entries)).await?;
 		let ids: Vec<u64> = entries.iter().map(|(id, _)| *id).collect();
 		// Kept before it is sent: whatever happens next, it is settled, not signed again.
 		let report = gw.store.keep_report(&ids, signing.signed())?;
-		let error = match gw.chain.send(signing).await {
+		match gw.chain.send(signing).await {
 			Ok((_, watch)) => {
 				gw.watch_finality(watch, None);
-				gw.store.land_report(report)?;
-				return Ok(());
+				Ok(())
 			}
+			// In a block: settled once a final block holds it (or its nonce).
+			Err(ChainError::Failed { .. }) => Ok(()),
 			Err(ChainError::Rejected(error)) => {
-				// Refused by the pool, or failed in its block: done with either way.
-				gw.store.release_report(report)?;
-				error
+				let entries = gw.store.release_report(report)?;
+				refused(gw, entries, error).await
 			}
 			// Perhaps in the pool all the same: the next pass settles it.
-			Err(unavailable) => return Err(unavailable.into()),
-		};
-		if entries.len() > 1 {
-			tracing::warn!(%error, count = entries.len(), "the chain refused a batch of audit entries; sending each half alone");
-			let second = entries.split_off(entries.len() / 2);
-			record(gw, pair, entries).await?;
-			record(gw, pair, second).await?;
-		} else if let Some((id, entry)) = entries.pop() {
-			if is_read_not_allowed(&error, &entry) {
-				let refused = as_refused(gw, entry).await?;
-				tracing::warn!(%error, ?refused, "a read reported as granted was not allowed; reporting it as refused");
-				gw.store.replace_access(id, &refused)?;
-			} else {
-				tracing::error!(%error, ?entry, "the chain refused an audit entry; kept as a dead letter");
-				gw.store.bury_access(id, &error)?;
-			}
+			Err(unavailable) => Err(unavailable.into()),
 		}
-		Ok(())
 	})
+}
+
+/// `entries`, released from a report the chain refused (or that failed in a final block),
+/// each half sent on its own, down to single entries: one bad entry among a thousand costs
+/// some twenty reports, not a thousand. A single entry refused is reported again as a
+/// refused read if it was a granted read not allowed, else kept as a dead letter.
+async fn refused(
+	gw: &Gateway,
+	mut entries: Vec<(u64, QueuedAccess)>,
+	error: String,
+) -> Result<(), GatewayError> {
+	if entries.len() > 1 {
+		tracing::warn!(%error, count = entries.len(), "the chain refused a batch of audit entries; sending each half alone");
+		// All of one report share its signer.
+		let pair = gw.signing_pair(&entries[0].1.signer).await?;
+		let second = entries.split_off(entries.len() / 2);
+		// Both sent, whatever befalls the first: else the second half, free again, would go
+		// out whole with others and the halving start over.
+		let first = record(gw, &pair, entries).await;
+		first.and(record(gw, &pair, second).await)?;
+	} else if let Some((id, entry)) = entries.pop() {
+		if is_read_not_allowed(&error, &entry) {
+			let refused = as_refused(gw, entry).await?;
+			tracing::warn!(%error, ?refused, "a read reported as granted was not allowed; reporting it as refused");
+			gw.store.replace_access(id, &refused)?;
+		} else {
+			tracing::error!(%error, ?entry, "the chain refused an audit entry; kept as a dead letter");
+			gw.store.bury_access(id, &error)?;
+		}
+	}
+	Ok(())
 }
 
 /// Whether the chain refused `entry` as a granted read that was not allowed.

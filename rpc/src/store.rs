@@ -171,6 +171,8 @@ pub struct Counts {
 	pub audit_queued: u64,
 	/// Audit entries the chain refused for good.
 	pub dead_letters: u64,
+	/// Audit reports sent (or about to be) whose block is not final yet.
+	pub reports_unsettled: u64,
 	/// Uploads accepted and not final yet.
 	pub uploads_pending: u64,
 }
@@ -408,12 +410,23 @@ impl Store {
 	}
 
 	/// Kept report `id` will never be on chain (or the chain refused it): its entries are
-	/// free to go in another report.
-	pub fn release_report(&self, id: u64) -> Result<(), StoreError> {
+	/// free to go in another report; returns them, oldest first.
+	pub fn release_report(&self, id: u64) -> Result<Vec<(u64, QueuedAccess)>, StoreError> {
 		let txn = self.db.begin_write()?;
-		txn.open_table(KEPT_REPORTS)?.remove(id)?;
+		let mut entries = Vec::new();
+		{
+			let removed = txn.open_table(KEPT_REPORTS)?.remove(id)?.map(|v| v.value().to_vec());
+			let queue = txn.open_table(ACCESS_QUEUE)?;
+			for id in
+				removed.as_deref().map(decode_report).transpose()?.map_or(vec![], |r| r.entries)
+			{
+				if let Some(value) = queue.get(id)? {
+					entries.push((id, decode(value.value())?));
+				}
+			}
+		}
 		txn.commit()?;
-		Ok(())
+		Ok(entries)
 	}
 
 	/// The next finalised block the key-wrap worker has to look at, once it has started.
@@ -490,6 +503,7 @@ impl Store {
 		Ok(Counts {
 			audit_queued: txn.open_table(ACCESS_QUEUE)?.len()?,
 			dead_letters: txn.open_table(DEAD_LETTERS)?.len()?,
+			reports_unsettled: txn.open_table(KEPT_REPORTS)?.len()?,
 			uploads_pending: txn.open_table(OUTBOX)?.len()?,
 		})
 	}
@@ -746,12 +760,14 @@ pub(crate) mod tests {
 		};
 		assert_eq!(free(&store), [4]);
 		assert_eq!(store.counts().unwrap().audit_queued, 4, "kept entries are still queued");
+		assert_eq!(store.counts().unwrap().reports_unsettled, 2);
 
-		store.release_report(second).unwrap();
+		assert_eq!(store.release_report(second).unwrap(), queued[2..3], "what it held");
 		assert_eq!(free(&store), [3, 4]);
 		store.land_report(first).unwrap();
 		assert_eq!(free(&store), [3, 4]);
 		assert_eq!(store.counts().unwrap().audit_queued, 2);
+		assert_eq!(store.counts().unwrap().reports_unsettled, 0);
 		assert!(store.kept_reports().unwrap().is_empty());
 	}
 

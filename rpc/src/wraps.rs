@@ -159,7 +159,7 @@ async fn submit(
 			tracing::info!(count, "wrapped {what}");
 			gw.watch_finality(watch, None);
 		}
-		Err(ChainError::Rejected(error)) => {
+		Err(ChainError::Rejected(error) | ChainError::Failed { error, .. }) => {
 			tracing::warn!(count, %error, "the chain refused wraps of {what}")
 		}
 		Err(other) => return Err(other.into()),

@@ -321,6 +321,8 @@ impl Story {
 			[no_consent, Outcome::Success, no_consent],
 			"the refused read, the hospital's own document, then the made-up grant as refused"
 		);
+		// The entries leave the queue once their blocks are final, the buried one with them.
+		wait_for(PATIENCE, "the queue to empty", || self.audit_queue_empty().then_some(()));
 		let admin = self.gw.client(&self.admin);
 		let letters = admin.run(admin.client.audit_dead_letters(None, None)).expect("dead letters");
 		assert_eq!(letters.len(), 1, "{letters:?}");
@@ -392,6 +394,8 @@ impl Story {
 		let document = self.gw.finalised(&self.doc, accepted.id);
 		let before = self.recorded(|_| true).len();
 		for attempt in 1..=ATTEMPTS {
+			// An earlier attempt's entry leaves the queue once its block is final.
+			wait_for(PATIENCE, "the queue to empty", || self.audit_queue_empty().then_some(()));
 			read(&c, document);
 			// Polled tightly: a block takes the report within a slot (2 s). The queue is asked
 			// now and then too: a report in and out of the pool between two polls is heard of.
@@ -435,6 +439,8 @@ impl Story {
 			assert_eq!(queued, 1, "the landed report's entry was still queued");
 			let reads = self.recorded(|_| true).len() - before;
 			assert_eq!(reads, attempt, "each read recorded once");
+			let metrics = self.gw.metrics(Some(&self.admin)).expect("metrics");
+			assert!(metrics.contains("medledger_audit_reports_unsettled 0"), "{metrics}");
 			return;
 		}
 	}

@@ -7,12 +7,14 @@
 //! anchor is kept, and in one of the next two blocks, because an account's later
 //! extrinsics rank below every other account's next one (`pallet_consortium::priority`).
 //!
+//! A full pool tells a sender to try again, never that its extrinsic is refused.
+//!
 //! And a sender that lost track of what it sent (its wait ended, its connection dropped, it
 //! restarted): what it kept is settled by asking the chain, never signed again, so it lands
 //! at most once.
 
 use codec::{Decode, Encode};
-use medledger_chain_client::{Chain, Settled, Signed};
+use medledger_chain_client::{Chain, ChainError, Settled, Signed};
 use medledger_runtime::RuntimeCall;
 use medledger_tests::{eves_document, tempdir, wait_for, Node};
 use serde_json::json;
@@ -21,6 +23,8 @@ use std::time::Duration;
 
 /// The node's pool: this many ready extrinsics (and a tenth as many waiting on others).
 const POOL_LIMIT: u32 = 32;
+/// `sc-rpc-api`'s code for an extrinsic a full pool would not take.
+const IMMEDIATELY_DROPPED: u32 = 1016;
 
 /// A single anchor of Eve's document numbered `n` (of `who`'s series).
 fn anchor(who: Sr25519Keyring, n: u32) -> RuntimeCall {
@@ -86,6 +90,39 @@ fn a_hospital_that_floods_the_pool_cannot_push_anothers_anchor_out() {
 	let remark = |n: u32| RuntimeCall::System(frame_system::Call::remark { remark: n.encode() });
 	let flood: Vec<String> = (0..pools).map(|n| signed(&node, Eve, n, remark(n))).collect();
 	anchor_survives(&node, 1, &signed(&node, Bob, 1, anchor(Bob, 1)), &flood);
+}
+
+/// A full pool is no refusal of what is sent: the sender hears "unavailable, try again",
+/// never "refused" — else a pool filled by a busy (or flooding) hospital would have another
+/// sender's upload marked rejected for good and its audit report halved into dead letters.
+#[test]
+fn a_full_pool_tells_the_sender_to_try_again_not_that_it_is_refused() {
+	let dir = tempdir();
+	let limit = POOL_LIMIT.to_string();
+	let node = Node::start("dev", &dir.join("node"), &["--dev", "--pool-limit", &limit]);
+	node.wait_ready(Duration::from_secs(120));
+	let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+	let chain = Chain::new(&format!("ws://127.0.0.1:{}", node.rpc_port));
+	let flood: Vec<String> =
+		(0..3 * POOL_LIMIT).map(|n| signed(&node, Alice, n, anchor(Alice, n))).collect();
+
+	// Connected before the race below, which must fit in one slot (2 s): the flood fills the
+	// pool, and Alice's next anchor ranks below all of her own before it.
+	runtime.block_on(chain.best_head()).expect("connected");
+	let start = best(&node);
+	wait_for(Duration::from_secs(60), "a fresh block", || (best(&node) > start).then_some(()));
+	let dropped = flood
+		.iter()
+		.filter_map(|xt| node.rpc("author_submitExtrinsic", json!([xt])).err())
+		.filter(|refusal| refusal.contains(&format!("\"code\":{IMMEDIATELY_DROPPED}")))
+		.count();
+	assert!(dropped > 0, "the flood did not fill the pool, so the test shows nothing");
+	let sent = runtime.block_on(chain.submit(&Alice.pair(), anchor(Alice, 3 * POOL_LIMIT)));
+	match sent {
+		Err(ChainError::Unavailable(reason)) if reason.contains("Immediately Dropped") => {}
+		Err(other) => panic!("a full pool answered {other:?}"),
+		Ok((included, _)) => panic!("taken into block {:?}: the pool was not full", included.block),
+	}
 }
 
 /// What a sender kept is settled by the chain: kept but never sent (the sender stopped right
